@@ -1,0 +1,437 @@
+"""Pydantic v2 models shared by the YAML files, the scoring core, the CLI and (later) the database and exports.
+
+One module holds every shape of the catalogue so that a YAML author, a JSON Schema and the code agree.
+Validation of references *between* files (an element id that must exist, a provision that must be defined)
+lives in `assessment.validators`; these models check one document at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+# --------------------------------------------------------------------------------------------------------
+# Vocabularies (defined once; import them, never retype the strings)
+# --------------------------------------------------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    """What an obligation asks of a Party."""
+
+    criminalise = "criminalise"
+    empower = "empower"
+    ensure = "ensure"
+    cooperate = "cooperate"
+    designate = "designate"
+    permissive = "permissive"
+    definition = "definition"
+    final = "final"
+
+
+#: Kinds that a Party must implement in its law or practice; only these can be critical gaps.
+MANDATORY_KINDS = frozenset({Kind.criminalise, Kind.empower, Kind.ensure, Kind.cooperate, Kind.designate})
+
+
+class Status(StrEnum):
+    """Status of an element or an obligation at a date (the stable CLI vocabulary)."""
+
+    in_place = "in_place"
+    partial = "partial"
+    missing = "missing"
+    unknown = "unknown"
+    not_applicable = "not_applicable"
+    reserved = "reserved"
+
+
+class JudgmentStatus(StrEnum):
+    """An explicit judgment that overrides what the findings imply."""
+
+    missing = "missing"
+    not_applicable = "not_applicable"
+    reserved = "reserved"
+    unknown = "unknown"
+
+
+class Extent(StrEnum):
+    full = "full"
+    partial = "partial"
+
+
+class Relation(StrEnum):
+    """How an obligation of one treaty relates to one of another treaty."""
+
+    equal = "equal"
+    subset = "subset"  # the source obligation asks for less than the target
+    superset = "superset"  # the source obligation asks for more than the target
+    intersect = "intersect"
+
+
+class HookKind(StrEnum):
+    reservation = "reservation"
+    declaration = "declaration"
+
+
+class SourceKind(StrEnum):
+    primary = "primary"  # statute or treaty text, official gazette, official register
+    official = "official"  # government or treaty-body page or report describing the law
+    secondary = "secondary"  # news, commentary, academic or NGO analysis
+
+
+class Stage(StrEnum):
+    """Lifecycle stage of a provision at a date, in order."""
+
+    not_yet = "not_yet"  # before it was introduced
+    introduced = "introduced"
+    passed = "passed"
+    promulgated = "promulgated"
+    in_force = "in_force"
+    repealed = "repealed"
+    lapsed = "lapsed"  # a bill that died, was withdrawn or was folded into another text
+
+
+class RegisterStatus(StrEnum):
+    party = "party"
+    signatory = "signatory"
+    invited = "invited"
+    none = "none"
+
+
+class EventKind(StrEnum):
+    letter_of_intent = "letter_of_intent"
+    invitation = "invitation"
+    signature = "signature"
+    ratification = "ratification"
+    accession = "accession"
+    deposit = "deposit"
+    entry_into_force = "entry_into_force"
+    consent = "consent"  # parliamentary consent to be bound
+    bill_introduced = "bill_introduced"
+    law_passed = "law_passed"
+    law_promulgated = "law_promulgated"
+    law_in_force = "law_in_force"
+    statement = "statement"
+    other = "other"
+
+
+class DatePrecision(StrEnum):
+    day = "day"
+    month = "month"
+    year = "year"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Identifiers
+# --------------------------------------------------------------------------------------------------------
+
+TreatyId = Annotated[str, StringConstraints(pattern=r"^[a-z]+[0-9]+$")]
+DottedId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(\.[a-z0-9-]+)+$")]
+Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, so a typo in YAML is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Treaties (checklists/*.yaml)
+# --------------------------------------------------------------------------------------------------------
+
+
+class Element(Strict):
+    """A checkable part of an obligation (e.g. Art. 16: preservation for up to 90 days)."""
+
+    id: DottedId
+    text: Text = Field(description="What national law must provide, in our own words.")
+    paragraph: str | None = Field(None, description="Paragraph reference inside the article, e.g. '2' or '1.a'.")
+    criterion: str | None = Field(None, description="Assessment criterion this element follows, e.g. a T-CY heading.")
+    weight: float = Field(1.0, gt=0)
+    core: bool = Field(False, description="Missing this element alone makes the obligation a critical gap.")
+    optional: bool = Field(False, description="An option the treaty offers; assessed but never a gap on its own.")
+
+
+class Hook(Strict):
+    """A reservation or declaration the treaty allows, and which elements it takes out of the assessment."""
+
+    id: DottedId = Field(description="e.g. ets185.res.4-2 or ets185.decl.2")
+    kind: HookKind
+    paragraph: str = Field(description="The article paragraph that allows it, e.g. '4(2)'.")
+    basis: str = Field(description="The article that lists it, e.g. 'Art. 42'.")
+    summary: Text
+    elements: list[DottedId] = Field(
+        default_factory=list, description="Elements a Party that makes it may mark 'reserved'."
+    )
+    effect: Text = Field(description="What making it changes, in our own words.")
+    verified: bool = True
+
+
+class Obligation(Strict):
+    """One assessable unit: normally an article, split by paragraph where a reservation or duty needs it."""
+
+    id: DottedId
+    article: str = Field(description="Article reference, e.g. '16' or '18(1)(b)'.")
+    title: Text
+    kind: Kind
+    summary: Text
+    weight: float = Field(1.0, gt=0)
+    due_at_accession: bool = Field(False, description="A designation or notification due at signature or deposit.")
+    elements: list[Element] = Field(default_factory=list)
+    reservations: list[Hook] = Field(default_factory=list)
+    declarations: list[Hook] = Field(default_factory=list)
+    verified: bool = Field(True, description="False when the article number was not checked against the text.")
+    note: str | None = None
+
+    @property
+    def mandatory(self) -> bool:
+        return self.kind in MANDATORY_KINDS
+
+    @property
+    def hooks(self) -> list[Hook]:
+        return [*self.reservations, *self.declarations]
+
+
+class Article(Strict):
+    number: str = Field(description="Article number as printed, e.g. '16'.")
+    title: Text
+    section: str = Field(description="Id of the chapter section the article sits in.")
+    summary: str | None = None
+    verified: bool = Field(True, description="False when number or title was not checked against the text.")
+    obligations: list[Obligation] = Field(default_factory=list)
+
+
+class Section(Strict):
+    id: DottedId
+    title: Text
+
+
+class Chapter(Strict):
+    id: DottedId
+    number: str
+    title: Text
+    sections: list[Section]
+
+
+class Treaty(Strict):
+    """A treaty checklist: the whole of checklists/<id>.yaml."""
+
+    id: TreatyId
+    title: Text
+    short_title: Text
+    series: str = Field(description="e.g. 'ETS No. 185' or 'A/RES/79/243'.")
+    parent: TreatyId | None = Field(None, description="Treaty this one supplements (protocols).")
+    adopted: dt.date | None = None
+    opened_for_signature: dt.date | None = None
+    entry_into_force: dt.date | None = None
+    entry_into_force_rule: str | None = None
+    source_url: Url
+    text_source: str | None = Field(None, description="Which copy of the text the checklist was written from.")
+    note: str | None = None
+    chapters: list[Chapter]
+    articles: list[Article]
+
+    def obligations(self) -> list[Obligation]:
+        return [o for a in self.articles for o in a.obligations]
+
+
+class CrosswalkLink(Strict):
+    source: DottedId = Field(description="Obligation id in the 'from' treaty.")
+    target: DottedId = Field(description="Obligation id in the 'to' treaty.")
+    relation: Relation
+    verified: bool = Field(False, description="True when both article numbers were read in the texts.")
+    note: str | None = None
+
+
+class Crosswalk(Strict):
+    """checklists/crosswalks/<from>-<to>.yaml"""
+
+    from_treaty: TreatyId
+    to_treaty: TreatyId
+    source_url: Url | None = None
+    note: str | None = None
+    links: list[CrosswalkLink]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Countries (data/countries/<ISO3>.yaml)
+# --------------------------------------------------------------------------------------------------------
+
+
+class Source(Strict):
+    id: SourceId
+    title: Text
+    url: Url
+    publisher: str | None = None
+    kind: SourceKind
+    date: dt.date | None = Field(None, description="Publication or as-of date of the source.")
+    accessed: dt.date | None = None
+
+
+class Lifecycle(Strict):
+    """Dates a provision went through. A provision with no in_force date is a bill (or not yet in force)."""
+
+    introduced: dt.date | None = None
+    passed: dt.date | None = None
+    promulgated: dt.date | None = None
+    in_force: dt.date | None = None
+    repealed: dt.date | None = None
+    lapsed: dt.date | None = None
+    dates_verified: bool = Field(False, description="True when every date given was read in a primary source.")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Lifecycle:
+        order = ("introduced", "passed", "promulgated", "in_force", "repealed")
+        seen: list[tuple[str, dt.date]] = [(n, getattr(self, n)) for n in order if getattr(self, n) is not None]
+        for (first, d1), (second, d2) in zip(seen, seen[1:]):
+            if d2 < d1:
+                raise ValueError(f"{second} ({d2}) is before {first} ({d1})")
+        if self.lapsed is not None and self.in_force is not None:
+            raise ValueError("a provision that came into force cannot also have lapsed; use repealed")
+        return self
+
+    def stage_at(self, when: dt.date) -> Stage:
+        """The last stage reached on `when`."""
+        if self.lapsed is not None and self.lapsed <= when:
+            return Stage.lapsed
+        if self.repealed is not None and self.repealed <= when:
+            return Stage.repealed
+        for name in ("in_force", "promulgated", "passed", "introduced"):
+            d = getattr(self, name)
+            if d is not None and d <= when:
+                return Stage(name)
+        return Stage.not_yet
+
+
+class Bill(Strict):
+    number: str | None = Field(None, description="Official bill number; null when not found. Never guess it.")
+    title: str | None = None
+    sponsor: str | None = None
+    chamber: str | None = None
+    url: Url | None = None
+
+
+class Provision(Strict):
+    """A piece of national law, enacted or proposed, with its dated lifecycle."""
+
+    id: DottedId = Field(description="e.g. kor.cpa.215")
+    statute: Text
+    article: str | None = Field(None, description="Article as cited, e.g. '215' or '218-3'; null when unknown.")
+    paragraph: str | None = None
+    summary: Text = Field(description="What it provides, in our own words.")
+    lifecycle: Lifecycle
+    bill: Bill | None = None
+    source: str = Field(description="Id of an entry in this file's sources.")
+    verified: bool = Field(False, description="True when the provision text was read in a primary source.")
+
+    @property
+    def citation(self) -> str:
+        parts = [self.statute]
+        if self.article:
+            parts.append(f"Art. {self.article}" + (f"({self.paragraph})" if self.paragraph else ""))
+        elif self.bill is not None:
+            parts.append("bill" + (f" {self.bill.number}" if self.bill.number else ""))
+        return ", ".join(parts)
+
+
+class Finding(Strict):
+    """'Provision P satisfies this element fully / partly', with why and where we read it."""
+
+    provision: str
+    extent: Extent
+    note: str | None = None
+    source: str | None = Field(None, description="Source id; defaults to the provision's source.")
+    verified: bool = False
+
+
+class Judgment(Strict):
+    """An explicit status that overrides the findings."""
+
+    status: JudgmentStatus
+    reason: Text
+    hook: DottedId | None = Field(None, description="Reservation or declaration id; required for 'reserved'.")
+    source: str | None = None
+    verified: bool = False
+
+    @model_validator(mode="after")
+    def _reserved_needs_hook(self) -> Judgment:
+        if self.status == JudgmentStatus.reserved and not self.hook:
+            raise ValueError("a 'reserved' judgment must name the reservation or declaration (hook)")
+        if self.status != JudgmentStatus.reserved and self.hook:
+            raise ValueError("only a 'reserved' judgment names a hook")
+        return self
+
+
+class ElementAssessment(Strict):
+    element: DottedId
+    findings: list[Finding] = Field(default_factory=list)
+    judgment: Judgment | None = None
+    note: str | None = None
+
+
+class CountryEvent(Strict):
+    date: dt.date
+    precision: DatePrecision = DatePrecision.day
+    kind: EventKind
+    treaty: TreatyId | None = None
+    title: Text
+    source: str
+    verified: bool = False
+    note: str | None = None
+
+
+class PlannedHook(Strict):
+    """A reservation or declaration the country has said (or is expected) it will make."""
+
+    hook: DottedId
+    note: Text
+    source: str | None = None
+    verified: bool = False
+
+
+class Country(Strict):
+    """The whole of data/countries/<ISO3>.yaml."""
+
+    iso3: Iso3
+    name: Text
+    researched: dt.date = Field(description="Date the research in this file was last checked.")
+    summary: str | None = None
+    sources: list[Source]
+    provisions: list[Provision] = Field(default_factory=list)
+    assessments: list[ElementAssessment] = Field(default_factory=list)
+    events: list[CountryEvent] = Field(default_factory=list)
+    planned_hooks: list[PlannedHook] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Treaty status registers (data/status/<treaty>.yaml)
+# --------------------------------------------------------------------------------------------------------
+
+
+class RegisterEntry(Strict):
+    iso3: Iso3
+    name: Text
+    status: RegisterStatus
+    invitation: dt.date | None = None
+    signature: dt.date | None = None
+    ratification: dt.date | None = Field(None, description="Ratification, acceptance, approval or accession.")
+    accession: bool = Field(False, description="True when the instrument was an accession.")
+    entry_into_force: dt.date | None = None
+    source: str
+    as_of: dt.date = Field(description="Date of the source the entry was read in.")
+    verified: bool = False
+    note: str | None = None
+
+
+class StatusRegister(Strict):
+    treaty: TreatyId
+    as_of: dt.date = Field(description="Latest source date in this register.")
+    note: str | None = None
+    sources: list[Source]
+    entries: list[RegisterEntry]
