@@ -1,0 +1,157 @@
+"""Load and validate the checklists (checklists/) and the country research (data/).
+
+Every document passes its pydantic model, then the cross-document validators; all problems are collected and
+reported together as "file:line: field: reason", so an author can fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .models import Country, Crosswalk, Element, Hook, Obligation, StatusRegister, Treaty
+from .problems import CatalogInvalid, Problem, display_path
+from .validators import Doc, check_all
+from .yamlio import YamlSyntaxError, line_of, read_yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each kind of document lives under a root folder."""
+
+    root: Path
+
+    @property
+    def treaties(self) -> list[Path]:
+        return sorted((self.root / "checklists").glob("*.yaml"))
+
+    @property
+    def crosswalks(self) -> list[Path]:
+        return sorted((self.root / "checklists" / "crosswalks").glob("*.yaml"))
+
+    @property
+    def countries(self) -> list[Path]:
+        return sorted((self.root / "data" / "countries").glob("*.yaml"))
+
+    @property
+    def registers(self) -> list[Path]:
+        return sorted((self.root / "data" / "status").glob("*.yaml"))
+
+    def all_files(self) -> list[Path]:
+        return [*self.treaties, *self.crosswalks, *self.countries, *self.registers]
+
+
+@dataclass
+class Catalog:
+    """Every treaty, crosswalk, country and register, validated, with look-ups by id."""
+
+    root: Path
+    treaties: dict[str, Treaty]
+    crosswalks: list[Crosswalk]
+    countries: dict[str, Country]
+    registers: dict[str, StatusRegister]
+    fingerprint: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # "country:KOR" -> display path
+
+    @cached_property
+    def obligations(self) -> dict[str, Obligation]:
+        return {o.id: o for t in self.treaties.values() for o in t.obligations()}
+
+    @cached_property
+    def elements(self) -> dict[str, Element]:
+        return {e.id: e for o in self.obligations.values() for e in o.elements}
+
+    @cached_property
+    def obligation_of_element(self) -> dict[str, str]:
+        return {e.id: o.id for o in self.obligations.values() for e in o.elements}
+
+    @cached_property
+    def hooks(self) -> dict[str, Hook]:
+        return {h.id: h for o in self.obligations.values() for h in o.hooks}
+
+    def treaty(self, treaty_id: str) -> Treaty:
+        try:
+            return self.treaties[treaty_id]
+        except KeyError:
+            raise KeyError(f"unknown treaty {treaty_id!r}; known: {', '.join(sorted(self.treaties))}") from None
+
+    def country(self, iso3: str) -> Country:
+        try:
+            return self.countries[iso3.upper()]
+        except KeyError:
+            raise KeyError(f"unknown country {iso3!r}; known: {', '.join(sorted(self.countries))}") from None
+
+    def crosswalk_links(self, obligation_id: str) -> list[tuple[str, str, str, bool]]:
+        """(other obligation, relation seen from this obligation, note, verified) for every link touching it."""
+        inverse = {"subset": "superset", "superset": "subset"}
+        out = []
+        for cw in self.crosswalks:
+            for link in cw.links:
+                if link.source == obligation_id:
+                    out.append((link.target, link.relation.value, link.note or "", link.verified))
+                elif link.target == obligation_id:
+                    rel = inverse.get(link.relation.value, link.relation.value)
+                    out.append((link.source, rel, link.note or "", link.verified))
+        return out
+
+
+def _parse(path: Path, model: type[M], root: Path, problems: list[Problem]) -> Doc[M] | None:
+    shown = display_path(path, root)
+    try:
+        raw = read_yaml(path)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(shown, (), exc.reason, exc.line))
+        return None
+    if not isinstance(raw, dict):
+        problems.append(Problem(shown, (), "expected a mapping at the top of the file", 1))
+        return None
+    try:
+        return Doc(shown, model.model_validate(raw))
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            reason = err["msg"]
+            if err["type"] == "extra_forbidden":
+                reason = "unknown field (not part of the format; check its spelling)"
+            elif err["type"] == "missing":
+                reason = "required field is missing"
+            problems.append(Problem(shown, loc, reason, line_of(path, loc)))
+        return None
+
+
+def load_catalog(root: Path | str | None = None) -> Catalog:
+    """Load and validate everything under `root` (default: the project). Raises CatalogInvalid with every problem."""
+    root = Path(root) if root is not None else PROJECT_ROOT
+    layout = Layout(root)
+    problems: list[Problem] = []
+    treaties = [d for p in layout.treaties if (d := _parse(p, Treaty, root, problems))]
+    crosswalks = [d for p in layout.crosswalks if (d := _parse(p, Crosswalk, root, problems))]
+    countries = [d for p in layout.countries if (d := _parse(p, Country, root, problems))]
+    registers = [d for p in layout.registers if (d := _parse(p, StatusRegister, root, problems))]
+    if not treaties and not problems:
+        problems.append(Problem(display_path(root / "checklists", root), (), "no treaty checklist found"))
+    for issue in check_all(treaties, crosswalks, countries, registers):
+        problems.append(Problem(issue.file, issue.loc, issue.reason, line_of(root / issue.file, issue.loc)))
+    if problems:
+        raise CatalogInvalid(problems)
+    digest = hashlib.sha256()
+    for path in layout.all_files():
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return Catalog(
+        root=root,
+        treaties={d.model.id: d.model for d in treaties},
+        crosswalks=[d.model for d in crosswalks],
+        countries={d.model.iso3: d.model for d in countries},
+        registers={d.model.treaty: d.model for d in registers},
+        fingerprint=digest.hexdigest()[:16],
+        files={**{f"treaty:{d.model.id}": d.file for d in treaties}, **{f"country:{d.model.iso3}": d.file for d in countries}},
+    )

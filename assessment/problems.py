@@ -1,0 +1,51 @@
+"""A problem found in a data file, said for people: file, line, field and reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """('assessments', 3, 'element') -> 'assessments[3].element'"""
+    out = ""
+    for step in loc:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            out += ("." if out else "") + str(step)
+    return out or "(document)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    loc: tuple[str | int, ...]
+    reason: str
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def field(self) -> str:
+        return field_path(self.loc)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.reason}"
+
+
+class CatalogInvalid(Exception):
+    """Raised when checklists or data do not validate; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:50])
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the checklists or data:\n{shown}{more}")
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

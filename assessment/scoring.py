@@ -1,0 +1,608 @@
+"""Readiness scores: element -> obligation -> article -> section -> chapter -> treaty, at any date.
+
+The formula (also in docs/scoring.md; this is the one place it is implemented):
+
+* **Element status at a date D.** An explicit judgment (missing, not_applicable, reserved, unknown) wins.
+  Otherwise a finding *counts* when its provision is in force on D (in_force <= D and not repealed by D).
+  Any counting `full` finding -> in_place; else any counting `partial` -> partial; findings exist but none
+  counts (a bill, or a law passed but not in force) -> missing; no finding and no judgment -> unknown.
+  "With bills" counts every provision introduced by D that has not lapsed or been repealed by D; it is a
+  projection shown beside the score, never blended into it.
+* **Element score.** in_place 1, partial 0.5, missing 0, unknown 0. not_applicable and reserved leave the
+  denominator, and so do elements marked `optional` (options the treaty offers, shown but not scored).
+* **Obligation score** = sum(weight_e * score_e) / sum(weight_e) over its counted elements.
+* **Article, section, chapter, treaty score** = weighted mean of the level below, where each unit weighs the
+  sum of the weights of its scored obligations (so splitting an article into paragraphs does not give it
+  more weight). Obligations with no counted element (all reserved / not applicable) leave the mean.
+* **Coverage** = share of a treaty's scored elements whose status is not `unknown`.
+* **Obligation status**: reserved / not_applicable when nothing is counted; in_place when every counted
+  element is in place; unknown when every counted element is unknown; partial when any is in place or
+  partial; otherwise missing.
+* **Critical gap**: a mandatory obligation (criminalise, empower, ensure, cooperate, designate) whose status
+  is missing, or one of whose `core` elements is missing. Reserved elements are never gaps.
+
+Implementation: the catalog is compiled once into NumPy arrays (country x element grids, a findings table
+sorted by cell, provision lifecycles as day ordinals); a score is then a handful of vectorised operations
+(`reduceat` over contiguous obligation and chapter segments), returned as pandas DataFrames. Scoring every
+country costs the same operations as scoring one, on a bigger grid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .models import Obligation, Status, Treaty
+from .records import EvidenceRecords, records_from_catalog
+
+STATUSES: tuple[Status, ...] = (
+    Status.in_place,
+    Status.partial,
+    Status.missing,
+    Status.unknown,
+    Status.not_applicable,
+    Status.reserved,
+)
+IN_PLACE, PARTIAL, MISSING, UNKNOWN, NOT_APPLICABLE, RESERVED = range(6)
+STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
+ELEMENT_POINTS = np.array([1.0, 0.5, 0.0, 0.0, 0.0, 0.0])
+NEVER = 10**8  # a day ordinal after any real date
+
+
+def _ordinal(d: dt.date | None) -> int:
+    return d.toordinal() if d is not None else NEVER
+
+
+# --------------------------------------------------------------------------------------------- structure
+
+
+@dataclass
+class Structure:
+    """Every scored obligation and element of the given treaties, sorted so each group is a contiguous run."""
+
+    treaties: list[Treaty]
+    obligations: list[Obligation]
+    element_ids: list[str]
+    e_obligation: np.ndarray
+    e_weight: np.ndarray
+    e_core: np.ndarray
+    e_optional: np.ndarray
+    o_treaty: np.ndarray
+    o_chapter: np.ndarray
+    o_section: np.ndarray
+    o_article: np.ndarray
+    o_weight: np.ndarray
+    o_mandatory: np.ndarray
+    o_element_start: np.ndarray
+    chapters: list[tuple[str, str, str, str]]  # (treaty, chapter id, number, title)
+    sections: list[tuple[str, str, str]]  # (treaty, section id, title)
+    articles: list[tuple[str, str, str]]  # (treaty, number, title)
+    treaty_obligations: dict[str, tuple[int, int]]  # treaty -> [start, end) in obligations
+    treaty_elements: dict[str, tuple[int, int]]
+
+    @cached_property
+    def element_index(self) -> dict[str, int]:
+        return {e: i for i, e in enumerate(self.element_ids)}
+
+    @classmethod
+    def build(cls, treaties: list[Treaty]) -> Structure:
+        obligations: list[Obligation] = []
+        e_ids: list[str] = []
+        e_obl, e_w, e_core, e_opt = [], [], [], []
+        o_t, o_c, o_s, o_a, o_w, o_m, o_start = [], [], [], [], [], [], []
+        chapters, sections, articles = [], [], []
+        t_obl, t_el = {}, {}
+        for ti, t in enumerate(treaties):
+            section_rank = {s.id: (ci, si) for ci, c in enumerate(t.chapters) for si, s in enumerate(c.sections)}
+            chapter_base, section_base = len(chapters), len(sections)
+            chapters += [(t.id, c.id, c.number, c.title) for c in t.chapters]
+            sec_flat = [(t.id, s.id, s.title) for c in t.chapters for s in c.sections]
+            sec_pos = {s[1]: section_base + i for i, s in enumerate(sec_flat)}
+            sections += sec_flat
+            ordered = sorted(
+                ((section_rank[a.section], ai, a) for ai, a in enumerate(t.articles)), key=lambda x: (x[0], x[1])
+            )
+            o_begin, e_begin = len(obligations), len(e_ids)
+            for (ci, _si), _ai, a in ordered:
+                scored = [o for o in a.obligations if o.elements]
+                if not scored:
+                    continue
+                article_index = len(articles)
+                articles.append((t.id, a.number, a.title))
+                for o in scored:
+                    oi = len(obligations)
+                    obligations.append(o)
+                    o_t.append(ti)
+                    o_c.append(chapter_base + ci)
+                    o_s.append(sec_pos[a.section])
+                    o_a.append(article_index)
+                    o_w.append(o.weight)
+                    o_m.append(o.mandatory)
+                    o_start.append(len(e_ids))
+                    for e in o.elements:
+                        e_ids.append(e.id)
+                        e_obl.append(oi)
+                        e_w.append(e.weight)
+                        e_core.append(e.core)
+                        e_opt.append(e.optional)
+            t_obl[t.id] = (o_begin, len(obligations))
+            t_el[t.id] = (e_begin, len(e_ids))
+        return cls(
+            treaties=list(treaties),
+            obligations=obligations,
+            element_ids=e_ids,
+            e_obligation=np.array(e_obl, dtype=np.int64),
+            e_weight=np.array(e_w, dtype=float),
+            e_core=np.array(e_core, dtype=bool),
+            e_optional=np.array(e_opt, dtype=bool),
+            o_treaty=np.array(o_t, dtype=np.int64),
+            o_chapter=np.array(o_c, dtype=np.int64),
+            o_section=np.array(o_s, dtype=np.int64),
+            o_article=np.array(o_a, dtype=np.int64),
+            o_weight=np.array(o_w, dtype=float),
+            o_mandatory=np.array(o_m, dtype=bool),
+            o_element_start=np.array(o_start, dtype=np.int64),
+            chapters=chapters,
+            sections=sections,
+            articles=articles,
+            treaty_obligations=t_obl,
+            treaty_elements=t_el,
+        )
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+
+
+@dataclass
+class Evidence:
+    """Country findings and judgments as arrays over the (country, element) grid."""
+
+    countries: list[str]
+    provision_keys: list[str]
+    citations: list[str]
+    p_start: np.ndarray
+    p_in_force: np.ndarray
+    p_repealed: np.ndarray
+    p_lapsed: np.ndarray
+    f_provision: np.ndarray  # findings sorted by cell
+    f_full: np.ndarray
+    cell_ids: np.ndarray  # distinct cells that have findings (country * n_elements + element), sorted
+    cell_starts: np.ndarray  # first finding of each of those cells
+    country_cells: np.ndarray  # country c's cells are cell_ids[country_cells[c]:country_cells[c+1]]
+    judgment: np.ndarray  # int8 grid, -1 = no judgment
+
+    @cached_property
+    def country_index(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.countries)}
+
+    @classmethod
+    def build(cls, records: EvidenceRecords, structure: Structure) -> Evidence:
+        countries = list(records.countries)
+        c_index = {c: i for i, c in enumerate(countries)}
+        p_index = {p.key: i for i, p in enumerate(records.provisions)}
+        n_elements = len(structure.element_ids)
+        e_index = structure.element_index
+        judgment = np.full((len(countries), n_elements), -1, dtype=np.int8)
+        cells, provs, fulls = [], [], []
+        for rec in records.elements:
+            e = e_index.get(rec.element)
+            if e is None:  # an element of a treaty not being scored
+                continue
+            cell = c_index[rec.country] * n_elements + e
+            if rec.judgment is not None:
+                judgment.flat[cell] = STATUS_CODE[rec.judgment]
+            for key, full in rec.findings:
+                cells.append(cell)
+                provs.append(p_index[key])
+                fulls.append(full)
+        cell_arr = np.array(cells, dtype=np.int64)
+        order = np.argsort(cell_arr, kind="stable")
+        cell_arr = cell_arr[order]
+        cell_ids, cell_starts = np.unique(cell_arr, return_index=True)
+        country_cells = np.searchsorted(cell_ids, np.arange(len(countries) + 1) * n_elements)
+        return cls(
+            countries=countries,
+            provision_keys=[p.key for p in records.provisions],
+            citations=[p.citation for p in records.provisions],
+            p_start=np.array([_ordinal(p.start) for p in records.provisions], dtype=np.int64),
+            p_in_force=np.array([_ordinal(p.in_force) for p in records.provisions], dtype=np.int64),
+            p_repealed=np.array([_ordinal(p.repealed) for p in records.provisions], dtype=np.int64),
+            p_lapsed=np.array([_ordinal(p.lapsed) for p in records.provisions], dtype=np.int64),
+            f_provision=np.array(provs, dtype=np.int64)[order],
+            f_full=np.array(fulls, dtype=bool)[order],
+            cell_ids=cell_ids,
+            cell_starts=cell_starts,
+            country_cells=country_cells,
+            judgment=judgment,
+        )
+
+    def counting(self, day: int, with_bills: bool) -> np.ndarray:
+        """Which provisions count on `day`: in force, or (with bills) at any stage and still alive."""
+        if with_bills:
+            return (self.p_start <= day) & (self.p_repealed > day) & (self.p_lapsed > day)
+        return (self.p_in_force <= day) & (self.p_repealed > day)
+
+    def pending(self, day: int) -> np.ndarray:
+        """Bills on `day`: introduced (or passed, promulgated) but not in force, not lapsed, not repealed."""
+        return (self.p_start <= day) & (self.p_in_force > day) & (self.p_repealed > day) & (self.p_lapsed > day)
+
+
+# ------------------------------------------------------------------------------------------------ kernel
+
+
+def element_codes(ev: Evidence, n_elements: int, rows: slice, day: int, with_bills: bool) -> np.ndarray:
+    """Status codes of the elements of countries `rows` (a slice) on `day`, shape (countries, elements)."""
+    judgment = ev.judgment[rows]
+    first, last = ev.country_cells[rows.start], ev.country_cells[rows.stop]
+    codes = np.full(judgment.size, UNKNOWN, dtype=np.int8)
+    if last > first:
+        f_begin = ev.cell_starts[first]
+        f_end = ev.cell_starts[last] if last < len(ev.cell_starts) else len(ev.f_provision)
+        counting = ev.counting(day, with_bills)[ev.f_provision[f_begin:f_end]]
+        value = np.where(counting, np.where(ev.f_full[f_begin:f_end], 2, 1), 0).astype(np.int8)
+        best = np.maximum.reduceat(value, ev.cell_starts[first:last] - f_begin)
+        local = ev.cell_ids[first:last] - rows.start * n_elements
+        codes[local] = np.array([MISSING, PARTIAL, IN_PLACE], dtype=np.int8)[best]
+    codes = codes.reshape(judgment.shape)
+    return np.where(judgment >= 0, judgment, codes)
+
+
+def _segment_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.add.reduceat(values, starts, axis=-1) if values.shape[-1] else values[..., :0]
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts of runs of equal keys in a sorted key array, and the key of each run."""
+    if keys.size == 0:
+        return np.zeros(0, dtype=np.int64), keys
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return starts, keys[starts]
+
+
+@dataclass
+class Grid:
+    """The result of one scoring run over a block of countries and a block of obligations."""
+
+    countries: list[str]
+    element_codes: np.ndarray  # (C, E)
+    obligation_score: np.ndarray  # (C, O), NaN where nothing is counted
+    obligation_code: np.ndarray  # (C, O)
+    obligation_critical: np.ndarray  # (C, O)
+    obligation_weight: np.ndarray  # (C, O): weight of scored obligations, 0 elsewhere
+    scored_elements: np.ndarray  # (C,) non-optional elements
+    unknown_elements: np.ndarray  # (C,)
+
+
+def score_block(
+    st: Structure, ev: Evidence, rows: slice, obl: tuple[int, int], day: int, with_bills: bool, all_codes: np.ndarray | None = None
+) -> Grid:
+    """Score obligations [obl) for countries `rows`; `all_codes` reuses element codes already computed for them."""
+    o0, o1 = obl
+    e0 = int(st.o_element_start[o0]) if o1 > o0 else 0
+    e1 = int(st.o_element_start[o1]) if o1 < len(st.obligations) else len(st.element_ids)
+    if all_codes is None:
+        all_codes = element_codes(ev, len(st.element_ids), rows, day, with_bills)
+    codes = all_codes[:, e0:e1]
+    starts = st.o_element_start[o0:o1] - e0
+    optional = st.e_optional[e0:e1]
+    counted = (codes <= UNKNOWN) & ~optional
+    weight = st.e_weight[e0:e1] * counted
+    num = _segment_sum(ELEMENT_POINTS[codes] * weight, starts)
+    den = _segment_sum(weight, starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    n = {k: _segment_sum(((codes == k) & ~optional).astype(np.int32), starts) for k in (IN_PLACE, PARTIAL, UNKNOWN, RESERVED)}
+    n_counted = _segment_sum(counted.astype(np.int32), starts)
+    status = np.select(
+        [n_counted == 0, n[IN_PLACE] == n_counted, n[UNKNOWN] == n_counted, (n[IN_PLACE] + n[PARTIAL]) > 0],
+        [np.where(n[RESERVED] > 0, RESERVED, NOT_APPLICABLE), IN_PLACE, UNKNOWN, PARTIAL],
+        default=MISSING,
+    ).astype(np.int8)
+    core_missing = _segment_sum(((codes == MISSING) & st.e_core[e0:e1] & ~optional).astype(np.int32), starts) > 0
+    critical = st.o_mandatory[o0:o1] & ((status == MISSING) | core_missing)
+    return Grid(
+        countries=ev.countries[rows],
+        element_codes=codes,
+        obligation_score=score,
+        obligation_code=status,
+        obligation_critical=critical,
+        obligation_weight=np.where(den > 0, st.o_weight[o0:o1], 0.0),
+        scored_elements=(~optional).sum() * np.ones(codes.shape[0], dtype=np.int64),
+        unknown_elements=((codes == UNKNOWN) & ~optional).sum(axis=1),
+    )
+
+
+def rollup(grid: Grid, keys: np.ndarray) -> np.ndarray:
+    """Weighted mean of obligation scores per run of equal `keys` (sorted); shape (C, groups). NaN if none scored."""
+    starts, _ = _groups(keys)
+    w = grid.obligation_weight
+    num = _segment_sum(np.nan_to_num(grid.obligation_score) * w, starts)
+    den = _segment_sum(w, starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
+# ------------------------------------------------------------------------------------------------ engine
+
+
+@dataclass
+class Engine:
+    """Compiled structure and evidence; build once per catalog version, score many times."""
+
+    structure: Structure
+    evidence: Evidence
+    _bills: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog) -> Engine:
+        return cls.from_records(list(catalog.treaties.values()), records_from_catalog(catalog))
+
+    @classmethod
+    def from_records(cls, treaties: list[Treaty], records: EvidenceRecords) -> Engine:
+        st = Structure.build(treaties)
+        return cls(st, Evidence.build(records, st))
+
+    def rows_of(self, iso3: str) -> slice:
+        try:
+            c = self.evidence.country_index[iso3.upper()]
+        except KeyError:
+            raise KeyError(f"no assessment data for {iso3!r}; known: {', '.join(self.evidence.countries)}") from None
+        return slice(c, c + 1)
+
+    def score_country(self, iso3: str, treaty: str, as_of: dt.date, with_bills: bool = False) -> CountryScore:
+        rows = self.rows_of(iso3)
+        span = self.structure.treaty_obligations.get(treaty)
+        if span is None:
+            raise KeyError(f"unknown treaty {treaty!r}; known: {', '.join(self.structure.treaty_obligations)}")
+        grid = score_block(self.structure, self.evidence, rows, span, as_of.toordinal(), with_bills)
+        return CountryScore(self, iso3.upper(), treaty, as_of, with_bills, grid, span)
+
+    def score_all(self, as_of: dt.date, with_bills: bool = False) -> AllScores:
+        """Every country x every treaty in one pass per treaty."""
+        rows = slice(0, len(self.evidence.countries))
+        day = as_of.toordinal()
+        codes = element_codes(self.evidence, len(self.structure.element_ids), rows, day, with_bills)
+        grids = {
+            t: score_block(self.structure, self.evidence, rows, span, day, with_bills, codes)
+            for t, span in self.structure.treaty_obligations.items()
+        }
+        return AllScores(self, as_of, with_bills, grids)
+
+    def bills_for(self, country_row: int, element: int, day: int) -> list[str]:
+        """Provision keys of pending bills cited for one element on `day`."""
+        ev = self.evidence
+        n = len(self.structure.element_ids)
+        cell = country_row * n + element
+        i = int(np.searchsorted(ev.cell_ids, cell))
+        if i >= len(ev.cell_ids) or ev.cell_ids[i] != cell:
+            return []
+        begin = ev.cell_starts[i]
+        end = ev.cell_starts[i + 1] if i + 1 < len(ev.cell_starts) else len(ev.f_provision)
+        pending = ev.pending(day)
+        return [ev.provision_keys[p] for p in ev.f_provision[begin:end] if pending[p]]
+
+    def provisions_for(self, country_row: int, element: int, day: int) -> list[str]:
+        """Citations of the in-force provisions cited for one element on `day`."""
+        ev = self.evidence
+        cell = country_row * len(self.structure.element_ids) + element
+        i = int(np.searchsorted(ev.cell_ids, cell))
+        if i >= len(ev.cell_ids) or ev.cell_ids[i] != cell:
+            return []
+        begin = ev.cell_starts[i]
+        end = ev.cell_starts[i + 1] if i + 1 < len(ev.cell_starts) else len(ev.f_provision)
+        force = ev.counting(day, with_bills=False)
+        return list(dict.fromkeys(ev.citations[p] for p in ev.f_provision[begin:end] if force[p]))
+
+
+def _bare_id(provision_key: str) -> str:
+    return provision_key.split(":", 1)[1]
+
+
+@dataclass
+class CountryScore:
+    """One country against one treaty on one date."""
+
+    engine: Engine
+    country: str
+    treaty: str
+    as_of: dt.date
+    with_bills: bool
+    grid: Grid
+    span: tuple[int, int]
+
+    @property
+    def score(self) -> float | None:
+        w = self.grid.obligation_weight[0]
+        if w.sum() == 0:
+            return None
+        return float(np.nansum(self.grid.obligation_score[0] * w) / w.sum())
+
+    @property
+    def coverage(self) -> float | None:
+        total = int(self.grid.scored_elements[0])
+        return None if total == 0 else 1.0 - int(self.grid.unknown_elements[0]) / total
+
+    @property
+    def critical_gaps(self) -> list[str]:
+        o0, _ = self.span
+        return [self.engine.structure.obligations[o0 + i].id for i in np.flatnonzero(self.grid.obligation_critical[0])]
+
+    def _level(self, keys: np.ndarray, names: list[tuple]) -> pd.DataFrame:
+        starts, group_keys = _groups(keys)
+        scores = rollup(self.grid, keys)[0]
+        weights = _segment_sum(self.grid.obligation_weight, starts)[0]
+        return pd.DataFrame(
+            {
+                "id": [names[k][1] for k in group_keys],
+                "title": [names[k][-1] for k in group_keys],
+                "score": scores,
+                "weight": weights,
+            }
+        )
+
+    @cached_property
+    def chapters(self) -> pd.DataFrame:
+        o0, o1 = self.span
+        df = self._level(self.engine.structure.o_chapter[o0:o1], self.engine.structure.chapters)
+        df.insert(1, "number", [self.engine.structure.chapters[k][2] for k in _groups(self.engine.structure.o_chapter[o0:o1])[1]])
+        return df
+
+    @cached_property
+    def sections(self) -> pd.DataFrame:
+        o0, o1 = self.span
+        return self._level(self.engine.structure.o_section[o0:o1], self.engine.structure.sections)
+
+    @cached_property
+    def articles(self) -> pd.DataFrame:
+        o0, o1 = self.span
+        return self._level(self.engine.structure.o_article[o0:o1], self.engine.structure.articles)
+
+    @cached_property
+    def obligations(self) -> pd.DataFrame:
+        o0, o1 = self.span
+        st = self.engine.structure
+        obls = st.obligations[o0:o1]
+        return pd.DataFrame(
+            {
+                "id": [o.id for o in obls],
+                "article": [o.article for o in obls],
+                "title": [o.title for o in obls],
+                "kind": [o.kind.value for o in obls],
+                "chapter": [st.chapters[k][1] for k in st.o_chapter[o0:o1]],
+                "status": pd.Categorical.from_codes(self.grid.obligation_code[0], categories=[s.value for s in STATUSES]),
+                "score": self.grid.obligation_score[0],
+                "critical": self.grid.obligation_critical[0],
+            }
+        )
+
+    @cached_property
+    def elements(self) -> pd.DataFrame:
+        o0, o1 = self.span
+        st = self.engine.structure
+        e0 = int(st.o_element_start[o0])
+        e1 = e0 + self.grid.element_codes.shape[1]
+        return pd.DataFrame(
+            {
+                "id": st.element_ids[e0:e1],
+                "obligation": [st.obligations[i].id for i in st.e_obligation[e0:e1]],
+                "status": pd.Categorical.from_codes(self.grid.element_codes[0], categories=[s.value for s in STATUSES]),
+                "optional": st.e_optional[e0:e1],
+                "core": st.e_core[e0:e1],
+            }
+        )
+
+    def element_detail(self) -> dict[str, tuple[list[str], list[str]]]:
+        """element id -> (in-force provision citations, pending bill ids), for the elements of this treaty."""
+        o0, _ = self.span
+        st = self.engine.structure
+        e0 = int(st.o_element_start[o0])
+        row = self.engine.rows_of(self.country).start
+        day = self.as_of.toordinal()
+        out = {}
+        for offset in range(self.grid.element_codes.shape[1]):
+            e = e0 + offset
+            bills = [_bare_id(k) for k in self.engine.bills_for(row, e, day)]
+            out[st.element_ids[e]] = (self.engine.provisions_for(row, e, day), bills)
+        return out
+
+    def gap_bills(self) -> dict[str, list[str]]:
+        """Critical gap obligation -> bills that would close (part of) it on this date."""
+        detail = self.element_detail()
+        elements = self.elements
+        out: dict[str, list[str]] = {}
+        gaps = set(self.critical_gaps)
+        for eid, obl, status in zip(elements["id"], elements["obligation"], elements["status"]):
+            if obl in gaps and status in (Status.missing, Status.partial, Status.unknown):
+                for b in detail[eid][1]:
+                    out.setdefault(obl, [])
+                    if b not in out[obl]:
+                        out[obl].append(b)
+        return {g: out.get(g, []) for g in self.critical_gaps}
+
+    def to_json(self) -> dict:
+        """The stable `score --json` shape (DESIGN.md)."""
+        detail = self.element_detail()
+        elements = self.elements
+        by_obligation: dict[str, list[dict]] = {}
+        for eid, obl, status in zip(elements["id"], elements["obligation"], elements["status"]):
+            provisions, bills = detail[eid]
+            by_obligation.setdefault(obl, []).append({"id": eid, "status": str(status), "provisions": provisions, "bills": bills})
+        obligations = self.obligations
+        return {
+            "country": self.country,
+            "treaty": self.treaty,
+            "as_of": self.as_of.isoformat(),
+            "with_bills": self.with_bills,
+            "score": _round(self.score),
+            "coverage": _round(self.coverage),
+            "critical_gaps": self.critical_gaps,
+            "critical_gap_bills": self.gap_bills(),
+            "obligations": [
+                {
+                    "id": oid,
+                    "article": art,
+                    "status": str(status),
+                    "score": _round(score),
+                    "elements": by_obligation.get(oid, []),
+                }
+                for oid, art, status, score in zip(obligations["id"], obligations["article"], obligations["status"], obligations["score"])
+            ],
+        }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None or np.isnan(x) else round(float(x), 4)
+
+
+@dataclass
+class AllScores:
+    """Every country against every treaty on one date."""
+
+    engine: Engine
+    as_of: dt.date
+    with_bills: bool
+    grids: dict[str, Grid]
+
+    @cached_property
+    def treaties(self) -> pd.DataFrame:
+        """One row per (country, treaty): score, coverage, number of critical gaps."""
+        frames = []
+        for treaty, g in self.grids.items():
+            w = g.obligation_weight
+            total = w.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                score = np.where(total > 0, np.nansum(np.nan_to_num(g.obligation_score) * w, axis=1) / np.where(total > 0, total, 1), np.nan)
+                coverage = np.where(g.scored_elements > 0, 1 - g.unknown_elements / np.maximum(g.scored_elements, 1), np.nan)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "country": g.countries,
+                        "treaty": treaty,
+                        "score": score,
+                        "coverage": coverage,
+                        "critical_gaps": g.obligation_critical.sum(axis=1),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def obligations(self, treaty: str) -> pd.DataFrame:
+        """Long table (country, obligation, status, score, critical) for one treaty, for heatmaps."""
+        g = self.grids[treaty]
+        o0, o1 = self.engine.structure.treaty_obligations[treaty]
+        ids = [o.id for o in self.engine.structure.obligations[o0:o1]]
+        n_c, n_o = g.obligation_score.shape
+        return pd.DataFrame(
+            {
+                "country": pd.Categorical(np.repeat(g.countries, n_o), categories=g.countries),
+                "obligation": pd.Categorical(np.tile(ids, n_c), categories=ids),
+                "status": pd.Categorical.from_codes(g.obligation_code.ravel(), categories=[s.value for s in STATUSES]),
+                "score": g.obligation_score.ravel(),
+                "critical": g.obligation_critical.ravel(),
+            }
+        )
