@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .catalog import load_catalog
 from .models import Treaty
@@ -30,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("validate", help="check every checklist and data file; exit 1 listing file:line: field: reason")
+
+    p = sub.add_parser("schema", help="print or write the JSON Schemas of the YAML formats")
+    p.add_argument("--write", action="store_true", help="write them to checklists/schema/")
 
     p = sub.add_parser("treaty", help="print a treaty checklist")
     p.add_argument("treaty", help="treaty id, e.g. ets185")
@@ -80,12 +84,27 @@ def _print_treaty(treaty: Treaty) -> None:
             print(f"    {o.id} [{o.kind.value}] {len(o.elements)} element(s)" + (f"; may reserve/declare: {hooks}" if hooks else ""))
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from .catalog import PROJECT_ROOT
+    from .schema import SCHEMAS, render, write_schemas
+
+    if args.write:
+        root = Path(args.root) if args.root else PROJECT_ROOT
+        for path in write_schemas(root / "checklists" / "schema"):
+            print(f"wrote {path}")
+    else:
+        print(json.dumps({name: json.loads(render(model)) for name, model in SCHEMAS.items()}, indent=2))
+    return EXIT_OK
+
+
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.0f}%"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "schema":
+        return _schema(args)
     try:
         catalog = load_catalog(args.root)
     except CatalogInvalid as exc:
