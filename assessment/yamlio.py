@@ -8,6 +8,7 @@ carry their marks, and walk the field path to the node.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,10 @@ def dump_yaml(data: Any) -> str:
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    pass
+    """Safe dumper that writes str-based enums as plain strings (dates stay unquoted YAML dates)."""
+
+
+_Dumper.add_multi_representer(StrEnum, lambda dumper, value: dumper.represent_str(str(value.value)))
 
 
 def line_of(path: Path, loc: Sequence[str | int]) -> int | None:

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from assessment.catalog import PROJECT_ROOT
 
 MINI = Path(__file__).parent / "data" / "mini"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assessment", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+def run(*args: str, db: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if db is not None:
+        env["ASSESSMENT_DATABASE_URL"] = db
+    return subprocess.run(
+        [sys.executable, "-m", "assessment", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=env, input=stdin
+    )
+
+
+@pytest.fixture
+def mini_db(tmp_path: Path) -> str:
+    """A database of its own for commands run on the small test catalog."""
+    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
 
 
 def test_validate_passes_on_shipped_data() -> None:
@@ -45,8 +59,8 @@ def test_treaty_json_shape() -> None:
     assert all(e["id"].startswith("ets185.art16.e") for e in obligation["elements"])
 
 
-def test_score_json_shape_on_test_catalog() -> None:
-    result = run("--root", str(MINI), "score", "AAA", "--treaty", "tst1", "--as-of", "2025-08-21", "--json")
+def test_score_json_shape_on_test_catalog(mini_db: str) -> None:
+    result = run("--root", str(MINI), "score", "AAA", "--treaty", "tst1", "--as-of", "2025-08-21", "--json", db=mini_db)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"country", "treaty", "as_of", "with_bills", "score", "coverage", "critical_gaps", "obligations"} <= data.keys()
@@ -60,8 +74,46 @@ def test_score_json_shape_on_test_catalog() -> None:
     assert data["critical_gaps"] == ["tst1.art3"]
 
 
-def test_score_rejects_bad_date_and_unknown_country() -> None:
+def test_score_rejects_bad_date_and_unknown_country(mini_db: str) -> None:
     bad_date = run("score", "KOR", "--treaty", "ets185", "--as-of", "2025-13-01", "--json")
     assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
-    unknown = run("--root", str(MINI), "score", "ZZZ", "--treaty", "tst1", "--json")
+    unknown = run("--root", str(MINI), "score", "ZZZ", "--treaty", "tst1", "--json", db=mini_db)
     assert unknown.returncode == 2 and "no assessment data for 'ZZZ'" in unknown.stderr
+
+
+def test_finding_set_and_the_exit_codes(mini_db: str) -> None:
+    m = ("--root", str(MINI))
+    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", db=mini_db, stdin="password1\n").returncode == 0
+    assert run(*m, "user", "add", "aide", "--role", "viewer", "--password", "password1", db=mini_db).returncode == 0
+    record = json.loads(run(*m, "finding", "AAA", "tst1.art3.e1", "--json", db=mini_db).stdout)
+    assert {"country", "element", "status", "note", "provisions", "bills", "version", "updated_by", "updated_at", "history"} <= record.keys()
+    assert record["version"] == 1 and record["provisions"] == ["aaa.cpa.bill:full", "aaa.cpa.old-bill:partial"]
+
+    saved = run(*m, "set", "AAA", "tst1.art3.e1", "--provision", "aaa.cc.10:partial", "--note", "checked", "--version", "1", "--user", "ed", "--json", db=mini_db)
+    assert saved.returncode == 0, saved.stderr
+    after = json.loads(saved.stdout)
+    assert after["version"] == 2 and after["updated_by"] == "ed" and "aaa.cc.10:partial" in after["provisions"]
+    assert {(h["field"], h["source"]) for h in after["history"]} == {("findings", "cli"), ("note", "cli")}
+
+    stale = run(*m, "set", "AAA", "tst1.art3.e1", "--note", "late", "--version", "1", "--user", "ed", db=mini_db)
+    assert stale.returncode == 3
+    assert "changed by ed at" in stale.stderr and "nothing was written" in stale.stderr
+    denied = run(*m, "set", "AAA", "tst1.art3.e1", "--note", "x", "--version", "2", "--user", "aide", db=mini_db)
+    assert denied.returncode == 4 and "may not edit AAA" in denied.stderr
+    unsourced = run(*m, "set", "AAA", "tst1.art3.e1", "--status", "missing", "--note", "no power", "--version", "2", "--user", "ed", db=mini_db)
+    assert unsourced.returncode == 1 and "must cite a source" in unsourced.stderr
+    assert json.loads(run(*m, "finding", "AAA", "tst1.art3.e1", "--json", db=mini_db).stdout)["version"] == 2
+
+
+def test_dump_round_trips_through_the_yaml_format(mini_db: str, tmp_path: Path) -> None:
+    import yaml
+
+    from assessment.catalog import load_catalog
+    from assessment.models import Country
+    from assessment.yamlio import DocumentLoader
+
+    out = tmp_path / "AAA.yaml"
+    result = run("--root", str(MINI), "dump", "AAA", "--out", str(out), db=mini_db)
+    assert result.returncode == 0, result.stderr
+    dumped = Country.model_validate(yaml.load(out.read_text(), Loader=DocumentLoader))
+    assert dumped == load_catalog(MINI).countries["AAA"]

@@ -1,0 +1,10 @@
+"""Storage of the working assessments (SQLAlchemy 2; SQLite default, PostgreSQL by URL)."""
+
+from .auth import SYSTEM, PermissionDenied, Role, User
+from .db import database_url, make_engine, migrate
+from .store import AssessmentRecord, AuditEntry, ProvisionRecord, StaleVersion, Store, ValidationFailed
+
+__all__ = [
+    "SYSTEM", "AssessmentRecord", "AuditEntry", "PermissionDenied", "ProvisionRecord", "Role", "StaleVersion",
+    "Store", "User", "ValidationFailed", "database_url", "make_engine", "migrate",
+]

@@ -1,0 +1,516 @@
+"""The working assessments in a database: versioned writes, an append-only audit log written in the same
+transaction, review states, users and sessions. Every call checks the caller's role here, not in the UI.
+
+Optimistic concurrency: each assessment, provision and country row has a version; a save names the version it
+was based on and is applied with one conditional UPDATE (`... WHERE version = :seen`). If someone saved in
+between, nothing is written and StaleVersion says who changed it and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..catalog import Catalog
+from ..models import Country, ElementAssessment, Finding, Judgment, Provision, Treaty
+from ..validators import COUNTRY_CHECKS, Doc, TreatyIndex, country_elements_exist, country_hooks_allowed
+from . import schema as t
+from .auth import SYSTEM, PermissionDenied, Role, User, check_password, hash_password
+from .db import has_schema, make_engine, migrate, writer
+
+SOURCES = ("browser", "excel", "cli", "seed", "restore")
+REVIEW_STATES = ("draft", "in_review", "approved")
+SESSION_HOURS = 8
+
+
+class StaleVersion(Exception):
+    """The record changed since the caller read it; nothing was written."""
+
+    def __init__(self, what: str, seen: int, current: int, updated_by: str, updated_at: dt.datetime):
+        self.what, self.seen, self.current, self.updated_by, self.updated_at = what, seen, current, updated_by, updated_at
+        super().__init__(
+            f"{what} was changed by {updated_by} at {updated_at:%Y-%m-%d %H:%M:%S} UTC (now version {current}, "
+            f"your edit was based on version {seen}); nothing was written"
+        )
+
+
+class ValidationFailed(Exception):
+    """The edit would make the data invalid; each message is meant for the person who typed it."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    iso3: str
+    element: str
+    findings: tuple[Finding, ...]
+    judgment: Judgment | None
+    note: str | None
+    version: int  # 0: never saved
+    updated_by: str | None
+    updated_at: dt.datetime | None
+
+    def as_assessment(self) -> ElementAssessment:
+        return ElementAssessment(element=self.element, findings=list(self.findings), judgment=self.judgment, note=self.note)
+
+
+@dataclass(frozen=True)
+class ProvisionRecord:
+    iso3: str
+    provision: Provision
+    version: int
+    updated_by: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    user: str
+    iso3: str
+    record: str
+    field: str
+    old: str | None
+    new: str | None
+    source: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "user": self.user, "field": self.field, "old": self.old, "new": self.new, "source": self.source}
+
+
+def _findings_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([f.model_dump(mode="json", exclude_none=True) for f in findings], ensure_ascii=False, sort_keys=True)
+
+
+def _judgment_json(judgment: Judgment | None) -> str | None:
+    return None if judgment is None else json.dumps(judgment.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True)
+
+
+def _meta_of(country: Country) -> str:
+    return json.dumps(
+        country.model_dump(mode="json", exclude={"iso3", "name", "provisions", "assessments"}, exclude_none=True),
+        ensure_ascii=False,
+    )
+
+
+def _load_working(conn: Connection, iso3: str | None = None) -> dict[str, Country]:
+    """Assemble Country documents from the rows (validated by the same model as the YAML files)."""
+    cq, pq = select(t.countries).order_by(t.countries.c.iso3), select(t.provisions.c.iso3, t.provisions.c.document)
+    aq = select(t.assessments.c.iso3, t.assessments.c.element, t.assessments.c.findings, t.assessments.c.judgment, t.assessments.c.note)
+    if iso3 is not None:
+        cq, pq, aq = cq.where(t.countries.c.iso3 == iso3), pq.where(t.provisions.c.iso3 == iso3), aq.where(t.assessments.c.iso3 == iso3)
+    meta = conn.execute(cq).mappings().all()
+    prov = conn.execute(pq.order_by(t.provisions.c.iso3, t.provisions.c.position)).all()
+    assess = conn.execute(aq.order_by(t.assessments.c.iso3, t.assessments.c.position)).all()
+    docs: dict[str, dict] = {m["iso3"]: {"iso3": m["iso3"], "name": m["name"], **json.loads(m["meta"]), "provisions": [], "assessments": []} for m in meta}
+    for code, document in prov:
+        docs[code]["provisions"].append(json.loads(document))
+    for code, element, findings, judgment, note in assess:
+        a: dict[str, Any] = {"element": element, "findings": json.loads(findings)}
+        if judgment:
+            a["judgment"] = json.loads(judgment)
+        if note:
+            a["note"] = note
+        docs[code]["assessments"].append(a)
+    return {code: Country.model_validate(d) for code, d in docs.items()}
+
+
+class Store:
+    """All reads and writes of working assessments. One instance per process; it is thread-safe."""
+
+    def __init__(self, engine: Engine, treaties: Iterable[Treaty]):
+        self.engine = engine
+        self.writer = writer(engine)
+        self.index = TreatyIndex.build(treaties)
+
+    @classmethod
+    def open(cls, catalog: Catalog, url: str | None = None, seed: bool = True) -> Store:
+        """Connect, migrate to the newest schema, and seed an empty database from the shipped data."""
+        store = cls(make_engine(url), catalog.treaties.values())
+        migrate(store.engine)
+        if seed and not store.has_countries():
+            store.seed(catalog.countries.values())
+        return store
+
+    # ------------------------------------------------------------------------------------------ internals
+
+    def _bump(self, conn: Connection) -> None:
+        """Count every write, so readers can tell cheaply whether anything changed."""
+        done = conn.execute(update(t.counters).where(t.counters.c.name == "data_version").values(value=t.counters.c.value + 1))
+        if done.rowcount == 0:
+            conn.execute(insert(t.counters).values(name="data_version", value=1))
+
+    def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}")
+        rows = [
+            {"at": at, "user_name": user.name, "iso3": iso3, "record": record, "field": f, "old": old, "new": new, "source": source}
+            for f, old, new in changes
+            if old != new
+        ]
+        if rows:
+            conn.execute(insert(t.audit), rows)
+
+    def _mark_draft(self, conn: Connection, user: User, iso3: str, source: str, at: dt.datetime) -> None:
+        state = conn.execute(select(t.countries.c.review_state).where(t.countries.c.iso3 == iso3)).scalar_one_or_none()
+        if state is not None and state != "draft":
+            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state="draft"))
+            self._audit(conn, user, iso3, "country", [("review_state", state, "draft")], source, at)
+
+    def _country_for_check(self, conn: Connection, iso3: str) -> Country:
+        row = conn.execute(select(t.countries).where(t.countries.c.iso3 == iso3)).mappings().one_or_none()
+        if row is None:
+            raise ValidationFailed([f"no country {iso3} in the database"])
+        provisions = [json.loads(d) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
+        return Country.model_validate({"iso3": iso3, "name": row["name"], **json.loads(row["meta"]), "provisions": provisions})
+
+    def _check(self, country: Country) -> None:
+        doc = Doc(f"{country.iso3}", country)
+        issues = [i for check in COUNTRY_CHECKS if check.__name__ != "country_file_named_for_iso3" for i in check(doc)]
+        issues += country_elements_exist(doc, self.index)
+        issues += country_hooks_allowed(doc, self.index)
+        if issues:
+            from ..problems import field_path
+
+            # an edit touches one record: name its fields, not its place in a whole country document
+            def where(loc: tuple) -> str:
+                return field_path(loc[2:]) if loc[:1] in (("assessments",), ("provisions",)) and len(loc) > 2 else field_path(loc)
+
+            raise ValidationFailed([f"{where(i.loc)}: {i.reason}" if where(i.loc) != "(document)" else i.reason for i in issues])
+
+    # ------------------------------------------------------------------------------------------------ seed
+
+    def has_countries(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(t.countries)).scalar_one() > 0
+
+    def seed(self, countries: Iterable[Country]) -> int:
+        """Load shipped countries into an empty database, each as version 1 and as its first approved snapshot."""
+        at = now()
+        n = 0
+        with self.writer.begin() as conn:
+            for c in countries:
+                conn.execute(insert(t.countries).values(iso3=c.iso3, name=c.name, meta=_meta_of(c), review_state="approved", version=1, updated_by="seed", updated_at=at))
+                if c.provisions:
+                    conn.execute(
+                        insert(t.provisions),
+                        [
+                            {"iso3": c.iso3, "id": p.id, "position": i, "document": p.model_dump_json(exclude_none=True), "version": 1, "updated_by": "seed", "updated_at": at}
+                            for i, p in enumerate(c.provisions)
+                        ],
+                    )
+                if c.assessments:
+                    conn.execute(
+                        insert(t.assessments),
+                        [
+                            {
+                                "iso3": c.iso3, "element": a.element, "position": i, "findings": _findings_json(a.findings),
+                                "judgment": _judgment_json(a.judgment), "note": a.note, "version": 1, "updated_by": "seed", "updated_at": at,
+                            }
+                            for i, a in enumerate(c.assessments)
+                        ],
+                    )
+                conn.execute(insert(t.snapshots).values(iso3=c.iso3, document=c.model_dump_json(exclude_none=True), approved_by="seed", approved_at=at))
+                self._audit(conn, SYSTEM, c.iso3, "country", [("seed", None, f"data/countries/{c.iso3}.yaml")], "seed", at)
+                n += 1
+            self._bump(conn)
+        return n
+
+    # ----------------------------------------------------------------------------------------------- reads
+
+    def data_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(t.counters.c.value).where(t.counters.c.name == "data_version")).scalar_one_or_none() or 0
+
+    def country_change_marker(self, iso3: str) -> int:
+        """Id of the newest audit row of a country: it moves whenever anyone changes that country."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(t.audit.c.id)).where(t.audit.c.iso3 == iso3.upper())).scalar_one_or_none() or 0
+
+    def country_codes(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(t.countries.c.iso3).order_by(t.countries.c.iso3)).scalars())
+
+    def review_state(self, iso3: str) -> str:
+        with self.engine.connect() as conn:
+            state = conn.execute(select(t.countries.c.review_state).where(t.countries.c.iso3 == iso3.upper())).scalar_one_or_none()
+        if state is None:
+            raise KeyError(f"no country {iso3.upper()} in the database")
+        return state
+
+    def working_countries(self, user: User) -> dict[str, Country]:
+        """The drafts everyone on the staff edits. Viewers may not read them."""
+        if not user.can_read_drafts():
+            raise PermissionDenied(f"{user.name} ({user.role}) may read only the approved assessments")
+        with self.engine.connect() as conn:
+            return _load_working(conn)
+
+    def published_countries(self) -> dict[str, Country]:
+        """The latest approved snapshot of every country: what aides see."""
+        latest = select(t.snapshots.c.iso3, func.max(t.snapshots.c.id).label("id")).group_by(t.snapshots.c.iso3).subquery()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.snapshots.c.iso3, t.snapshots.c.document).join(latest, t.snapshots.c.id == latest.c.id)).all()
+        return {iso3: Country.model_validate_json(doc) for iso3, doc in sorted(rows)}
+
+    def countries_for(self, user: User | None) -> dict[str, Country]:
+        return self.working_countries(user) if user is not None and user.can_read_drafts() else self.published_countries()
+
+    def assessment(self, iso3: str, element: str) -> AssessmentRecord:
+        iso3 = iso3.upper()
+        if element not in self.index.elements:
+            raise KeyError(f"unknown element {element}")
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
+            known = conn.execute(select(t.countries.c.iso3).where(t.countries.c.iso3 == iso3)).scalar_one_or_none()
+        if known is None:
+            raise KeyError(f"no country {iso3} in the database")
+        if row is None:
+            return AssessmentRecord(iso3, element, (), None, None, 0, None, None)
+        return AssessmentRecord(
+            iso3, element,
+            tuple(Finding.model_validate(f) for f in json.loads(row["findings"])),
+            Judgment.model_validate_json(row["judgment"]) if row["judgment"] else None,
+            row["note"], row["version"], row["updated_by"], _utc(row["updated_at"]),
+        )
+
+    def provisions(self, iso3: str) -> list[ProvisionRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.provisions).where(t.provisions.c.iso3 == iso3.upper()).order_by(t.provisions.c.position)).mappings().all()
+        return [ProvisionRecord(r["iso3"], Provision.model_validate_json(r["document"]), r["version"], r["updated_by"], _utc(r["updated_at"])) for r in rows]
+
+    def history(self, iso3: str, record: str | None = None) -> list[AuditEntry]:
+        q = select(t.audit).where(t.audit.c.iso3 == iso3.upper())
+        if record is not None:
+            q = q.where(t.audit.c.record == record)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(t.audit.c.id)).mappings().all()
+        return [AuditEntry(r["id"], _utc(r["at"]), r["user_name"], r["iso3"], r["record"], r["field"], r["old"], r["new"], r["source"]) for r in rows]
+
+    def diff(self, iso3: str, since: dt.datetime, until: dt.datetime) -> list[dict[str, Any]]:
+        """What changed in a country between two moments: per record and field, the value before and after."""
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for e in self.history(iso3):
+            if since <= e.at <= until and e.source != "seed":
+                key = (e.record, e.field)
+                if key not in out:
+                    out[key] = {"record": e.record, "field": e.field, "before": e.old, "after": e.new, "changes": 0, "users": []}
+                out[key]["after"] = e.new
+                out[key]["changes"] += 1
+                if e.user not in out[key]["users"]:
+                    out[key]["users"].append(e.user)
+        return [d for d in out.values() if d["before"] != d["after"]]
+
+    # ---------------------------------------------------------------------------------------------- writes
+
+    def save_assessment(
+        self,
+        user: User,
+        iso3: str,
+        element: str,
+        *,
+        findings: Iterable[Finding],
+        judgment: Judgment | None,
+        note: str | None,
+        expected_version: int,
+        source: str = "browser",
+    ) -> AssessmentRecord:
+        """Save one element's assessment if nobody saved it since `expected_version`; audit it in the same transaction."""
+        iso3 = iso3.upper()
+        user.require_edit(iso3)
+        try:
+            new = ElementAssessment(element=element, findings=list(findings), judgment=judgment, note=note or None)
+        except ValidationError as exc:
+            raise ValidationFailed([f"{'.'.join(map(str, e['loc'])) or 'assessment'}: {e['msg']}" for e in exc.errors()]) from None
+        at = now()
+        with self.writer.begin() as conn:
+            country = self._country_for_check(conn, iso3)
+            self._check(country.model_copy(update={"assessments": [new]}))
+            old = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
+            values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
+            if old is None:
+                if expected_version != 0:
+                    raise StaleVersion(element, expected_version, 0, "nobody", at)
+                position = conn.execute(select(func.coalesce(func.max(t.assessments.c.position), -1) + 1).where(t.assessments.c.iso3 == iso3)).scalar_one()
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.assessments).values(iso3=iso3, element=element, position=position, version=1, **values))
+                except IntegrityError:
+                    current = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one()
+                    raise StaleVersion(element, 0, current["version"], current["updated_by"], _utc(current["updated_at"])) from None
+                before: dict[str, Any] = {"findings": "[]", "judgment": None, "note": None}
+            else:
+                done = conn.execute(
+                    update(t.assessments)
+                    .where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element, t.assessments.c.version == expected_version)
+                    .values(version=t.assessments.c.version + 1, **values)
+                )
+                if done.rowcount != 1:
+                    raise StaleVersion(element, expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
+                before = dict(old)
+            self._audit(conn, user, iso3, element, [(f, before[f], values[f]) for f in ("findings", "judgment", "note")], source, at)
+            self._mark_draft(conn, user, iso3, source, at)
+            self._bump(conn)
+        return self.assessment(iso3, element)
+
+    def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = "browser") -> ProvisionRecord:
+        """Create (expected_version 0) or change a provision or bill, e.g. record that a bill came into force."""
+        iso3 = iso3.upper()
+        user.require_edit(iso3)
+        at = now()
+        document = provision.model_dump_json(exclude_none=True)
+        with self.writer.begin() as conn:
+            country = self._country_for_check(conn, iso3)
+            others = [p for p in country.provisions if p.id != provision.id]
+            self._check(country.model_copy(update={"provisions": [*others, provision]}))
+            old = conn.execute(select(t.provisions).where(t.provisions.c.iso3 == iso3, t.provisions.c.id == provision.id)).mappings().one_or_none()
+            if old is None:
+                if expected_version != 0:
+                    raise StaleVersion(provision.id, expected_version, 0, "nobody", at)
+                position = conn.execute(select(func.coalesce(func.max(t.provisions.c.position), -1) + 1).where(t.provisions.c.iso3 == iso3)).scalar_one()
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.provisions).values(iso3=iso3, id=provision.id, position=position, document=document, version=1, updated_by=user.name, updated_at=at))
+                except IntegrityError:
+                    current = conn.execute(select(t.provisions).where(t.provisions.c.iso3 == iso3, t.provisions.c.id == provision.id)).mappings().one()
+                    raise StaleVersion(provision.id, 0, current["version"], current["updated_by"], _utc(current["updated_at"])) from None
+                old_doc = None
+            else:
+                done = conn.execute(
+                    update(t.provisions)
+                    .where(t.provisions.c.iso3 == iso3, t.provisions.c.id == provision.id, t.provisions.c.version == expected_version)
+                    .values(document=document, version=t.provisions.c.version + 1, updated_by=user.name, updated_at=at)
+                )
+                if done.rowcount != 1:
+                    raise StaleVersion(provision.id, expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
+                old_doc = old["document"]
+            self._audit(conn, user, iso3, provision.id, [("provision", old_doc, document)], source, at)
+            self._mark_draft(conn, user, iso3, source, at)
+            self._bump(conn)
+        return next(p for p in self.provisions(iso3) if p.provision.id == provision.id)
+
+    def restore(self, user: User, entry_id: int, *, expected_version: int) -> AssessmentRecord:
+        """Put back the value a field had before audit entry `entry_id`, as a new audited save."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.audit).where(t.audit.c.id == entry_id)).mappings().one_or_none()
+        if row is None or row["field"] not in ("findings", "judgment", "note"):
+            raise KeyError(f"audit entry {entry_id} is not a change of an element's findings, judgment or note")
+        current = self.assessment(row["iso3"], row["record"])
+        value = row["old"]
+        findings, judgment, note = current.findings, current.judgment, current.note
+        if row["field"] == "findings":
+            findings = tuple(Finding.model_validate(f) for f in json.loads(value or "[]"))
+        elif row["field"] == "judgment":
+            judgment = Judgment.model_validate_json(value) if value else None
+        else:
+            note = value
+        return self.save_assessment(user, row["iso3"], row["record"], findings=findings, judgment=judgment, note=note, expected_version=expected_version, source="restore")
+
+    # ---------------------------------------------------------------------------------------------- review
+
+    def _set_state(self, user: User, iso3: str, allowed_from: tuple[str, ...], to: str, source: str) -> None:
+        iso3 = iso3.upper()
+        at = now()
+        with self.writer.begin() as conn:
+            state = conn.execute(select(t.countries.c.review_state).where(t.countries.c.iso3 == iso3)).scalar_one_or_none()
+            if state is None:
+                raise KeyError(f"no country {iso3} in the database")
+            if state not in allowed_from:
+                raise ValidationFailed([f"{iso3} is '{state}'; this step needs it to be {' or '.join(allowed_from)}"])
+            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=to, updated_by=user.name, updated_at=at))
+            self._audit(conn, user, iso3, "country", [("review_state", state, to)], source, at)
+            if to == "approved":  # publish exactly what was approved, in the same transaction
+                country = _load_working(conn, iso3)[iso3]
+                conn.execute(insert(t.snapshots).values(iso3=iso3, document=country.model_dump_json(exclude_none=True), approved_by=user.name, approved_at=at))
+            self._bump(conn)
+
+    def submit_for_review(self, user: User, iso3: str, source: str = "browser") -> None:
+        user.require_edit(iso3)
+        self._set_state(user, iso3, ("draft",), "in_review", source)
+
+    def approve(self, user: User, iso3: str, source: str = "browser") -> None:
+        user.require_review()
+        self._set_state(user, iso3, ("in_review",), "approved", source)
+
+    def send_back(self, user: User, iso3: str, source: str = "browser") -> None:
+        user.require_review()
+        self._set_state(user, iso3, ("in_review",), "draft", source)
+
+    # ----------------------------------------------------------------------------------------------- users
+
+    def user_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(t.users)).scalar_one()
+
+    def add_user(self, actor: User, name: str, role: Role | str, password: str, countries: Iterable[str] = ()) -> User:
+        actor.require_admin()
+        role = Role(role)
+        codes = sorted({c.strip().upper() for c in countries if c.strip()})
+        if not name.strip():
+            raise ValidationFailed(["a user needs a name"])
+        with self.writer.begin() as conn:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(t.users).values(name=name, role=role.value, countries=",".join(codes), password_hash=hash_password(password), created_at=now()))
+            except IntegrityError:
+                raise ValidationFailed([f"a user named {name!r} exists already"]) from None
+        return User(name, role, frozenset(codes))
+
+    def user(self, name: str) -> User | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().one_or_none()
+        return None if row is None else User(row["name"], Role(row["role"]), frozenset(c for c in row["countries"].split(",") if c))
+
+    def users(self, actor: User) -> list[User]:
+        actor.require_admin()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.users).order_by(t.users.c.name)).mappings().all()
+        return [User(r["name"], Role(r["role"]), frozenset(c for c in r["countries"].split(",") if c)) for r in rows]
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        with self.engine.connect() as conn:
+            stored = conn.execute(select(t.users.c.password_hash).where(t.users.c.name == name)).scalar_one_or_none()
+        if stored is None or not check_password(stored, password):
+            return None
+        return self.user(name)
+
+    def start_session(self, user: User, hours: float = SESSION_HOURS) -> str:
+        token = secrets.token_urlsafe(32)
+        with self.writer.begin() as conn:
+            conn.execute(insert(t.sessions).values(token=token, user_name=user.name, expires_at=now() + dt.timedelta(hours=hours)))
+        return token
+
+    def session_user(self, token: str | None) -> User | None:
+        """The user of a live session; None when the token is unknown or expired."""
+        if not token:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.sessions).where(t.sessions.c.token == token)).mappings().one_or_none()
+        if row is None or _utc(row["expires_at"]) <= now():
+            return None
+        return self.user(row["user_name"])
+
+    def end_session(self, token: str) -> None:
+        from sqlalchemy import delete
+
+        with self.writer.begin() as conn:
+            conn.execute(delete(t.sessions).where(t.sessions.c.token == token))
