@@ -73,6 +73,15 @@ def bench_scoring(repeat: int) -> dict:
     }
 
 
+@benchmark
+def bench_save(repeat: int) -> dict:
+    """p50/p95 of one versioned save (read, validate, conditional UPDATE, audit) with 4 concurrent writers on
+    SQLite and PostgreSQL, against a plain single-row UPDATE with the same writers. ours_s/baseline_s are p95."""
+    from bench.save_bench import bench
+
+    return bench(saves_per_writer=max(25, repeat * 2))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=sorted(BENCHMARKS), help="run one benchmark")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,14 +144,31 @@ class Store:
         self.engine = engine
         self.writer = writer(engine)
         self.index = TreatyIndex.build(treaties)
+        # SQLite has one writer at a time. Threads of this process queue on a mutex instead of polling in
+        # SQLite's busy handler, whose back-off sleeps (up to 100 ms) dominated p95 latency; other processes
+        # still wait on the busy timeout. PostgreSQL needs no such queue.
+        self._sqlite_writers = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite)."""
+        if self._sqlite_writers is None:
+            with self.writer.begin() as conn:
+                yield conn
+            return
+        with self._sqlite_writers, self.writer.begin() as conn:
+            yield conn
 
     @classmethod
     def open(cls, catalog: Catalog, url: str | None = None, seed: bool = True) -> Store:
         """Connect, migrate to the newest schema, and seed an empty database from the shipped data."""
         store = cls(make_engine(url), catalog.treaties.values())
         migrate(store.engine)
-        if seed and not store.has_countries():
-            store.seed(catalog.countries.values())
+        if seed:
+            known = set(store.country_codes())
+            new = [c for code, c in catalog.countries.items() if code not in known]
+            if new:  # an empty database, or countries shipped since it was seeded
+                store.seed(new)
         return store
 
     # ------------------------------------------------------------------------------------------ internals
@@ -178,11 +197,14 @@ class Store:
             self._audit(conn, user, iso3, "country", [("review_state", state, "draft")], source, at)
 
     def _country_for_check(self, conn: Connection, iso3: str) -> Country:
-        row = conn.execute(select(t.countries).where(t.countries.c.iso3 == iso3)).mappings().one_or_none()
+        """The country as the reference checks see it. Stored provisions were validated when written, so they
+        are rebuilt without re-validation (the checks read only their ids and sources)."""
+        row = conn.execute(select(t.countries.c.name, t.countries.c.meta).where(t.countries.c.iso3 == iso3)).one_or_none()
         if row is None:
             raise ValidationFailed([f"no country {iso3} in the database"])
-        provisions = [json.loads(d) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
-        return Country.model_validate({"iso3": iso3, "name": row["name"], **json.loads(row["meta"]), "provisions": provisions})
+        provisions = [Provision.model_construct(**json.loads(d)) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
+        country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)})
+        return country.model_copy(update={"provisions": provisions})
 
     def _check(self, country: Country) -> None:
         doc = Doc(f"{country.iso3}", country)
@@ -208,7 +230,7 @@ class Store:
         """Load shipped countries into an empty database, each as version 1 and as its first approved snapshot."""
         at = now()
         n = 0
-        with self.writer.begin() as conn:
+        with self._write() as conn:
             for c in countries:
                 conn.execute(insert(t.countries).values(iso3=c.iso3, name=c.name, meta=_meta_of(c), review_state="approved", version=1, updated_by="seed", updated_at=at))
                 if c.provisions:
@@ -341,10 +363,13 @@ class Store:
             new = ElementAssessment(element=element, findings=list(findings), judgment=judgment, note=note or None)
         except ValidationError as exc:
             raise ValidationFailed([f"{'.'.join(map(str, e['loc'])) or 'assessment'}: {e['msg']}" for e in exc.errors()]) from None
-        at = now()
-        with self.writer.begin() as conn:
+        # Validate before taking the write lock (WAL readers do not block writers). Provisions and sources are
+        # never deleted, so a reference that resolves now still resolves when the row is written.
+        with self.engine.connect() as conn:
             country = self._country_for_check(conn, iso3)
-            self._check(country.model_copy(update={"assessments": [new]}))
+        self._check(country.model_copy(update={"assessments": [new]}))
+        at = now()
+        with self._write() as conn:
             old = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
             values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
             if old is None:
@@ -370,7 +395,8 @@ class Store:
             self._audit(conn, user, iso3, element, [(f, before[f], values[f]) for f in ("findings", "judgment", "note")], source, at)
             self._mark_draft(conn, user, iso3, source, at)
             self._bump(conn)
-        return self.assessment(iso3, element)
+        version = 1 if old is None else expected_version + 1
+        return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at)
 
     def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = "browser") -> ProvisionRecord:
         """Create (expected_version 0) or change a provision or bill, e.g. record that a bill came into force."""
@@ -378,7 +404,7 @@ class Store:
         user.require_edit(iso3)
         at = now()
         document = provision.model_dump_json(exclude_none=True)
-        with self.writer.begin() as conn:
+        with self._write() as conn:
             country = self._country_for_check(conn, iso3)
             others = [p for p in country.provisions if p.id != provision.id]
             self._check(country.model_copy(update={"provisions": [*others, provision]}))
@@ -430,7 +456,7 @@ class Store:
     def _set_state(self, user: User, iso3: str, allowed_from: tuple[str, ...], to: str, source: str) -> None:
         iso3 = iso3.upper()
         at = now()
-        with self.writer.begin() as conn:
+        with self._write() as conn:
             state = conn.execute(select(t.countries.c.review_state).where(t.countries.c.iso3 == iso3)).scalar_one_or_none()
             if state is None:
                 raise KeyError(f"no country {iso3} in the database")
@@ -467,7 +493,7 @@ class Store:
         codes = sorted({c.strip().upper() for c in countries if c.strip()})
         if not name.strip():
             raise ValidationFailed(["a user needs a name"])
-        with self.writer.begin() as conn:
+        with self._write() as conn:
             try:
                 with conn.begin_nested():
                     conn.execute(insert(t.users).values(name=name, role=role.value, countries=",".join(codes), password_hash=hash_password(password), created_at=now()))
@@ -495,7 +521,7 @@ class Store:
 
     def start_session(self, user: User, hours: float = SESSION_HOURS) -> str:
         token = secrets.token_urlsafe(32)
-        with self.writer.begin() as conn:
+        with self._write() as conn:
             conn.execute(insert(t.sessions).values(token=token, user_name=user.name, expires_at=now() + dt.timedelta(hours=hours)))
         return token
 
@@ -512,5 +538,5 @@ class Store:
     def end_session(self, token: str) -> None:
         from sqlalchemy import delete
 
-        with self.writer.begin() as conn:
+        with self._write() as conn:
             conn.execute(delete(t.sessions).where(t.sessions.c.token == token))

@@ -1,0 +1,144 @@
+"""Versioned saves under concurrent writers, against a plain single-row UPDATE on the same database."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+
+from sqlalchemy import create_engine, text
+
+from assessment.catalog import load_catalog
+from assessment.models import Finding
+from assessment.store import SYSTEM, Role, StaleVersion, Store
+from assessment.store.db import make_engine, writer
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _run_threads(n_writers: int, work) -> list[float]:  # type: ignore[no-untyped-def]
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(n_writers)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        mine = work(i)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n_writers)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return latencies
+
+
+def measure(url: str, saves_per_writer: int = 50, n_writers: int = 4) -> dict:
+    catalog = load_catalog()
+    store = Store.open(catalog, url)
+    iso3 = "KOR" if "KOR" in catalog.countries else sorted(catalog.countries)[0]
+    country = catalog.countries[iso3]
+    elements = [a.element for a in country.assessments if a.findings][: n_writers * 2]
+    provision = next(a.findings[0].provision for a in country.assessments if a.findings)
+    users = [store.add_user(SYSTEM, f"bench-{uuid.uuid4().hex[:8]}", Role.editor, "password1", [iso3]) for _ in range(n_writers)]
+    stale = [0]
+
+    def versioned(i: int) -> list[float]:
+        out = []
+        # Each writer mostly edits its own elements and every fourth save touches a neighbour's, as staff of
+        # several ministries working on one country would; every save call is timed, refused ones included.
+        for n in range(saves_per_writer):
+            element = elements[(2 * i + (n % 2) + (2 if n % 4 == 3 else 0)) % len(elements)]
+            current = store.assessment(iso3, element)  # what the page showed
+            t0 = time.perf_counter()
+            try:
+                store.save_assessment(users[i], iso3, element, findings=[Finding(provision=provision, extent="partial")], judgment=None, note=f"bench {i}-{n}", expected_version=current.version)
+            except StaleVersion:
+                stale[0] += 1
+            out.append(time.perf_counter() - t0)
+        return out
+
+    ours = _run_threads(n_writers, versioned)
+    plain_engine = writer(make_engine(url))
+
+    def plain(i: int) -> list[float]:
+        out = []
+        for n in range(saves_per_writer):
+            element = elements[(i + n) % len(elements)]
+            t0 = time.perf_counter()
+            with plain_engine.begin() as conn:
+                conn.execute(text("UPDATE assessments SET note = :note WHERE iso3 = :iso3 AND element = :element"), {"note": f"plain {i}-{n}", "iso3": iso3, "element": element})
+            out.append(time.perf_counter() - t0)
+        return out
+
+    baseline = _run_threads(n_writers, plain)
+    plain_engine.dispose()
+    store.engine.dispose()
+    return {
+        "p50_s": statistics.median(ours),
+        "p95_s": _percentile(ours, 0.95),
+        "plain_p50_s": statistics.median(baseline),
+        "plain_p95_s": _percentile(baseline, 0.95),
+        "saves": len(ours),
+        "stale_refused": stale[0],
+    }
+
+
+def fresh_postgres_url() -> tuple[str, callable] | None:  # type: ignore[valid-type]
+    admin_url = os.environ.get("ASSESSMENT_TEST_POSTGRES_URL")
+    if not admin_url:
+        return None
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def bench(saves_per_writer: int = 50) -> dict:
+    folder = tempfile.mkdtemp(prefix="accession-bench-")
+    sqlite = measure(f"sqlite:///{folder}/bench.sqlite", saves_per_writer)
+    out = {
+        "ours_s": sqlite["p95_s"],
+        "baseline_s": sqlite["plain_p95_s"],
+        "sqlite_p50_s": sqlite["p50_s"],
+        "sqlite_p95_s": sqlite["p95_s"],
+        "sqlite_plain_p50_s": sqlite["plain_p50_s"],
+        "sqlite_plain_p95_s": sqlite["plain_p95_s"],
+        "sqlite_stale_refused": sqlite["stale_refused"],
+        "writers": 4,
+        "saves": sqlite["saves"],
+    }
+    pg = fresh_postgres_url()
+    if pg is None:
+        out["postgresql"] = "not measured: set ASSESSMENT_TEST_POSTGRES_URL (scripts/postgres-test-server)"
+        return out
+    url, drop = pg
+    try:
+        res = measure(url, saves_per_writer)
+    finally:
+        drop()
+    out.update(
+        {
+            "postgresql_p50_s": res["p50_s"],
+            "postgresql_p95_s": res["p95_s"],
+            "postgresql_plain_p50_s": res["plain_p50_s"],
+            "postgresql_plain_p95_s": res["plain_p95_s"],
+            "postgresql_stale_refused": res["stale_refused"],
+        }
+    )
+    return out
