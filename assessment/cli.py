@@ -214,11 +214,12 @@ def finding_json(root: str | None, st: Store, iso3: str, element: str, when: dt.
     treaty = obligation.split(".", 1)[0]
     result = ws.engine.score_country(record.iso3, treaty, when or dt.date.today())
     status = dict(zip(result.elements["id"], result.elements["status"].astype(str)))[element]
-    _provisions, bills = result.element_detail()[element]
+    _provisions, bills, verified = result.element_detail()[element]
     return {
         "country": record.iso3,
         "element": element,
         "status": status,
+        "status_verified": verified,
         "judgment": None if record.judgment is None else record.judgment.model_dump(mode="json", exclude_none=True),
         "note": record.note,
         "provisions": [f"{f.provision}:{f.extent.value}" for f in record.findings],

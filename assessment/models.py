@@ -77,6 +77,7 @@ class HookKind(StrEnum):
 class SourceKind(StrEnum):
     primary = "primary"  # statute or treaty text, official gazette, official register
     official = "official"  # government or treaty-body page or report describing the law
+    copy = "copy"  # a third-party reproduction of a primary text (statute compilation, case-law database, bill tracker)
     secondary = "secondary"  # news, commentary, academic or NGO analysis
 
 

@@ -21,6 +21,7 @@ class ProvisionRecord:
     in_force: dt.date | None
     repealed: dt.date | None
     lapsed: dt.date | None
+    dates_verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class ElementRecord:
     element: str
     judgment: Status | None
     findings: tuple[tuple[str, bool], ...]  # (provision key, full?)
+    verified: tuple[bool, ...] = ()  # per finding: read in a primary source
+    judgment_verified: bool = False
 
 
 @dataclass
@@ -63,6 +66,7 @@ def country_records(country: Country) -> tuple[list[ProvisionRecord], list[Eleme
                 in_force=lc.in_force,
                 repealed=lc.repealed,
                 lapsed=lc.lapsed,
+                dates_verified=lc.dates_verified,
             )
         )
     elements = [
@@ -71,6 +75,8 @@ def country_records(country: Country) -> tuple[list[ProvisionRecord], list[Eleme
             element=a.element,
             judgment=_JUDGMENT_STATUS[a.judgment.status] if a.judgment else None,
             findings=tuple((provision_key(country.iso3, f.provision), f.extent == "full") for f in a.findings),
+            verified=tuple(f.verified for f in a.findings),
+            judgment_verified=bool(a.judgment and a.judgment.verified),
         )
         for a in country.assessments
     ]

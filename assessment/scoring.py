@@ -171,6 +171,9 @@ class Evidence:
     p_lapsed: np.ndarray
     f_provision: np.ndarray  # findings sorted by cell
     f_full: np.ndarray
+    f_verified: np.ndarray
+    p_dates_verified: np.ndarray
+    judgment_verified: np.ndarray  # bool grid
     cell_ids: np.ndarray  # distinct cells that have findings (country * n_elements + element), sorted
     cell_starts: np.ndarray  # first finding of each of those cells
     country_cells: np.ndarray  # country c's cells are cell_ids[country_cells[c]:country_cells[c+1]]
@@ -188,7 +191,8 @@ class Evidence:
         n_elements = len(structure.element_ids)
         e_index = structure.element_index
         judgment = np.full((len(countries), n_elements), -1, dtype=np.int8)
-        cells, provs, fulls = [], [], []
+        judgment_verified = np.zeros((len(countries), n_elements), dtype=bool)
+        cells, provs, fulls, verified = [], [], [], []
         for rec in records.elements:
             e = e_index.get(rec.element)
             if e is None:  # an element of a treaty not being scored
@@ -196,10 +200,12 @@ class Evidence:
             cell = c_index[rec.country] * n_elements + e
             if rec.judgment is not None:
                 judgment.flat[cell] = STATUS_CODE[rec.judgment]
-            for key, full in rec.findings:
+                judgment_verified.flat[cell] = rec.judgment_verified
+            for i, (key, full) in enumerate(rec.findings):
                 cells.append(cell)
                 provs.append(p_index[key])
                 fulls.append(full)
+                verified.append(rec.verified[i] if i < len(rec.verified) else False)
         cell_arr = np.array(cells, dtype=np.int64)
         order = np.argsort(cell_arr, kind="stable")
         cell_arr = cell_arr[order]
@@ -215,6 +221,9 @@ class Evidence:
             p_lapsed=np.array([_ordinal(p.lapsed) for p in records.provisions], dtype=np.int64),
             f_provision=np.array(provs, dtype=np.int64)[order],
             f_full=np.array(fulls, dtype=bool)[order],
+            f_verified=np.array(verified, dtype=bool)[order],
+            p_dates_verified=np.array([p.dates_verified for p in records.provisions], dtype=bool),
+            judgment_verified=judgment_verified,
             cell_ids=cell_ids,
             cell_starts=cell_starts,
             country_cells=country_cells,
@@ -373,31 +382,35 @@ class Engine:
         }
         return AllScores(self, as_of, with_bills, grids)
 
-    def bills_for(self, country_row: int, element: int, day: int) -> list[str]:
-        """Provision keys of pending bills cited for one element on `day`."""
+    def evidence_for(self, country_row: int, element: int, day: int, code: int) -> tuple[list[str], list[str], bool]:
+        """For one element on `day`: citations of in-force provisions cited, pending bill keys cited, and
+        whether its status rests on verified facts (a verified judgment; or decisive findings read in a primary
+        source about provisions whose dates were checked)."""
         ev = self.evidence
-        n = len(self.structure.element_ids)
-        cell = country_row * n + element
-        i = int(np.searchsorted(ev.cell_ids, cell))
-        if i >= len(ev.cell_ids) or ev.cell_ids[i] != cell:
-            return []
-        begin = ev.cell_starts[i]
-        end = ev.cell_starts[i + 1] if i + 1 < len(ev.cell_starts) else len(ev.f_provision)
-        pending = ev.pending(day)
-        return [ev.provision_keys[p] for p in ev.f_provision[begin:end] if pending[p]]
-
-    def provisions_for(self, country_row: int, element: int, day: int) -> list[str]:
-        """Citations of the in-force provisions cited for one element on `day`."""
-        ev = self.evidence
+        if ev.judgment[country_row, element] >= 0:
+            verified = bool(ev.judgment_verified[country_row, element])
+        else:
+            verified = False
         cell = country_row * len(self.structure.element_ids) + element
         i = int(np.searchsorted(ev.cell_ids, cell))
         if i >= len(ev.cell_ids) or ev.cell_ids[i] != cell:
-            return []
+            return [], [], verified
         begin = ev.cell_starts[i]
         end = ev.cell_starts[i + 1] if i + 1 < len(ev.cell_starts) else len(ev.f_provision)
-        force = ev.counting(day, with_bills=False)
-        return list(dict.fromkeys(ev.citations[p] for p in ev.f_provision[begin:end] if force[p]))
-
+        provs = ev.f_provision[begin:end]
+        in_force = ev.counting(day, with_bills=False)[provs]
+        pending = ev.pending(day)[provs]
+        sure = ev.f_verified[begin:end] & ev.p_dates_verified[provs]
+        if ev.judgment[country_row, element] < 0:
+            if code == IN_PLACE:
+                verified = bool((sure & in_force & ev.f_full[begin:end]).any())
+            elif code == PARTIAL:
+                verified = bool((sure & in_force).any())
+            elif code == MISSING:
+                verified = bool(ev.p_dates_verified[provs].all())
+        citations = list(dict.fromkeys(ev.citations[p] for p, f in zip(provs, in_force) if f))
+        bills = [ev.provision_keys[p] for p, b in zip(provs, pending) if b]
+        return citations, bills, verified
 
 def _bare_id(provision_key: str) -> str:
     return provision_key.split(":", 1)[1]
@@ -496,18 +509,18 @@ class CountryScore:
             }
         )
 
-    def element_detail(self) -> dict[str, tuple[list[str], list[str]]]:
-        """element id -> (in-force provision citations, pending bill ids), for the elements of this treaty."""
+    def element_detail(self) -> dict[str, tuple[list[str], list[str], bool]]:
+        """element id -> (in-force provision citations, pending bill ids, verified?), for this treaty's elements."""
         o0, _ = self.span
         st = self.engine.structure
         e0 = int(st.o_element_start[o0])
         row = self.engine.rows_of(self.country).start
         day = self.as_of.toordinal()
+        codes = self.grid.element_codes[0]
         out = {}
-        for offset in range(self.grid.element_codes.shape[1]):
-            e = e0 + offset
-            bills = [_bare_id(k) for k in self.engine.bills_for(row, e, day)]
-            out[st.element_ids[e]] = (self.engine.provisions_for(row, e, day), bills)
+        for offset in range(codes.shape[0]):
+            citations, bills, verified = self.engine.evidence_for(row, e0 + offset, day, int(codes[offset]))
+            out[st.element_ids[e0 + offset]] = (citations, [_bare_id(k) for k in bills], verified)
         return out
 
     def gap_bills(self) -> dict[str, list[str]]:
@@ -530,8 +543,10 @@ class CountryScore:
         elements = self.elements
         by_obligation: dict[str, list[dict]] = {}
         for eid, obl, status in zip(elements["id"], elements["obligation"], elements["status"]):
-            provisions, bills = detail[eid]
-            by_obligation.setdefault(obl, []).append({"id": eid, "status": str(status), "provisions": provisions, "bills": bills})
+            provisions, bills, verified = detail[eid]
+            by_obligation.setdefault(obl, []).append(
+                {"id": eid, "status": str(status), "provisions": provisions, "bills": bills, "verified": verified}
+            )
         obligations = self.obligations
         return {
             "country": self.country,

@@ -1,0 +1,130 @@
+"""The shipped country research: complete where promised, sourced, and telling Korea's preservation story."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assessment.catalog import Catalog
+from assessment.models import EventKind
+from assessment.scoring import Engine
+
+AUG_2025 = dt.date(2025, 8, 21)
+AFTER_PASSAGE = dt.date(2026, 1, 15)
+PROCEDURAL_AND_COOPERATION = tuple(range(14, 22)) + tuple(range(24, 36))
+
+
+def article_of(obligation_id: str) -> int:
+    return int(obligation_id.split(".")[1].removeprefix("art"))
+
+
+def test_korea_assesses_every_ets185_element(catalog: Catalog) -> None:
+    elements = {e.id for o in catalog.treaty("ets185").obligations() for e in o.elements}
+    assessed = {a.element for a in catalog.country("KOR").assessments}
+    assert elements - assessed == set()
+
+
+@pytest.mark.parametrize("iso3", ["JPN", "USA", "GBR", "DEU", "PHL"])
+def test_other_countries_cover_articles_14_to_21_and_24_to_35(catalog: Catalog, iso3: str) -> None:
+    required = {e.id for o in catalog.treaty("ets185").obligations() if article_of(o.id) in PROCEDURAL_AND_COOPERATION for e in o.elements}
+    assessed = {a.element for a in catalog.country(iso3).assessments}
+    assert required - assessed == set()
+
+
+def test_every_claim_has_a_public_source(catalog: Catalog) -> None:
+    for country in catalog.countries.values():
+        urls = {s.id: s.url for s in country.sources}
+        provision_source = {p.id: p.source for p in country.provisions}
+        for a in country.assessments:
+            for f in a.findings:
+                assert urls[f.source or provision_source[f.provision]].startswith("http"), (country.iso3, a.element)
+            if a.judgment is not None and a.judgment.status != "unknown":
+                assert urls[a.judgment.source].startswith("http"), (country.iso3, a.element)
+
+
+def test_nothing_is_verified_without_a_primary_or_official_source(catalog: Catalog) -> None:
+    """A provision marked verified was read in a statute text (or a copy of one) or an official page, not in the press."""
+    for country in catalog.countries.values():
+        kinds = {s.id: s.kind for s in country.sources}
+        for p in country.provisions:
+            if p.verified:
+                assert kinds[p.source] in ("primary", "official", "copy"), (country.iso3, p.id)
+
+
+def test_unknown_bill_numbers_are_left_empty_not_guessed(catalog: Catalog) -> None:
+    korea = catalog.country("KOR")
+    bills = [p for p in korea.provisions if p.bill is not None]
+    assert len(bills) >= 2
+    for p in bills:
+        assert p.bill.number is None or p.verified, f"{p.id}: a bill number must come from a checked source"
+
+
+def _statuses(result) -> dict[str, str]:
+    return dict(zip(result.obligations["id"], result.obligations["status"].astype(str)))
+
+
+def test_korea_august_2025_preservation_gap(engine: Engine) -> None:
+    r = engine.score_country("KOR", "ets185", AUG_2025)
+    statuses = _statuses(r)
+    assert statuses["ets185.art16"] == "missing"
+    assert statuses["ets185.art29"] != "in_place"
+    assert "ets185.art16" in r.critical_gaps
+    bills = r.gap_bills()["ets185.art16"]
+    assert bills, "the pending preservation bill must be named beside the gap"
+
+
+def test_korea_with_bills_scores_article_16_higher_and_names_the_bill(engine: Engine) -> None:
+    now = engine.score_country("KOR", "ets185", AUG_2025)
+    projected = engine.score_country("KOR", "ets185", AUG_2025, with_bills=True)
+    score = lambda r: r.obligations.set_index("id").loc["ets185.art16", "score"]  # noqa: E731
+    assert score(projected) > score(now)
+    element_bills = {b for o in projected.to_json()["obligations"] if o["id"] == "ets185.art16" for e in o["elements"] for b in e["bills"]}
+    assert element_bills
+    assert projected.score > now.score
+
+
+def test_korea_law_passed_but_not_in_force_is_not_counted(catalog: Catalog, engine: Engine) -> None:
+    """Between passage (12 Dec 2025) and the in-force date the data gives, Art. 16 is still a gap."""
+    passed = [p for p in catalog.country("KOR").provisions if p.lifecycle.passed == dt.date(2025, 12, 12)]
+    assert passed, "the amendment passed on 12 Dec 2025 must be in the data"
+    law = passed[0]
+    if law.lifecycle.in_force is not None and law.lifecycle.in_force <= AFTER_PASSAGE:
+        pytest.fail("data claims the preservation law was in force by mid-January 2026")
+    r = engine.score_country("KOR", "ets185", AFTER_PASSAGE)
+    assert _statuses(r)["ets185.art16"] == "missing"
+    assert law.id in r.gap_bills()["ets185.art16"]
+
+
+def test_korea_today_reflects_the_law_only_as_far_as_sources_say(catalog: Catalog, engine: Engine) -> None:
+    law = next(p for p in catalog.country("KOR").provisions if p.lifecycle.passed == dt.date(2025, 12, 12))
+    today = dt.date(2026, 11, 23)
+    r = engine.score_country("KOR", "ets185", today)
+    art16 = next(o for o in r.to_json()["obligations"] if o["id"] == "ets185.art16")
+    e1 = next(e for e in art16["elements"] if e["id"] == "ets185.art16.e1")
+    if law.lifecycle.in_force is None or law.lifecycle.in_force > today:
+        assert e1["status"] == "missing" and law.id in e1["bills"]
+    else:
+        assert e1["status"] in ("in_place", "partial")
+        assert law.citation in e1["provisions"]
+        # an in-force date read only in secondary sources is never shown as sure
+        assert e1["verified"] is (law.lifecycle.dates_verified and law.verified)
+
+
+def test_korea_accession_timeline(catalog: Catalog) -> None:
+    events = catalog.country("KOR").events
+    kinds = {e.kind for e in events}
+    assert {EventKind.letter_of_intent, EventKind.invitation, EventKind.law_passed} <= kinds
+    passed = [e for e in events if e.kind == EventKind.law_passed]
+    assert any(e.date == dt.date(2025, 12, 12) for e in passed)
+    invitation = next(e for e in events if e.kind == EventKind.invitation)
+    assert invitation.date.year == 2023 and invitation.precision.value in ("month", "day")
+
+
+def test_status_registers_cover_the_assessed_countries(catalog: Catalog) -> None:
+    register = {e.iso3: e for e in catalog.registers["ets185"].entries}
+    for iso3 in ("JPN", "USA", "GBR", "DEU", "PHL"):
+        assert register[iso3].status == "party", iso3
+    assert register["KOR"].status == "invited"
+    assert register["USA"].entry_into_force == dt.date(2007, 1, 1)
+    assert "cets224" in catalog.registers
