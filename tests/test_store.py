@@ -259,3 +259,23 @@ def test_provision_lifecycle_edit_updates_every_element_that_cites_it(mini_store
     lifecycle = record.provision.lifecycle.model_copy(update={"in_force": dt.date(2026, 1, 1)})
     mini_store.save_provision(ed, "AAA", record.provision.model_copy(update={"lifecycle": lifecycle}), expected_version=record.version)
     assert status_of("tst1.art3.e1") == "in_place" and status_of("tst1.art3.e2") == "partial"
+
+
+@BACKENDS
+def test_batch_save_is_all_or_nothing(mini_store: Store) -> None:
+    from assessment.store import AssessmentChange
+
+    ed, other = editor(mini_store), editor(mini_store, name="ann")
+    mini_store.save_assessment(other, "AAA", "tst1.art3.e2", findings=PARTIAL, judgment=None, note="ann was here", expected_version=1)
+    n = audit_count(mini_store)
+    batch = [
+        AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "fresh", 1),
+        AssessmentChange("AAA", "tst1.art3.e2", tuple(PARTIAL), None, "stale", 1),  # ann saved version 2 meanwhile
+    ]
+    with pytest.raises(StaleVersion, match="AAA tst1.art3.e2 was changed by ann"):
+        mini_store.save_assessments(ed, batch, source="excel")
+    assert audit_count(mini_store) == n
+    assert mini_store.assessment("AAA", ELEMENT).version == 1  # the valid row was rolled back too
+    ok = mini_store.save_assessments(ed, [batch[0], AssessmentChange("AAA", "tst1.art3.e2", tuple(PARTIAL), None, "merged", 2)], source="excel")
+    assert [r.version for r in ok] == [2, 3]
+    assert {h.source for h in mini_store.history("AAA", ELEMENT)} == {"excel"}

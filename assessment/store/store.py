@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import secrets
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +73,18 @@ class AssessmentRecord:
 
     def as_assessment(self) -> ElementAssessment:
         return ElementAssessment(element=self.element, findings=list(self.findings), judgment=self.judgment, note=self.note)
+
+
+@dataclass(frozen=True)
+class AssessmentChange:
+    """One element's new assessment, and the version it was based on (0: the element was never saved)."""
+
+    iso3: str
+    element: str
+    findings: tuple[Finding, ...]
+    judgment: Judgment | None
+    note: str | None
+    expected_version: int
 
 
 @dataclass(frozen=True)
@@ -357,44 +369,72 @@ class Store:
         source: str = "browser",
     ) -> AssessmentRecord:
         """Save one element's assessment if nobody saved it since `expected_version`; audit it in the same transaction."""
-        iso3 = iso3.upper()
-        user.require_edit(iso3)
-        try:
-            new = ElementAssessment(element=element, findings=list(findings), judgment=judgment, note=note or None)
-        except ValidationError as exc:
-            raise ValidationFailed([f"{'.'.join(map(str, e['loc'])) or 'assessment'}: {e['msg']}" for e in exc.errors()]) from None
+        change = AssessmentChange(iso3, element, tuple(findings), judgment, note, expected_version)
+        return self.save_assessments(user, [change], source=source)[0]
+
+    def save_assessments(self, user: User, changes: Sequence[AssessmentChange], *, source: str = "browser") -> list[AssessmentRecord]:
+        """Save several assessments all or nothing (an imported workbook): every change is validated first, then
+        applied in one transaction; one stale version refuses the whole batch and nothing is written."""
+        prepared: list[tuple[str, ElementAssessment, int]] = []
+        problems: list[str] = []
+        countries: dict[str, Country] = {}
+        for change in changes:
+            iso3 = change.iso3.upper()
+            user.require_edit(iso3)
+            try:
+                new = ElementAssessment(element=change.element, findings=list(change.findings), judgment=change.judgment, note=change.note or None)
+            except ValidationError as exc:
+                problems += [f"{iso3} {change.element}: {'.'.join(map(str, e['loc'])) or 'assessment'}: {e['msg']}" for e in exc.errors()]
+                continue
+            prepared.append((iso3, new, change.expected_version))
         # Validate before taking the write lock (WAL readers do not block writers). Provisions and sources are
-        # never deleted, so a reference that resolves now still resolves when the row is written.
+        # never deleted, so a reference that resolves now still resolves when the rows are written.
         with self.engine.connect() as conn:
-            country = self._country_for_check(conn, iso3)
-        self._check(country.model_copy(update={"assessments": [new]}))
+            for iso3 in {p[0] for p in prepared}:
+                countries[iso3] = self._country_for_check(conn, iso3)
+        for iso3, new, _ in prepared:
+            try:
+                self._check(countries[iso3].model_copy(update={"assessments": [new]}))
+            except ValidationFailed as exc:
+                problems += [f"{iso3} {new.element}: {m}" if len(changes) > 1 else m for m in exc.messages]
+        if problems:
+            raise ValidationFailed(problems)
         at = now()
+        records = []
         with self._write() as conn:
-            old = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
-            values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
-            if old is None:
-                if expected_version != 0:
-                    raise StaleVersion(element, expected_version, 0, "nobody", at)
-                position = conn.execute(select(func.coalesce(func.max(t.assessments.c.position), -1) + 1).where(t.assessments.c.iso3 == iso3)).scalar_one()
-                try:
-                    with conn.begin_nested():
-                        conn.execute(insert(t.assessments).values(iso3=iso3, element=element, position=position, version=1, **values))
-                except IntegrityError:
-                    current = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one()
-                    raise StaleVersion(element, 0, current["version"], current["updated_by"], _utc(current["updated_at"])) from None
-                before: dict[str, Any] = {"findings": "[]", "judgment": None, "note": None}
-            else:
-                done = conn.execute(
-                    update(t.assessments)
-                    .where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element, t.assessments.c.version == expected_version)
-                    .values(version=t.assessments.c.version + 1, **values)
-                )
-                if done.rowcount != 1:
-                    raise StaleVersion(element, expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
-                before = dict(old)
-            self._audit(conn, user, iso3, element, [(f, before[f], values[f]) for f in ("findings", "judgment", "note")], source, at)
-            self._mark_draft(conn, user, iso3, source, at)
-            self._bump(conn)
+            for iso3, new, expected_version in prepared:
+                records.append(self._write_assessment(conn, user, iso3, new, expected_version, source, at))
+            for iso3 in {p[0] for p in prepared}:
+                self._mark_draft(conn, user, iso3, source, at)
+            if prepared:
+                self._bump(conn)
+        return records
+
+    def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str, at: dt.datetime) -> AssessmentRecord:
+        element = new.element
+        old = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
+        values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
+        if old is None:
+            if expected_version != 0:
+                raise StaleVersion(f"{iso3} {element}", expected_version, 0, "nobody", at)
+            position = conn.execute(select(func.coalesce(func.max(t.assessments.c.position), -1) + 1).where(t.assessments.c.iso3 == iso3)).scalar_one()
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(t.assessments).values(iso3=iso3, element=element, position=position, version=1, **values))
+            except IntegrityError:
+                current = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one()
+                raise StaleVersion(f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"])) from None
+            before: dict[str, Any] = {"findings": "[]", "judgment": None, "note": None}
+        else:
+            done = conn.execute(
+                update(t.assessments)
+                .where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element, t.assessments.c.version == expected_version)
+                .values(version=t.assessments.c.version + 1, **values)
+            )
+            if done.rowcount != 1:
+                raise StaleVersion(f"{iso3} {element}", expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
+            before = dict(old)
+        self._audit(conn, user, iso3, element, [(f, before[f], values[f]) for f in ("findings", "judgment", "note")], source, at)
         version = 1 if old is None else expected_version + 1
         return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at)
 
