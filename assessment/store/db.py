@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 
 DEFAULT_URL = "sqlite:///assessment.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -56,7 +56,3 @@ def migrate(engine: Engine) -> None:
     with writer(engine).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-
-
-def has_schema(engine: Engine) -> bool:
-    return inspect(engine).has_table("countries")

@@ -26,7 +26,7 @@ from ..models import Country, ElementAssessment, Finding, Judgment, Provision, T
 from ..validators import COUNTRY_CHECKS, Doc, TreatyIndex, country_elements_exist, country_hooks_allowed
 from . import schema as t
 from .auth import SYSTEM, PermissionDenied, Role, User, check_password, hash_password
-from .db import has_schema, make_engine, migrate, writer
+from .db import make_engine, migrate, writer
 
 SOURCES = ("browser", "excel", "cli", "seed", "restore")
 REVIEW_STATES = ("draft", "in_review", "approved")
@@ -280,6 +280,12 @@ class Store:
         """Id of the newest audit row of a country: it moves whenever anyone changes that country."""
         with self.engine.connect() as conn:
             return conn.execute(select(func.max(t.audit.c.id)).where(t.audit.c.iso3 == iso3.upper())).scalar_one_or_none() or 0
+
+    def latest_change(self, iso3: str) -> AuditEntry | None:
+        """The newest audit entry of a country (who changed it last, and when)."""
+        with self.engine.connect() as conn:
+            r = conn.execute(select(t.audit).where(t.audit.c.iso3 == iso3.upper()).order_by(t.audit.c.id.desc()).limit(1)).mappings().one_or_none()
+        return None if r is None else AuditEntry(r["id"], _utc(r["at"]), r["user_name"], r["iso3"], r["record"], r["field"], r["old"], r["new"], r["source"])
 
     def country_codes(self) -> list[str]:
         with self.engine.connect() as conn:

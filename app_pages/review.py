@@ -1,0 +1,41 @@
+"""Review: a country goes draft -> in review -> approved; approving publishes what aides see."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _auth, _data, _ui
+from assessment import service
+from assessment.store import PermissionDenied, ValidationFailed
+
+user = _auth.require_staff()
+ws = _data.workspace()
+store = service.store()
+
+st.title("Review")
+st.caption("Aides see the last approved version of each country. An edit makes a country a draft; an editor submits it; a reviewer approves it or sends it back.")
+rows = []
+for iso in store.country_codes():
+    last = store.latest_change(iso)
+    rows.append({"country": iso, "state": store.review_state(iso), "last change": f"{last.at:%Y-%m-%d %H:%M} by {last.user}" if last else ""})
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+iso = st.selectbox("Country", [r["country"] for r in rows])
+state = store.review_state(iso)
+c1, c2, c3 = st.columns(3)
+try:
+    if state == "draft" and user.can_edit(iso) and c1.button("Submit for review", type="primary"):
+        store.submit_for_review(user, iso)
+        st.rerun()
+    if state == "in_review" and user.can_review():
+        if c2.button("Approve and publish", type="primary"):
+            store.approve(user, iso)
+            st.rerun()
+        if c3.button("Send back to draft"):
+            store.send_back(user, iso)
+            st.rerun()
+except (PermissionDenied, ValidationFailed) as exc:
+    st.error(_ui.md(exc))
+if state == "in_review" and not user.can_review():
+    st.info("Waiting for a reviewer.")

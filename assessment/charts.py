@@ -1,0 +1,339 @@
+"""Scores and catalog facts -> plotly Figures (pure: no streamlit, no I/O), and the colours of every status.
+
+Status colours are defined here once and imported by every surface. They come from the Okabe-Ito palette,
+which stays distinguishable under the common colour-vision deficiencies, and every status also carries a
+symbol and a label, so no chart or table relies on colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .models import EventKind, RegisterStatus, Status, StatusRegister, Treaty
+from .scoring import STATUSES
+
+# --------------------------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Style:
+    label: str  # plain words for people
+    symbol: str  # shown inside heatmap cells and next to the label, so colour is never the only cue
+    colour: str  # fill
+    ink: str  # text colour that reads on the fill
+
+    @property
+    def badge(self) -> str:
+        return f"{self.symbol} {self.label}"
+
+
+STATUS_STYLE: dict[Status, Style] = {
+    Status.in_place: Style("In place", "✓", "#0072B2", "#FFFFFF"),
+    Status.partial: Style("Partly in place", "◐", "#F0E442", "#000000"),
+    Status.missing: Style("Missing", "✗", "#D55E00", "#FFFFFF"),
+    Status.unknown: Style("Not yet assessed", "?", "#BBBBBB", "#000000"),
+    Status.not_applicable: Style("Not applicable", "–", "#F7F7F7", "#000000"),
+    Status.reserved: Style("Reserved", "R", "#CC79A7", "#000000"),
+}
+assert tuple(STATUS_STYLE) == STATUSES, "STATUS_STYLE must follow the scoring order of STATUSES"
+
+REGISTER_STYLE: dict[RegisterStatus, Style] = {
+    RegisterStatus.party: Style("Party", "●", "#0072B2", "#FFFFFF"),
+    RegisterStatus.signatory: Style("Signatory", "◑", "#56B4E9", "#000000"),
+    RegisterStatus.invited: Style("Invited to accede", "○", "#E69F00", "#000000"),
+    RegisterStatus.none: Style("Not a Party", "·", "#DDDDDD", "#000000"),
+}
+
+#: Continuous scale for readiness scores (0 to 1); cividis is readable with every common colour deficiency.
+SCORE_SCALE = "cividis"
+
+#: Where the app serves the world topology (static/topojson/world_110m.json), so maps draw offline.
+TOPOJSON_URL = "/app/static/topojson/"
+#: Config every st.plotly_chart call passes: local topology, no link to plotly's cloud, no logo.
+PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "showLink": False, "showSendToCloud": False}
+
+
+def status_style(status: str | Status) -> Style:
+    return STATUS_STYLE[Status(str(status))]
+
+
+def status_badge(status: str | Status) -> str:
+    """'✓ In place': the text form of a status for tables and prose."""
+    return status_style(status).badge
+
+
+def percent(value: float | None) -> str:
+    """0.625 -> '63%'; None or NaN -> '–' (nothing scored)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    return f"{value * 100:.0f}%"
+
+
+# ------------------------------------------------------------------------------------------- data shapes
+
+
+def obligation_meta(treaty: Treaty) -> pd.DataFrame:
+    """One row per obligation with elements: id, article, label, title, kind, chapter, chapter_label."""
+    chapter_of_section = {s.id: c for c in treaty.chapters for s in c.sections}
+    rows = []
+    for a in treaty.articles:
+        chapter = chapter_of_section.get(a.section)
+        for o in a.obligations:
+            if not o.elements:
+                continue
+            rows.append(
+                {
+                    "id": o.id,
+                    "article": o.article,
+                    "label": f"Art. {o.article}",
+                    "title": o.title,
+                    "kind": o.kind.value,
+                    "chapter": chapter.id if chapter else "",
+                    "chapter_label": f"Ch. {chapter.number} {chapter.title}" if chapter else "",
+                    "mandatory": o.mandatory,
+                }
+            )
+    return pd.DataFrame(rows, columns=["id", "article", "label", "title", "kind", "chapter", "chapter_label", "mandatory"])
+
+
+def filter_obligations(meta: pd.DataFrame, chapters: list[str] | None = None, kinds: list[str] | None = None) -> pd.DataFrame:
+    """Rows of obligation_meta() in the given chapters and of the given kinds (an empty filter keeps all)."""
+    keep = np.ones(len(meta), dtype=bool)
+    if chapters:
+        keep &= meta["chapter"].isin(chapters).to_numpy()
+    if kinds:
+        keep &= meta["kind"].isin(kinds).to_numpy()
+    return meta[keep]
+
+
+def register_frame(register: StatusRegister | None) -> pd.DataFrame:
+    """The treaty status register as a table: iso3, name, status, status_label, dates, source title and url."""
+    columns = ["iso3", "name", "status", "status_label", "signature", "ratification", "source", "source_url", "verified"]
+    if register is None:
+        return pd.DataFrame(columns=columns)
+    sources = {s.id: s for s in register.sources}
+    rows = []
+    for e in register.entries:
+        src = sources.get(e.source)
+        rows.append(
+            {
+                "iso3": e.iso3,
+                "name": e.name,
+                "status": e.status.value,
+                "status_label": REGISTER_STYLE[e.status].label,
+                "signature": e.signature,
+                "ratification": e.ratification,
+                "source": src.title if src else e.source,
+                "source_url": src.url if src else None,
+                "verified": e.verified,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def ranking_frame(now: pd.DataFrame, with_bills: pd.DataFrame, treaty: str, names: dict[str, str], register: pd.DataFrame) -> pd.DataFrame:
+    """Assessed countries for one treaty, best first: country, name, status_label, score, score_with_bills,
+    coverage, critical_gaps. `now` and `with_bills` are AllScores.treaties frames of the same date."""
+    mine = now[now["treaty"] == treaty].set_index("country")
+    projected = with_bills[with_bills["treaty"] == treaty].set_index("country")["score"]
+    status = dict(zip(register["iso3"], register["status_label"]))
+    out = pd.DataFrame(
+        {
+            "country": mine.index,
+            "name": [names.get(c, c) for c in mine.index],
+            "status_label": [status.get(c, REGISTER_STYLE[RegisterStatus.none].label) for c in mine.index],
+            "score": mine["score"].to_numpy(),
+            "score_with_bills": projected.reindex(mine.index).to_numpy(),
+            "coverage": mine["coverage"].to_numpy(),
+            "critical_gaps": mine["critical_gaps"].to_numpy(),
+        }
+    )
+    return out.sort_values(["score", "name"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+
+def _legend_swatch(fig: go.Figure, style: Style) -> None:
+    """A legend entry (square of the colour, symbol and label) without data of its own."""
+    fig.add_trace(
+        go.Scatter(
+            x=[None], y=[None], mode="markers", name=style.badge,
+            marker={"symbol": "square", "size": 14, "color": style.colour, "line": {"color": "#555555", "width": 1}},
+            hoverinfo="skip",
+        )
+    )
+
+
+def world_map(register: pd.DataFrame, ranking: pd.DataFrame, treaty_title: str) -> go.Figure:
+    """Choropleth of treaty status (one trace per status, so the legend names them) with the readiness score
+    of every assessed country as a labelled marker. Draws from the local topology (PLOTLY_CONFIG)."""
+    fig = go.Figure()
+    for status, style in REGISTER_STYLE.items():
+        rows = register[register["status"] == status.value]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Choropleth(
+                locations=rows["iso3"], locationmode="ISO-3", z=np.zeros(len(rows)),
+                colorscale=[[0, style.colour], [1, style.colour]], showscale=False,
+                marker_line_color="#FFFFFF", marker_line_width=0.5,
+                name=style.label, showlegend=True,
+                customdata=np.stack([rows["name"], [style.label] * len(rows)], axis=-1),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+            )
+        )
+    assessed = ranking.dropna(subset=["score"])
+    if not assessed.empty:
+        fig.add_trace(
+            go.Scattergeo(
+                locations=assessed["country"], locationmode="ISO-3", mode="markers+text",
+                text=list(assessed["country"]), textposition="top center", textfont={"size": 11, "color": "#111111"},
+                marker={
+                    "size": 14, "color": assessed["score"], "cmin": 0, "cmax": 1, "colorscale": SCORE_SCALE,
+                    "line": {"color": "#111111", "width": 1.5}, "symbol": "diamond",
+                    "colorbar": {"title": {"text": "Readiness"}, "tickformat": ".0%", "len": 0.6, "thickness": 12},
+                },
+                name="Readiness score (assessed)", showlegend=True,
+                customdata=np.stack([assessed["name"], [percent(s) for s in assessed["score"]], assessed["critical_gaps"]], axis=-1),
+                hovertemplate="<b>%{customdata[0]}</b><br>Readiness %{customdata[1]}<br>Critical gaps: %{customdata[2]}<extra></extra>",
+            )
+        )
+    fig.update_geos(
+        scope="world", resolution=110, projection_type="natural earth", showframe=False,
+        showcoastlines=False, showcountries=True, countrycolor="#FFFFFF", showland=True, landcolor="#EEEEEE",
+        showocean=False, lataxis_range=[-58, 85],
+    )
+    fig.update_layout(
+        title={"text": f"{treaty_title}: treaty status and readiness"}, height=520,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        legend={"orientation": "h", "y": -0.02, "x": 0, "yanchor": "top"},
+    )
+    return fig
+
+
+def chapter_bars(now: pd.DataFrame, with_bills: pd.DataFrame, today: pd.DataFrame | None = None, *, as_of: dt.date | None = None) -> go.Figure:
+    """Horizontal bars of the chapter scores (CountryScore.chapters frames): on the chosen date, with the
+    pending bills counted, and (when the date is not today) today, side by side."""
+    labels = [f"Ch. {n} {t}" for n, t in zip(now["number"], now["title"])]
+    when = as_of.isoformat() if as_of else "chosen date"
+    series = [(f"Law in force on {when}", now, "#0072B2", "")]
+    if today is not None:
+        series.append(("Law in force today", today, "#56B4E9", "/"))
+    series.append((f"If the pending bills pass (as of {when})", with_bills, "#E69F00", "x"))
+    fig = go.Figure()
+    for name, frame, colour, pattern in series:
+        values = frame["score"].to_numpy(dtype=float)
+        fig.add_trace(
+            go.Bar(
+                y=labels, x=np.nan_to_num(values), orientation="h", name=name, marker_color=colour,
+                marker_pattern_shape=pattern, text=[percent(v) for v in values], textposition="outside",
+                hovertemplate="%{y}<br>" + name + ": %{text}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="group", height=120 + 70 * len(labels), margin={"l": 0, "r": 30, "t": 30, "b": 0},
+        xaxis={"range": [0, 1.12], "tickformat": ".0%", "title": "Readiness score"},
+        yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+    )
+    return fig
+
+
+def status_heatmap(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Countries x obligations, coloured by status with the status symbol in each cell.
+
+    `long` is AllScores.obligations(treaty) (country, obligation, status, ...), `meta` is obligation_meta() of
+    the obligations to show, in order. Each cell's customdata is (iso3, obligation id), so a click on it can
+    open that country's obligation; an invisible square marker per cell makes cells clickable, since plotly
+    heatmaps do not report point selections.
+    """
+    codes = {s.value: i for i, s in enumerate(STATUSES)}
+    ids = list(meta["id"])
+    frame = long[long["obligation"].isin(ids)]
+    table = frame.pivot(index="country", columns="obligation", values="status").reindex(columns=ids)
+    countries = [str(c) for c in table.index]
+    labels = [names.get(c, c) for c in countries]
+    z = table.apply(lambda col: col.astype(str).map(codes)).to_numpy(dtype=float)
+    symbols = np.vectorize(lambda c: STATUS_STYLE[STATUSES[int(c)]].symbol if not np.isnan(c) else "")(z) if z.size else z
+    x = list(meta["label"])
+    n = len(STATUSES)
+    scale = []
+    for i, status in enumerate(STATUSES):  # stepped scale: code i covers [i/n, (i+1)/n]
+        scale += [[i / n, STATUS_STYLE[status].colour], [(i + 1) / n, STATUS_STYLE[status].colour]]
+    titles = dict(zip(meta["id"], meta["title"]))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=x, y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
+            text=symbols, texttemplate="%{text}", textfont={"size": 13}, hoverinfo="skip",
+        )
+    )
+    xs, ys, custom = [], [], []
+    for r, iso in enumerate(countries):
+        for c, oid in enumerate(ids):
+            if np.isnan(z[r, c]):
+                continue
+            status = STATUSES[int(z[r, c])]
+            xs.append(x[c])
+            ys.append(labels[r])
+            custom.append([iso, oid, labels[r], f"{x[c]} {titles[oid]}", STATUS_STYLE[status].badge])
+    fig.add_trace(
+        go.Scatter(
+            x=xs, y=ys, mode="markers", customdata=custom, showlegend=False, name="cells",
+            marker={"symbol": "square", "size": 22, "opacity": 0},
+            selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+            hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>%{customdata[4]}<br><i>Click to open</i><extra></extra>",
+        )
+    )
+    for status in STATUSES:
+        _legend_swatch(fig, STATUS_STYLE[status])
+    fig.update_layout(
+        height=max(320, 170 + 40 * len(labels)), margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        xaxis={"side": "top", "tickangle": -60, "type": "category", "showgrid": False, "fixedrange": True},
+        yaxis={"autorange": "reversed", "type": "category", "showgrid": False, "fixedrange": True},
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0},
+        plot_bgcolor="#FFFFFF", clickmode="event+select", dragmode=False,
+    )
+    return fig
+
+
+_EVENT_GROUP = {
+    EventKind.bill_introduced: "Law changes",
+    EventKind.law_passed: "Law changes",
+    EventKind.law_promulgated: "Law changes",
+    EventKind.law_in_force: "Law changes",
+}
+
+
+def timeline(events: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
+    """Accession steps and law changes on a date axis. `events` has date, kind (EventKind value), title,
+    verified; verified facts are filled markers, unverified ones hollow."""
+    fig = go.Figure()
+    if not events.empty:
+        lanes = [_EVENT_GROUP.get(EventKind(k), "Accession steps") for k in events["kind"]]
+        verified = events["verified"].astype(bool).to_numpy()
+        for flag, symbol, name in ((True, "circle", "● verified"), (False, "circle-open", "○ unverified")):
+            mask = verified == flag
+            if not mask.any():
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=pd.to_datetime(events["date"][mask]), y=np.array(lanes)[mask], mode="markers",
+                    marker={"symbol": symbol, "size": 13, "color": "#0072B2", "line": {"width": 2, "color": "#0072B2"}},
+                    name=name, customdata=events["title"][mask],
+                    hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
+                )
+            )
+    if as_of is not None:
+        fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line_dash="dot", line_color="#D55E00")
+        fig.add_annotation(x=pd.Timestamp(as_of), y=1.0, yref="paper", text=f"as of {as_of:%d %b %Y}", showarrow=False, yanchor="bottom", font={"color": "#D55E00"})
+    fig.update_layout(
+        height=220, margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": ["Law changes", "Accession steps"]},
+        legend={"orientation": "h", "y": -0.25, "x": 0},
+    )
+    return fig
