@@ -1,32 +1,21 @@
-"""Accession Readiness dashboard (placeholder until the dashboard issue): shows that the data loads and scores.
-
-Reads only from `assessment`; no score is computed here.
+"""Accession Readiness dashboard: the router. It builds the page list for the signed-in role and runs the
+chosen page; the pages live in app_pages/ and read everything from assessment/ through app_pages/_data.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from assessment.catalog import load_catalog
+from app_pages._data import show_catalog_problems, workspace
+from app_pages._nav import current_role, pages_for
 from assessment.problems import CatalogInvalid
-from assessment.scoring import Engine
 
+# No icons on pages or tab: Streamlit turns a Material icon into a favicon fetched from a font CDN.
 st.set_page_config(page_title="Accession Readiness", layout="wide")
-st.title("Accession Readiness")
-
+page = st.navigation([st.Page(p.file, title=p.title, url_path=p.url_path, default=p.default) for p in pages_for(current_role())])
 try:
-    catalog = load_catalog()
+    workspace()
 except CatalogInvalid as exc:
-    st.error("The checklists or country data did not validate. Fix these problems, then reload:")
-    st.code("\n".join(str(p) for p in exc.problems), language=None)
+    show_catalog_problems(exc)  # file:line: field: reason for every problem, instead of a stack trace
     st.stop()
-
-engine = Engine.from_catalog(catalog)
-as_of = st.date_input("As of", value=dt.date.today())
-table = engine.score_all(as_of).treaties
-projected = engine.score_all(as_of, with_bills=True).treaties
-table["score_with_bills"] = projected["score"]
-st.caption("Scores count only law in force on the chosen date; 'with bills' counts pending bills as if passed.")
-st.dataframe(table, hide_index=True)
+page.run()

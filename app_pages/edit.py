@@ -113,8 +113,13 @@ def element_form(element_id: str, status_now: str) -> None:
             left, right = st.columns(2)
             left.markdown("**Saved in the database now**")
             left.text(describe(record))
-            right.markdown("**Your version (not saved)**")
-            right.text("what the form below holds")
+            right.markdown("**Your version (not saved, still in the form below)**")
+            mine = []
+            if st.session_state.get(f"{key}_status", FROM_FINDINGS) != FROM_FINDINGS:
+                mine.append(f"judgment: {st.session_state[f'{key}_status']} — {st.session_state.get(f'{key}_reason', '')}")
+            if st.session_state.get(f"{key}_note"):
+                mine.append(f"note: {st.session_state[f'{key}_note']}")
+            right.text("; ".join(mine) or "findings as edited in the table")
             a, b = st.columns(2)
             if a.button("Keep mine: save it over theirs", key=f"{key}_keep"):
                 st.session_state[base_key] = record.version
@@ -180,7 +185,7 @@ with elements_tab:
     obligations = [o for o in catalog.treaty(treaty_id).obligations() if o.elements]
     obligation_id = _ui.choose("Obligation", [o.id for o in obligations], "obligation", obligations[0].id,
                                format_func=lambda o: f"Art. {catalog.obligations[o].article} {catalog.obligations[o].title}")
-    result = _data.score(iso, treaty_id, today)
+    result = _data.score(ws, iso, treaty_id, today)
     status_now = dict(zip(result.elements["id"], result.elements["status"].astype(str)))
     st.caption("Status today follows from the saved findings and judgments (law in force only). Open an element to edit it.")
     for e in catalog.obligations[obligation_id].elements:

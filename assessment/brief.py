@@ -420,6 +420,8 @@ class Line:
         return all(s.verified for s in self.sources)
 
 
+LATER_EVENTS = 4  # steps after the chosen date that the brief lists before pointing to the timeline
+
 _STANDING = {
     RegisterStatus.party: "is a Party to",
     RegisterStatus.signatory: "has signed but not ratified",
@@ -449,7 +451,7 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
     missing: list[Line] = []
     for g in b.gaps:
         core = [e for e in g.elements if e.core]
-        shown = (core or g.elements)[:2]
+        shown = (core or g.elements)[:1]
         parts = [f"{status_style(g.status).label}."]
         parts.append("Not met: " + " ".join(f"{e.text.rstrip('.')}." for e in shown))
         rest = len(g.elements) - len(shown)
@@ -459,13 +461,9 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         if g.in_force:
             parts.append("Law in force falls short: " + "; ".join(p.citation for p in g.in_force) + ".")
             sources += [p.source for p in g.in_force]
-        elif not g.bills and not g.judgments:
-            parts.append("No provision of national law does this yet.")
         else:
             parts.append("No law in force does this yet.")
-        for reason, src in g.judgments[:1]:
-            parts.append(reason.rstrip(".") + ".")
-            sources += [src] if src else []
+        sources += [src for _, src in g.judgments[:1] if src]
         missing.append(Line(" ".join(parts), merge_sources(sources), lead=f"Art. {g.article} {g.title}"))
     if not missing:
         missing.append(Line("Nothing critical is missing on this date."))
@@ -475,6 +473,9 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         if g.bills:
             for bill in g.bills:
                 fixes.append(Line(f"{bill.bill_label}, {bill.stage_text}. {bill.summary}", (bill.source,), lead=f"Art. {g.article}"))
+        elif g.kind == "designate":
+            fixes.append(Line("No law is needed: the authority must be designated and notified, usually at signature "
+                              "or deposit. No designation is recorded yet.", lead=f"Art. {g.article}"))
         else:
             fixes.append(Line("No pending bill addresses this gap; new legislation is needed.", lead=f"Art. {g.article}"))
     if not fixes:
@@ -495,10 +496,12 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
     nxt.append(Line(step))
     for h in b.hooks:
         kind = "reservation" if h.kind == HookKind.reservation.value else "declaration"
-        nxt.append(Line(f"{h.summary} Effect: {h.effect}", (h.source,), lead=f"Planned {kind} under {h.basis} ({h.paragraph})"))
+        nxt.append(Line(h.summary, (h.source,), lead=f"Planned {kind} under {h.basis} ({h.paragraph})"))
     later = [e for e in b.events if e.later]
-    for e in later:
-        nxt.append(Line(f"After {day(b.as_of)}: {e.date_text}, {e.kind_label.lower()}: {e.title}.", (e.source,)))
+    for e in later[:LATER_EVENTS]:
+        nxt.append(Line(f"{e.kind_label}: {e.title.rstrip('.')}.", (e.source,), lead=f"Since then, {e.date_text}"))
+    if len(later) > LATER_EVENTS:
+        nxt.append(Line(f"{len(later) - LATER_EVENTS} more later steps are on the country page's timeline."))
     return [
         ("Where it stands", stands),
         ("What is missing", missing),
@@ -556,7 +559,7 @@ def brief_pdf(b: CountryBrief) -> bytes:
         pdf.ln(2)
         pdf.set_font(font, "B", 13)
         pdf.cell(width, 7, clean(heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(font, "", 10.5)
+        pdf.set_font(font, "", 10)
         for line in lines:
             refs = []
             for src in line.sources:
@@ -566,22 +569,23 @@ def brief_pdf(b: CountryBrief) -> bytes:
             if line.sources and not line.verified:
                 tail += " (unverified)"
             pdf.set_x(pdf.l_margin)
-            pdf.set_font(font, "", 10.5)
-            pdf.write(5.2, "- ")
+            pdf.set_font(font, "", 10)
+            pdf.write(4.9, "- ")
             if line.lead:
-                pdf.set_font(font, "B", 10.5)
-                pdf.write(5.2, clean(line.lead + ": "))
-                pdf.set_font(font, "", 10.5)
-            pdf.write(5.2, clean(line.text + tail))
-            pdf.ln(6.2)
+                pdf.set_font(font, "B", 10)
+                pdf.write(4.9, clean(line.lead + ": "))
+                pdf.set_font(font, "", 10)
+            pdf.write(4.9, clean(line.text + tail))
+            pdf.ln(5.8)
     if sources:
         pdf.ln(2)
         pdf.set_font(font, "B", 12)
         pdf.cell(width, 7, "Sources", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(font, "", 8.5)
+        pdf.set_font(font, "", 7.5)
         for (title, url), n in sources.items():
             pdf.set_x(pdf.l_margin)
-            pdf.multi_cell(width, 4.2, clean(f"[{n}] {title}" + (f" - {url}" if url else "")), new_x="LMARGIN", new_y="NEXT", link=url or "")
+            pdf.multi_cell(width, 3.8, clean(f"[{n}] {title}" + (f" - {url}" if url else "")), new_x="LMARGIN", new_y="NEXT",
+                           link=url or "", align="L")
     return bytes(pdf.output())
 
 

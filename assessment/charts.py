@@ -316,7 +316,7 @@ def timeline(events: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
     if not events.empty:
         lanes = [_EVENT_GROUP.get(EventKind(k), "Accession steps") for k in events["kind"]]
         verified = events["verified"].astype(bool).to_numpy()
-        for flag, symbol, name in ((True, "circle", "● verified"), (False, "circle-open", "○ unverified")):
+        for flag, symbol, name in ((True, "circle", "verified"), (False, "circle-open", "unverified")):
             mask = verified == flag
             if not mask.any():
                 continue

@@ -1,0 +1,177 @@
+"""The one place the dashboard gets its data. Pages call these functions and nothing else in `assessment`
+that reads files or the database, so a change in where data lives touches this file only.
+
+`workspace()` returns the current Workspace (catalog + scoring engine, from `assessment.service`), cached per
+data version, which `service.current_version()` answers with one cheap query: an edit in the database or a
+new checklist gives a new version and so a fresh Workspace. A page calls it once per rerun and passes it on.
+Everything derived from it (scores, a country's brief, tables, figures, the PDF) is cached per (version,
+arguments) as shared, read-only objects, so a rerun pays for neither scoring nor building figures twice.
+Signed-in staff (editor, reviewer, admin) see the working drafts; everyone else sees the approved
+(published) assessments. The two views are separate Workspaces with separate versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app_pages import _auth
+from assessment import charts, service
+from assessment.brief import CountryBrief, brief_pdf, country_brief
+from assessment.problems import CatalogInvalid
+from assessment.scoring import AllScores, CountryScore
+from assessment.service import Workspace
+from assessment.store import SYSTEM
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the checklists and country research…")
+def _load(version: str) -> Workspace:
+    view = version.rsplit(":", 1)[-1]  # service.current_version() ends with the view
+    return service.load_workspace(user=SYSTEM if view == "working" else None)
+
+
+def workspace() -> Workspace:
+    """The current data and its scorer for whoever is signed in. Raises CatalogInvalid when the data is invalid."""
+    return _load(service.current_version(user=_auth.current_user()))
+
+
+def _cached(max_entries: int = 64):
+    """Cache on (version, arguments); the Workspace itself is passed unhashed (leading underscore)."""
+    return st.cache_resource(max_entries=max_entries, show_spinner=False)
+
+
+# ------------------------------------------------------------------------------------------------ scores
+
+
+@_cached(16)
+def _all_scores(_ws: Workspace, version: str, as_of: dt.date, with_bills: bool) -> AllScores:
+    return _ws.engine.score_all(as_of, with_bills)
+
+
+def all_scores(ws: Workspace, as_of: dt.date, with_bills: bool = False) -> AllScores:
+    return _all_scores(ws, ws.version, as_of, with_bills)
+
+
+@_cached()
+def _score(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, with_bills: bool) -> CountryScore:
+    return _ws.engine.score_country(iso3, treaty, as_of, with_bills)
+
+
+def score(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, with_bills: bool = False) -> CountryScore:
+    return _score(ws, ws.version, iso3, treaty, as_of, with_bills)
+
+
+@_cached()
+def _brief(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> CountryBrief:
+    return country_brief(_ws.catalog, _ws.engine, iso3, treaty, as_of)
+
+
+def brief(ws: Workspace, iso3: str, treaty: str, as_of: dt.date) -> CountryBrief:
+    return _brief(ws, ws.version, iso3, treaty, as_of)
+
+
+@_cached(32)
+def _pdf(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> bytes:
+    return brief_pdf(brief(_ws, iso3, treaty, as_of))
+
+
+def pdf(ws: Workspace, iso3: str, treaty: str, as_of: dt.date) -> bytes:
+    return _pdf(ws, ws.version, iso3, treaty, as_of)
+
+
+@_cached(4)
+def _names(_ws: Workspace, version: str) -> dict[str, str]:
+    names = {e.iso3: e.name for r in _ws.catalog.registers.values() for e in r.entries}
+    names.update({iso: c.name for iso, c in _ws.catalog.countries.items()})
+    return names
+
+
+def country_names(ws: Workspace) -> dict[str, str]:
+    """ISO3 -> name, from the country files, then from the treaty registers for countries not assessed."""
+    return _names(ws, ws.version)
+
+
+# ------------------------------------------------------------------------------------- tables, figures
+
+
+@_cached(16)
+def _overview(_ws: Workspace, version: str, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
+    register = charts.register_frame(_ws.catalog.registers.get(treaty))
+    ranking = charts.ranking_frame(
+        all_scores(_ws, as_of).treaties, all_scores(_ws, as_of, True).treaties, treaty, country_names(_ws), register
+    )
+    return register, ranking, charts.world_map(register, ranking, _ws.catalog.treaty(treaty).short_title)
+
+
+def overview(ws: Workspace, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
+    """(treaty register, ranking of assessed countries, world map) for one treaty on one date."""
+    return _overview(ws, ws.version, treaty, as_of)
+
+
+@_cached()
+def _chapter_figure(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, today: dt.date) -> go.Figure:
+    then = score(_ws, iso3, treaty, as_of).chapters
+    bills = score(_ws, iso3, treaty, as_of, True).chapters
+    now = score(_ws, iso3, treaty, today).chapters if as_of != today else None
+    return charts.chapter_bars(then, bills, now, as_of=as_of)
+
+
+def chapter_figure(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, today: dt.date) -> go.Figure:
+    """Chapter scores on the date, with the bills, and today when the date is another day."""
+    return _chapter_figure(ws, ws.version, iso3, treaty, as_of, today)
+
+
+@_cached()
+def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, go.Figure]:
+    events = pd.DataFrame(
+        [
+            {"date": e.date, "when": e.date_text, "kind": e.kind, "step": e.kind_label, "title": e.title,
+             "source": e.source.title, "link": e.source.url, "verified": e.source.verified,
+             "checked": "✓ verified" if e.source.verified else "unverified"}
+            for e in brief(_ws, iso3, treaty, as_of).events
+        ],
+        columns=["date", "when", "kind", "step", "title", "source", "link", "verified", "checked"],
+    )
+    return events, charts.timeline(events, as_of)
+
+
+def timeline(ws: Workspace, iso3: str, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, go.Figure]:
+    """(table of accession steps and law changes with sources, timeline figure)."""
+    return _timeline(ws, ws.version, iso3, treaty, as_of)
+
+
+@_cached(8)
+def _meta(_ws: Workspace, version: str, treaty: str) -> pd.DataFrame:
+    return charts.obligation_meta(_ws.catalog.treaty(treaty))
+
+
+def obligation_meta(ws: Workspace, treaty: str) -> pd.DataFrame:
+    return _meta(ws, ws.version, treaty)
+
+
+@_cached(32)
+def _heatmap(_ws: Workspace, version: str, treaty: str, as_of: dt.date, with_bills: bool,
+             chapters: tuple[str, ...], kinds: tuple[str, ...]) -> go.Figure:
+    shown = charts.filter_obligations(obligation_meta(_ws, treaty), list(chapters), list(kinds))
+    return charts.status_heatmap(all_scores(_ws, as_of, with_bills).obligations(treaty), shown, country_names(_ws))
+
+
+def heatmap(ws: Workspace, treaty: str, as_of: dt.date, with_bills: bool, chapters: list[str], kinds: list[str]) -> go.Figure:
+    """Countries x obligations of one treaty, filtered by chapter and kind."""
+    return _heatmap(ws, ws.version, treaty, as_of, with_bills, tuple(chapters), tuple(kinds))
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+def show_catalog_problems(exc: CatalogInvalid) -> None:
+    """Tell people exactly what to fix (file:line: field: reason) instead of a stack trace."""
+    st.error(
+        f"The checklists or country data did not validate ({len(exc.problems)} problem"
+        f"{'s' if len(exc.problems) != 1 else ''}). Fix these in the files named, then reload the page. "
+        "`python -m assessment validate` prints the same list."
+    )
+    st.code("\n".join(str(p) for p in exc.problems), language=None)

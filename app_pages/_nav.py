@@ -1,0 +1,45 @@
+"""Which pages exist and who may open them: a plain table, so the router stays a few lines and tests can read
+it without a running app. The menu only hides what a role cannot use: the store refuses it anyway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("viewer", "editor", "reviewer", "admin")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # relative to app.py
+    title: str
+    url_path: str  # the deep link: /country?iso=KOR&treaty=ets185&as_of=2025-08-21
+    roles: frozenset[str] = frozenset(ROLES)
+    default: bool = False
+
+
+PAGES = (
+    PageSpec("app_pages/overview.py", "Overview", "overview", default=True),
+    PageSpec("app_pages/country.py", "Country", "country"),
+    PageSpec("app_pages/compare.py", "Compare", "compare"),
+    PageSpec("app_pages/treaty.py", "Treaty", "treaty"),
+    PageSpec("app_pages/brief.py", "Brief", "brief"),
+    PageSpec("app_pages/edit.py", "Edit", "edit", roles=frozenset({"editor", "reviewer", "admin"})),
+    PageSpec("app_pages/history.py", "History", "history", roles=frozenset({"editor", "reviewer", "admin"})),
+    PageSpec("app_pages/review.py", "Review", "review", roles=frozenset({"editor", "reviewer", "admin"})),
+    PageSpec("app_pages/admin.py", "Users", "users", roles=frozenset({"admin"})),
+    PageSpec("app_pages/signin.py", "Sign in", "signin"),
+)
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    """The pages `role` may open, in menu order."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; known: {', '.join(ROLES)}")
+    return [p for p in PAGES if role in p.roles]
+
+
+def current_role() -> str:
+    """The signed-in user's role; anonymous visitors are viewers."""
+    from app_pages import _auth  # streamlit-bound; imported late so tests can read the table without it
+
+    return _auth.role()

@@ -1,0 +1,56 @@
+"""Compare: every assessed country against every obligation of a treaty, by status. Click a cell to open
+that country's obligation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import _data, _ui
+from assessment.charts import STATUS_STYLE, filter_obligations
+
+ws = _data.workspace()
+catalog = ws.catalog
+today = dt.date.today()
+
+st.title("Compare countries, obligation by obligation")
+if not catalog.countries:
+    _ui.empty(_ui.NO_COUNTRIES)
+    st.stop()
+
+c1, c2, c3 = st.columns([2, 1, 1])
+treaty_id = _ui.choose("Treaty", sorted(catalog.treaties), "treaty", "ets185", where=c1,
+                       format_func=lambda t: f"{catalog.treaties[t].short_title} ({catalog.treaties[t].series})")
+as_of = _ui.choose_date("As of", "as_of", today, where=c2)
+with_bills = _ui.toggle("Count pending bills", "bills", where=c3, help="Show what the map would look like if every pending bill were in force.")
+
+meta = _data.obligation_meta(ws, treaty_id)
+f1, f2 = st.columns(2)
+chapters = dict(zip(meta["chapter"], meta["chapter_label"]))
+picked_chapters = f1.multiselect("Chapters", list(chapters), format_func=chapters.get, placeholder="All chapters")
+kinds = sorted(meta["kind"].unique())
+picked_kinds = f2.multiselect("Kinds of obligation", kinds, placeholder="All kinds")
+shown = filter_obligations(meta, picked_chapters, picked_kinds)
+
+if shown.empty:
+    _ui.empty("No obligation matches these filters. Clear a chapter or kind filter above.")
+    st.stop()
+
+names = _data.country_names(ws)
+event = _ui.plotly(_data.heatmap(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds), key="heatmap",
+                   on_select="rerun", selection_mode="points")
+st.caption("Each cell shows a status symbol and colour: " + " · ".join(s.badge for s in STATUS_STYLE.values())
+           + ". Click a cell to open that country's obligation.")
+
+points = event.selection.points if event else []
+if points:
+    iso, obligation = points[0]["customdata"][:2]
+    st.switch_page(_ui.COUNTRY, query_params={"iso": iso, "treaty": treaty_id, "as_of": as_of.isoformat(), "obligation": obligation})
+
+with st.expander("Open a cell without the chart"):
+    a, o, go = st.columns([1, 2, 1])
+    iso = a.selectbox("Country", sorted(catalog.countries), format_func=lambda c: names.get(c, c))
+    obligation = o.selectbox("Obligation", list(shown["id"]), format_func=lambda i: f"Art. {catalog.obligations[i].article} {catalog.obligations[i].title}")
+    go.page_link(_ui.COUNTRY, label="Open", icon=":material/open_in_new:",
+                 query_params={"iso": iso, "treaty": treaty_id, "as_of": as_of.isoformat(), "obligation": obligation})

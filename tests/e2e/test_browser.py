@@ -1,0 +1,123 @@
+"""The real app in Debian's headless Chromium: the map draws offline, Korea's deep link shows the preservation
+gap and its bill, a heatmap click opens the country, the brief downloads as PDF, and no request leaves
+127.0.0.1. Without /usr/bin/chromium these tests fail (CI installs it); they never download a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from assessment.brief import country_brief
+from assessment.catalog import Catalog
+from assessment.scoring import Engine
+from tests.e2e.harness import LOOPBACK, chromium, streamlit_server
+
+KOREA_THEN = dt.date(2025, 8, 21)
+WAIT_MS = 60_000
+SEEN: list[str] = []  # every request and websocket any page of this module made
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with streamlit_server() as url:  # inherits the tests' throwaway ASSESSMENT_DATABASE_URL (conftest)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser, base: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    context.on("request", lambda request: SEEN.append(request.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: SEEN.append(ws.url))
+    yield page
+    context.close()
+    assert not _left_the_machine(SEEN), _left_the_machine(SEEN)
+
+
+def _left_the_machine(urls: list[str]) -> list[str]:
+    out = []
+    for url in urls:
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob", "about"):
+            continue  # in-memory, never on the network
+        if parsed.hostname != LOOPBACK:
+            out.append(url)
+    return out
+
+
+def _main_text(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_overview_draws_country_shapes_from_the_local_topology(page, base: str, catalog: Catalog) -> None:
+    page.goto(f"{base}/")
+    page.wait_for_function("document.querySelectorAll('.geolayer path.choroplethlocation').length > 50", timeout=WAIT_MS)
+    shapes = page.locator(".geolayer path.choroplethlocation").count()
+    assert shapes >= 0.8 * len(catalog.registers["ets185"].entries)
+    assert f"{base}/app/static/topojson/world_110m.json" in SEEN
+    page.screenshot(path="/tmp/e2e-overview.png", full_page=True)
+
+
+def test_korea_deep_link_shows_the_preservation_gap_and_its_bill(page, base: str, catalog: Catalog, engine: Engine) -> None:
+    page.goto(f"{base}/country?iso=KOR&treaty=ets185&as_of={KOREA_THEN.isoformat()}")
+    page.get_by_text(f"Critical gaps on {KOREA_THEN:%d %b %Y}").wait_for(timeout=WAIT_MS)
+    art16 = next(g for g in country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN).gaps if g.obligation == "ets185.art16")
+    card = page.locator("[data-testid='stVerticalBlockBorderWrapper'], [data-testid='stVerticalBlock']").filter(
+        has_text=f"Art. {art16.article} {art16.title}").last
+    text = card.inner_text()
+    assert "Criminal Procedure Act" in text
+    for bill in art16.bills:
+        assert bill.bill_label in text and bill.stage_text in text
+    assert "unverified" in text or "verified" in text
+    query = parse_qs(urlparse(page.url).query)
+    assert query["iso"] == ["KOR"] and query["as_of"] == [KOREA_THEN.isoformat()]
+    page.screenshot(path="/tmp/e2e-korea.png", full_page=True)
+
+
+def test_clicking_a_heatmap_cell_opens_that_country_obligation(page, base: str, catalog: Catalog) -> None:
+    page.goto(f"{base}/compare?treaty=ets185")
+    page.wait_for_selector(".heatmaplayer", timeout=WAIT_MS)
+    page.wait_for_timeout(500)
+    target = catalog.countries["KOR"].name
+    point = page.evaluate(
+        """([country, article]) => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            const box = gd.getBoundingClientRect();
+            return {x: box.left + xa._offset + xa.d2p(article), y: box.top + ya._offset + ya.d2p(country)};
+        }""",
+        [target, "Art. 16"],
+    )
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url("**/country?**", timeout=WAIT_MS)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["iso"] == ["KOR"] and query["obligation"] == ["ets185.art16"] and query["treaty"] == ["ets185"]
+    page.get_by_text("Expedited preservation of stored computer data").first.wait_for(timeout=WAIT_MS)
+
+
+def test_brief_opens_and_downloads_as_pdf(page, base: str) -> None:
+    page.goto(f"{base}/brief?iso=KOR&as_of={KOREA_THEN.isoformat()}")
+    page.get_by_text("What happens next").wait_for(timeout=WAIT_MS)
+    text = _main_text(page)
+    for heading in ("Where it stands", "What is missing", "Which bill fixes it"):
+        assert heading in text
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_text("Download PDF").click()
+    path = download.value.path()
+    with open(path, "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    page.screenshot(path="/tmp/e2e-brief.png", full_page=True)
+
+
+def test_no_request_left_the_machine() -> None:
+    assert SEEN, "the browser tests recorded no request at all"
+    assert not _left_the_machine(SEEN), _left_the_machine(SEEN)

@@ -1,0 +1,275 @@
+"""The dashboard through Streamlit's AppTest: every page runs, deep links and controls stay in sync with the
+URL, Korea's pages show what the engine says, invalid data is reported as file:line: field: reason, and no
+data text reaches the page as raw HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import _nav, _ui
+from assessment import service
+from assessment.brief import SourceRef, brief_sections, country_brief
+from assessment.catalog import PROJECT_ROOT, Catalog
+from assessment.charts import percent
+from assessment.problems import CatalogInvalid, Problem
+from assessment.scoring import Engine
+
+APP = str(PROJECT_ROOT / "app.py")
+KOREA_THEN = dt.date(2025, 8, 21)
+TIMEOUT = 60
+
+
+def staff_token(role: str = "admin", countries: tuple[str, ...] = ()) -> str:
+    """A live session of a user with `role` in the tests' database (what signing in leaves in the session)."""
+    from assessment.store import SYSTEM
+
+    store = service.store()
+    name = f"test-{role}-{'-'.join(countries) or 'all'}"
+    user = store.user(name) or store.add_user(SYSTEM, name, role, "password1", countries)
+    return store.start_session(user)
+
+
+def open_page(file: str, token: str | None = None, **params: str) -> AppTest:
+    """Run the app as a browser would on /<page>?params (the first run registers the pages)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if token is not None:
+        at.session_state["session_token"] = token
+    if file == "app_pages/overview.py":
+        at.query_params.update(params)
+        return at.run()
+    at.run()
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.switch_page(file).run()
+
+
+def elements(at: AppTest, kind: str) -> list:
+    out = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) == kind:
+                out.append(child)
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def text_of(at: AppTest) -> str:
+    return "\n".join(m.value for m in [*at.markdown, *at.title, *at.subheader, *at.caption])
+
+
+# ------------------------------------------------------------------------------------------------ smoke
+
+
+@pytest.mark.parametrize("page", _nav.PAGES, ids=lambda p: p.url_path)
+def test_every_page_runs_without_exception(page: _nav.PageSpec) -> None:
+    """Each page as the least privileged role that may open it (staff pages signed in as an admin)."""
+    token = None if "viewer" in page.roles else staff_token("admin")
+    at = open_page(page.file, token)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, "every page says what it is"
+
+
+def test_pages_for_roles() -> None:
+    reading = ["overview", "country", "compare", "treaty", "brief"]
+    assert [p.url_path for p in _nav.pages_for("viewer")] == [*reading, "signin"]
+    assert [p.url_path for p in _nav.pages_for("editor")] == [*reading, "edit", "history", "review", "signin"]
+    assert [p.url_path for p in _nav.pages_for("reviewer")] == [*reading, "edit", "history", "review", "signin"]
+    assert [p.url_path for p in _nav.pages_for("admin")] == [*reading, "edit", "history", "review", "users", "signin"]
+    assert sum(p.default for p in _nav.PAGES) == 1
+    with pytest.raises(ValueError, match="unknown role"):
+        _nav.pages_for("guest")
+
+
+def test_invalid_data_is_listed_as_file_line_field_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = [
+        Problem("data/countries/KOR.yaml", ("assessments", 3, "element"), "unknown element ets185.art16.e99", 42),
+        Problem("checklists/ets185.yaml", ("articles", 0, "title"), "required field is missing", 7),
+    ]
+
+    def broken(*args, **kwargs):
+        raise CatalogInvalid(problems)
+
+    monkeypatch.setattr(service, "current_version", broken)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "did not validate" in at.error[0].value and "2 problems" in at.error[0].value
+    listed = at.code[0].value.splitlines()
+    assert listed == [
+        "data/countries/KOR.yaml:42: assessments[3].element: unknown element ets185.art16.e99",
+        "checklists/ets185.yaml:7: articles[0].title: required field is missing",
+    ]
+
+
+# ------------------------------------------------------------------------------------------- overview
+
+
+def test_overview_map_draws_offline_and_ranks_every_assessed_country(catalog: Catalog, engine: Engine) -> None:
+    at = open_page("app_pages/overview.py", treaty="ets185")
+    chart = elements(at, "plotly_chart")[0].proto
+    assert json.loads(chart.config)["topojsonURL"] == "/app/static/topojson/"
+    spec = json.loads(chart.spec)
+    assert {t["type"] for t in spec["data"]} >= {"choropleth", "scattergeo"}
+    ranking = at.dataframe[0].value
+    assert len(ranking) == len(catalog.countries)
+    assert at.query_params["treaty"] == ["ets185"] or at.query_params["treaty"] == "ets185"
+
+
+def test_treaty_switcher_changes_the_url() -> None:
+    at = open_page("app_pages/overview.py")
+    at.selectbox(key="choice_treaty").set_value("cets224").run()
+    assert not at.exception
+    assert _param(at, "treaty") == "cets224"
+
+
+def _param(at: AppTest, name: str) -> str:
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+# -------------------------------------------------------------------------------------------- country
+
+
+@pytest.fixture(scope="module")
+def korea_page() -> AppTest:
+    return open_page("app_pages/country.py", iso="KOR", treaty="ets185", as_of=KOREA_THEN.isoformat())
+
+
+def test_korea_deep_link_opens_korea_on_that_date(korea_page: AppTest, engine: Engine) -> None:
+    at = korea_page
+    assert not at.exception
+    assert at.selectbox(key="choice_iso").value == "KOR"
+    assert at.date_input(key="choice_as_of").value == KOREA_THEN
+    metrics = {m.label: m.value for m in at.metric}
+    then = engine.score_country("KOR", "ets185", KOREA_THEN)
+    assert metrics["Readiness on 21 Aug 2025"] == percent(then.score)
+    assert metrics["Readiness today"] == percent(engine.score_country("KOR", "ets185", dt.date.today()).score)
+    assert metrics["If the pending bills pass"] == percent(engine.score_country("KOR", "ets185", KOREA_THEN, True).score)
+    assert metrics["Critical gaps"] == str(len(then.critical_gaps))
+
+
+def test_korea_gaps_show_element_provision_bill_and_stage(korea_page: AppTest, catalog: Catalog, engine: Engine) -> None:
+    text = text_of(korea_page)
+    then = engine.score_country("KOR", "ets185", KOREA_THEN)
+    brief = country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN)
+    for gap in brief.gaps:
+        assert f"Art\\. {_ui.md(gap.article)} {_ui.md(gap.title)}" in text
+        for bill in gap.bills:
+            assert _ui.md(bill.bill_label) in text and _ui.md(bill.stage_text) in text
+    assert "ets185.art16" in then.critical_gaps  # the story the data tells: preservation was missing then
+    art16 = next(g for g in brief.gaps if g.obligation == "ets185.art16")
+    assert _ui.md(art16.elements[0].text) in text
+    assert "Criminal Procedure Act" in text.replace("\\", "")
+    assert "unverified" in text or "✓ verified" in text  # every fact carries its mark
+
+
+def test_korea_chapter_scores_come_from_the_engine(korea_page: AppTest, engine: Engine) -> None:
+    spec = json.loads(elements(korea_page, "plotly_chart")[0].proto.spec)
+    chapters = engine.score_country("KOR", "ets185", KOREA_THEN).chapters
+    first = spec["data"][0]
+    assert first["text"] == [percent(v) for v in chapters["score"]]
+
+
+def test_changing_the_date_updates_scores_and_url(engine: Engine) -> None:
+    at = open_page("app_pages/country.py", iso="KOR", treaty="ets185", as_of=KOREA_THEN.isoformat())
+    later = dt.date(2026, 1, 15)
+    at.date_input(key="choice_as_of").set_value(later).run()
+    assert not at.exception
+    assert _param(at, "as_of") == later.isoformat()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"Readiness on {later:%d %b %Y}"] == percent(engine.score_country("KOR", "ets185", later).score)
+
+
+def test_obligation_link_opens_its_elements(engine: Engine, catalog: Catalog) -> None:
+    at = open_page("app_pages/country.py", iso="KOR", treaty="ets185", as_of=KOREA_THEN.isoformat(), obligation="ets185.art16")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == len(catalog.obligations["ets185.art16"].elements)
+    statuses = engine.score_country("KOR", "ets185", KOREA_THEN).elements.set_index("id")["status"].astype(str)
+    assert list(table["status"].str.split().str[-1]) != []  # badges such as "✗ Missing"
+    assert sum(table["status"].str.startswith("✗")) == sum(statuses[[e.id for e in catalog.obligations["ets185.art16"].elements]] == "missing")
+
+
+def test_unknown_country_in_a_link_is_reported_not_a_crash() -> None:
+    at = open_page("app_pages/country.py", iso="XXX")
+    assert not at.exception
+    assert any("iso=XXX" in w.value for w in at.warning)
+
+
+# -------------------------------------------------------------------------------------- compare, treaty
+
+
+def test_compare_heatmap_rows_are_countries_and_cells_link_to_obligations(catalog: Catalog) -> None:
+    at = open_page("app_pages/compare.py", treaty="ets185")
+    assert not at.exception
+    chart = elements(at, "plotly_chart")[0].proto
+    spec = json.loads(chart.spec)
+    heat = spec["data"][0]
+    assert heat["type"] == "heatmap"
+    assert set(heat["y"]) == {c.name for c in catalog.countries.values()}
+    cells = spec["data"][1]
+    assert {row[0] for row in cells["customdata"]} == set(catalog.countries)
+    assert {row[1] for row in cells["customdata"]} == {o.id for o in catalog.treaty("ets185").obligations() if o.elements}
+    assert "points" in list(chart.selection_mode) or chart.selection_mode
+
+
+def test_compare_filters_by_chapter_and_kind() -> None:
+    at = open_page("app_pages/compare.py", treaty="ets185")
+    at.multiselect[1].set_value(["criminalise"]).run()
+    heat = json.loads(elements(at, "plotly_chart")[0].proto.spec)["data"][0]
+    assert heat["x"] and all(label.startswith("Art. ") for label in heat["x"])
+    assert len(heat["x"]) < 20
+
+
+def test_treaty_checklist_lists_obligations_hooks_and_crosswalk(catalog: Catalog) -> None:
+    at = open_page("app_pages/treaty.py", id="ets185", obligation="ets185.art16")
+    assert not at.exception
+    treaty = catalog.treaty("ets185")
+    assert at.title[0].value == treaty.title
+    assert len(at.dataframe[0].value) == len([o for o in treaty.obligations() if o.elements])
+    elements_table = at.dataframe[1].value
+    assert list(elements_table["id"]) == [e.id for e in catalog.obligations["ets185.art16"].elements]
+
+
+# ---------------------------------------------------------------------------------------------- brief
+
+
+def test_korea_brief_in_plain_language_with_pdf(catalog: Catalog, engine: Engine) -> None:
+    at = open_page("app_pages/brief.py", iso="KOR", as_of=KOREA_THEN.isoformat())
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Where it stands", "What is missing", "Which bill fixes it", "What happens next"]
+    assert elements(at, "download_button"), "the brief downloads as PDF"
+    text = text_of(at)
+    sections = dict(brief_sections(country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN)))
+    for line in sections["Which bill fixes it"]:
+        assert _ui.md(line.text) in text
+
+
+# ------------------------------------------------------------------------------------------- security
+
+
+@pytest.mark.parametrize("page", _nav.PAGES, ids=lambda p: p.url_path)
+def test_no_data_text_is_rendered_as_html(page: _nav.PageSpec) -> None:
+    token = None if "viewer" in page.roles else staff_token("admin")
+    at = open_page(page.file, token, iso="KOR", treaty="ets185")
+    for m in elements(at, "markdown"):
+        assert not m.proto.allow_html, m.proto.body[:80]
+    for h in elements(at, "html"):
+        assert h.proto.body in (_ui.PRINT_CSS, _ui.PRINT_BUTTON), "only constant markup may be raw HTML"
+
+
+def test_markdown_escaping_makes_data_inert() -> None:
+    hostile = "<script>alert(1)</script> [click](javascript:alert(1)) **bold** $x$ # head"
+    escaped = _ui.md(hostile)
+    assert "<script>" not in escaped and "](" not in escaped and "**" not in escaped and "$x$" not in escaped
+    assert _ui.safe_url("javascript:alert(1)") == ""
+    assert _ui.safe_url("https://example.org/a(b) c") == "https://example.org/a%28b%29%20c"
+    link = _ui.source_md(SourceRef("MOJ <b>release</b>", "https://example.org/x", False))
+    assert link == "[MOJ \\<b\\>release\\</b\\>](https://example.org/x) · unverified"
+    assert _ui.source_md(None) == "no source recorded · unverified"
