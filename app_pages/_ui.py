@@ -88,6 +88,19 @@ def choose(
     return value
 
 
+def choose_country(catalog: Any, codes: Sequence[str] | None = None, *, where: Any = None) -> str:
+    """The country control (URL parameter iso), over `codes` (default: every assessed country)."""
+    codes = sorted(catalog.countries) if codes is None else list(codes)
+    default = "KOR" if "KOR" in codes else codes[0]
+    return choose("Country", codes, "iso", default, where=where, format_func=lambda c: f"{catalog.countries[c].name} ({c})")
+
+
+def choose_treaty(catalog: Any, param: str = "treaty", *, where: Any = None) -> str:
+    """The treaty control (URL parameter `param`), Budapest Convention first by default."""
+    return choose("Treaty", sorted(catalog.treaties), param, "ets185", where=where,
+                  format_func=lambda t: f"{catalog.treaties[t].short_title} ({catalog.treaties[t].series})")
+
+
 def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, help: str | None = None) -> dt.date:
     """A date control kept in the URL as YYYY-MM-DD (the same rules as `choose`)."""
     where = where or st

@@ -20,8 +20,7 @@ if not catalog.countries:
     st.stop()
 
 c1, c2, c3 = st.columns([2, 1, 1])
-treaty_id = _ui.choose("Treaty", sorted(catalog.treaties), "treaty", "ets185", where=c1,
-                       format_func=lambda t: f"{catalog.treaties[t].short_title} ({catalog.treaties[t].series})")
+treaty_id = _ui.choose_treaty(catalog, where=c1)
 as_of = _ui.choose_date("As of", "as_of", today, where=c2)
 with_bills = _ui.toggle("Count pending bills", "bills", where=c3, help="Show what the map would look like if every pending bill were in force.")
 

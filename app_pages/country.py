@@ -23,10 +23,8 @@ if not catalog.countries:
     st.stop()
 
 c1, c2, c3 = st.columns([2, 2, 1])
-iso = _ui.choose("Country", sorted(catalog.countries), "iso", "KOR", where=c1,
-                 format_func=lambda c: f"{catalog.countries[c].name} ({c})")
-treaty_id = _ui.choose("Treaty", sorted(catalog.treaties), "treaty", "ets185", where=c2,
-                       format_func=lambda t: f"{catalog.treaties[t].short_title} ({catalog.treaties[t].series})")
+iso = _ui.choose_country(catalog, where=c1)
+treaty_id = _ui.choose_treaty(catalog, where=c2)
 as_of = _ui.choose_date("As of", "as_of", today, where=c3, help="Compare a past date with today: the score counts law in force on this date.")
 
 b = _data.brief(ws, iso, treaty_id, as_of)

@@ -32,9 +32,8 @@ if not editable:
     st.stop()
 
 c1, c2 = st.columns(2)
-iso = _ui.choose("Country", editable, "iso", editable[0], where=c1, format_func=lambda c: f"{catalog.countries[c].name} ({c})")
-treaty_id = _ui.choose("Treaty", sorted(catalog.treaties), "treaty", "ets185", where=c2,
-                       format_func=lambda t: f"{catalog.treaties[t].short_title} ({catalog.treaties[t].series})")
+iso = _ui.choose_country(catalog, editable, where=c1)
+treaty_id = _ui.choose_treaty(catalog, where=c2)
 country = catalog.countries[iso]
 
 # Someone else changed this country since this browser opened it: say so (values below are re-read each run).

@@ -18,11 +18,10 @@ catalog = ws.catalog
 store = service.store()
 
 st.title("History")
-countries = sorted(catalog.countries)
-if not countries:
+if not catalog.countries:
     _ui.empty(_ui.NO_COUNTRIES)
     st.stop()
-iso = _ui.choose("Country", countries, "iso", countries[0], format_func=lambda c: f"{catalog.countries[c].name} ({c})")
+iso = _ui.choose_country(catalog)
 
 element_tab, diff_tab = st.tabs(["One element", "Changes between two dates"])
 

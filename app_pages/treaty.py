@@ -15,8 +15,7 @@ RELATION = {"equal": "= same duty", "subset": "⊂ asks less than", "superset": 
 ws = _data.workspace()
 catalog = ws.catalog
 
-tid = _ui.choose("Treaty", sorted(catalog.treaties), "id", "ets185",
-                 format_func=lambda t: f"{catalog.treaties[t].short_title} ({catalog.treaties[t].series})")
+tid = _ui.choose_treaty(catalog, "id")
 t = catalog.treaty(tid)
 st.title(t.title)
 facts = [f"**{_ui.md(t.series)}**"]
