@@ -13,6 +13,7 @@ Signed-in staff (editor, reviewer, admin) see the working drafts; everyone else 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -80,6 +81,18 @@ def _pdf(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -
 
 def pdf(ws: Workspace, iso3: str, treaty: str, as_of: dt.date) -> bytes:
     return _pdf(ws, ws.version, iso3, treaty, as_of)
+
+
+def workbook(ws: Workspace, countries: tuple[str, ...], treaty: str, as_of: dt.date) -> bytes:
+    """The Excel gap report of `countries` (importable for staff, read-only for viewers), built on request."""
+    from assessment.excel import export_workbook
+
+    out = io.BytesIO()
+    export_workbook(ws, list(countries), treaty, as_of, out)
+    return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @_cached(4)

@@ -25,6 +25,7 @@ PAGES = (
     PageSpec("app_pages/brief.py", "Brief", "brief"),
     PageSpec("app_pages/edit.py", "Edit", "edit", roles=frozenset({"editor", "reviewer", "admin"})),
     PageSpec("app_pages/history.py", "History", "history", roles=frozenset({"editor", "reviewer", "admin"})),
+    PageSpec("app_pages/upload.py", "Import", "import", roles=frozenset({"editor", "reviewer", "admin"})),
     PageSpec("app_pages/review.py", "Review", "review", roles=frozenset({"editor", "reviewer", "admin"})),
     PageSpec("app_pages/admin.py", "Users", "users", roles=frozenset({"admin"})),
     PageSpec("app_pages/signin.py", "Sign in", "signin"),

@@ -37,6 +37,12 @@ if shown.empty:
     st.stop()
 
 names = _data.country_names(ws)
+assessed = tuple(sorted(ws.catalog.countries))
+st.download_button(
+    "Download the comparison (Excel)", data=lambda: _data.workbook(ws, assessed, treaty_id, as_of),
+    file_name=f"compare-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
+    help="One workbook with a Comparison sheet and every assessed country's gaps and assessment.",
+)
 event = _ui.plotly(_data.heatmap(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds), key="heatmap",
                    on_select="rerun", selection_mode="points")
 st.caption("Each cell shows a status symbol and colour: " + " · ".join(s.badge for s in STATUS_STYLE.values())

@@ -46,6 +46,11 @@ else:
 m[2].metric("If the pending bills pass", percent(b.score_with_bills), help="Counts bills pending on the chosen date as if in force; never blended into the score.")
 m[3].metric("Checklist assessed", percent(b.coverage), help="Share of elements with a finding or a judgment.")
 m[4].metric("Critical gaps", len(b.gaps))
+st.download_button(
+    "Download the gap report (Excel)", data=lambda: _data.workbook(ws, (iso,), treaty_id, as_of),
+    file_name=f"gaps-{iso}-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
+    help="README, Summary, Gaps, the editable Assessment sheet, Provisions, Bills and Sources. Staff can edit it and bring it back on the Import page.",
+)
 
 # Opened from a heatmap cell (or a shared link): one obligation in detail.
 obligations = [o.id for o in catalog.treaty(treaty_id).obligations() if o.elements]

@@ -77,6 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dump", help="write a country's working assessment from the database as YAML")
     p.add_argument("country")
     p.add_argument("--out", help="file to write (default: standard output); use data/countries/<ISO3>.yaml to publish")
+
+    p = sub.add_parser("export", help="write a gap report workbook (.xlsx) for one or more countries")
+    p.add_argument("countries", nargs="+", metavar="COUNTRY", help="ISO 3166-1 alpha-3 codes, e.g. KOR JPN")
+    p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
+    p.add_argument("--out", required=True, help="workbook to write, e.g. report.xlsx")
+    p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
+
+    p = sub.add_parser("import", help="show the changes an edited workbook makes; save them with --apply (all or nothing)")
+    p.add_argument("workbook", help="an edited workbook from 'export'")
+    p.add_argument("--apply", action="store_true", help="save the changes (needs --user); nothing is saved if any row is refused")
+    p.add_argument("--user", help="who makes the changes (required with --apply)")
+    p.add_argument("--json", action="store_true", help='print {"changes", "conflicts", "errors"} as JSON')
     return parser
 
 
@@ -337,4 +349,19 @@ def country_yaml(country: Country) -> str:
     return header + dump_yaml(country.model_dump(mode="python", exclude_none=True))
 
 
-STORE_COMMANDS = {"score": _cmd_score, "finding": _cmd_finding, "set": _cmd_set, "user": _cmd_user, "dump": _cmd_dump}
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .excel.cli import cmd_export  # XlsxWriter is loaded only when a workbook is asked for
+
+    return cmd_export(args)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .excel.cli import cmd_import
+
+    return cmd_import(args)
+
+
+STORE_COMMANDS = {
+    "score": _cmd_score, "finding": _cmd_finding, "set": _cmd_set, "user": _cmd_user, "dump": _cmd_dump,
+    "export": _cmd_export, "import": _cmd_import,
+}

@@ -382,7 +382,13 @@ class Engine:
         }
         return AllScores(self, as_of, with_bills, grids)
 
-    def evidence_for(self, country_row: int, element: int, day: int, code: int) -> tuple[list[str], list[str], bool]:
+    def day_masks(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """(in force, pending bill) per provision on `day`: computed once per question, not per element."""
+        return self.evidence.counting(day, with_bills=False), self.evidence.pending(day)
+
+    def evidence_for(
+        self, country_row: int, element: int, day: int, code: int, masks: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> tuple[list[str], list[str], bool]:
         """For one element on `day`: citations of in-force provisions cited, pending bill keys cited, and
         whether its status rests on verified facts (a verified judgment; or decisive findings read in a primary
         source about provisions whose dates were checked)."""
@@ -398,8 +404,9 @@ class Engine:
         begin = ev.cell_starts[i]
         end = ev.cell_starts[i + 1] if i + 1 < len(ev.cell_starts) else len(ev.f_provision)
         provs = ev.f_provision[begin:end]
-        in_force = ev.counting(day, with_bills=False)[provs]
-        pending = ev.pending(day)[provs]
+        force_mask, pending_mask = masks if masks is not None else self.day_masks(day)
+        in_force = force_mask[provs]
+        pending = pending_mask[provs]
         sure = ev.f_verified[begin:end] & ev.p_dates_verified[provs]
         if ev.judgment[country_row, element] < 0:
             if code == IN_PLACE:
@@ -517,9 +524,10 @@ class CountryScore:
         row = self.engine.rows_of(self.country).start
         day = self.as_of.toordinal()
         codes = self.grid.element_codes[0]
+        masks = self.engine.day_masks(day)
         out = {}
         for offset in range(codes.shape[0]):
-            citations, bills, verified = self.engine.evidence_for(row, e0 + offset, day, int(codes[offset]))
+            citations, bills, verified = self.engine.evidence_for(row, e0 + offset, day, int(codes[offset]), masks)
             out[st.element_ids[e0 + offset]] = (citations, [_bare_id(k) for k in bills], verified)
         return out
 

@@ -245,6 +245,23 @@ def bench_cold_start(repeat: int) -> dict:
 
 
 
+@benchmark
+def bench_excel_export(repeat: int) -> dict:
+    """Styled gap report of 200 synthetic countries (and of every shipped country) against XlsxWriter in
+    constant-memory mode writing the same cells unstyled."""
+    from bench.excel_bench import export_bench
+
+    return export_bench(repeat)
+
+
+@benchmark
+def bench_excel_import(repeat: int) -> dict:
+    """Reading an unedited 200-country workbook into an import plan against a raw openpyxl read-only pass."""
+    from bench.excel_bench import import_bench
+
+    return import_bench(repeat)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=sorted(BENCHMARKS), help="run one benchmark")

@@ -79,9 +79,10 @@ def test_every_page_runs_without_exception(page: _nav.PageSpec) -> None:
 def test_pages_for_roles() -> None:
     reading = ["overview", "country", "compare", "treaty", "brief"]
     assert [p.url_path for p in _nav.pages_for("viewer")] == [*reading, "signin"]
-    assert [p.url_path for p in _nav.pages_for("editor")] == [*reading, "edit", "history", "review", "signin"]
-    assert [p.url_path for p in _nav.pages_for("reviewer")] == [*reading, "edit", "history", "review", "signin"]
-    assert [p.url_path for p in _nav.pages_for("admin")] == [*reading, "edit", "history", "review", "users", "signin"]
+    staff = ["edit", "history", "import", "review"]
+    assert [p.url_path for p in _nav.pages_for("editor")] == [*reading, *staff, "signin"]
+    assert [p.url_path for p in _nav.pages_for("reviewer")] == [*reading, *staff, "signin"]
+    assert [p.url_path for p in _nav.pages_for("admin")] == [*reading, *staff, "users", "signin"]
     assert sum(p.default for p in _nav.PAGES) == 1
     with pytest.raises(ValueError, match="unknown role"):
         _nav.pages_for("guest")

@@ -117,3 +117,43 @@ def test_dump_round_trips_through_the_yaml_format(mini_db: str, tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     dumped = Country.model_validate(yaml.load(out.read_text(), Loader=DocumentLoader))
     assert dumped == load_catalog(MINI).countries["AAA"]
+
+
+def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
+    """A policy officer's loop: export a gap report, edit one status offline, preview, apply."""
+    import openpyxl
+
+    db = f"sqlite:///{tmp_path / 'excel.sqlite'}"
+    out = tmp_path / "kor.xlsx"
+    assert run("user", "add", "officer", "--role", "editor", "--countries", "KOR", "--password", "password1", db=db).returncode == 0
+    exported = run("export", "KOR", "--treaty", "ets185", "--out", str(out), db=db)
+    assert exported.returncode == 0, exported.stderr
+    untouched = json.loads(run("import", str(out), "--json", db=db).stdout)
+    assert untouched == {"changes": [], "conflicts": [], "errors": []}
+
+    wb = openpyxl.load_workbook(out)
+    sheet = wb["Assessment"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "ets185.art16.e8")
+    row[header.index("Status")].value = "unknown"
+    row[header.index("Judgment reason")].value = "Confidentiality duty not found in the enacted text."
+    wb.save(out)
+
+    preview = run("import", str(out), "--json", db=db)
+    plan = json.loads(preview.stdout)
+    assert [(c["country"], c["element"]) for c in plan["changes"]] == [("KOR", "ets185.art16.e8")]
+    before = json.loads(run("finding", "KOR", "ets185.art16.e8", "--json", db=db).stdout)
+    applied = run("import", str(out), "--apply", "--user", "officer", db=db)
+    assert applied.returncode == 0, applied.stderr
+    after = json.loads(run("finding", "KOR", "ets185.art16.e8", "--json", db=db).stdout)
+    assert after["version"] == before["version"] + 1 and after["judgment"]["status"] == "unknown"
+    assert {h["source"] for h in after["history"]} == {"excel"}
+    again = json.loads(run("import", str(out), "--json", db=db).stdout)  # the same file again changes nothing
+    assert again == {"changes": [], "conflicts": [], "errors": []}
+
+    row[header.index("Judgment reason")].value = "A different reason, typed on the old copy."
+    wb.save(out)  # this copy still says the version it was exported at: the database has moved on
+    stale = run("import", str(out), "--apply", "--user", "officer", "--json", db=db)
+    assert stale.returncode == 1
+    assert [c["element"] for c in json.loads(stale.stdout)["conflicts"]] == ["ets185.art16.e8"]
+    assert json.loads(run("finding", "KOR", "ets185.art16.e8", "--json", db=db).stdout)["version"] == after["version"]

@@ -1,0 +1,71 @@
+"""Import: bring back an edited gap report. The workbook is checked (size, zip bomb, macros), every row is
+validated, and the page shows what would change, what conflicts with newer saves, and what is wrong, by sheet
+and cell. Nothing is written until the user confirms; then everything is saved in one go, or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _auth, _data, _ui
+from assessment import service
+from assessment.excel import PlanRefused, apply_plan, read_workbook
+from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
+
+user = _auth.require_staff()
+ws = _data.workspace()
+store = service.store()
+
+st.title("Import an edited gap report")
+st.caption("Export a report from the Country or Compare page, edit the yellow columns of its Assessment sheet, "
+           "then upload it here. You will see every change before anything is saved.")
+upload = st.file_uploader("Workbook (.xlsx)", type=["xlsx", "xlsm"], help="Macro-enabled workbooks are refused.")
+if upload is None:
+    _ui.empty("Choose a workbook exported by this tool.")
+    st.stop()
+
+digest = hashlib.sha256(upload.getvalue()).hexdigest()
+upload.seek(0)
+with st.spinner("Checking the workbook…"):
+    plan = read_workbook(upload, ws, store)  # the upload keeps its file name, so a .xlsm is refused as such
+
+if plan.errors:
+    st.error(f"The workbook was refused: {len(plan.errors)} problem(s). Nothing was saved. Fix them in the file and upload it again.")
+    st.dataframe(pd.DataFrame([{"where": f"{e.sheet}!{e.cell}" if e.cell else e.sheet, "problem": e.reason} for e in plan.errors]),
+                 hide_index=True, width="stretch")
+if plan.conflicts:
+    st.warning(f"{len(plan.conflicts)} row(s) were edited on a copy older than what is saved now. They are not applied: "
+               "compare both sides, then edit the element on the Edit page or export a fresh copy.")
+    for c in plan.conflicts:
+        with st.expander(f"{c.country} {c.element} (row {c.row})"):
+            left, right = st.columns(2)
+            left.markdown("**In your workbook**")
+            left.json(c.workbook)
+            right.markdown("**Saved in the database**")
+            right.json(c.database)
+
+if not plan.changes:
+    if not plan.errors and not plan.conflicts:
+        st.success(f"Read {plan.rows} row(s): nothing differs from what is saved.")
+    st.stop()
+
+st.subheader(f"{len(plan.changes)} change(s)")
+st.dataframe(
+    pd.DataFrame([
+        {"country": ch.country, "element": ch.element, "row": ch.row, "field": name, "old": old, "new": new}
+        for ch in plan.changes for name, (old, new) in ch.fields.items()
+    ]),
+    hide_index=True, width="stretch",
+)
+if not plan.can_apply:
+    st.info("Nothing can be saved until every problem and conflict above is resolved (all or nothing).")
+    st.stop()
+if st.button(f"Save these {len(plan.changes)} change(s)", type="primary", key=f"apply_{digest}"):
+    try:
+        records = apply_plan(plan, store, user)
+    except (PlanRefused, StaleVersion, PermissionDenied, ValidationFailed) as exc:
+        st.error(f"Nothing was saved: {_ui.md(exc)}")
+    else:
+        st.success(f"Saved {len(records)} change(s). They are in the History as source 'excel'.")

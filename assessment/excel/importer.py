@@ -1,0 +1,590 @@
+"""Edited workbooks back in: read, check every row, show the diff, apply all or nothing.
+
+`read_workbook` never writes. It refuses unsafe files before parsing (`safety.check_upload`), reads the
+Assessment sheet with openpyxl in read-only mode (XML through defusedxml), trusts only the id, country and
+version of the locked columns, and turns each row into the assessment it asks for:
+
+* Status `in_place`, `partial` or `(from findings)`: no judgment; the findings decide. `in_place` or `partial`
+  must be what the findings give on the workbook's as-of date, so a person never believes a status was saved
+  that the data does not support.
+* Status `missing`, `not_applicable`, `reserved` or `unknown`: a judgment, which needs a reason (column G), a
+  source unless `unknown` (H), and for `reserved` the reservation or declaration (I). Without a reason, the
+  row is taken as showing what the findings already give (as exported); otherwise that is an error.
+* Findings `id:full; id:partial` (ids of the country's provisions); a finding kept unchanged keeps its note,
+  source and verified mark; a changed one keeps its note and source and is no longer marked verified.
+
+Rows equal to the database are left alone. A changed row whose version is older than the database's is a
+conflict (both sides are shown); `apply_plan` refuses a plan with any error or conflict, and otherwise saves
+every change in one transaction (`Store.save_assessments`, audited with source "excel").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from pydantic import ValidationError
+
+from ..models import Country, ElementAssessment, Finding, Judgment, Status, Treaty
+from ..scoring import STATUSES
+from ..store import AssessmentChange, AssessmentRecord, Store, User
+from ..validators import COUNTRY_CHECKS, Doc, TreatyIndex, country_elements_exist, country_hooks_allowed
+from . import layout as L
+from .content import evidence_engine
+from .safety import MAX_FILE_BYTES, UploadRefused, check_upload, unescape_ooxml
+from .snapshot import StoredAssessment, findings_text, gc_paused, read_saved
+
+COL = L.ASSESSMENT_INDEX
+FIELD_COLUMN = {  # model field -> Assessment column, to place a validation message on the cell a person typed
+    "findings": "findings", "provision": "findings", "extent": "findings", "reason": "judgment_reason",
+    "source": "judgment_source", "hook": "hook", "note": "note", "status": "status", "judgment": "status", "element": "element",
+}
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str  # "" when the whole file is refused
+    cell: str  # "" when the problem is not one cell's
+    reason: str
+
+    @property
+    def message(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet
+        return f"{where}: {self.reason}" if where else self.reason
+
+    def to_json(self) -> dict[str, str]:
+        return {"sheet": self.sheet, "cell": self.cell, "reason": self.reason, "message": self.message}
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    country: str
+    element: str
+    row: int  # sheet row, 1-based as a person sees it
+    expected_version: int
+    fields: dict[str, tuple[str | None, str | None]]  # field -> (old, new), only fields that change
+    change: AssessmentChange
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "country": self.country, "element": self.element, "row": self.row, "expected_version": self.expected_version,
+            "fields": {k: {"old": old, "new": new} for k, (old, new) in self.fields.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    country: str
+    element: str
+    row: int
+    workbook: dict[str, Any]  # version and the values the row asks for
+    database: dict[str, Any]  # version, who saved it and when, and the values saved
+
+    def to_json(self) -> dict[str, Any]:
+        return {"country": self.country, "element": self.element, "row": self.row, "workbook": self.workbook, "database": self.database}
+
+
+@dataclass
+class ImportPlan:
+    changes: list[PlannedChange] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    treaty: str | None = None
+    as_of: dt.date | None = None
+    rows: int = 0  # data rows read
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.errors and not self.conflicts
+
+    def to_json(self) -> dict[str, list[dict[str, Any]]]:
+        """The stable `import --json` shape: exactly changes, conflicts and errors."""
+        return {
+            "changes": [c.to_json() for c in self.changes],
+            "conflicts": [c.to_json() for c in self.conflicts],
+            "errors": [e.to_json() for e in self.errors],
+        }
+
+
+class PlanRefused(Exception):
+    """apply_plan was given a plan with errors or conflicts; nothing was written."""
+
+    def __init__(self, plan: ImportPlan):
+        self.plan = plan
+        parts = []
+        if plan.errors:
+            parts.append(f"{len(plan.errors)} problem(s)")
+        if plan.conflicts:
+            parts.append(f"{len(plan.conflicts)} conflict(s) with newer saves")
+        super().__init__(f"the workbook has {' and '.join(parts)}; nothing was written")
+
+
+def apply_plan(plan: ImportPlan, store: Store, user: User) -> list[AssessmentRecord]:
+    """Save every change of a clean plan in one transaction (audited as source 'excel'); all or nothing.
+
+    Raises PlanRefused (errors or conflicts), and from the store StaleVersion (someone saved since the plan was
+    read), PermissionDenied or ValidationFailed; in every case nothing is written."""
+    if not plan.can_apply:
+        raise PlanRefused(plan)
+    if not plan.changes:
+        return []
+    return store.save_assessments(user, [c.change for c in plan.changes], source="excel")
+
+
+# ------------------------------------------------------------------------------------------------ reading
+
+
+def _read_bytes(source: Path | str | bytes | IO[bytes]) -> tuple[bytes, str | None]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), None
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UploadRefused(f"the file is {path.stat().st_size / 2**20:.1f} MiB; workbooks above {MAX_FILE_BYTES // 2**20} MiB are refused")
+        return path.read_bytes(), path.name
+    data = source.read(MAX_FILE_BYTES + 1)
+    return data, getattr(source, "name", None)
+
+
+def read_workbook(source: Path | str | bytes | IO[bytes], workspace: Any, store: Store) -> ImportPlan:
+    """Read an edited workbook into a plan of changes, conflicts and errors; writes nothing.
+
+    `workspace` is the staff ("working") view: its catalog gives the treaties and each country's provisions and
+    sources; `store` gives the saved values and versions the rows are compared with."""
+    try:
+        data, name = _read_bytes(source)
+        check_upload(data, name)
+    except UploadRefused as exc:
+        return ImportPlan(errors=[CellError("", "", exc.reason)])
+    except OSError as exc:
+        return ImportPlan(errors=[CellError("", "", f"the file could not be read: {exc.strerror or exc}")])
+    with warnings.catch_warnings():
+        # openpyxl warns that it drops extensions it does not model (data bars, cross-sheet drop-downs); the
+        # import reads only values, so those warnings say nothing to the person importing
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds for damaged files; all mean the same to a person
+            if _is_unsafe_xml(exc):
+                return ImportPlan(errors=[CellError("", "", _UNSAFE_XML)])
+            return ImportPlan(errors=[CellError("", "", f"the file could not be read as an Excel workbook ({_plain(exc)})")])
+        with gc_paused():
+            return _read_plan(wb, workspace, store)
+
+
+def _read_plan(wb: Any, workspace: Any, store: Store) -> ImportPlan:
+    try:
+        return _Reader(wb, workspace, store).plan()
+    except (ParseError, zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+        return ImportPlan(errors=[CellError("", "", f"the workbook is damaged: it could not be read ({_plain(exc)})")])
+    except Exception as exc:
+        if _is_unsafe_xml(exc):
+            return ImportPlan(errors=[CellError("", "", _UNSAFE_XML)])
+        raise
+    finally:
+        wb.close()
+
+
+_UNSAFE_XML = "the workbook contains XML constructs (entity declarations) that are refused for safety; save it again as .xlsx from a spreadsheet program"
+
+
+def _is_unsafe_xml(exc: BaseException | None) -> bool:
+    """defusedxml refused something, perhaps wrapped by openpyxl in an exception of its own."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if type(exc).__module__.startswith("defusedxml"):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _position(error: CellError) -> tuple[str, int, int]:
+    """Sort key: sheet, then row, then column, as a person reads them."""
+    m = re.fullmatch(r"([A-Z]+)([0-9]+)", error.cell)
+    if m is None:
+        return (error.sheet, 0, 0)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return (error.sheet, int(m.group(2)), col)
+
+
+def _plain(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) < 200 else text[:200] + "..."
+
+
+@dataclass
+class _Row:
+    """One Assessment row as typed, parsed."""
+
+    row: int
+    element: str
+    country: str
+    version: int
+    status: str
+    findings: list[tuple[str, str]]  # (provision id, extent)
+    reason: str | None
+    source: str | None
+    hook: str | None
+    note: str | None
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text: numbers and dates a person typed into a text column become their plain form."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return unescape_ooxml(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _blank(text: str | None) -> str | None:
+    return text.strip() or None if text is not None else None
+
+
+class _Reader:
+    def __init__(self, wb: Any, workspace: Any, store: Store):
+        self.wb = wb
+        self.workspace = workspace
+        self.store = store
+        self.catalog = workspace.catalog
+        self.plan_ = ImportPlan()
+        self.errors = self.plan_.errors
+
+    def error(self, row: int, column: str, reason: str) -> None:
+        self.errors.append(CellError(L.ASSESSMENT, L.cell_name(row - 1, COL[column]), reason))
+
+    # ----------------------------------------------------------------------------------------- structure
+
+    def plan(self) -> ImportPlan:
+        names = self.wb.sheetnames
+        if L.LISTS not in names:
+            self.errors.append(CellError(L.LISTS, "", "the workbook has no hidden 'Lists' sheet: it was not exported by Accession Readiness, or that sheet was deleted; export a new workbook"))
+        if L.ASSESSMENT not in names:
+            self.errors.append(CellError(L.ASSESSMENT, "", "the workbook has no 'Assessment' sheet; export a new workbook and edit that sheet"))
+        if self.errors:
+            return self.plan_
+        treaty = self._meta()
+        if treaty is None or not self._headers():
+            return self.plan_
+        rows = self._rows(treaty)
+        self._compare(rows, treaty)
+        self.errors.sort(key=_position)
+        return self.plan_
+
+    def _meta(self) -> Treaty | None:
+        meta: dict[str, str] = {}
+        for key, value, *_ in self.wb[L.LISTS].iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
+            if isinstance(key, str):
+                meta[key] = _text(value) or ""
+        if meta.get("format") != L.FORMAT_MARKER:
+            self.errors.append(CellError(L.LISTS, "B1", "this is not a workbook exported by Accession Readiness (or its hidden 'Lists' sheet was changed); export a new one"))
+            return None
+        if meta.get("state") != "working":
+            self.errors.append(CellError(L.LISTS, "B4", "this workbook is a read-only copy of the approved assessments and cannot be imported; staff can export an editable one"))
+            return None
+        treaty = self.catalog.treaties.get(meta.get("treaty", ""))
+        if treaty is None:
+            self.errors.append(CellError(L.LISTS, "B2", f"unknown treaty {meta.get('treaty')!r}; known: {', '.join(sorted(self.catalog.treaties))}"))
+        try:
+            self.plan_.as_of = dt.date.fromisoformat(meta.get("as_of", ""))
+        except ValueError:
+            self.errors.append(CellError(L.LISTS, "B3", f"the as-of date {meta.get('as_of')!r} is not a date in the form YYYY-MM-DD"))
+            return None
+        if treaty is not None:
+            self.plan_.treaty = treaty.id
+        return treaty
+
+    def _headers(self) -> bool:
+        ws = self.wb[L.ASSESSMENT]
+        found = next(ws.iter_rows(min_row=1, max_row=1, max_col=L.ASSESSMENT_READ_COLUMNS, values_only=True), ())
+        found = tuple(found) + (None,) * (L.ASSESSMENT_READ_COLUMNS - len(found))
+        ok = True
+        for i, col in enumerate(L.ASSESSMENT_COLUMNS[: L.ASSESSMENT_READ_COLUMNS]):
+            text = _blank(_text(found[i]))
+            if text != col.header:
+                ok = False
+                shown = f"'{text}'" if text else "nothing"
+                self.errors.append(CellError(L.ASSESSMENT, L.cell_name(0, i), f"expected the column '{col.header}' here, found {shown}; columns may not be moved, added or removed"))
+        return ok
+
+    # ---------------------------------------------------------------------------------------------- rows
+
+    def _rows(self, treaty: Treaty) -> list[_Row]:
+        elements = {e.id for o in treaty.obligations() for e in o.elements}
+        hooks = {h.id: h for o in treaty.obligations() for h in o.hooks}
+        countries = self.catalog.countries
+        provision_ids = {iso3: {p.id for p in c.provisions} for iso3, c in countries.items()}
+        source_ids = {iso3: {s.id for s in c.sources} for iso3, c in countries.items()}
+        choices = ", ".join(L.STATUS_CHOICES)
+        seen: dict[tuple[str, str], int] = {}
+        out: list[_Row] = []
+        ws = self.wb[L.ASSESSMENT]
+        skip_formula_check = COL["element_text"]
+        for r, cells in enumerate(ws.iter_rows(min_row=2, max_col=L.ASSESSMENT_READ_COLUMNS), start=2):
+            values = [c.value for c in cells]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            self.plan_.rows += 1
+            before = len(self.errors)
+            for i, c in enumerate(cells):
+                if c.data_type == "f" and i != skip_formula_check:
+                    self.errors.append(CellError(L.ASSESSMENT, L.cell_name(r - 1, i), "contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')"))
+            if len(self.errors) > before:
+                continue
+            text = [_text(v) for v in values]
+            element = _blank(text[COL["element"]]) or ""
+            country = (_blank(text[COL["country"]]) or "").upper()
+            if element not in elements:
+                self.error(r, "element", f"unknown element {element!r} (not an element of {treaty.id})" if element else "the element id is empty")
+            if country not in countries:
+                self.error(r, "country", f"unknown country {country!r}" if country else "the country is empty")
+            version = self._version(r, values[COL["version"]])
+            status = _blank(text[COL["status"]]) or ""
+            if status not in L.STATUS_CHOICES:
+                self.error(r, "status", f"status '{status}' is not one of {choices}" if status else f"the status is empty; choose one of {choices}")
+            findings = self._findings(r, _blank(text[COL["findings"]]), provision_ids[country], country) if country in countries else []
+            reason = _blank(text[COL["judgment_reason"]])
+            source = _blank(text[COL["judgment_source"]])
+            if source is not None and country in countries and source not in source_ids[country]:
+                self.error(r, "judgment_source", f"{source!r} is not a source id of {country} (see the Sources sheet)")
+            hook = _blank(text[COL["hook"]])
+            if hook is not None:
+                if hook not in hooks:
+                    self.error(r, "hook", f"{hook!r} is not a reservation or declaration of {treaty.id}")
+                elif element in elements and element not in hooks[hook].elements:
+                    self.error(r, "hook", f"{hook} does not allow reserving {element}")
+            note = text[COL["note"]]
+            note = None if note is None or not note.strip() else note
+            key = (country, element)
+            if key in seen and element and country:
+                self.error(r, "element", f"{element} of {country} appears twice (also in row {seen[key]}); keep one row")
+            seen.setdefault(key, r)
+            if len(self.errors) == before and version is not None and findings is not None:
+                out.append(_Row(r, element, country, version, status, findings, reason, source, hook, note))
+        return out
+
+    def _version(self, r: int, value: Any) -> int | None:
+        if isinstance(value, bool) or value is None:
+            self.error(r, "version", "the version is empty; it must stay as exported")
+            return None
+        if isinstance(value, (int, float)) and float(value).is_integer() and value >= 0:
+            return int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        self.error(r, "version", f"the version {_text(value)!r} is not a whole number; it must stay as exported")
+        return None
+
+    def _findings(self, r: int, cell: str | None, known: set[str], country: str) -> list[tuple[str, str]] | None:
+        if cell is None:
+            return []
+        out: list[tuple[str, str]] = []
+        ok = True
+        for part in cell.replace("\n", ";").split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            pid, sep, extent = part.partition(":")
+            pid, extent = pid.strip(), (extent.strip().lower() if sep else "full")
+            if extent not in ("full", "partial"):
+                self.error(r, "findings", f"'{part}': the extent after ':' must be full or partial")
+                ok = False
+            elif pid not in known:
+                self.error(r, "findings", f"{pid!r} is not a provision of {country or 'this country'} (ids are in the Provisions sheet)")
+                ok = False
+            elif any(p == pid for p, _ in out):
+                self.error(r, "findings", f"{pid} is listed twice")
+                ok = False
+            else:
+                out.append((pid, extent))
+        return out if ok else None
+
+    # ------------------------------------------------------------------------------------------ compare
+
+    def _compare(self, rows: list[_Row], treaty: Treaty) -> None:
+        if not rows:
+            return
+        as_of = self.plan_.as_of
+        assert as_of is not None
+        codes = sorted({r.country for r in rows})
+        countries = [self.catalog.countries[c] for c in codes]
+        saved = read_saved(self.store, codes)
+        derived = _element_statuses(treaty, countries, {(r.country, r.element): StoredAssessment(r.country, r.element, [{"provision": p, "extent": x} for p, x in r.findings]) for r in rows}, as_of)
+        pending: list[tuple[_Row, StoredAssessment, list[dict], dict | None]] = []
+        for row in rows:
+            key = (row.country, row.element)
+            db = saved.get(key) or StoredAssessment(row.country, row.element)
+            d = derived[key]
+            judgment = self._judgment(row, d, db)
+            if judgment is False:
+                continue
+            findings = _merge_findings(row.findings, db.findings)
+            if findings == db.findings and judgment == db.judgment and row.note == db.note:
+                if row.version > (db.version or 0):
+                    self.error(row.row, "version", f"version {row.version} is newer than the database's ({db.version}): this workbook was not exported from this database")
+                continue
+            pending.append((row, db, findings, judgment))
+        if not pending:
+            return
+        current = _element_statuses(treaty, countries, saved, as_of)  # what the saved data gives, for the diff
+        changed: dict[str, list[tuple[_Row, ElementAssessment]]] = {}
+        for row, db, findings, judgment in pending:
+            key = (row.country, row.element)
+            new_status = judgment["status"] if judgment else derived[key]
+            db_version = db.version or 0
+            if row.version < db_version:
+                self.plan_.conflicts.append(Conflict(
+                    row.country, row.element, row.row,
+                    {"version": row.version, "status": row.status, **_values(findings, judgment, row.note)},
+                    {"version": db_version, "updated_by": db.updated_by, "updated_at": db.updated_at.isoformat() if db.updated_at else None,
+                     "status": current[key], **_values(db.findings, db.judgment, db.note)},
+                ))
+                continue
+            if row.version > db_version:
+                self.error(row.row, "version", f"version {row.version} is newer than the database's ({db_version}): this workbook was not exported from this database")
+                continue
+            model = self._model(row, findings, judgment)
+            if model is None:
+                continue
+            changed.setdefault(row.country, []).append((row, model))
+            old, new = _values(db.findings, db.judgment, db.note), _values(findings, judgment, row.note)
+            fields = {"status": (current[key], new_status)} if current[key] != new_status else {}
+            fields.update({k: (old[k], new[k]) for k in old if old[k] != new[k]})
+            self.plan_.changes.append(PlannedChange(
+                row.country, row.element, row.row, db_version, fields,
+                AssessmentChange(row.country, row.element, tuple(model.findings), model.judgment, model.note, db_version),
+            ))
+        self._cross_checks(changed)
+
+    def _judgment(self, row: _Row, derived: str, db: StoredAssessment) -> dict | None | bool:
+        """The judgment the row asks for (None: the findings decide), or False after reporting why it cannot be."""
+        s = row.status
+        if s in L.FINDINGS_CHOICES:
+            if s != L.FROM_FINDINGS and s != derived:
+                self.error(row.row, "status", f"status {s} does not follow from the findings on {self.plan_.as_of} (they give {derived}); "
+                           f"change the findings in column {L.column_letter(COL['findings'])}, or choose '{L.FROM_FINDINGS}'")
+                return False
+            return None
+        if row.reason is None:
+            if s == derived and row.hook is None:
+                return None  # the row shows what the findings already give, as exported
+            self.error(row.row, "judgment_reason", f"status '{s}' overrides what the findings give ({derived}) and needs a reason here")
+            return False
+        ok = True
+        if s == Status.reserved and row.hook is None:
+            self.error(row.row, "hook", "status 'reserved' needs the reservation or declaration it rests on")
+            ok = False
+        if s != Status.reserved and row.hook is not None:
+            self.error(row.row, "hook", f"only status 'reserved' names a reservation or declaration; clear this cell or choose reserved (status is '{s}')")
+            ok = False
+        if s != Status.unknown and row.source is None:
+            self.error(row.row, "judgment_source", f"status '{s}' is a legal claim and needs a source id here (see the Sources sheet)")
+            ok = False
+        if not ok:
+            return False
+        judgment: dict[str, Any] = {"status": s, "reason": row.reason}
+        if row.source is not None:
+            judgment["source"] = row.source
+        if row.hook is not None:
+            judgment["hook"] = row.hook
+        old = db.judgment
+        if old is not None and all(old.get(k) == judgment.get(k) for k in ("status", "reason", "source", "hook")):
+            return old  # unchanged: keep its verified mark
+        return judgment
+
+    def _model(self, row: _Row, findings: list[dict], judgment: dict | None) -> ElementAssessment | None:
+        """The same pydantic models as the YAML files and the store; messages placed on the cell typed."""
+        try:
+            return ElementAssessment(
+                element=row.element,
+                findings=[Finding.model_validate(f) for f in findings],
+                judgment=None if judgment is None else Judgment.model_validate(judgment),
+                note=row.note,
+            )
+        except ValidationError as exc:
+            for e in exc.errors(include_url=False):
+                column = next((FIELD_COLUMN[str(p)] for p in reversed(e["loc"]) if str(p) in FIELD_COLUMN), "status")
+                if judgment is not None and not e["loc"]:
+                    column = "hook"
+                self.error(row.row, column, str(e["msg"]).removeprefix("Value error, "))
+            return None
+
+    def _cross_checks(self, changed: dict[str, list[tuple[_Row, ElementAssessment]]]) -> None:
+        """The store's own reference checks (sources, provisions, hooks, sourced claims), run before any write."""
+        index = TreatyIndex.build(self.catalog.treaties.values())
+        for iso3, items in changed.items():
+            country: Country = self.catalog.countries[iso3]
+            doc = Doc(iso3, country.model_copy(update={"assessments": [m for _, m in items]}))
+            issues = [i for check in COUNTRY_CHECKS if check.__name__ != "country_file_named_for_iso3" for i in check(doc)]
+            issues += country_elements_exist(doc, index)
+            issues += country_hooks_allowed(doc, index)
+            for issue in issues:
+                if len(issue.loc) >= 2 and issue.loc[0] == "assessments" and isinstance(issue.loc[1], int):
+                    row = items[issue.loc[1]][0]
+                    column = next((FIELD_COLUMN[str(p)] for p in reversed(issue.loc[2:]) if str(p) in FIELD_COLUMN), "status")
+                    self.error(row.row, column, issue.reason)
+                # problems outside the rows (a country's own provisions) were there before the import; the store
+                # refuses them at apply time with its own message
+
+
+def _merge_findings(typed: list[tuple[str, str]], saved: list[dict]) -> list[dict]:
+    """The findings a row asks for; unchanged ones are the saved documents themselves (note, source, verified)."""
+    by_id = {f["provision"]: f for f in saved}
+    if {(f["provision"], f["extent"]) for f in saved} == set(typed) and len(saved) == len(typed):
+        return saved
+    out = []
+    for pid, extent in typed:
+        old = by_id.get(pid)
+        if old is not None and old["extent"] == extent:
+            out.append(old)
+        elif old is not None:  # a new claim about the same provision: keep its note and source, not its verified mark
+            out.append({**{k: v for k, v in old.items() if k != "verified"}, "extent": extent})
+        else:
+            out.append({"provision": pid, "extent": extent})
+    return out
+
+
+def _values(findings: Iterable[dict], judgment: dict | None, note: str | None) -> dict[str, str | None]:
+    j = judgment or {}
+    return {
+        "findings": findings_text(findings) or None,
+        "judgment_reason": j.get("reason"),
+        "judgment_source": j.get("source"),
+        "hook": j.get("hook"),
+        "note": note,
+    }
+
+
+def _element_statuses(treaty: Treaty, countries: list[Country], assessments: dict[tuple[str, str], StoredAssessment], as_of: dt.date) -> dict[tuple[str, str], str]:
+    """(country, element) -> status on `as_of`, from the one scorer (element statuses of every country at once)."""
+    engine = evidence_engine(treaty, countries, assessments)
+    grid = engine.score_all(as_of).grids[treaty.id]
+    e0, e1 = engine.structure.treaty_elements[treaty.id]
+    ids = engine.structure.element_ids[e0:e1]
+    names = [s.value for s in STATUSES]
+    out = {}
+    for ci, iso3 in enumerate(grid.countries):
+        for ei, code in enumerate(grid.element_codes[ci].tolist()):
+            out[(iso3, ids[ei])] = names[code]
+    return out
