@@ -52,6 +52,19 @@ def test_nothing_is_verified_without_a_primary_or_official_source(catalog: Catal
                 assert kinds[p.source] in ("primary", "official", "copy"), (country.iso3, p.id)
 
 
+def test_a_verified_finding_rests_on_a_verified_provision(catalog: Catalog) -> None:
+    """'Read in a primary text' for a finding needs the provision itself verified and a non-press source."""
+    for country in catalog.countries.values():
+        kinds = {s.id: s.kind for s in country.sources}
+        provisions = {p.id: p for p in country.provisions}
+        for a in country.assessments:
+            for f in a.findings:
+                if f.verified:
+                    p = provisions[f.provision]
+                    assert p.verified, (country.iso3, a.element, f.provision)
+                    assert kinds[f.source or p.source] != "secondary", (country.iso3, a.element)
+
+
 def test_unknown_bill_numbers_are_left_empty_not_guessed(catalog: Catalog) -> None:
     korea = catalog.country("KOR")
     bills = [p for p in korea.provisions if p.bill is not None]
