@@ -36,7 +36,7 @@ STATUS_STYLE: dict[Status, Style] = {
     Status.in_place: Style("In place", "✓", "#0072B2", "#FFFFFF"),
     Status.partial: Style("Partly in place", "◐", "#F0E442", "#000000"),
     Status.missing: Style("Missing", "✗", "#D55E00", "#FFFFFF"),
-    Status.unknown: Style("Not yet assessed", "?", "#BBBBBB", "#000000"),
+    Status.unknown: Style("Unknown", "?", "#BBBBBB", "#000000"),  # never assessed, or not established
     Status.not_applicable: Style("Not applicable", "–", "#F7F7F7", "#000000"),
     Status.reserved: Style("Reserved", "R", "#CC79A7", "#000000"),
 }

@@ -293,7 +293,7 @@ def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime
         ("head", "How scores are computed", None),
         ("pair", "Element", (
             "Each checkable element of an obligation is in place (1 point), partial (0.5), missing (0) or unknown "
-            "(0, not yet assessed). Not applicable and reserved elements, and options the treaty offers, are left out."
+            "(0: not assessed, or not established by the research). Not applicable and reserved elements, and options the treaty offers, are left out."
         )),
         ("pair", "Status from law", (
             "A provision counts when it is in force on the as-of date. A full finding gives in place, a partial "
