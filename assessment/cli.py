@@ -185,6 +185,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ------------------------------------------------------------------------------------ commands on the database
 
 EXIT_STALE, EXIT_DENIED = 3, 4
+WRITE_REFUSALS = (StaleVersion, PermissionDenied, ValidationFailed)
+
+
+def report_refused_write(exc: Exception) -> int:
+    """Say why the store refused a write (nothing was written) and return the exit code: 3 stale, 4 not
+    permitted, 1 invalid."""
+    if isinstance(exc, StaleVersion):
+        print(f"stale version: {exc}", file=sys.stderr)
+        return EXIT_STALE
+    if isinstance(exc, PermissionDenied):
+        print(f"not permitted: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_DENIED
+    for m in getattr(exc, "messages", [str(exc)]):
+        print(f"invalid: {m}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def _store_and_user(args: argparse.Namespace, name: str | None) -> tuple[Store, User | None]:
@@ -301,16 +316,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     try:
         st.save_assessment(user, args.country, args.element, findings=list(findings.values()), judgment=judgment, note=note, expected_version=args.version, source="cli")
-    except StaleVersion as exc:
-        print(f"stale version: {exc}", file=sys.stderr)
-        return EXIT_STALE
-    except PermissionDenied as exc:
-        print(f"not permitted: {exc}", file=sys.stderr)
-        return EXIT_DENIED
-    except ValidationFailed as exc:
-        for m in exc.messages:
-            print(f"invalid: {m}", file=sys.stderr)
-        return EXIT_INVALID
+    except WRITE_REFUSALS as exc:
+        return report_refused_write(exc)
     data = finding_json(args.root, st, args.country, args.element)
     print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else f"saved: {data['element']} is now version {data['version']} ({data['status']})")
     return EXIT_OK

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import io
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -36,20 +33,10 @@ from assessment.scoring import Engine
 from assessment.service import Workspace
 from assessment.store import Store
 from assessment.synthetic import synthetic_records
+from bench.timing import median_time
 
 AS_OF = dt.date(2025, 8, 21)
 TREATY = "ets185"
-
-
-def _median(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def synthetic_countries(treaty: Treaty, n: int, seed: int = 2025) -> list[Country]:
@@ -168,15 +155,15 @@ def _system():  # type: ignore[no-untyped-def]
 def _export_pair(ws: Workspace, store: Store, runs: int, path: Path) -> tuple[float, float, int, int]:
     codes = list(ws.catalog.countries)
     treaty = ws.catalog.treaty(TREATY)
-    ours = _median(lambda: export_workbook(ws, codes, TREATY, AS_OF, path, store=store), runs)
+    ours = median_time(lambda: export_workbook(ws, codes, TREATY, AS_OF, path, store=store), runs)
     report = build_report(treaty, [ws.catalog.countries[c] for c in codes], read_saved(store, codes), AS_OF)
-    baseline = _median(lambda: write_unstyled(report, str(path.with_suffix(".plain.xlsx"))), runs)
+    baseline = median_time(lambda: write_unstyled(report, str(path.with_suffix(".plain.xlsx"))), runs)
 
     def paused() -> None:
         with gc_paused():
             write_unstyled(report, str(path.with_suffix(".plain.xlsx")))
 
-    baseline_paused = _median(paused, runs)
+    baseline_paused = median_time(paused, runs)
     cells = sum(len(t.columns) * (len(t.rows) + 1) for tables in report.tables().values() for t in tables)
     export_workbook(ws, codes, TREATY, AS_OF, path, store=store)
     return ours, baseline, baseline_paused, cells, path.stat().st_size
@@ -189,7 +176,7 @@ def export_bench(repeat: int, n_countries: int = 200) -> dict:
         ours, baseline, baseline_paused, cells, size = _export_pair(setup.synthetic, setup.synthetic_store, runs, setup.dir / "synthetic.xlsx")
         s_ours, s_baseline, _s_paused, s_cells, _s_size = _export_pair(setup.shipped, setup.shipped_store, max(5, repeat // 2), setup.dir / "shipped.xlsx")
         first = next(iter(setup.shipped.catalog.countries))
-        one = _median(lambda: export_workbook(setup.shipped, [first], TREATY, AS_OF, io.BytesIO(), store=setup.shipped_store), max(5, repeat // 2))
+        one = median_time(lambda: export_workbook(setup.shipped, [first], TREATY, AS_OF, io.BytesIO(), store=setup.shipped_store), max(5, repeat // 2))
         return {
             "ours_s": ours, "baseline_s": baseline, "one_country_s": one, "baseline_gc_paused_s": baseline_paused, "countries": n_countries, "cells": cells, "file_mib": size / 2**20,
             "shipped_ours_s": s_ours, "shipped_baseline_s": s_baseline, "shipped_ratio": s_ours / s_baseline,
@@ -208,13 +195,13 @@ def import_bench(repeat: int, n_countries: int = 200) -> dict:
         export_workbook(setup.synthetic, codes, TREATY, AS_OF, path, store=setup.synthetic_store)
         plan = read_workbook(path, setup.synthetic, setup.synthetic_store)
         assert plan.can_apply and not plan.changes, plan.to_json()["errors"][:3]
-        ours = _median(lambda: read_workbook(path, setup.synthetic, setup.synthetic_store), runs)
-        baseline = _median(lambda: _raw_read(path), runs)
+        ours = median_time(lambda: read_workbook(path, setup.synthetic, setup.synthetic_store), runs)
+        baseline = median_time(lambda: _raw_read(path), runs)
 
         def paused() -> None:
             with gc_paused():
                 _raw_read(path)
 
-        return {"ours_s": ours, "baseline_s": baseline, "baseline_gc_paused_s": _median(paused, runs), "countries": n_countries, "rows": plan.rows, "file_mib": path.stat().st_size / 2**20}
+        return {"ours_s": ours, "baseline_s": baseline, "baseline_gc_paused_s": median_time(paused, runs), "countries": n_countries, "rows": plan.rows, "file_mib": path.stat().st_size / 2**20}
     finally:
         setup.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import statistics
 import sys
@@ -22,6 +21,7 @@ from assessment import scoring_reference  # noqa: E402
 from assessment.catalog import load_catalog  # noqa: E402
 from assessment.scoring import Engine  # noqa: E402
 from assessment.synthetic import synthetic_records  # noqa: E402
+from bench.timing import median_time  # noqa: E402
 
 BENCHMARKS: dict[str, Callable[[int], dict]] = {}
 
@@ -29,17 +29,6 @@ BENCHMARKS: dict[str, Callable[[int], dict]] = {}
 def benchmark(fn: Callable[[int], dict]) -> Callable[[int], dict]:
     BENCHMARKS[fn.__name__.removeprefix("bench_")] = fn
     return fn
-
-
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 @benchmark

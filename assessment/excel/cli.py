@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import service
-from ..store import SYSTEM, PermissionDenied, StaleVersion, ValidationFailed
+from ..cli import WRITE_REFUSALS, report_refused_write
+from ..store import SYSTEM
 from .export import export_workbook
 from .importer import ImportPlan, PlanRefused, apply_plan, read_workbook
 
@@ -58,16 +59,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     assert user is not None
     try:
         apply_plan(plan, st, user)
-    except StaleVersion as exc:
-        print(f"stale version: {exc}", file=sys.stderr)
-        return EXIT_STALE
-    except PermissionDenied as exc:
-        print(f"not permitted: {exc}; nothing was written", file=sys.stderr)
-        return EXIT_DENIED
-    except ValidationFailed as exc:
-        for m in exc.messages:
-            print(f"invalid: {m}", file=sys.stderr)
-        return EXIT_REFUSED
+    except WRITE_REFUSALS as exc:
+        return report_refused_write(exc)
     except PlanRefused as exc:  # pragma: no cover - can_apply was checked above
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
