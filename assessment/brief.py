@@ -461,6 +461,8 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         if g.in_force:
             parts.append("Law in force falls short: " + "; ".join(p.citation for p in g.in_force) + ".")
             sources += [p.source for p in g.in_force]
+        elif g.kind == "designate":
+            parts.append("Nothing has been designated yet; the designation is notified to the depositary at signature or deposit.")
         else:
             parts.append("No law in force does this yet.")
         sources += [src for _, src in g.judgments[:1] if src]

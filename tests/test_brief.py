@@ -138,6 +138,15 @@ def test_brief_sections_say_where_what_which_and_next(korea_then) -> None:
     assert all(line.sources for line in fixes)
 
 
+def test_missing_designations_are_described_as_designations_not_as_law(korea_then) -> None:
+    lines = {line.lead: line.text for line in dict(brief_sections(korea_then))["What is missing"]}
+    designations = [g for g in korea_then.gaps if g.kind == "designate" and not g.in_force]
+    assert designations, "Korea, not yet a Party, has designations still to make"
+    for g in designations:
+        text = lines[f"Art. {g.article} {g.title}"]
+        assert "designated" in text and "No law in force" not in text
+
+
 def test_pdf_is_a_real_pdf_with_a_fallback_font(korea_then, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = brief_pdf(korea_then)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
