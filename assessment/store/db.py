@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 DEFAULT_URL = "sqlite:///assessment.sqlite"
@@ -51,6 +49,9 @@ def writer(engine: Engine) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (Alembic), creating it on an empty database."""
+    from alembic import command  # imported here: only the first open of a database needs it (app start-up)
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with writer(engine).begin() as conn:
