@@ -7,7 +7,7 @@ reported together as "file:line: field: reason", so an author can fix a file in 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -59,7 +59,6 @@ class Catalog:
     countries: dict[str, Country]
     registers: dict[str, StatusRegister]
     fingerprint: str = ""
-    files: dict[str, str] = field(default_factory=dict)  # "country:KOR" -> display path
 
     @cached_property
     def obligations(self) -> dict[str, Obligation]:
@@ -153,5 +152,4 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
         countries={d.model.iso3: d.model for d in countries},
         registers={d.model.treaty: d.model for d in registers},
         fingerprint=digest.hexdigest()[:16],
-        files={**{f"treaty:{d.model.id}": d.file for d in treaties}, **{f"country:{d.model.iso3}": d.file for d in countries}},
     )

@@ -202,7 +202,8 @@ def report_refused_write(exc: Exception) -> int:
     return EXIT_INVALID
 
 
-def _store_and_user(args: argparse.Namespace, name: str | None) -> tuple[Store, User | None]:
+def store_and_user(args: argparse.Namespace, name: str | None) -> tuple[Store, User | None]:
+    """The database of --root, and the user `name` (KeyError with a hint when there is none)."""
     st = service.store(args.root)
     if name is None:
         return st, None
@@ -259,7 +260,7 @@ def finding_json(root: str | None, st: Store, iso3: str, element: str, when: dt.
 
 
 def _cmd_finding(args: argparse.Namespace) -> int:
-    st, _ = _store_and_user(args, None)
+    st, _ = store_and_user(args, None)
     try:
         data = finding_json(args.root, st, args.country, args.element)
     except KeyError as exc:
@@ -282,7 +283,7 @@ def _cmd_finding(args: argparse.Namespace) -> int:
 
 def _cmd_set(args: argparse.Namespace) -> int:
     try:
-        st, user = _store_and_user(args, args.user)
+        st, user = store_and_user(args, args.user)
         current = st.assessment(args.country, args.element)
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
@@ -324,7 +325,7 @@ def _cmd_set(args: argparse.Namespace) -> int:
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
-    st, _ = _store_and_user(args, None)
+    st, _ = store_and_user(args, None)
     password = args.password if args.password is not None else sys.stdin.readline().rstrip("\n")
     try:
         user = st.add_user(SYSTEM, args.name, args.role, password, args.countries.split(","))
@@ -336,7 +337,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_dump(args: argparse.Namespace) -> int:
-    st, _ = _store_and_user(args, None)
+    st, _ = store_and_user(args, None)
     countries = st.working_countries(SYSTEM)
     country = countries.get(args.country.upper())
     if country is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import service
-from ..cli import WRITE_REFUSALS, report_refused_write
+from ..cli import WRITE_REFUSALS, report_refused_write, store_and_user
 from ..store import SYSTEM
 from .export import export_workbook
 from .importer import ImportPlan, PlanRefused, apply_plan, read_workbook
@@ -38,16 +38,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    st = service.store(args.root)
-    user = None
-    if args.apply:
-        if not args.user:
-            print("--apply needs --user NAME (who makes the changes)", file=sys.stderr)
-            return EXIT_USAGE
-        user = st.user(args.user)
-        if user is None:
-            print(f"no user named {args.user!r}; add one with: python -m assessment user add {args.user} --role editor --countries ISO3", file=sys.stderr)
-            return EXIT_USAGE
+    if args.apply and not args.user:
+        print("--apply needs --user NAME (who makes the changes)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        st, user = store_and_user(args, args.user if args.apply else None)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return EXIT_USAGE
     if not Path(args.workbook).is_file():
         print(f"no such file: {args.workbook}", file=sys.stderr)
         return EXIT_USAGE

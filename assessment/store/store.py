@@ -108,6 +108,10 @@ class AuditEntry:
     new: str | None
     source: str
 
+    @classmethod
+    def from_row(cls, r: Any) -> AuditEntry:
+        return cls(r["id"], _utc(r["at"]), r["user_name"], r["iso3"], r["record"], r["field"], r["old"], r["new"], r["source"])
+
     def to_json(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "user": self.user, "field": self.field, "old": self.old, "new": self.new, "source": self.source}
 
@@ -125,6 +129,10 @@ def _meta_of(country: Country) -> str:
         country.model_dump(mode="json", exclude={"iso3", "name", "provisions", "assessments"}, exclude_none=True),
         ensure_ascii=False,
     )
+
+
+def _user_of(row: Any) -> User:
+    return User(row["name"], Role(row["role"]), frozenset(c for c in row["countries"].split(",") if c))
 
 
 def _load_working(conn: Connection, iso3: str | None = None) -> dict[str, Country]:
@@ -285,7 +293,7 @@ class Store:
         """The newest audit entry of a country (who changed it last, and when)."""
         with self.engine.connect() as conn:
             r = conn.execute(select(t.audit).where(t.audit.c.iso3 == iso3.upper()).order_by(t.audit.c.id.desc()).limit(1)).mappings().one_or_none()
-        return None if r is None else AuditEntry(r["id"], _utc(r["at"]), r["user_name"], r["iso3"], r["record"], r["field"], r["old"], r["new"], r["source"])
+        return None if r is None else AuditEntry.from_row(r)
 
     def country_codes(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -344,7 +352,7 @@ class Store:
             q = q.where(t.audit.c.record == record)
         with self.engine.connect() as conn:
             rows = conn.execute(q.order_by(t.audit.c.id)).mappings().all()
-        return [AuditEntry(r["id"], _utc(r["at"]), r["user_name"], r["iso3"], r["record"], r["field"], r["old"], r["new"], r["source"]) for r in rows]
+        return [AuditEntry.from_row(r) for r in rows]
 
     def diff(self, iso3: str, since: dt.datetime, until: dt.datetime) -> list[dict[str, Any]]:
         """What changed in a country between two moments: per record and field, the value before and after."""
@@ -550,13 +558,13 @@ class Store:
     def user(self, name: str) -> User | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().one_or_none()
-        return None if row is None else User(row["name"], Role(row["role"]), frozenset(c for c in row["countries"].split(",") if c))
+        return None if row is None else _user_of(row)
 
     def users(self, actor: User) -> list[User]:
         actor.require_admin()
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.users).order_by(t.users.c.name)).mappings().all()
-        return [User(r["name"], Role(r["role"]), frozenset(c for c in r["countries"].split(",") if c)) for r in rows]
+        return [_user_of(r) for r in rows]
 
     def authenticate(self, name: str, password: str) -> User | None:
         with self.engine.connect() as conn:

@@ -45,7 +45,7 @@ def test_country_page_downloads_the_gap_report(browser, base: str) -> None:
     page.goto(f"{base}/country?iso=KOR&treaty=ets185&as_of=2025-08-21")
     with page.expect_download(timeout=WAIT_MS) as download:
         page.get_by_role("button", name="Download the gap report (Excel)").click()
-    assert download.value.suggested_filename == f"gaps-KOR-ets185-2025-08-21.xlsx"
+    assert download.value.suggested_filename == "gaps-KOR-ets185-2025-08-21.xlsx"
     with open(download.value.path(), "rb") as f:
         wb = openpyxl.load_workbook(io.BytesIO(f.read()), read_only=True)
     assert {"README", "Summary", "Gaps", "Assessment", "Provisions", "Bills", "Sources"} <= set(wb.sheetnames)
