@@ -210,8 +210,27 @@ class Store:
         if rows:
             conn.execute(insert(t.audit), rows)
 
-    def _mark_draft(self, conn: Connection, user: User, iso3: str, source: str, at: dt.datetime) -> None:
-        state = conn.execute(select(t.countries.c.review_state).where(t.countries.c.iso3 == iso3)).scalar_one_or_none()
+    def _lock_countries(self, conn: Connection, codes: Iterable[str]) -> dict[str, str]:
+        """Lock the review rows of these countries for the rest of the transaction and return their states.
+
+        Every write takes these locks first, so saves and review transitions of one country serialise: an
+        approval cannot publish an edit that slipped in after it read the state, and a save marks draft the
+        state the approval left. The rows are locked in ISO-code order, so writers that touch the same
+        countries in another order queue instead of deadlocking. (PostgreSQL: SELECT ... FOR UPDATE; SQLite has
+        one writer at a time already and ignores the clause.)"""
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        rows = conn.execute(
+            select(t.countries.c.iso3, t.countries.c.review_state)
+            .where(t.countries.c.iso3.in_(wanted))
+            .order_by(t.countries.c.iso3)
+            .with_for_update()
+        ).all()
+        return dict(rows)
+
+    def _mark_draft(self, conn: Connection, user: User, iso3: str, source: str, at: dt.datetime, state: str | None) -> None:
+        """An edit makes a country a draft again; `state` is the one read under the country's row lock."""
         if state is not None and state != "draft":
             conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state="draft"))
             self._audit(conn, user, iso3, "country", [("review_state", state, "draft")], source, at)
@@ -416,10 +435,11 @@ class Store:
         at = now()
         records = []
         with self._write() as conn:
+            states = self._lock_countries(conn, (p[0] for p in prepared))
             for iso3, new, expected_version in prepared:
                 records.append(self._write_assessment(conn, user, iso3, new, expected_version, source, at))
-            for iso3 in {p[0] for p in prepared}:
-                self._mark_draft(conn, user, iso3, source, at)
+            for iso3 in sorted({p[0] for p in prepared}):
+                self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
             if prepared:
                 self._bump(conn)
         return records
@@ -459,6 +479,7 @@ class Store:
         at = now()
         document = provision.model_dump_json(exclude_none=True)
         with self._write() as conn:
+            states = self._lock_countries(conn, [iso3])
             country = self._country_for_check(conn, iso3)
             others = [p for p in country.provisions if p.id != provision.id]
             self._check(country.model_copy(update={"provisions": [*others, provision]}))
@@ -484,7 +505,7 @@ class Store:
                     raise StaleVersion(provision.id, expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
                 old_doc = old["document"]
             self._audit(conn, user, iso3, provision.id, [("provision", old_doc, document)], source, at)
-            self._mark_draft(conn, user, iso3, source, at)
+            self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
             self._bump(conn)
         return next(p for p in self.provisions(iso3) if p.provision.id == provision.id)
 
@@ -511,7 +532,7 @@ class Store:
         iso3 = iso3.upper()
         at = now()
         with self._write() as conn:
-            state = conn.execute(select(t.countries.c.review_state).where(t.countries.c.iso3 == iso3)).scalar_one_or_none()
+            state = self._lock_countries(conn, [iso3]).get(iso3)
             if state is None:
                 raise KeyError(f"no country {iso3} in the database")
             if state not in allowed_from:
