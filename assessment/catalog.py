@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .models import Country, Crosswalk, Element, Hook, Obligation, StatusRegister, Treaty
 from .problems import CatalogInvalid, Problem, display_path
 from .validators import Doc, check_all
-from .yamlio import YamlSyntaxError, line_of, read_yaml
+from .yamlio import YamlDocument, YamlSyntaxError, read_document
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 M = TypeVar("M", bound=BaseModel)
@@ -102,13 +102,15 @@ class Catalog:
         return out
 
 
-def _parse(path: Path, model: type[M], root: Path, problems: list[Problem]) -> Doc[M] | None:
+def _parse(path: Path, model: type[M], root: Path, problems: list[Problem], parsed: dict[str, YamlDocument]) -> Doc[M] | None:
+    """Validate one file against its model; `parsed` keeps its nodes, for the lines of later problems."""
     shown = display_path(path, root)
     try:
-        raw = read_yaml(path)
+        document = parsed[shown] = read_document(path)
     except YamlSyntaxError as exc:
         problems.append(Problem(shown, (), exc.reason, exc.line))
         return None
+    raw = document.data
     if not isinstance(raw, dict):
         problems.append(Problem(shown, (), "expected a mapping at the top of the file", 1))
         return None
@@ -122,7 +124,7 @@ def _parse(path: Path, model: type[M], root: Path, problems: list[Problem]) -> D
                 reason = "unknown field (not part of the format; check its spelling)"
             elif err["type"] == "missing":
                 reason = "required field is missing"
-            problems.append(Problem(shown, loc, reason, line_of(path, loc)))
+            problems.append(Problem(shown, loc, reason, document.line_of(loc)))
         return None
 
 
@@ -131,14 +133,16 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
     root = Path(root) if root is not None else PROJECT_ROOT
     layout = Layout(root)
     problems: list[Problem] = []
-    treaties = [d for p in layout.treaties if (d := _parse(p, Treaty, root, problems))]
-    crosswalks = [d for p in layout.crosswalks if (d := _parse(p, Crosswalk, root, problems))]
-    countries = [d for p in layout.countries if (d := _parse(p, Country, root, problems))]
-    registers = [d for p in layout.registers if (d := _parse(p, StatusRegister, root, problems))]
+    parsed: dict[str, YamlDocument] = {}
+    treaties = [d for p in layout.treaties if (d := _parse(p, Treaty, root, problems, parsed))]
+    crosswalks = [d for p in layout.crosswalks if (d := _parse(p, Crosswalk, root, problems, parsed))]
+    countries = [d for p in layout.countries if (d := _parse(p, Country, root, problems, parsed))]
+    registers = [d for p in layout.registers if (d := _parse(p, StatusRegister, root, problems, parsed))]
     if not treaties and not problems:
         problems.append(Problem(display_path(root / "checklists", root), (), "no treaty checklist found"))
     for issue in check_all(treaties, crosswalks, countries, registers):
-        problems.append(Problem(issue.file, issue.loc, issue.reason, line_of(root / issue.file, issue.loc)))
+        document = parsed.get(issue.file)
+        problems.append(Problem(issue.file, issue.loc, issue.reason, document.line_of(issue.loc) if document else None))
     if problems:
         raise CatalogInvalid(problems)
     digest = hashlib.sha256()

@@ -159,3 +159,75 @@ def test_file_name_must_match_iso3(mini_root: Path) -> None:
     (mini_root / COUNTRY).rename(mini_root / "data/countries/BBB.yaml")
     p = only(problems_of(mini_root))
     assert p.field == "iso3" and "named BBB.yaml but iso3 is AAA" in p.reason
+
+
+# ------------------------------------------------------------------- files that are not clean YAML (issue 14)
+
+
+def test_duplicate_key_is_refused_naming_both_lines(mini_root: Path) -> None:
+    replace(mini_root, COUNTRY, "name: Testland\n", "name: Testland\nname: Renamed\n")
+    p = only(problems_of(mini_root))
+    first, second = line_containing(mini_root, COUNTRY, "Testland"), line_containing(mini_root, COUNTRY, "Renamed")
+    assert (p.file, p.line) == (COUNTRY, second)
+    assert f"duplicate key 'name' (first on line {first})" in p.reason
+
+
+def test_duplicate_key_deep_in_a_finding(mini_root: Path) -> None:
+    replace(mini_root, COUNTRY, "findings: [{provision: aaa.cc.10, extent: full}]", "findings: [{provision: aaa.cc.10, extent: partial, extent: full}]")
+    p = only(problems_of(mini_root))
+    assert "duplicate key 'extent'" in p.reason and p.line == line_containing(mini_root, COUNTRY, "extent: partial, extent: full")
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda b: b.replace(b"Testland", b"Test\xffland"), "not UTF-8"),
+        (lambda b: b.replace(b"Testland", b"Test\x00land"), "NUL"),
+        (lambda b: b.replace(b"researched: 2026-01-01", b"researched: " + b"9" * 5000), "5000 digits"),
+        (lambda b: b.decode().encode("utf-16"), "UTF-16"),
+        (lambda b: b.decode().encode("utf-16-le"), "UTF-16"),
+    ],
+    ids=["non-utf8-byte", "nul-byte", "5000-digit-integer", "utf16-bom", "utf16-no-bom"],
+)
+def test_undecodable_files_are_reported_with_a_line(mini_root: Path, damage, reason: str) -> None:
+    path = mini_root / COUNTRY
+    path.write_bytes(damage(path.read_bytes()))
+    p = only(problems_of(mini_root))
+    assert p.file == COUNTRY and p.line is not None and reason in str(p), str(p)
+    if reason in ("not UTF-8", "NUL"):
+        assert p.line == 2  # the name line
+
+
+def test_a_directory_named_like_a_yaml_file_is_reported(mini_root: Path) -> None:
+    (mini_root / "data/countries/ZZZ.yaml").mkdir()
+    p = only(problems_of(mini_root))
+    assert p.file == "data/countries/ZZZ.yaml" and "a directory" in p.reason
+
+
+def test_many_problems_are_found_in_linear_time(mini_root: Path) -> None:
+    """Each problem's line comes from one parse of the file (the line lookup used to re-parse it per problem)."""
+    import time
+
+    import yaml
+
+    path = mini_root / COUNTRY
+    text = path.read_text()
+    bad = "".join(f"  - element: tst1.bogus.e{i}\n    findings: []\n" for i in range(600))
+    path.write_text(text.replace("assessments:\n", "assessments:\n" + bad, 1))
+    composes = 0
+    real_compose = yaml.compose
+
+    def counting_compose(*a, **k):  # type: ignore[no-untyped-def]
+        nonlocal composes
+        composes += 1
+        return real_compose(*a, **k)
+
+    yaml.compose = counting_compose
+    try:
+        start = time.perf_counter()
+        problems = problems_of(mini_root)
+        elapsed = time.perf_counter() - start
+    finally:
+        yaml.compose = real_compose
+    assert len(problems) >= 600 and all(p.line for p in problems)
+    assert composes <= 1 and elapsed < 5
