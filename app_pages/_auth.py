@@ -47,9 +47,18 @@ def role() -> str:
     return user.role.value if user is not None else Role.viewer.value
 
 
+def _client() -> str:
+    """The browser's address as the server sees it: failed sign-ins are counted per name and per client."""
+    try:
+        return str(st.context.ip_address or "unknown")
+    except Exception:  # noqa: BLE001 - AppTest and old Streamlit have no address
+        return "unknown"
+
+
 def sign_in(name: str, password: str) -> User | None:
+    """The user, or None when name and password do not match; SignInLocked after too many failures."""
     store = service.store()
-    user = store.authenticate(name.strip(), password)
+    user = store.authenticate(name, password, client=_client())
     if user is not None:
         st.session_state[TOKEN] = store.start_session(user)
         st.session_state.pop(NOTICE, None)

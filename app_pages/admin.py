@@ -24,7 +24,7 @@ with st.form("add_user", clear_on_submit=True):
     name = st.text_input("User name")
     role = st.selectbox("Role", [r.value for r in Role], help="viewer: reads approved assessments; editor: edits the countries listed; reviewer: edits all and approves; admin: also manages users")
     countries = st.multiselect("Countries an editor may edit", store.country_codes())
-    password = st.text_input("Initial password (at least 8 characters)", type="password")
+    password = st.text_input("Initial password (at least 12 characters, not all blanks)", type="password")
     submitted = st.form_submit_button("Add user", type="primary")
 if submitted:
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _auth, _ui
+from assessment.store import SignInLocked
 
 st.title("Sign in")
 notice = st.session_state.pop(_auth.NOTICE, None)
@@ -25,10 +26,15 @@ with st.form("sign_in"):
     password = st.text_input("Password", type="password", autocomplete="current-password")
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
-    if _auth.sign_in(name, password) is None:
-        st.error("That user name and password do not match.")
+    try:
+        signed_in = _auth.sign_in(name, password)
+    except SignInLocked as exc:
+        st.error(f"Sign-in is locked for a while: {_ui.md(exc)}.")
     else:
-        st.rerun()
+        if signed_in is None:
+            st.error("That user name and password do not match.")
+        else:
+            st.rerun()
 if _auth.sso_configured():
     st.divider()
     if st.button("Sign in with your organisation's account"):

@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=["viewer", "editor", "reviewer", "admin"])
     q.add_argument("--countries", default="", help="ISO3 codes an editor may edit, comma-separated")
-    q.add_argument("--password", help="password (at least 8 characters); read from standard input when absent")
+    q.add_argument("--password", help="password (at least 12 characters, not all blanks); read from standard input when absent")
 
     p = sub.add_parser("dump", help="write a country's working assessment from the database as YAML")
     p.add_argument("country")

@@ -8,10 +8,11 @@ lives in `assessment.validators`; these models check one document at a time.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 # --------------------------------------------------------------------------------------------------------
 # Vocabularies (defined once; import them, never retype the strings)
@@ -127,18 +128,38 @@ class DatePrecision(StrEnum):
 # Identifiers
 # --------------------------------------------------------------------------------------------------------
 
-TreatyId = Annotated[str, StringConstraints(pattern=r"^[a-z]+[0-9]+$")]
-DottedId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(\.[a-z0-9-]+)+$")]
+#: The most characters one typed text (a note, a reason) may hold: what one spreadsheet cell holds, so every
+#: text survives an Excel export and import unchanged. Decided here, once, for every surface and database.
+MAX_TEXT = 32_767
+#: Ids are stored in columns of 200 characters (assessment/store/schema.py).
+MAX_ID = 200
+
+TreatyId = Annotated[str, StringConstraints(pattern=r"^[a-z]+[0-9]+$", max_length=MAX_ID)]
+DottedId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(\.[a-z0-9-]+)+$", max_length=MAX_ID)]
 Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=MAX_TEXT)]
+Note = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+
+#: Characters no database column can hold (PostgreSQL refuses NUL; surrogates are not UTF-8), whatever the
+#: surface they came from (a YAML file, a form, an Excel cell escaped as _x0000_).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class Strict(BaseModel):
-    """Base: unknown fields are errors, so a typo in YAML is reported, not ignored."""
+    """Base: unknown fields are errors, so a typo in YAML is reported, not ignored; text that a database cannot
+    store is refused here, identically for SQLite and PostgreSQL."""
 
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        if isinstance(value, str) and (bad := _UNSTORABLE.search(value)):
+            what = "a NUL character" if bad.group() == "\x00" else f"the invalid character U+{ord(bad.group()):04X}"
+            raise ValueError(f"contains {what} (at position {bad.start() + 1}), which cannot be stored; remove it")
+        return value
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -346,7 +367,7 @@ class Finding(Strict):
 
     provision: str
     extent: Extent
-    note: str | None = None
+    note: Note | None = None
     source: str | None = Field(None, description="Source id; defaults to the provision's source.")
     verified: bool = False
 
@@ -373,7 +394,7 @@ class ElementAssessment(Strict):
     element: DottedId
     findings: list[Finding] = Field(default_factory=list)
     judgment: Judgment | None = None
-    note: str | None = None
+    note: Note | None = None
 
 
 class CountryEvent(Strict):

@@ -48,7 +48,7 @@ def measure(url: str, saves_per_writer: int = 50, n_writers: int = 4) -> dict:
     country = catalog.countries[iso3]
     elements = [a.element for a in country.assessments if a.findings][: n_writers * 2]
     provision = next(a.findings[0].provision for a in country.assessments if a.findings)
-    users = [store.add_user(SYSTEM, f"bench-{uuid.uuid4().hex[:8]}", Role.editor, "password1", [iso3]) for _ in range(n_writers)]
+    users = [store.add_user(SYSTEM, f"bench-{uuid.uuid4().hex[:8]}", Role.editor, "password-long-1", [iso3]) for _ in range(n_writers)]
     stale = [0]
 
     def versioned(i: int) -> list[float]:

@@ -17,8 +17,8 @@ ELEMENT = "ets185.art16.e8"
 
 def new_user(role: str, countries=("KOR",)) -> tuple[str, str]:
     name = f"{role}{uuid.uuid4().hex[:6]}"  # no Markdown specials, so page text shows it as typed
-    service.store().add_user(SYSTEM, name, role, "password1", countries)
-    return name, "password1"
+    service.store().add_user(SYSTEM, name, role, "password-long-1", countries)
+    return name, "password-long-1"
 
 
 def app(token: str | None = None) -> AppTest:

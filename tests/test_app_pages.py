@@ -29,7 +29,7 @@ def staff_token(role: str = "admin", countries: tuple[str, ...] = ()) -> str:
 
     store = service.store()
     name = f"test-{role}-{'-'.join(countries) or 'all'}"
-    user = store.user(name) or store.add_user(SYSTEM, name, role, "password1", countries)
+    user = store.user(name) or store.add_user(SYSTEM, name, role, "password-long-1", countries)
     return store.start_session(user)
 
 

@@ -83,8 +83,8 @@ def test_score_rejects_bad_date_and_unknown_country(mini_db: str) -> None:
 
 def test_finding_set_and_the_exit_codes(mini_db: str) -> None:
     m = ("--root", str(MINI))
-    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", db=mini_db, stdin="password1\n").returncode == 0
-    assert run(*m, "user", "add", "aide", "--role", "viewer", "--password", "password1", db=mini_db).returncode == 0
+    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", db=mini_db, stdin="password-long-1\n").returncode == 0
+    assert run(*m, "user", "add", "aide", "--role", "viewer", "--password", "password-long-1", db=mini_db).returncode == 0
     record = json.loads(run(*m, "finding", "AAA", "tst1.art3.e1", "--json", db=mini_db).stdout)
     assert {"country", "element", "status", "note", "provisions", "bills", "version", "updated_by", "updated_at", "history"} <= record.keys()
     assert record["version"] == 1 and record["provisions"] == ["aaa.cpa.bill:full", "aaa.cpa.old-bill:partial"]
@@ -125,7 +125,7 @@ def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
 
     db = f"sqlite:///{tmp_path / 'excel.sqlite'}"
     out = tmp_path / "kor.xlsx"
-    assert run("user", "add", "officer", "--role", "editor", "--countries", "KOR", "--password", "password1", db=db).returncode == 0
+    assert run("user", "add", "officer", "--role", "editor", "--countries", "KOR", "--password", "password-long-1", db=db).returncode == 0
     exported = run("export", "KOR", "--treaty", "ets185", "--out", str(out), db=db)
     assert exported.returncode == 0, exported.stderr
     untouched = json.loads(run("import", str(out), "--json", db=db).stdout)

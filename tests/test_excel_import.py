@@ -204,7 +204,7 @@ def test_duplicate_rows_and_newer_versions(store: Store, catalog: Catalog, tmp_p
 def test_stale_rows_are_conflicts_shown_side_by_side(store: Store, catalog: Catalog, tmp_path: Path) -> None:
     path = export(store, catalog, tmp_path / "kor.xlsx")
     row = next(r for r in rows_of(path) if r["Version"] and not r["Judgment reason"])
-    colleague = store.add_user(SYSTEM, "ann", Role.editor, "password1", ["KOR"])
+    colleague = store.add_user(SYSTEM, "ann", Role.editor, "password-long-1", ["KOR"])
     current = store.assessment("KOR", row["Element id"])
     store.save_assessment(colleague, "KOR", row["Element id"], findings=current.findings, judgment=None, note="ann's note", expected_version=current.version)
     before = db_state(store)
@@ -230,7 +230,7 @@ def test_apply_is_all_or_nothing_and_checks_permission(mini_store: Store, mini_c
     edited = edit(path, {f"J{a['_row']}": "first", f"J{b['_row']}": "second"})
     plan = read_workbook(edited, workspace_of(mini_store, mini_catalog), mini_store)
     assert [c.element for c in plan.changes] == ["tst1.art2.e1", "tst1.art4.1a.e1"], plan.to_json()
-    outsider = mini_store.add_user(SYSTEM, "bob", Role.editor, "password1", ["ZZZ"])
+    outsider = mini_store.add_user(SYSTEM, "bob", Role.editor, "password-long-1", [])
     before = db_state(mini_store)
     with pytest.raises(PermissionDenied):
         apply_plan(plan, mini_store, outsider)
@@ -340,9 +340,9 @@ def test_cli_import_diff_apply_and_exit_codes(cli_db: Store, tmp_path: Path, cap
     assert cli_db.assessment("KOR", row["Element id"]).version == row["Version"], "no write without --apply"
 
     assert cmd_import(import_args(edited, apply=True)) == 2  # --apply needs --user
-    cli_db.add_user(SYSTEM, "kim", Role.editor, "password1", ["JPN"])
+    cli_db.add_user(SYSTEM, "kim", Role.editor, "password-long-1", ["JPN"])
     assert cmd_import(import_args(edited, apply=True, user="kim")) == 4
-    cli_db.add_user(SYSTEM, "lee", Role.editor, "password1", ["KOR"])
+    cli_db.add_user(SYSTEM, "lee", Role.editor, "password-long-1", ["KOR"])
     assert cmd_import(import_args(edited, apply=True, user="lee")) == 0
     assert "1 change(s), 0 conflict(s), 0 problem(s): saved" in capsys.readouterr().out
     saved = cli_db.assessment("KOR", row["Element id"])
@@ -378,7 +378,7 @@ def test_cli_import_exit_3_when_a_save_lands_between_read_and_write(cli_db: Stor
     monkeypatch.setattr(excel_cli, "read_workbook", read_then_someone_saves)
     before = db_state(cli_db)
     assert excel_cli.cmd_import(import_args(edited, apply=True, user="system")) in (2, 3)  # 'system' is no stored user
-    cli_db.add_user(SYSTEM, "lee", Role.editor, "password1", ["KOR"])
+    cli_db.add_user(SYSTEM, "lee", Role.editor, "password-long-1", ["KOR"])
     assert excel_cli.cmd_import(import_args(edited, apply=True, user="lee")) == 3
     assert cli_db.assessment("KOR", row["Element id"]).note == "theirs"
     assert db_state(cli_db)[0] >= before[0]

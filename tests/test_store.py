@@ -20,7 +20,7 @@ PARTIAL = [Finding(provision="aaa.cc.10", extent="partial")]
 
 
 def editor(store: Store, countries=("AAA",), name: str = "ed") -> User:
-    return store.add_user(SYSTEM, name, Role.editor, "password1", countries)
+    return store.add_user(SYSTEM, name, Role.editor, "password-long-1", countries)
 
 
 def audit_count(store: Store) -> int:
@@ -87,8 +87,8 @@ def test_invalid_edit_is_refused_with_plain_messages(mini_store: Store) -> None:
 
 @BACKENDS
 def test_roles_are_enforced_in_the_store(mini_store: Store) -> None:
-    viewer = mini_store.add_user(SYSTEM, "aide", Role.viewer, "password1")
-    other = editor(mini_store, countries=("BBB",), name="bbb-editor")
+    viewer = mini_store.add_user(SYSTEM, "aide", Role.viewer, "password-long-1")
+    other = editor(mini_store, countries=(), name="no-country-editor")
     ed = editor(mini_store)
     n = audit_count(mini_store)
     for user in (viewer, other):
@@ -97,7 +97,7 @@ def test_roles_are_enforced_in_the_store(mini_store: Store) -> None:
     with pytest.raises(PermissionDenied, match="read only the approved"):
         mini_store.working_countries(viewer)
     with pytest.raises(PermissionDenied, match="may not manage users"):
-        mini_store.add_user(ed, "mallory", Role.admin, "password1")
+        mini_store.add_user(ed, "mallory", Role.admin, "password-long-1")
     with pytest.raises(PermissionDenied, match="may not approve"):
         mini_store.approve(ed, "AAA")
     with pytest.raises(PermissionDenied):
@@ -109,7 +109,7 @@ def test_roles_are_enforced_in_the_store(mini_store: Store) -> None:
 @BACKENDS
 def test_review_publishes_what_was_approved(mini_store: Store) -> None:
     ed = editor(mini_store)
-    reviewer = mini_store.add_user(SYSTEM, "rev", Role.reviewer, "password1")
+    reviewer = mini_store.add_user(SYSTEM, "rev", Role.reviewer, "password-long-1")
     mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=None, expected_version=1)
     published = mini_store.published_countries()["AAA"]
     assert published.assessments[2].findings[0].provision == "aaa.cpa.bill"  # aides still see the approved state
@@ -219,7 +219,7 @@ def test_concurrent_writers_lose_no_update(mini_store: Store) -> None:
 def test_sessions_expire(mini_store: Store) -> None:
     ed = editor(mini_store)
     assert mini_store.authenticate("ed", "wrong-password") is None
-    assert mini_store.authenticate("ed", "password1") == ed
+    assert mini_store.authenticate("ed", "password-long-1") == ed
     live = mini_store.start_session(ed)
     dead = mini_store.start_session(ed, hours=-1)
     assert mini_store.session_user(live) == ed
@@ -233,7 +233,7 @@ def test_passwords_are_hashed(mini_store: Store) -> None:
     editor(mini_store)
     with mini_store.engine.connect() as conn:
         stored = conn.execute(select(t.users.c.password_hash)).scalar_one()
-    assert "password1" not in stored and stored.startswith("$argon2")
+    assert "password-long-1" not in stored and stored.startswith("$argon2")
 
 
 @BACKENDS
@@ -279,3 +279,111 @@ def test_batch_save_is_all_or_nothing(mini_store: Store) -> None:
     ok = mini_store.save_assessments(ed, [batch[0], AssessmentChange("AAA", "tst1.art3.e2", tuple(PARTIAL), None, "merged", 2)], source="excel")
     assert [r.version for r in ok] == [2, 3]
     assert {h.source for h in mini_store.history("AAA", ELEMENT)} == {"excel"}
+
+
+# ------------------------------------------------------------------------- identity and input edges (issue 14)
+
+
+@BACKENDS
+def test_sign_in_failures_slow_down_lock_and_are_recorded(mini_store: Store) -> None:
+    from assessment.store import SignInLocked
+
+    mini_store.sign_in_delay = 0  # the doubling delay is measured below, not slept through 60 times
+    editor(mini_store)
+    refused = 0
+    for _ in range(60):
+        try:
+            assert mini_store.authenticate("ed", "wrong-password", client="10.0.0.9") is None
+        except SignInLocked:
+            refused += 1
+    assert refused == 55  # locked after the fifth failure
+    with pytest.raises(SignInLocked, match="too many failed sign-ins"):
+        mini_store.authenticate("ed", "password-long-1", client="10.0.0.9")
+    with pytest.raises(SignInLocked):  # the lock is per name too, not only per client
+        mini_store.authenticate("ed", "password-long-1", client="10.0.0.10")
+    attempts = mini_store.sign_in_attempts("ed")
+    assert len(attempts) == 62 and not any(ok for _, _, ok in attempts)
+
+
+@BACKENDS
+def test_sign_in_slows_down_after_a_failure(mini_store: Store) -> None:
+    import time
+
+    editor(mini_store)
+    mini_store.sign_in_delay = 0.2
+    start = time.perf_counter()
+    assert mini_store.authenticate("ed", "password-long-1") is not None  # no failure yet: no delay
+    fast = time.perf_counter() - start
+    assert mini_store.authenticate("ed", "wrong-password") is None
+    start = time.perf_counter()
+    assert mini_store.authenticate("ed", "password-long-1") is not None
+    assert time.perf_counter() - start >= fast + 0.15
+
+
+@BACKENDS
+def test_an_unknown_name_takes_as_long_as_a_wrong_password(mini_store: Store) -> None:
+    import time
+
+    editor(mini_store)
+
+    def timed(name: str) -> float:
+        start = time.perf_counter()
+        assert mini_store.authenticate(name, "wrong-password", client=name) is None
+        return time.perf_counter() - start
+
+    known = min(timed("ed") for _ in range(3))
+    unknown = min(timed(f"ghost{i}") for i in range(3))
+    assert unknown > known / 3, (known, unknown)
+
+
+@pytest.mark.parametrize("password", ["        ", " " * 12, "short-pw", "\t" * 14])
+def test_weak_passwords_are_refused(mini_store: Store, password: str) -> None:
+    with pytest.raises(ValueError, match="at least 12 characters|only blanks"):
+        mini_store.add_user(SYSTEM, "admin2", Role.admin, password)
+    assert mini_store.user("admin2") is None
+
+
+@BACKENDS
+def test_user_names_are_normalised_bounded_and_not_reserved(mini_store: Store) -> None:
+    added = mini_store.add_user(SYSTEM, "admin ", Role.admin, "password-long-1")
+    assert added.name == "admin" and mini_store.user("admin") == added == mini_store.user(" admin")
+    with pytest.raises(ValidationFailed, match="exists already"):
+        mini_store.add_user(SYSTEM, "admin", Role.admin, "password-long-1")
+    for reserved in ("system", "seed", "Seed "):
+        with pytest.raises(ValidationFailed, match="reserved"):
+            mini_store.add_user(SYSTEM, reserved, Role.editor, "password-long-1")
+    with pytest.raises(ValidationFailed, match="at most 100 characters") as info:
+        mini_store.add_user(SYSTEM, "x" * 101, Role.editor, "password-long-1")
+    assert "argon2" not in str(info.value)
+    for countries in (["AAA;JPN"], ["../../ETC"], ["QQQ"]):
+        with pytest.raises(ValidationFailed, match="not the ISO 3166-1 alpha-3 code of a country"):
+            mini_store.add_user(SYSTEM, "ed2", Role.editor, "password-long-1", countries)
+    assert mini_store.user("ed2") is None
+
+
+@BACKENDS
+def test_text_no_database_can_store_is_refused_alike(mini_store: Store) -> None:
+    ed = editor(mini_store)
+    for bad in ("before\x00after", "lone \ud800 surrogate"):
+        with pytest.raises(ValidationFailed, match="cannot be stored"):
+            mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=bad, expected_version=1)
+    with pytest.raises(ValidationFailed, match="32767 characters"):
+        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="n" * 32_768, expected_version=1)
+    saved = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="n" * 32_767, expected_version=1)
+    assert mini_store.assessment("AAA", ELEMENT).note == saved.note
+
+
+@BACKENDS
+def test_a_reviewer_may_not_approve_their_own_edits(mini_store: Store) -> None:
+    ed = editor(mini_store)
+    rev = mini_store.add_user(SYSTEM, "rev", Role.reviewer, "password-long-1")
+    rev2 = mini_store.add_user(SYSTEM, "rev2", Role.reviewer, "password-long-1")
+    mini_store.save_assessment(rev, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="by the reviewer", expected_version=1)
+    mini_store.submit_for_review(ed, "AAA")
+    with pytest.raises(PermissionDenied, match="another reviewer must approve"):
+        mini_store.approve(rev, "AAA")
+    assert mini_store.review_state("AAA") == "in_review"
+    mini_store.approve(rev2, "AAA")
+    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="by the editor", expected_version=2)
+    mini_store.submit_for_review(ed, "AAA")
+    mini_store.approve(rev, "AAA")  # their own edit was approved by someone else before

@@ -2,9 +2,9 @@
 
 from .auth import SYSTEM, PermissionDenied, Role, User
 from .db import database_url, make_engine, migrate
-from .store import AssessmentChange, AssessmentRecord, AuditEntry, ProvisionRecord, StaleVersion, Store, ValidationFailed
+from .store import AssessmentChange, AssessmentRecord, AuditEntry, ProvisionRecord, SignInLocked, StaleVersion, Store, ValidationFailed
 
 __all__ = [
-    "SYSTEM", "AssessmentChange", "AssessmentRecord", "AuditEntry", "PermissionDenied", "ProvisionRecord", "Role", "StaleVersion",
+    "SYSTEM", "AssessmentChange", "AssessmentRecord", "AuditEntry", "PermissionDenied", "ProvisionRecord", "Role", "SignInLocked", "StaleVersion",
     "Store", "User", "ValidationFailed", "database_url", "make_engine", "migrate",
 ]

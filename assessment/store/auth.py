@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,14 +60,48 @@ class User:
 SYSTEM = User("system", Role.admin, frozenset())
 
 
+#: Names the store writes under itself (seeding, migrations): a person registered under one of them could not be
+#: told apart from the system in the audit log.
+RESERVED_NAMES = frozenset({"system", "seed", "nobody"})
+MAX_NAME = 100  # users.name is a column of 100 characters
+MIN_PASSWORD = 12
+
+
+def normalise_name(name: str) -> str:
+    """The one form of a user name: Unicode NFC, surrounding blanks dropped (so 'admin ' is 'admin')."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def check_new_name(name: str) -> str:
+    """The normalised name, or ValueError saying why no user may be called that (checked the same on every
+    database; PostgreSQL would otherwise refuse an over-long name with a traceback)."""
+    name = normalise_name(name)
+    if not name:
+        raise ValueError("a user needs a name")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"a user name has at most {MAX_NAME} characters (this one has {len(name)})")
+    if any(unicodedata.category(ch)[0] == "C" for ch in name):
+        raise ValueError("a user name may not contain control characters")
+    if name.casefold() in RESERVED_NAMES:
+        raise ValueError(f"{name!r} is reserved for the system's own audit entries; choose another name")
+    return name
+
+
 def hash_password(password: str) -> str:
-    if len(password) < 8:
-        raise ValueError("a password needs at least 8 characters")
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    if not password.strip():
+        raise ValueError("a password may not be only blanks")
     return _hasher.hash(password)
 
 
-def check_password(stored_hash: str, password: str) -> bool:
+#: Checked against when a name is unknown, so a wrong name takes as long to refuse as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password anyone has: " + "x" * 16)
+
+
+def check_password(stored_hash: str | None, password: str) -> bool:
+    """True when `password` matches; a missing hash costs one verification too (no timing oracle on names)."""
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False

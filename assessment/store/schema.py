@@ -3,7 +3,7 @@ pydantic models as the YAML files; every editable row carries a version for opti
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -92,4 +92,14 @@ counters = Table(
     metadata,
     Column("name", String(50), primary_key=True),
     Column("value", Integer, nullable=False),
+)
+
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("user_name", String(100), nullable=False, index=True),  # as typed (normalised), known or not
+    Column("client", String(100), nullable=False, index=True),  # the client's address, or "cli"
+    Column("ok", Boolean, nullable=False),
 )

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import secrets
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,12 +26,16 @@ from ..catalog import Catalog
 from ..models import Country, ElementAssessment, Finding, Judgment, Provision, Treaty
 from ..validators import COUNTRY_CHECKS, Doc, TreatyIndex, country_elements_exist, country_hooks_allowed
 from . import schema as t
-from .auth import SYSTEM, PermissionDenied, Role, User, check_password, hash_password
+from .auth import SYSTEM, PermissionDenied, Role, User, check_new_name, check_password, hash_password, normalise_name
 from .db import make_engine, migrate, writer
 
 SOURCES = ("browser", "excel", "cli", "seed", "restore")
 REVIEW_STATES = ("draft", "in_review", "approved")
 SESSION_HOURS = 8
+#: Sign-in throttling: failures within the window slow the next try down (doubling from the base delay, at most
+#: 2 s); this many failures for one name, or four times as many from one client, lock it until the window passes.
+SIGN_IN_WINDOW = dt.timedelta(minutes=15)
+SIGN_IN_LOCK_AFTER = 5
 
 
 class StaleVersion(Exception):
@@ -42,6 +47,14 @@ class StaleVersion(Exception):
             f"{what} was changed by {updated_by} at {updated_at:%Y-%m-%d %H:%M:%S} UTC (now version {current}, "
             f"your edit was based on version {seen}); nothing was written"
         )
+
+
+class SignInLocked(Exception):
+    """Too many failed sign-ins for this name or from this client; nothing was checked."""
+
+    def __init__(self, until: dt.datetime):
+        self.until = until
+        super().__init__(f"too many failed sign-ins; try again after {until:%H:%M} UTC")
 
 
 class ValidationFailed(Exception):
@@ -537,12 +550,24 @@ class Store:
                 raise KeyError(f"no country {iso3} in the database")
             if state not in allowed_from:
                 raise ValidationFailed([f"{iso3} is '{state}'; this step needs it to be {' or '.join(allowed_from)}"])
+            if to == "approved":
+                self._require_second_person(conn, user, iso3)
             conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=to, updated_by=user.name, updated_at=at))
             self._audit(conn, user, iso3, "country", [("review_state", state, to)], source, at)
             if to == "approved":  # publish exactly what was approved, in the same transaction
                 country = _load_working(conn, iso3)[iso3]
                 conn.execute(insert(t.snapshots).values(iso3=iso3, document=country.model_dump_json(exclude_none=True), approved_by=user.name, approved_at=at))
             self._bump(conn)
+
+    def _require_second_person(self, conn: Connection, user: User, iso3: str) -> None:
+        """Approval needs a second person: the reviewer may not approve edits of their own made since the last
+        approval (state changes do not count)."""
+        last = conn.execute(select(func.max(t.snapshots.c.approved_at)).where(t.snapshots.c.iso3 == iso3)).scalar_one_or_none()
+        q = select(func.count()).select_from(t.audit).where(t.audit.c.iso3 == iso3, t.audit.c.user_name == user.name, t.audit.c.record != "country")
+        if last is not None:
+            q = q.where(t.audit.c.at > last)
+        if conn.execute(q).scalar_one():
+            raise PermissionDenied(f"{user.name} edited {iso3} since its last approval; another reviewer must approve it")
 
     def submit_for_review(self, user: User, iso3: str, source: str = "browser") -> None:
         user.require_edit(iso3)
@@ -565,9 +590,16 @@ class Store:
     def add_user(self, actor: User, name: str, role: Role | str, password: str, countries: Iterable[str] = ()) -> User:
         actor.require_admin()
         role = Role(role)
+        try:
+            name = check_new_name(name)
+        except ValueError as exc:
+            raise ValidationFailed([str(exc)]) from None
         codes = sorted({c.strip().upper() for c in countries if c.strip()})
-        if not name.strip():
-            raise ValidationFailed(["a user needs a name"])
+        known_codes = set(self.country_codes())
+        unknown = [c for c in codes if c not in known_codes]
+        if unknown:
+            known = ", ".join(self.country_codes())
+            raise ValidationFailed([f"{', '.join(repr(c) for c in unknown)}: not the ISO 3166-1 alpha-3 code of a country in the database (known: {known}); separate codes with commas"])
         with self._write() as conn:
             try:
                 with conn.begin_nested():
@@ -577,6 +609,7 @@ class Store:
         return User(name, role, frozenset(codes))
 
     def user(self, name: str) -> User | None:
+        name = normalise_name(name)
         with self.engine.connect() as conn:
             row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().one_or_none()
         return None if row is None else _user_of(row)
@@ -587,12 +620,48 @@ class Store:
             rows = conn.execute(select(t.users).order_by(t.users.c.name)).mappings().all()
         return [_user_of(r) for r in rows]
 
-    def authenticate(self, name: str, password: str) -> User | None:
+    #: Base of the slowdown after a failed sign-in, in seconds (tests set it to 0).
+    sign_in_delay = 0.25
+
+    def _recent_failures(self, conn: Connection, column: Any, value: str, at: dt.datetime) -> list[dt.datetime]:
+        """Times of the failed sign-ins for this name or client in the window, since its last success."""
+        a = t.sign_in_attempts
+        last_ok = conn.execute(select(func.max(a.c.at)).where(column == value, a.c.ok.is_(True))).scalar_one_or_none()
+        since = max(at - SIGN_IN_WINDOW, _utc(last_ok)) if last_ok is not None else at - SIGN_IN_WINDOW
+        return [_utc(x) for x in conn.execute(select(a.c.at).where(column == value, a.c.ok.is_(False), a.c.at > since).order_by(a.c.at)).scalars()]
+
+    def authenticate(self, name: str, password: str, client: str = "unknown") -> User | None:
+        """The user when name and password match, else None. Every attempt is recorded; failures slow the next
+        try for that name and client, and enough of them lock it for a while (SignInLocked). An unknown name
+        costs a password check like a known one, so the time to answer does not reveal which names exist."""
+        name, client = normalise_name(name)[:100], client[:100]
+        at = now()
+        a = t.sign_in_attempts
         with self.engine.connect() as conn:
+            by_name = self._recent_failures(conn, a.c.user_name, name, at)
+            by_client = self._recent_failures(conn, a.c.client, client, at)
             stored = conn.execute(select(t.users.c.password_hash).where(t.users.c.name == name)).scalar_one_or_none()
-        if stored is None or not check_password(stored, password):
-            return None
-        return self.user(name)
+        locked = [
+            times[-limit] + SIGN_IN_WINDOW for times, limit in ((by_name, SIGN_IN_LOCK_AFTER), (by_client, 4 * SIGN_IN_LOCK_AFTER)) if len(times) >= limit
+        ]
+        if locked:
+            with self._write() as conn:
+                conn.execute(insert(a).values(at=at, user_name=name, client=client, ok=False))
+            raise SignInLocked(max(locked))
+        failures = max(len(by_name), len(by_client))
+        if failures and self.sign_in_delay:
+            time.sleep(min(self.sign_in_delay * 2 ** (failures - 1), 2.0))
+        ok = check_password(stored, password)
+        with self._write() as conn:
+            conn.execute(insert(a).values(at=at, user_name=name, client=client, ok=ok))
+        return self.user(name) if ok else None
+
+    def sign_in_attempts(self, name: str) -> list[tuple[dt.datetime, str, bool]]:
+        """(when, client, succeeded) of every sign-in attempt under this name: the audit of sign-ins."""
+        a = t.sign_in_attempts
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(a.c.at, a.c.client, a.c.ok).where(a.c.user_name == normalise_name(name)).order_by(a.c.id)).all()
+        return [(_utc(at), client, ok) for at, client, ok in rows]
 
     def start_session(self, user: User, hours: float = SESSION_HOURS) -> str:
         token = secrets.token_urlsafe(32)

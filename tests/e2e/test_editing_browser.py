@@ -33,7 +33,7 @@ def browser() -> Iterator[object]:
 
 def editor(countries=("KOR",)) -> str:
     name = f"ed{uuid.uuid4().hex[:6]}"
-    service.store().add_user(SYSTEM, name, "editor", "password1", countries)
+    service.store().add_user(SYSTEM, name, "editor", "password-long-1", countries)
     return name
 
 
@@ -46,7 +46,7 @@ def new_page(browser):  # type: ignore[no-untyped-def]
 def sign_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/signin")
     page.get_by_label("User name").fill(name)
-    page.get_by_label("Password", exact=True).fill("password1")
+    page.get_by_label("Password", exact=True).fill("password-long-1")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
 
