@@ -28,8 +28,14 @@ if upload is None:
 
 digest = hashlib.sha256(upload.getvalue()).hexdigest()
 upload.seek(0)
-with st.spinner("Checking the workbook…"):
-    plan = read_workbook(upload, ws, store)  # the upload keeps its file name, so a .xlsm is refused as such
+# Read each file once: every widget click reruns this page, and a large workbook takes seconds to read. The plan
+# is read again only when the file or the database changed (its comparison with saved versions would be old).
+key = (digest, store.data_version())
+if st.session_state.get("_import_plan_key") != key:
+    with st.spinner("Checking the workbook…"):
+        st.session_state["_import_plan"] = read_workbook(upload, ws, store)  # keeps the file name: a .xlsm is refused as such
+    st.session_state["_import_plan_key"] = key
+plan = st.session_state["_import_plan"]
 
 if plan.errors:
     st.error(f"The workbook was refused: {len(plan.errors)} problem(s). Nothing was saved. Fix them in the file and upload it again.")

@@ -44,6 +44,11 @@ from .safety import MAX_FILE_BYTES, UploadRefused, check_upload, unescape_ooxml
 from .snapshot import StoredAssessment, findings_text, gc_paused, read_saved
 
 COL = L.ASSESSMENT_INDEX
+#: The most problems a plan lists; the rest are counted ("... and 9,800 more"), so a bad million-row sheet
+#: gives a page of errors, not 244 MB of them.
+MAX_ERRORS = 200
+#: Blank or stray rows tolerated below the last row the layout can hold, before the sheet is cut short.
+SPARE_ROWS = 1_000
 FIELD_COLUMN = {  # model field -> Assessment column, to place a validation message on the cell a person typed
     "findings": "findings", "provision": "findings", "extent": "findings", "reason": "judgment_reason",
     "source": "judgment_source", "hook": "hook", "note": "note", "status": "status", "judgment": "status", "element": "element",
@@ -291,6 +296,10 @@ class _Reader:
         rows = self._rows(treaty)
         self._compare(rows, treaty)
         self.errors.sort(key=_position)
+        if len(self.errors) > MAX_ERRORS:
+            more = len(self.errors) - MAX_ERRORS
+            del self.errors[MAX_ERRORS:]
+            self.errors.append(CellError("", "", f"... and {more:,} more problem(s) not listed; fix these and import the file again to see the rest"))
         return self.plan_
 
     def _meta(self) -> Treaty | None:
@@ -341,8 +350,17 @@ class _Reader:
         seen: dict[tuple[str, str], int] = {}
         out: list[_Row] = []
         ws = self.wb[L.ASSESSMENT]
+        # The sheet's <dimension> is whatever the writer claims; read every row that is there instead of
+        # trusting it, but never more than one row per element and country plus some spare rows.
+        ws.reset_dimensions()
+        capacity = len(elements) * len(countries)
+        last_row = 1 + capacity + SPARE_ROWS
         skip_formula_check = COL["element_text"]
         for r, cells in enumerate(ws.iter_rows(min_row=2, max_col=L.ASSESSMENT_READ_COLUMNS), start=2):
+            if r > last_row:
+                self.errors.append(CellError(L.ASSESSMENT, "", f"the sheet goes on past row {last_row:,}; a workbook of {treaty.id} holds at most {capacity:,} "
+                                             "rows (one per element and country), so the rest was not read; delete the extra rows"))
+                break
             values = [c.value for c in cells]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue

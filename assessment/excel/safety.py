@@ -77,6 +77,36 @@ def check_upload(data: bytes, name: str | None = None) -> None:
         names = {e.filename for e in entries}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise UploadRefused("the file is a zip archive but not an Excel workbook (.xlsx)")
-        content_types = archive.read("[Content_Types].xml")
-        if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-            raise UploadRefused("the workbook is macro-enabled (.xlsm); save it as an Excel Workbook (.xlsx) without macros")
+        _refuse_active_content(archive, entries)
+
+
+#: Content types and relationship types of parts that run code; matched on the parsed XML (a byte search misses
+#: a character reference such as vba&#80;roject).
+_ACTIVE_MARKERS = ("macroenabled", "vbaproject", "activex", "vbadata", "macrosheet", "xlmacro")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse macros whatever the part is called: by declared content type, by relationship type, and by content
+    (a VBA project is an OLE compound file; an .xlsx has none)."""
+    from defusedxml.ElementTree import fromstring
+
+    def attributes(name: str, attribute: str) -> list[str]:
+        try:
+            root = fromstring(archive.read(name))
+        except Exception:  # noqa: BLE001 - unreadable XML is refused later, when openpyxl parses it
+            return []
+        return [el.get(attribute, "") for el in root.iter()]
+
+    for value in attributes("[Content_Types].xml", "ContentType"):
+        if any(m in value.lower() for m in _ACTIVE_MARKERS):
+            raise UploadRefused(f"the workbook is macro-enabled (.xlsm; it declares {value}); save it as an Excel Workbook (.xlsx) without macros")
+    for entry in entries:
+        if entry.filename.lower().endswith(".rels"):
+            for value in attributes(entry.filename, "Type"):
+                if any(m in value.lower() for m in _ACTIVE_MARKERS):
+                    raise UploadRefused(f"the workbook links macros or ActiveX controls ({entry.filename}); save it as an Excel Workbook (.xlsx) without macros")
+        elif not entry.is_dir():
+            with archive.open(entry) as part:
+                if part.read(8) == _OLE_MAGIC:
+                    raise UploadRefused(f"the workbook carries an embedded program or object ({entry.filename}); save it as an Excel Workbook (.xlsx) without macros")
