@@ -100,7 +100,7 @@ def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipIn
 
     for value in attributes("[Content_Types].xml", "ContentType"):
         if any(m in value.lower() for m in _ACTIVE_MARKERS):
-            raise UploadRefused(f"the workbook is macro-enabled (.xlsm; it declares {value}); save it as an Excel Workbook (.xlsx) without macros")
+            raise UploadRefused(f"the workbook is macro-enabled (.xlsm): it declares {value}; save it as an Excel Workbook (.xlsx) without macros")
     for entry in entries:
         if entry.filename.lower().endswith(".rels"):
             for value in attributes(entry.filename, "Type"):
