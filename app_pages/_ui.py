@@ -24,9 +24,18 @@ BRIEF = "app_pages/brief.py"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+#: Streamlit's Markdown finds bare URLs (https://, www.), e-mail addresses and :icon: shortcodes in the text
+#: *after* backslash escapes are resolved, so escaping cannot stop them; a zero-width space after ':', 'www'
+#: and '@' breaks each pattern while the text reads the same.
+_AUTOLINK = re.compile(r"(:|(?<![^\W_])www|@)", re.IGNORECASE)
+_ZWSP = "\u200b"
+
+
 def md(text: object) -> str:
-    """Data text made inert for st.markdown: no HTML, links, emphasis, LaTeX or headings can come from it."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Data text made inert for st.markdown: no HTML, links (even bare URLs), images, icons, emphasis, LaTeX or
+    headings can come from it."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _AUTOLINK.sub(lambda m: m.group() + _ZWSP, escaped)
 
 
 def safe_url(url: str) -> str:
@@ -105,6 +114,7 @@ def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, 
     """A date control kept in the URL as YYYY-MM-DD (the same rules as `choose`)."""
     where = where or st
     key = f"choice_{param}"
+    earliest, latest = dt.date(1990, 1, 1), dt.date.today() + dt.timedelta(days=5 * 366)
     url = st.query_params.get(param)
     current = st.session_state.get(key)
     if url is not None and url != st.session_state.get(f"_{key}_url"):
@@ -113,13 +123,16 @@ def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, 
         except ValueError:
             st.warning(f"The link's date {param}={md(url)} is not a date (YYYY-MM-DD); showing {default.isoformat()}.")
             current = None
+        else:
+            # the date control refuses (with an exception) a value outside its range: clamp it, and say so
+            clamped = min(max(current, earliest), latest)
+            if clamped != current:
+                st.warning(f"The link's date {param}={md(url)} is outside {earliest.isoformat()} to {latest.isoformat()}; showing {clamped.isoformat()}.")
+                current = clamped
     if not isinstance(current, dt.date):
         current = default
     st.session_state[key] = current
-    value = where.date_input(
-        label, key=key, min_value=dt.date(1990, 1, 1), max_value=dt.date.today() + dt.timedelta(days=5 * 366),
-        format="YYYY-MM-DD", help=help,
-    )
+    value = where.date_input(label, key=key, min_value=earliest, max_value=latest, format="YYYY-MM-DD", help=help)
     _remember(key, value.isoformat(), param)
     return value
 

@@ -197,6 +197,14 @@ def test_obligation_link_opens_its_elements(engine: Engine, catalog: Catalog) ->
     assert sum(table["status"].str.startswith("✗")) == sum(statuses[[e.id for e in catalog.obligations["ets185.art16"].elements]] == "missing")
 
 
+@pytest.mark.parametrize("page", ["app_pages/country.py", "app_pages/brief.py", "app_pages/compare.py"])
+@pytest.mark.parametrize("as_of", ["2999-01-01", "0001-01-01"])
+def test_an_out_of_range_date_in_a_link_is_clamped_and_reported(page: str, as_of: str) -> None:
+    at = open_page(page, iso="KOR", treaty="ets185", as_of=as_of)
+    assert not at.exception, at.exception
+    assert any("as_of=" in w.value and "outside" in w.value for w in at.warning)
+
+
 def test_unknown_country_in_a_link_is_reported_not_a_crash() -> None:
     at = open_page("app_pages/country.py", iso="XXX")
     assert not at.exception
@@ -274,3 +282,13 @@ def test_markdown_escaping_makes_data_inert() -> None:
     link = _ui.source_md(SourceRef("MOJ <b>release</b>", "https://example.org/x", False))
     assert link == "[MOJ \\<b\\>release\\</b\\>](https://example.org/x) · unverified"
     assert _ui.source_md(None) == "no source recorded · unverified"
+
+
+def test_markdown_escaping_stops_bare_links_images_and_icons() -> None:
+    """Streamlit autolinks bare URLs and resolves :icon: codes after escapes: none may survive in data text."""
+    import re
+
+    hostile = "Session expired: sign in again at https://evil.example/x or www.evil.example, mail a@evil.example ![t](http://evil.example/i.png) :material/lock: :smile:"
+    escaped = _ui.md(hostile).replace("\\", "")
+    assert not re.search(r"https?://|www\.|[\w.]+@[\w-]+\.|:material/\w+:|:smile:", escaped), escaped
+    assert escaped.replace("\u200b", "") == hostile  # reads the same
