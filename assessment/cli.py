@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--countries", default="", help="ISO3 codes an editor may edit, comma-separated")
     q.add_argument("--password", help="password (at least 12 characters, not all blanks); read from standard input when absent")
 
+    p = sub.add_parser("review", help="move a country through review (exit 3 if its state moved, 4 if not permitted)")
+    p.add_argument("action", choices=["submit", "approve", "return"], help="submit a draft, approve or return one in review")
+    p.add_argument("country")
+    p.add_argument("--user", required=True, help="who takes the step (the CLI trusts this name; see README)")
+    p.add_argument("--comment", help="why, recorded in the audit log with the step")
+    p.add_argument("--json", action="store_true", help='print {"country", "review_state", "user"}')
+
     p = sub.add_parser("dump", help="write a country's working assessment from the database as YAML")
     p.add_argument("country")
     p.add_argument("--out", help="file to write (default: standard output); use data/countries/<ISO3>.yaml to publish")
@@ -336,6 +343,30 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    try:
+        st, user = store_and_user(args, args.user)
+        before = st.review_state(args.country)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return EXIT_USAGE
+    assert user is not None
+    step = {"submit": st.submit_for_review, "approve": st.approve, "return": st.send_back}[args.action]
+    try:
+        step(user, args.country, source="cli", comment=args.comment)
+    except PermissionDenied as exc:
+        return report_refused_write(exc)
+    except ValidationFailed as exc:  # the state is not the one this step starts from
+        print(f"stale state: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_STALE
+    state = st.review_state(args.country)
+    if args.json:
+        print(json.dumps({"country": args.country.upper(), "review_state": state, "previous_state": before, "user": user.name}))
+    else:
+        print(f"{args.country.upper()}: {before} -> {state}")
+    return EXIT_OK
+
+
 def _cmd_dump(args: argparse.Namespace) -> int:
     st, _ = store_and_user(args, None)
     countries = st.working_countries(SYSTEM)
@@ -371,5 +402,5 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 STORE_COMMANDS = {
     "score": _cmd_score, "finding": _cmd_finding, "set": _cmd_set, "user": _cmd_user, "dump": _cmd_dump,
-    "export": _cmd_export, "import": _cmd_import,
+    "export": _cmd_export, "import": _cmd_import, "review": _cmd_review,
 }

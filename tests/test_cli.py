@@ -157,3 +157,14 @@ def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
     assert stale.returncode == 1
     assert [c["element"] for c in json.loads(stale.stdout)["conflicts"]] == ["ets185.art16.e8"]
     assert json.loads(run("finding", "KOR", "ets185.art16.e8", "--json", db=db).stdout)["version"] == after["version"]
+
+
+def test_review_steps_with_exit_codes(mini_db: str) -> None:
+    m = ("--root", str(MINI))
+    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", "--password", "password-long-1", db=mini_db).returncode == 0
+    stale = run(*m, "review", "submit", "AAA", "--user", "ed", db=mini_db)  # AAA is approved as seeded: nothing to submit
+    assert stale.returncode == 3 and "needs it to be draft" in stale.stderr
+    denied = run(*m, "review", "approve", "AAA", "--user", "ed", "--json", db=mini_db)
+    assert denied.returncode == 4 and "may not approve" in denied.stderr
+    unknown = run(*m, "review", "return", "AAA", "--user", "ghost", db=mini_db)
+    assert unknown.returncode == 2 and "no user named 'ghost'" in unknown.stderr and "Traceback" not in unknown.stderr

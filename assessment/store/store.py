@@ -541,7 +541,7 @@ class Store:
 
     # ---------------------------------------------------------------------------------------------- review
 
-    def _set_state(self, user: User, iso3: str, allowed_from: tuple[str, ...], to: str, source: str) -> None:
+    def _set_state(self, user: User, iso3: str, allowed_from: tuple[str, ...], to: str, source: str, comment: str | None = None) -> None:
         iso3 = iso3.upper()
         at = now()
         with self._write() as conn:
@@ -554,6 +554,8 @@ class Store:
                 self._require_second_person(conn, user, iso3)
             conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=to, updated_by=user.name, updated_at=at))
             self._audit(conn, user, iso3, "country", [("review_state", state, to)], source, at)
+            if comment:
+                self._audit(conn, user, iso3, "country", [("review_comment", None, comment)], source, at)
             if to == "approved":  # publish exactly what was approved, in the same transaction
                 country = _load_working(conn, iso3)[iso3]
                 conn.execute(insert(t.snapshots).values(iso3=iso3, document=country.model_dump_json(exclude_none=True), approved_by=user.name, approved_at=at))
@@ -569,17 +571,17 @@ class Store:
         if conn.execute(q).scalar_one():
             raise PermissionDenied(f"{user.name} edited {iso3} since its last approval; another reviewer must approve it")
 
-    def submit_for_review(self, user: User, iso3: str, source: str = "browser") -> None:
+    def submit_for_review(self, user: User, iso3: str, source: str = "browser", comment: str | None = None) -> None:
         user.require_edit(iso3)
-        self._set_state(user, iso3, ("draft",), "in_review", source)
+        self._set_state(user, iso3, ("draft",), "in_review", source, comment)
 
-    def approve(self, user: User, iso3: str, source: str = "browser") -> None:
+    def approve(self, user: User, iso3: str, source: str = "browser", comment: str | None = None) -> None:
         user.require_review()
-        self._set_state(user, iso3, ("in_review",), "approved", source)
+        self._set_state(user, iso3, ("in_review",), "approved", source, comment)
 
-    def send_back(self, user: User, iso3: str, source: str = "browser") -> None:
+    def send_back(self, user: User, iso3: str, source: str = "browser", comment: str | None = None) -> None:
         user.require_review()
-        self._set_state(user, iso3, ("in_review",), "draft", source)
+        self._set_state(user, iso3, ("in_review",), "draft", source, comment)
 
     # ----------------------------------------------------------------------------------------------- users
 
