@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--apply", action="store_true", help="save the changes (needs --user); nothing is saved if any row is refused")
     p.add_argument("--user", help="who makes the changes (required with --apply)")
     p.add_argument("--json", action="store_true", help='print {"changes", "conflicts", "errors"} as JSON')
+
+    from .lawtext.cli import add_parser as add_lawtext_parser
+
+    add_lawtext_parser(sub)
     return parser
 
 
@@ -176,6 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             _print_treaty(treaty)
         return EXIT_OK
+
+    if args.command == "lawtext":
+        from .lawtext.cli import run as run_lawtext
+
+        return run_lawtext(args, catalog)
 
     if args.command in STORE_COMMANDS:
         return STORE_COMMANDS[args.command](args)
