@@ -225,3 +225,27 @@ def test_cli_check_exits_0_when_nothing_changed_and_pin_writes_hashes(tmp_path: 
     text = (root / "data" / "countries" / "AAA.yaml").read_text(encoding="utf-8")
     assert text.startswith("# test\n") and text.count("sha256:") == 2
     assert run_cli(root, "validate").returncode == 0
+
+
+# ------------------------------------------------------------------------------------------------ the watch
+
+
+def test_elements_resting_on_changed_law_are_listed_for_review() -> None:
+    from assessment.lawtext.watch import elements_to_review, law_changes
+    from assessment.models import ElementAssessment, Finding
+
+    country = pinned_country().model_copy(
+        update={
+            "assessments": [
+                ElementAssessment(element="tst1.art1.e1", findings=[Finding(provision="aaa.t.2", extent="full")]),
+                ElementAssessment(element="tst1.art1.e2", findings=[Finding(provision="aaa.t.1", extent="full")]),
+                ElementAssessment(element="tst1.art2.e1", findings=[Finding(provision="aaa.t.3", extent="partial")]),
+            ]
+        }
+    )
+    flagged = elements_to_review(country, law_changes(country, TEXTS))
+    assert set(flagged) == {"tst1.art1.e1", "tst1.art2.e1"}
+    change = flagged["tst1.art1.e1"][0]
+    assert change.changed_on == dt.date(2026, 8, 4) and not change.missing
+    assert change.message.startswith("The law changed on 2026-08-04 (시험법 제2조): review")
+    assert flagged["tst1.art2.e1"][0].missing
