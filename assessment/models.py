@@ -242,8 +242,8 @@ class Treaty(Strict):
 
 
 class CrosswalkLink(Strict):
-    source: DottedId = Field(description="Obligation id in the 'from' treaty.")
-    target: DottedId = Field(description="Obligation id in the 'to' treaty.")
+    source: DottedId = Field(description="Obligation or element id in the 'from' treaty (the side a status is carried to).")
+    target: DottedId = Field(description="Obligation or element id in the 'to' treaty (the side a status is carried from).")
     relation: Relation
     verified: bool = Field(False, description="True when both article numbers were read in the texts.")
     note: str | None = None
