@@ -249,3 +249,13 @@ def test_elements_resting_on_changed_law_are_listed_for_review() -> None:
     assert change.changed_on == dt.date(2026, 8, 4) and not change.missing
     assert change.message.startswith("The law changed on 2026-08-04 (시험법 제2조): review")
     assert flagged["tst1.art2.e1"][0].missing
+
+
+def test_a_folder_named_without_the_titles_spaces_is_found(tmp_path: Path) -> None:
+    from assessment.lawtext import find_statute_file
+
+    folder = tmp_path / "kr" / "시험에관한법률"
+    folder.mkdir(parents=True)
+    (folder / "법률.md").write_text("x", encoding="utf-8")
+    assert find_statute_file(tmp_path, "시험에 관한 법률") == folder / "법률.md"
+    assert find_statute_file(tmp_path, "없는 법률") is None

@@ -245,8 +245,11 @@ def parse_statute(path: Path | str) -> StatuteFile:
 
 
 def find_statute_file(texts: Path, title: str) -> Path | None:
-    """`<texts>/kr/<title>/법률.md` (or `<texts>/<title>/법률.md` when `texts` is the kr folder itself)."""
-    for candidate in (texts / "kr" / title / "법률.md", texts / title / "법률.md"):
-        if candidate.exists():
-            return candidate
+    """`<texts>/kr/<title>/법률.md` (or `<texts>/<title>/법률.md` when `texts` is the kr folder itself). The
+    mirror names some folders without the title's spaces (정보통신망이용촉진및정보보호등에관한법률), so that
+    spelling is tried too."""
+    for name in dict.fromkeys((title, title.replace(" ", ""))):
+        for candidate in (texts / "kr" / name / "법률.md", texts / name / "법률.md"):
+            if candidate.exists():
+                return candidate
     return None
