@@ -330,13 +330,14 @@ def test_cli_import_diff_apply_and_exit_codes(cli_db: Store, tmp_path: Path, cap
     path = tmp_path / "r.xlsx"
     assert cmd_export(argparse.Namespace(root=None, countries=["KOR"], treaty="ets185", out=str(path), as_of=AS_OF)) == 0
     row = next(r for r in rows_of(path) if r["Version"])
+    note_before = cli_db.assessment("KOR", row["Element id"]).note
     edited = edit(path, {f"J{row['_row']}": "from the ministry"})
     capsys.readouterr()
     assert cmd_import(import_args(edited, json=True)) == 0
     shown = json.loads(capsys.readouterr().out)
     assert set(shown) == {"changes", "conflicts", "errors"}
     assert shown["changes"] == [{"country": "KOR", "element": row["Element id"], "row": row["_row"], "expected_version": row["Version"],
-                                 "fields": {"note": {"old": None, "new": "from the ministry"}}}]
+                                 "fields": {"note": {"old": note_before, "new": "from the ministry"}}}]
     assert cli_db.assessment("KOR", row["Element id"]).version == row["Version"], "no write without --apply"
 
     assert cmd_import(import_args(edited, apply=True)) == 2  # --apply needs --user
