@@ -26,6 +26,7 @@ from assessment.problems import CatalogInvalid
 from assessment.scoring import AllScores, CountryScore
 from assessment.service import Workspace
 from assessment.store import SYSTEM
+from assessment.vocab import verified_mark
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the checklists and country research…")
@@ -143,7 +144,7 @@ def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.da
         [
             {"date": e.date, "when": e.date_text, "kind": e.kind, "step": e.kind_label, "title": e.title,
              "source": e.source.title, "link": e.source.url, "verified": e.source.verified,
-             "checked": "✓ verified" if e.source.verified else "unverified"}
+             "checked": verified_mark(e.source.verified)}
             for e in brief(_ws, iso3, treaty, as_of).events
         ],
         columns=["date", "when", "kind", "step", "title", "source", "link", "verified", "checked"],

@@ -14,9 +14,9 @@ from app_pages import _nav, _ui
 from assessment import service
 from assessment.brief import SourceRef, brief_sections, country_brief
 from assessment.catalog import PROJECT_ROOT, Catalog
-from assessment.charts import percent
 from assessment.problems import CatalogInvalid, Problem
 from assessment.scoring import Engine
+from assessment.vocab import percent
 
 APP = str(PROJECT_ROOT / "app.py")
 KOREA_THEN = dt.date(2025, 8, 21)
