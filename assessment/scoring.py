@@ -406,10 +406,7 @@ class Engine:
         whether its status rests on verified facts (a verified judgment; or decisive findings read in a primary
         source about provisions whose dates were checked)."""
         ev = self.evidence
-        if ev.judgment[country_row, element] >= 0:
-            verified = bool(ev.judgment_verified[country_row, element])
-        else:
-            verified = False
+        verified = bool(ev.judgment[country_row, element] >= 0 and ev.judgment_verified[country_row, element])
         cell = country_row * len(self.structure.element_ids) + element
         i = int(np.searchsorted(ev.cell_ids, cell))
         if i >= len(ev.cell_ids) or ev.cell_ids[i] != cell:
