@@ -115,13 +115,13 @@ def test_korea_today_reflects_the_law_only_as_far_as_sources_say(catalog: Catalo
     r = engine.score_country("KOR", "ets185", today)
     art16 = next(o for o in r.to_json()["obligations"] if o["id"] == "ets185.art16")
     e1 = next(e for e in art16["elements"] if e["id"] == "ets185.art16.e1")
-    if law.lifecycle.in_force is None or law.lifecycle.in_force > today:
-        assert e1["status"] == "missing" and law.id in e1["bills"]
-    else:
-        assert e1["status"] in ("in_place", "partial")
-        assert law.citation in e1["provisions"]
-        # an in-force date read only in secondary sources is never shown as sure
-        assert e1["verified"] is (law.lifecycle.dates_verified and law.verified)
+    # What the data says: in force on 1 Jul 2026, a date read only in secondary sources.
+    assert law.lifecycle.in_force is not None and law.lifecycle.in_force <= today
+    assert not law.lifecycle.dates_verified
+    assert e1["status"] in ("in_place", "partial")
+    assert law.citation in e1["provisions"] and law.id not in e1["bills"]
+    # an in-force date read only in secondary sources is never shown as sure
+    assert e1["verified"] is False
 
 
 def test_korea_accession_timeline(catalog: Catalog) -> None:

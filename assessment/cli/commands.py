@@ -13,9 +13,10 @@ from pathlib import Path
 from .. import service
 from ..models import Country, Extent, Finding, Judgment, Treaty
 from ..problems import CatalogInvalid
-from ..store import SYSTEM, Store, User, ValidationFailed
+from ..store import SYSTEM, Store, ValidationFailed
 from ..vocab import AuditSource, JudgmentStatus, percent
 from ..yamlio import dump_yaml
+from .context import store_and_user
 from .exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE, WRITE_REFUSALS, report_refused_write
 from .parser import build_parser
 
@@ -111,17 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # ------------------------------------------------------------------------------------ commands on the database
-
-
-def store_and_user(args: argparse.Namespace, name: str | None) -> tuple[Store, User | None]:
-    """The database of --root, and the user `name` (KeyError with a hint when there is none)."""
-    st = service.store(args.root)
-    if name is None:
-        return st, None
-    user = st.user(name)
-    if user is None:
-        raise KeyError(f"no user named {name!r}; add one with: python -m assessment user add {name} --role editor --countries ISO3")
-    return st, user
 
 
 def _cmd_score(args: argparse.Namespace) -> int:

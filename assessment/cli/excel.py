@@ -15,7 +15,7 @@ from typing import Any
 from .. import service
 from ..excel import ImportPlan, PlanRefused, apply_plan, export_workbook, read_workbook
 from ..store import SYSTEM
-from .commands import store_and_user
+from .context import store_and_user
 from .exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE, WRITE_REFUSALS, report_refused_write
 
 EXIT_REFUSED = EXIT_INVALID  # the workbook was refused

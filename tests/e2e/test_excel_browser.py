@@ -14,7 +14,7 @@ import pytest
 from assessment import service
 from assessment.excel import export_workbook
 from assessment.store import SYSTEM
-from tests.e2e.harness import chromium, streamlit_server
+from bench.harness import chromium, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 from tests.e2e.test_editing_browser import WAIT_MS, editor, sign_in
 
