@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -194,3 +195,25 @@ def show_catalog_problems(exc: CatalogInvalid) -> None:
         "`python -m assessment validate` prints the same list."
     )
     st.code("\n".join(str(p) for p in exc.problems), language=None)
+
+
+# ------------------------------------------------------------------------------------------------ law watch
+
+
+@st.cache_resource(max_entries=32, ttl=600, show_spinner=False)
+def _law_review(_ws: Workspace, version: str, iso3: str, folder: str) -> dict[str, list]:
+    from assessment.lawtext.watch import elements_to_review, law_changes
+
+    country = _ws.catalog.countries.get(iso3)
+    if country is None:
+        return {}
+    return elements_to_review(country, law_changes(country, Path(folder)))
+
+
+def law_review(ws: Workspace, iso3: str) -> dict[str, list] | None:
+    """Element id -> the law changes (assessment.lawtext.watch.LawChange) behind it that call for a review;
+    None when no folder of consolidated statutes is configured (ASSESSMENT_LAWTEXT_DIR). Rechecked every 10 min."""
+    from assessment.lawtext.cli import texts_folder
+
+    folder = texts_folder(None)
+    return None if folder is None else _law_review(ws, ws.version, iso3, str(folder))

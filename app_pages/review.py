@@ -39,3 +39,18 @@ except (PermissionDenied, ValidationFailed) as exc:
     st.error(_ui.md(exc))
 if state == ReviewState.in_review and not user.can_review():
     st.info("Waiting for a reviewer.")
+
+st.subheader("Law changed since it was read")
+to_review = {iso3: _data.law_review(ws, iso3) for iso3 in store.country_codes()}
+if all(v is None for v in to_review.values()):
+    st.caption("Set ASSESSMENT_LAWTEXT_DIR to a folder of consolidated statutes (kr/<title>/법률.md) to watch the law for changes.")
+else:
+    changed = [
+        {"country": iso3, "element": element, "provision": c.citation, "changed on": c.changed_on, "what changed": c.reason}
+        for iso3, elements in to_review.items() for element, changes in (elements or {}).items() for c in changes
+    ]
+    if changed:
+        st.warning(f"{len(changed)} assessment(s) rest on law that changed after it was read: review them and update the provision's text record.")
+        st.dataframe(pd.DataFrame(changed), hide_index=True, width="stretch")
+    else:
+        st.success("Every pinned provision reads as it did when it was assessed.")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog
-from .models import Country, JudgmentStatus, Status
+from .models import Country, JudgmentStatus, Provision, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class ProvisionRecord:
     repealed: dt.date | None
     lapsed: dt.date | None
     dates_verified: bool = False
+    verified_from: dt.date | None = None  # from this day on, being in force is a checked fact
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +40,23 @@ class ElementRecord:
     judgment_verified: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CarryRecord:
+    """One crosswalk link, expanded to elements: `element` (of another treaty) may take its status from the
+    `basis` elements (of ETS 185) for a country that has not assessed it directly."""
+
+    element: str
+    basis: tuple[str, ...]
+    capped: bool  # superset / intersect: carries at most partial; the rest needs its own assessment
+    verified: bool  # the link was checked against both texts
+
+
 @dataclass
 class EvidenceRecords:
     countries: list[str]
     provisions: list[ProvisionRecord] = field(default_factory=list)
     elements: list[ElementRecord] = field(default_factory=list)
+    carries: list[CarryRecord] = field(default_factory=list)
 
 
 _JUDGMENT_STATUS = {
@@ -56,6 +69,18 @@ _JUDGMENT_STATUS = {
 
 def provision_key(iso3: str, provision_id: str) -> str:
     return f"{iso3}:{provision_id}"
+
+
+def verified_in_force_from(p: Provision) -> dt.date | None:
+    """The first day on which the provision's being in force is a checked fact: its in-force date when the
+    lifecycle dates were read in a primary source; else, when it was read in a consolidated text, the day that
+    consolidated version came into force (it shows the article as law from then on, whatever its older history)."""
+    days = []
+    if p.lifecycle.dates_verified and p.lifecycle.in_force is not None:
+        days.append(p.lifecycle.in_force)
+    if p.text is not None and p.text.version.in_force is not None and p.lifecycle.in_force is not None:
+        days.append(max(p.text.version.in_force, p.lifecycle.in_force))
+    return min(days) if days else None
 
 
 def _get(item: Any, name: str) -> Any:
@@ -91,6 +116,7 @@ def provision_records(country: Country) -> list[ProvisionRecord]:
                 repealed=lc.repealed,
                 lapsed=lc.lapsed,
                 dates_verified=lc.dates_verified,
+                verified_from=verified_in_force_from(p),
             )
         )
     return provisions
@@ -101,8 +127,31 @@ def country_records(country: Country) -> tuple[list[ProvisionRecord], list[Eleme
     return provision_records(country), elements
 
 
+def carry_records(catalog: Catalog) -> list[CarryRecord]:
+    """Crosswalk links expanded to element pairs. An obligation on either side stands for its elements (the
+    options it offers left out of a basis); an element-level link for an element replaces the obligation-level
+    ones, being the finer reading. Relations compare the link's source (the derived side) with its target."""
+    def elements_of(ref: str, basis: bool) -> tuple[str, ...]:
+        if ref in catalog.obligations:
+            return tuple(e.id for e in catalog.obligations[ref].elements if not (basis and e.optional))
+        return (ref,) if ref in catalog.elements else ()
+
+    fine: dict[str, list[CarryRecord]] = {}
+    coarse: dict[str, list[CarryRecord]] = {}
+    for cw in catalog.crosswalks:
+        for link in cw.links:
+            basis = elements_of(link.target, basis=True)
+            if not basis:
+                continue
+            capped = link.relation.value in ("superset", "intersect")
+            by_element = link.source in catalog.elements
+            for element in elements_of(link.source, basis=False):
+                (fine if by_element else coarse).setdefault(element, []).append(CarryRecord(element, basis, capped, link.verified))
+    return [c for element, carries in {**coarse, **fine}.items() for c in carries]
+
+
 def records_from_catalog(catalog: Catalog) -> EvidenceRecords:
-    out = EvidenceRecords(countries=sorted(catalog.countries))
+    out = EvidenceRecords(countries=sorted(catalog.countries), carries=carry_records(catalog))
     for iso3 in out.countries:
         provisions, elements = country_records(catalog.countries[iso3])
         out.provisions += provisions

@@ -107,13 +107,16 @@ def crosswalk_references_exist(doc: Doc[Crosswalk], treaties: dict[str, Treaty])
     for key in ("from_treaty", "to_treaty"):
         if getattr(cw, key) not in treaties:
             yield Problem(doc.file, (key,), f"unknown treaty {getattr(cw, key)}")
-    obligations = {o.id for t in treaties.values() for o in t.obligations()}
+    # A link joins two obligations, or (finer, for carrying a status over) two elements.
+    known = {o.id for t in treaties.values() for o in t.obligations()} | {
+        e.id for t in treaties.values() for o in t.obligations() for e in o.elements
+    }
     for li, link in enumerate(cw.links):
         for key, value, treaty in (("source", link.source, cw.from_treaty), ("target", link.target, cw.to_treaty)):
-            if value not in obligations:
-                yield Problem(doc.file, ("links", li, key), f"unknown obligation {value}")
+            if value not in known:
+                yield Problem(doc.file, ("links", li, key), f"unknown obligation or element {value}")
             elif not value.startswith(f"{treaty}."):
-                yield Problem(doc.file, ("links", li, key), f"{value} is not an obligation of {treaty}")
+                yield Problem(doc.file, ("links", li, key), f"{value} is not an obligation or element of {treaty}")
 
 
 # ---------------------------------------------------------------------------------------------- countries

@@ -336,7 +336,7 @@ def test_cli_import_diff_apply_and_exit_codes(cli_db: Store, tmp_path: Path, cap
     shown = json.loads(capsys.readouterr().out)
     assert set(shown) == {"changes", "conflicts", "errors"}
     assert shown["changes"] == [{"country": "KOR", "element": row["Element id"], "row": row["_row"], "expected_version": row["Version"],
-                                 "fields": {"note": {"old": None, "new": "from the ministry"}}}]
+                                 "fields": {"note": {"old": row["Note"], "new": "from the ministry"}}}]
     assert cli_db.assessment("KOR", row["Element id"]).version == row["Version"], "no write without --apply"
 
     assert cmd_import(import_args(edited, apply=True)) == 2  # --apply needs --user

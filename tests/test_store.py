@@ -277,3 +277,25 @@ def test_batch_save_is_all_or_nothing(mini_store: Store) -> None:
     ok = mini_store.save_assessments(ed, [batch[0], AssessmentChange("AAA", "tst1.art3.e2", tuple(PARTIAL), None, "merged", 2)], source="excel")
     assert [r.version for r in ok] == [2, 3]
     assert {h.source for h in mini_store.history("AAA", ELEMENT)} == {"excel"}
+
+
+@BACKENDS
+def test_newer_shipped_research_replaces_a_country_nobody_edited(mini_catalog, database_url: str) -> None:
+    """A database seeded from an older release must not keep showing the law as that release read it."""
+    import dataclasses
+
+    Store.open(mini_catalog, database_url).engine.dispose()
+    aaa = mini_catalog.countries["AAA"]
+    newer = aaa.model_copy(update={"summary": "Re-read in the consolidated text."})
+    shipped = dataclasses.replace(mini_catalog, countries={"AAA": newer})
+    store = Store.open(shipped, database_url)
+    assert store.working_countries(SYSTEM)["AAA"].summary == "Re-read in the consolidated text."
+    assert store.published_countries()["AAA"].summary == "Re-read in the consolidated text."
+    assert store.refresh_untouched([newer]) == []  # nothing more to do once it is current
+    # Once staff have edited it, their work wins over a newer release.
+    store.save_assessment(editor(store), "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="staff", expected_version=1)
+    store.engine.dispose()
+    newest = dataclasses.replace(mini_catalog, countries={"AAA": aaa.model_copy(update={"summary": "Release 3."})})
+    store = Store.open(newest, database_url)
+    assert store.working_countries(SYSTEM)["AAA"].summary == "Re-read in the consolidated text."
+    store.engine.dispose()

@@ -106,6 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_treaty(treaty)
         return EXIT_OK
 
+    if args.command == "lawtext":
+        from ..lawtext.cli import run as run_lawtext
+
+        return run_lawtext(args, catalog)
+
     if args.command in STORE_COMMANDS:
         return STORE_COMMANDS[args.command](args)
     return EXIT_USAGE

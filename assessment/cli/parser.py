@@ -78,4 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--apply", action="store_true", help="save the changes (needs --user); nothing is saved if any row is refused")
     p.add_argument("--user", help="who makes the changes (required with --apply)")
     p.add_argument("--json", action="store_true", help='print {"changes", "conflicts", "errors"} as JSON')
+
+    from ..lawtext.cli import add_parser as add_lawtext_parser
+
+    add_lawtext_parser(sub)
     return parser

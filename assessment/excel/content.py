@@ -111,7 +111,7 @@ def evidence_engine(treaty: Treaty, countries: Sequence[Country], saved: Mapping
     return Engine.from_records([treaty], records_from_saved(countries, saved))
 
 
-def build_report(  # noqa: C901 - one pass over the countries fills every sheet; split, it would read each country twice
+def build_report(  # noqa: C901 - one pass over the countries fills every sheet; split, it reads each country twice
     treaty: Treaty,
     countries: Sequence[Country],
     saved: Mapping[tuple[str, str], StoredAssessment],

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Catalog
@@ -201,6 +201,7 @@ class Store:
             new = [c for code, c in catalog.countries.items() if code not in known]
             if new:  # an empty database, or countries shipped since it was seeded
                 store.seed(new)
+            store.refresh_untouched([c for code, c in catalog.countries.items() if code in known])
         return store
 
     # ------------------------------------------------------------------------------------------ internals
@@ -280,6 +281,32 @@ class Store:
                 n += 1
             self._bump(conn)
         return n
+
+    def refresh_untouched(self, countries: Iterable[Country]) -> list[str]:
+        """Replace countries nobody has edited yet by their newer shipped research.
+
+        A database seeded from an older release would otherwise keep showing the law as that release read it.
+        A country that staff have changed (any audit row not written by the seed) is left alone: their work
+        wins, and the newer research reaches it through review. Returns the codes refreshed."""
+        with self.engine.connect() as conn:
+            edited = set(conn.execute(select(t.audit.c.iso3).where(t.audit.c.source != "seed").distinct()).scalars())
+            seeded = {
+                r.iso3: r.document
+                for r in conn.execute(
+                    select(t.snapshots.c.iso3, t.snapshots.c.document)
+                    .where(t.snapshots.c.id.in_(select(func.max(t.snapshots.c.id)).group_by(t.snapshots.c.iso3)))
+                )
+            }
+        stale = [c for c in countries if c.iso3 not in edited and seeded.get(c.iso3) != c.model_dump_json(exclude_none=True)]
+        if not stale:
+            return []
+        with self._write() as conn:
+            for c in stale:
+                conn.execute(delete(t.assessments).where(t.assessments.c.iso3 == c.iso3))
+                conn.execute(delete(t.provisions).where(t.provisions.c.iso3 == c.iso3))
+                conn.execute(delete(t.countries).where(t.countries.c.iso3 == c.iso3))
+        self.seed(stale)
+        return [c.iso3 for c in stale]
 
     # ----------------------------------------------------------------------------------------------- reads
 
