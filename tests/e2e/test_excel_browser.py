@@ -55,7 +55,7 @@ def test_country_page_downloads_the_gap_report(browser, base: str) -> None:
 def test_upload_an_edited_workbook_and_save_the_change(browser, base: str, tmp_path: Path) -> None:
     ws = service.load_workspace(user=SYSTEM)
     buffer = io.BytesIO()
-    export_workbook(ws, ["KOR"], "ets185", dt.date.today(), buffer)
+    export_workbook(ws, ["KOR"], "ets185", dt.date.today(), buffer, store=service.store())
     wb = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     sheet = wb["Assessment"]
     header = [c.value for c in sheet[1]]
