@@ -26,7 +26,8 @@ from assessment.brief import CountryBrief, brief_pdf, country_brief
 from assessment.problems import CatalogInvalid
 from assessment.scoring import AllScores, CountryScore
 from assessment.service import Workspace
-from assessment.store import SYSTEM
+from assessment.store import SYSTEM, Store
+from assessment.vocab import verified_mark
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the checklists and country research…")
@@ -38,6 +39,11 @@ def _load(version: str) -> Workspace:
 def workspace() -> Workspace:
     """The current data and its scorer for whoever is signed in. Raises CatalogInvalid when the data is invalid."""
     return _load(service.current_version(user=_auth.current_user()))
+
+
+def store() -> Store:
+    """The database the staff pages read and write (every write checks the user's role again)."""
+    return service.store()
 
 
 def _cached(max_entries: int = 64):
@@ -89,7 +95,7 @@ def workbook(ws: Workspace, countries: tuple[str, ...], treaty: str, as_of: dt.d
     from assessment.excel import export_workbook
 
     out = io.BytesIO()
-    export_workbook(ws, list(countries), treaty, as_of, out)
+    export_workbook(ws, list(countries), treaty, as_of, out, store=store() if ws.view == "working" else None)
     return out.getvalue()
 
 
@@ -144,7 +150,7 @@ def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.da
         [
             {"date": e.date, "when": e.date_text, "kind": e.kind, "step": e.kind_label, "title": e.title,
              "source": e.source.title, "link": e.source.url, "verified": e.source.verified,
-             "checked": "✓ verified" if e.source.verified else "unverified"}
+             "checked": verified_mark(e.source.verified)}
             for e in brief(_ws, iso3, treaty, as_of).events
         ],
         columns=["date", "when", "kind", "step", "title", "source", "link", "verified", "checked"],

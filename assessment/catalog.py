@@ -6,6 +6,8 @@ reported together as "file:line: field: reason", so an author can fix a file in 
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -137,8 +139,8 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
     registers = [d for p in layout.registers if (d := _parse(p, StatusRegister, root, problems))]
     if not treaties and not problems:
         problems.append(Problem(display_path(root / "checklists", root), (), "no treaty checklist found"))
-    for issue in check_all(treaties, crosswalks, countries, registers):
-        problems.append(Problem(issue.file, issue.loc, issue.reason, line_of(root / issue.file, issue.loc)))
+    for problem in check_all(treaties, crosswalks, countries, registers):
+        problems.append(dataclasses.replace(problem, line=line_of(root / problem.file, problem.loc)))
     if problems:
         raise CatalogInvalid(problems)
     digest = hashlib.sha256()

@@ -13,8 +13,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+# Defined in vocab (no pydantic needed there); re-exported so `from assessment.models import Status` keeps working.
+from .vocab import JudgmentStatus as JudgmentStatus
+from .vocab import RegisterStatus as RegisterStatus
+from .vocab import Status as Status
+
 # --------------------------------------------------------------------------------------------------------
-# Vocabularies (defined once; import them, never retype the strings)
+# Vocabularies (defined once; import them, never retype the strings). Statuses live in assessment.vocab.
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -35,24 +40,8 @@ class Kind(StrEnum):
 MANDATORY_KINDS = frozenset({Kind.criminalise, Kind.empower, Kind.ensure, Kind.cooperate, Kind.designate})
 
 
-class Status(StrEnum):
-    """Status of an element or an obligation at a date (the stable CLI vocabulary)."""
-
-    in_place = "in_place"
-    partial = "partial"
-    missing = "missing"
-    unknown = "unknown"
-    not_applicable = "not_applicable"
-    reserved = "reserved"
 
 
-class JudgmentStatus(StrEnum):
-    """An explicit judgment that overrides what the findings imply."""
-
-    missing = "missing"
-    not_applicable = "not_applicable"
-    reserved = "reserved"
-    unknown = "unknown"
 
 
 class Extent(StrEnum):
@@ -93,11 +82,6 @@ class Stage(StrEnum):
     lapsed = "lapsed"  # a bill that died, was withdrawn or was folded into another text
 
 
-class RegisterStatus(StrEnum):
-    party = "party"
-    signatory = "signatory"
-    invited = "invited"
-    none = "none"
 
 
 class EventKind(StrEnum):

@@ -1,13 +1,18 @@
 """Plain records that both scorers read: the catalog flattened to what scoring needs.
 
 The vectorised scorer (`scoring`) and the plain-Python reference (`scoring_reference`) consume the same
-records, so the benchmark compares like with like and the reference can serve as a test oracle.
+records, so the benchmark compares like with like and the reference can serve as a test oracle. This is the
+one path from an assessment to a scoring record: `element_record` takes an assessment as the documents hold
+it (Finding and Judgment models) or as the store's bulk read holds it (plain dicts), and nothing else builds
+an ElementRecord.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .catalog import Catalog
 from .models import Country, JudgmentStatus, Provision, Status
@@ -78,7 +83,26 @@ def verified_in_force_from(p: Provision) -> dt.date | None:
     return min(days) if days else None
 
 
-def country_records(country: Country) -> tuple[list[ProvisionRecord], list[ElementRecord]]:
+def _get(item: Any, name: str) -> Any:
+    """A field of a pydantic document or of the same document as a plain dict."""
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name)
+
+
+def element_record(iso3: str, element: str, findings: Iterable[Any], judgment: Any | None) -> ElementRecord:
+    """One element's assessment as the scorers read it. `findings` and `judgment` are Finding / Judgment models
+    or their JSON documents (dicts with provision, extent, verified / status, verified)."""
+    findings = list(findings)
+    return ElementRecord(
+        country=iso3,
+        element=element,
+        judgment=None if judgment is None else _JUDGMENT_STATUS[JudgmentStatus(_get(judgment, "status"))],
+        findings=tuple((provision_key(iso3, _get(f, "provision")), _get(f, "extent") == "full") for f in findings),
+        verified=tuple(bool(_get(f, "verified")) for f in findings),
+        judgment_verified=bool(judgment is not None and _get(judgment, "verified")),
+    )
+
+
+def provision_records(country: Country) -> list[ProvisionRecord]:
     provisions = []
     for p in country.provisions:
         lc = p.lifecycle
@@ -95,18 +119,12 @@ def country_records(country: Country) -> tuple[list[ProvisionRecord], list[Eleme
                 verified_from=verified_in_force_from(p),
             )
         )
-    elements = [
-        ElementRecord(
-            country=country.iso3,
-            element=a.element,
-            judgment=_JUDGMENT_STATUS[a.judgment.status] if a.judgment else None,
-            findings=tuple((provision_key(country.iso3, f.provision), f.extent == "full") for f in a.findings),
-            verified=tuple(f.verified for f in a.findings),
-            judgment_verified=bool(a.judgment and a.judgment.verified),
-        )
-        for a in country.assessments
-    ]
-    return provisions, elements
+    return provisions
+
+
+def country_records(country: Country) -> tuple[list[ProvisionRecord], list[ElementRecord]]:
+    elements = [element_record(country.iso3, a.element, a.findings, a.judgment) for a in country.assessments]
+    return provision_records(country), elements
 
 
 def carry_records(catalog: Catalog) -> list[CarryRecord]:
@@ -138,4 +156,21 @@ def records_from_catalog(catalog: Catalog) -> EvidenceRecords:
         provisions, elements = country_records(catalog.countries[iso3])
         out.provisions += provisions
         out.elements += elements
+    return out
+
+
+def records_from_saved(countries: Sequence[Country], saved: Mapping[tuple[str, str], Any]) -> EvidenceRecords:
+    """`countries`' provisions with the given saved assessments ((iso3, element) -> a record with `findings`
+    and `judgment` documents) instead of the ones inside the country documents."""
+    out = EvidenceRecords(countries=[c.iso3 for c in countries])
+    for c in countries:
+        out.provisions += provision_records(c)
+    wanted = set(out.countries)
+    known = {p.key for p in out.provisions}
+    for (iso3, element), s in saved.items():
+        if iso3 not in wanted:
+            continue
+        # a provision saved after `countries` was read cannot be scored yet; the next read will count it
+        findings = [f for f in s.findings if provision_key(iso3, _get(f, "provision")) in known]
+        out.elements.append(element_record(iso3, element, findings, s.judgment))
     return out

@@ -45,21 +45,19 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
-from .models import Obligation, Status, Treaty
+from .models import Obligation, Treaty
 from .records import EvidenceRecords, records_from_catalog
+from .vocab import OPEN_STATUSES, STATUS_POINTS, STATUSES, Status
 
-STATUSES: tuple[Status, ...] = (
-    Status.in_place,
-    Status.partial,
-    Status.missing,
-    Status.unknown,
-    Status.not_applicable,
-    Status.reserved,
-)
-IN_PLACE, PARTIAL, MISSING, UNKNOWN, NOT_APPLICABLE, RESERVED = range(6)
+IN_PLACE, PARTIAL, MISSING, UNKNOWN, NOT_APPLICABLE, RESERVED = (STATUSES.index(s) for s in Status)
 STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
-ELEMENT_POINTS = np.array([1.0, 0.5, 0.0, 0.0, 0.0, 0.0])
+OPEN_CODES = frozenset(STATUS_CODE[s] for s in OPEN_STATUSES)
 NEVER = 10**8  # a day ordinal after any real date
+
+
+def element_points() -> np.ndarray:
+    """Points per status code, read from vocab.STATUS_POINTS on every scoring run (six numbers: no cost)."""
+    return np.array([STATUS_POINTS[s] for s in STATUSES], dtype=float)
 
 
 def _ordinal(d: dt.date | None) -> int:
@@ -388,7 +386,7 @@ def score_block(
     optional = st.e_optional[e0:e1]
     counted = (codes <= UNKNOWN) & ~optional
     weight = st.e_weight[e0:e1] * counted
-    num = _segment_sum(ELEMENT_POINTS[codes] * weight, starts)
+    num = _segment_sum(element_points()[codes] * weight, starts)
     den = _segment_sum(weight, starts)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
@@ -411,6 +409,23 @@ def score_block(
         scored_elements=(~optional).sum() * np.ones(codes.shape[0], dtype=np.int64),
         unknown_elements=((codes == UNKNOWN) & ~optional).sum(axis=1),
     )
+
+
+def treaty_score(grid: Grid) -> np.ndarray:
+    """The treaty score of each country of a grid, shape (C,): the weighted mean of its scored obligations;
+    NaN when none is scored or nothing is assessed ("not assessed", never 0%). The one place the treaty level
+    is computed."""
+    w = grid.obligation_weight
+    total = w.sum(axis=1)
+    assessed = grid.unknown_elements < grid.scored_elements
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((total > 0) & assessed, np.nansum(np.nan_to_num(grid.obligation_score) * w, axis=1) / np.where(total > 0, total, 1), np.nan)
+
+
+def coverage(grid: Grid) -> np.ndarray:
+    """Share of scored elements that are not unknown, per country, shape (C,); NaN when nothing is scored."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(grid.scored_elements > 0, 1 - grid.unknown_elements / np.maximum(grid.scored_elements, 1), np.nan)
 
 
 def rollup(grid: Grid, keys: np.ndarray) -> np.ndarray:
@@ -480,10 +495,7 @@ class Engine:
         whether its status rests on verified facts (a verified judgment; or decisive findings read in a primary
         source about provisions whose dates were checked)."""
         ev = self.evidence
-        if ev.judgment[country_row, element] >= 0:
-            verified = bool(ev.judgment_verified[country_row, element])
-        else:
-            verified = False
+        verified = bool(ev.judgment[country_row, element] >= 0 and ev.judgment_verified[country_row, element])
         cell = country_row * len(self.structure.element_ids) + element
         i = int(np.searchsorted(ev.cell_ids, cell))
         if i >= len(ev.cell_ids) or ev.cell_ids[i] != cell:
@@ -553,15 +565,11 @@ class CountryScore:
     @property
     def score(self) -> float | None:
         """None when nothing is assessed ("not assessed", never 0%)."""
-        w = self.grid.obligation_weight[0]
-        if w.sum() == 0 or not self.assessed:
-            return None
-        return float(np.nansum(self.grid.obligation_score[0] * w) / w.sum())
+        return _none_if_nan(treaty_score(self.grid)[0])
 
     @property
     def coverage(self) -> float | None:
-        total = int(self.grid.scored_elements[0])
-        return None if total == 0 else 1.0 - int(self.grid.unknown_elements[0]) / total
+        return _none_if_nan(coverage(self.grid)[0])
 
     @property
     def critical_gaps(self) -> list[str]:
@@ -686,18 +694,25 @@ class CountryScore:
         return self._detail
 
     def gap_bills(self) -> dict[str, list[str]]:
-        """Critical gap obligation -> bills that would close (part of) it on this date."""
+        """Critical gap obligation -> pending bills cited by its open (missing, partial, unknown) elements: the
+        bills that would close (part of) it on this date. Computed here once; every surface reads it."""
+        return {g: list(bills) for g, bills in self._gap_bills.items()}
+
+    @cached_property
+    def _gap_bills(self) -> dict[str, list[str]]:
+        o0, _ = self.span
+        st = self.engine.structure
+        e0 = int(st.o_element_start[o0])
         detail = self.element_detail()
-        elements = self.elements
-        out: dict[str, list[str]] = {}
-        gaps = set(self.critical_gaps)
-        for eid, obl, status in zip(elements["id"], elements["obligation"], elements["status"]):
-            if obl in gaps and status in (Status.missing, Status.partial, Status.unknown):
-                for b in detail[eid][1]:
-                    out.setdefault(obl, [])
-                    if b not in out[obl]:
-                        out[obl].append(b)
-        return {g: out.get(g, []) for g in self.critical_gaps}
+        gaps = self.critical_gaps
+        wanted = set(gaps)
+        out: dict[str, list[str]] = {g: [] for g in gaps}
+        for offset, code in enumerate(self.grid.element_codes[0].tolist()):
+            obligation = st.obligations[int(st.e_obligation[e0 + offset])].id
+            if obligation in wanted and code in OPEN_CODES:
+                bills = out[obligation]
+                bills += [b for b in detail[st.element_ids[e0 + offset]][1] if b not in bills]
+        return out
 
     def to_json(self) -> dict:
         """The stable `score --json` shape (DESIGN.md)."""
@@ -742,6 +757,10 @@ def _round(x: float | None) -> float | None:
     return None if x is None or np.isnan(x) else round(float(x), 4)
 
 
+def _none_if_nan(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
 @dataclass
 class AllScores:
     """Every country against every treaty on one date."""
@@ -756,19 +775,13 @@ class AllScores:
         """One row per (country, treaty): score, coverage, number of critical gaps."""
         frames = []
         for treaty, g in self.grids.items():
-            w = g.obligation_weight
-            total = w.sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                assessed = g.unknown_elements < g.scored_elements
-                score = np.where((total > 0) & assessed, np.nansum(np.nan_to_num(g.obligation_score) * w, axis=1) / np.where(total > 0, total, 1), np.nan)
-                coverage = np.where(g.scored_elements > 0, 1 - g.unknown_elements / np.maximum(g.scored_elements, 1), np.nan)
             frames.append(
                 pd.DataFrame(
                     {
                         "country": g.countries,
                         "treaty": treaty,
-                        "score": score,
-                        "coverage": coverage,
+                        "score": treaty_score(g),
+                        "coverage": coverage(g),
                         "critical_gaps": g.obligation_critical.sum(axis=1),
                     }
                 )

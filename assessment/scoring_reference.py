@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from .models import Status, Treaty
 from .records import EvidenceRecords, ProvisionRecord
+from .vocab import STATUS_POINTS
 
-POINTS = {Status.in_place: 1.0, Status.partial: 0.5, Status.missing: 0.0, Status.unknown: 0.0}
+#: Statuses that leave the denominator.
+NOT_COUNTED = (Status.not_applicable, Status.reserved)
 
 
 @dataclass
@@ -133,9 +135,9 @@ def _score_treaty(treaty, country, by_cell, provisions, when, with_bills, carrie
                     unknown_elements += 1
                 if status == Status.reserved:
                     reserved += 1
-                if status in POINTS:
+                if status not in NOT_COUNTED:
                     counted.append(status)
-                    num += e.weight * POINTS[status]
+                    num += e.weight * STATUS_POINTS[status]
                     den += e.weight
                 if status == Status.missing and e.core:
                     core_missing = True

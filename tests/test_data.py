@@ -115,16 +115,16 @@ def test_korea_today_reflects_the_law_only_as_far_as_sources_say(catalog: Catalo
     r = engine.score_country("KOR", "ets185", today)
     art16 = next(o for o in r.to_json()["obligations"] if o["id"] == "ets185.art16")
     e1 = next(e for e in art16["elements"] if e["id"] == "ets185.art16.e1")
-    if law.lifecycle.in_force is None or law.lifecycle.in_force > today:
-        assert e1["status"] == "missing" and law.id in e1["bills"]
-    else:
-        assert e1["status"] in ("in_place", "partial")
-        assert law.citation in e1["provisions"]
-        # being in force is sure only when read in a primary source or in a consolidated version in force by then
-        from assessment.records import verified_in_force_from
+    # What the data says: in force on 1 Jul 2026, read in the consolidated statute in force since then.
+    assert law.lifecycle.in_force is not None and law.lifecycle.in_force <= today
+    assert e1["status"] in ("in_place", "partial")
+    assert law.citation in e1["provisions"] and law.id not in e1["bills"]
+    # being in force is sure only when read in a primary source or in a consolidated version in force by then
+    from assessment.records import verified_in_force_from
 
-        since = verified_in_force_from(law)
-        assert e1["verified"] is (law.verified and since is not None and since <= today)
+    since = verified_in_force_from(law)
+    assert law.verified and since is not None and since <= today
+    assert e1["verified"] is True
 
 
 def test_korea_accession_timeline(catalog: Catalog) -> None:
