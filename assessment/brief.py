@@ -438,7 +438,9 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         Line(
             f"On {day(b.as_of)}, the law in force meets {percent(b.score)} of what the treaty asks "
             f"(readiness score). {percent(b.coverage)} of the checklist has been assessed; the rest counts as not met."
-        ),
+        )
+        if b.score is not None
+        else Line(f"Nothing has been assessed yet for {b.name} against the {b.treaty_short}: there is no readiness score."),
         Line(f"If the pending bills passed and came into force, the score would be {percent(b.score_with_bills)}. "
              "Only law in force counts towards the score."),
     ]

@@ -184,8 +184,11 @@ def verified_mark(verified: bool) -> str:
     return VERIFIED_MARK if verified else UNVERIFIED_MARK
 
 
-def percent(value: float | None, missing: str = "–") -> str:
-    """0.625 -> '63%'; None or NaN -> `missing` (nothing scored)."""
+NOT_ASSESSED = "not assessed"
+
+
+def percent(value: float | None, missing: str = NOT_ASSESSED) -> str:
+    """0.625 -> '63%'; None or NaN -> 'not assessed' (nothing scored: never shown as 0%)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
     return f"{value * 100:.0f}%"

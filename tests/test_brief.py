@@ -171,3 +171,15 @@ def test_pdf_is_a_real_pdf_with_a_fallback_font(korea_then, monkeypatch: pytest.
     monkeypatch.setattr(brief_module, "_FONT_DIRS", ())  # a machine without DejaVu: core Helvetica, ASCII symbols
     plain = brief_pdf(korea_then)
     assert plain.startswith(b"%PDF-") and b"Helvetica" in plain
+
+
+def test_a_treaty_with_nothing_assessed_says_so_in_brief_and_workbook(engine, catalog) -> None:
+    """Korea has no finding for ETS 189 and no crosswalk reaches it: 'not assessed', never 0% (issue 9)."""
+    import datetime as dt
+
+    from assessment.brief import brief_sections, country_brief
+
+    b = country_brief(catalog, engine, "KOR", "ets189", dt.date(2026, 12, 1))
+    assert b.score is None
+    text = " ".join(line.text for _, lines in brief_sections(b) for line in lines)
+    assert "Nothing has been assessed yet" in text and " 0%" not in text

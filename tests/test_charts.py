@@ -60,7 +60,7 @@ def test_badges_and_percentages_read_as_words() -> None:
     assert status_badge("missing") == "✗ Missing"
     assert status_badge(Status.in_place) == "✓ In place"
     assert percent(0.626) == "63%" and percent(1.0) == "100%"
-    assert percent(None) == "–" and percent(float("nan")) == "–"
+    assert percent(None) == "not assessed" and percent(float("nan")) == "not assessed"  # never 0%
 
 
 def test_maps_draw_from_the_local_topology() -> None:

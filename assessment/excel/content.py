@@ -17,7 +17,7 @@ import numpy as np
 from ..models import Country, Provision, Stage, Treaty
 from ..records import records_from_saved
 from ..scoring import CountryScore, Engine, rollup
-from ..vocab import OPEN_STATUSES, STATUSES, Status, status_badge
+from ..vocab import NOT_ASSESSED, OPEN_STATUSES, STATUSES, Status, status_badge
 from . import layout as L
 from ..store import StoredAssessment
 from .snapshot import findings_text
@@ -100,6 +100,12 @@ STATUS_NAMES = [s.value for s in STATUSES]  # status code of the scorer -> its n
 
 def _num(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+
+
+def _score_cell(x: float | None) -> float | str:
+    """A score, or the words 'not assessed' when nothing is (an empty cell would read as 0 in a chart)."""
+    value = _num(x)
+    return NOT_ASSESSED if value is None else value
 
 
 def _yes(flag: bool) -> str:
@@ -195,7 +201,7 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
         gap_bills = now.gap_bills()
         pending = [pid for pid, st in stage.items() if st in _PENDING]
         results.append(CountryResult(country, now, with_bills, len(pending)))
-        headline.rows.append([iso3, country.name, _num(now.score), _num(with_bills.score), _num(now.coverage), len(now.critical_gaps), len(pending)])
+        headline.rows.append([iso3, country.name, _score_cell(now.score), _score_cell(with_bills.score), _num(now.coverage), len(now.critical_gaps), len(pending)])
         chapter_scores.append((rollup(now.grid, chapter_keys)[0].tolist(), rollup(with_bills.grid, chapter_keys)[0].tolist()))
 
         obl_status = dict(zip(obligation_ids, (STATUS_NAMES[c] for c in now.grid.obligation_code[0].tolist())))
