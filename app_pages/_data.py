@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,7 +26,8 @@ from assessment.brief import CountryBrief, brief_pdf, country_brief
 from assessment.problems import CatalogInvalid
 from assessment.scoring import AllScores, CountryScore
 from assessment.service import Workspace
-from assessment.store import SYSTEM
+from assessment.store import SYSTEM, Store
+from assessment.vocab import verified_mark
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the checklists and country research…")
@@ -37,6 +39,11 @@ def _load(version: str) -> Workspace:
 def workspace() -> Workspace:
     """The current data and its scorer for whoever is signed in. Raises CatalogInvalid when the data is invalid."""
     return _load(service.current_version(user=_auth.current_user()))
+
+
+def store() -> Store:
+    """The database the staff pages read and write (every write checks the user's role again)."""
+    return service.store()
 
 
 def _cached(max_entries: int = 64):
@@ -88,7 +95,7 @@ def workbook(ws: Workspace, countries: tuple[str, ...], treaty: str, as_of: dt.d
     from assessment.excel import export_workbook
 
     out = io.BytesIO()
-    export_workbook(ws, list(countries), treaty, as_of, out)
+    export_workbook(ws, list(countries), treaty, as_of, out, store=store() if ws.view == "working" else None)
     return out.getvalue()
 
 
@@ -143,7 +150,7 @@ def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.da
         [
             {"date": e.date, "when": e.date_text, "kind": e.kind, "step": e.kind_label, "title": e.title,
              "source": e.source.title, "link": e.source.url, "verified": e.source.verified,
-             "checked": "✓ verified" if e.source.verified else "unverified"}
+             "checked": verified_mark(e.source.verified)}
             for e in brief(_ws, iso3, treaty, as_of).events
         ],
         columns=["date", "when", "kind", "step", "title", "source", "link", "verified", "checked"],
@@ -188,3 +195,25 @@ def show_catalog_problems(exc: CatalogInvalid) -> None:
         "`python -m assessment validate` prints the same list."
     )
     st.code("\n".join(str(p) for p in exc.problems), language=None)
+
+
+# ------------------------------------------------------------------------------------------------ law watch
+
+
+@st.cache_resource(max_entries=32, ttl=600, show_spinner=False)
+def _law_review(_ws: Workspace, version: str, iso3: str, folder: str) -> dict[str, list]:
+    from assessment.lawtext.watch import elements_to_review, law_changes
+
+    country = _ws.catalog.countries.get(iso3)
+    if country is None:
+        return {}
+    return elements_to_review(country, law_changes(country, Path(folder)))
+
+
+def law_review(ws: Workspace, iso3: str) -> dict[str, list] | None:
+    """Element id -> the law changes (assessment.lawtext.watch.LawChange) behind it that call for a review;
+    None when no folder of consolidated statutes is configured (ASSESSMENT_LAWTEXT_DIR). Rechecked every 10 min."""
+    from assessment.lawtext.cli import texts_folder
+
+    folder = texts_folder(None)
+    return None if folder is None else _law_review(ws, ws.version, iso3, str(folder))

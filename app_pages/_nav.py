@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("viewer", "editor", "reviewer", "admin")
+from assessment.vocab import STAFF_ROLES, Role
+
+ROLES = tuple(r.value for r in Role)
+STAFF = frozenset(r.value for r in STAFF_ROLES)
 
 
 @dataclass(frozen=True)
@@ -23,11 +26,11 @@ PAGES = (
     PageSpec("app_pages/compare.py", "Compare", "compare"),
     PageSpec("app_pages/treaty.py", "Treaty", "treaty"),
     PageSpec("app_pages/brief.py", "Brief", "brief"),
-    PageSpec("app_pages/edit.py", "Edit", "edit", roles=frozenset({"editor", "reviewer", "admin"})),
-    PageSpec("app_pages/history.py", "History", "history", roles=frozenset({"editor", "reviewer", "admin"})),
-    PageSpec("app_pages/upload.py", "Import", "import", roles=frozenset({"editor", "reviewer", "admin"})),
-    PageSpec("app_pages/review.py", "Review", "review", roles=frozenset({"editor", "reviewer", "admin"})),
-    PageSpec("app_pages/admin.py", "Users", "users", roles=frozenset({"admin"})),
+    PageSpec("app_pages/edit.py", "Edit", "edit", roles=STAFF),
+    PageSpec("app_pages/history.py", "History", "history", roles=STAFF),
+    PageSpec("app_pages/upload.py", "Import", "import", roles=STAFF),
+    PageSpec("app_pages/review.py", "Review", "review", roles=STAFF),
+    PageSpec("app_pages/admin.py", "Users", "users", roles=frozenset({Role.admin.value})),
     PageSpec("app_pages/signin.py", "Sign in", "signin"),
 )
 

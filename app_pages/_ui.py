@@ -13,6 +13,7 @@ import streamlit as st
 
 from assessment.brief import SourceRef
 from assessment.charts import PLOTLY_CONFIG
+from assessment.vocab import verified_mark
 
 # Page files, for st.page_link / st.switch_page (paths relative to app.py).
 OVERVIEW = "app_pages/overview.py"
@@ -48,10 +49,10 @@ def safe_url(url: str) -> str:
 def source_md(ref: SourceRef | None) -> str:
     """'[Title](url) · ✓ verified' with the title escaped; 'no source recorded · unverified' when missing."""
     if ref is None:
-        return "no source recorded · unverified"
+        return f"no source recorded · {verified_mark(False)}"
     url = safe_url(ref.url) if ref.url else ""
     title = f"[{md(ref.title)}]({url})" if url else md(ref.title)
-    return f"{title} · {'✓ verified' if ref.verified else 'unverified'}"
+    return f"{title} · {verified_mark(ref.verified)}"
 
 
 def _remember(key: str, value: str | None, param: str) -> None:

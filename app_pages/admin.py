@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import _auth, _ui
-from assessment import service
-from assessment.store import PermissionDenied, Role, ValidationFailed
+from app_pages import _auth, _data, _ui
+from assessment.store import PermissionDenied, ValidationFailed
+from assessment.vocab import ROLE_LABEL, Role
 
 user = _auth.require_staff()
-store = service.store()
+store = _data.store()
 st.title("Users")
 try:
     users = store.users(user)
@@ -22,7 +22,7 @@ st.dataframe(pd.DataFrame([{"name": u.name, "role": u.role.value, "may edit": ",
 with st.form("add_user", clear_on_submit=True):
     st.subheader("Add a user")
     name = st.text_input("User name")
-    role = st.selectbox("Role", [r.value for r in Role], help="viewer: reads approved assessments; editor: edits the countries listed; reviewer: edits all and approves; admin: also manages users")
+    role = st.selectbox("Role", [r.value for r in Role], help="; ".join(f"{r.value}: {ROLE_LABEL[r]}" for r in Role))
     countries = st.multiselect("Countries an editor may edit", store.country_codes())
     password = st.text_input("Initial password (at least 12 characters, not all blanks)", type="password")
     submitted = st.form_submit_button("Add user", type="primary")

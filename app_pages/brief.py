@@ -8,7 +8,8 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _data, _ui
-from assessment.brief import brief_sections, day
+from assessment.brief import brief_sections
+from assessment.vocab import day
 
 ws = _data.workspace()
 catalog = ws.catalog

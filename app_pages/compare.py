@@ -8,7 +8,8 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _data, _ui
-from assessment.charts import STATUS_STYLE, filter_obligations
+from assessment.charts import filter_obligations
+from assessment.vocab import STATUS_STYLE
 
 ws = _data.workspace()
 catalog = ws.catalog

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _data, _ui
-from assessment.brief import ElementFact, ProvisionFact, day, obligation_elements
-from assessment.charts import REGISTER_STYLE, percent, status_badge
+from assessment.brief import ElementFact, ProvisionFact, no_bill_text, no_law_text, obligation_elements
+from assessment.vocab import REGISTER_STYLE, day, percent, status_badge, verified_mark
 
 ws = _data.workspace()
 catalog = ws.catalog
@@ -67,7 +67,7 @@ def element_rows(facts: list[ElementFact]) -> pd.DataFrame:
             "law": "; ".join(f"{p.citation} ({p.stage_text}, {p.extent})" for p in e.provisions) or (e.judgment or "none found"),
             "bills": "; ".join(f"{p.bill_label}: {p.stage_text}" for p in e.bills),
             "source": first.title if first else "", "link": first.url if first else None,
-            "verified": "✓ verified" if first and first.verified else "unverified",
+            "verified": verified_mark(bool(first and first.verified)),
         })
     return pd.DataFrame(rows)
 
@@ -92,6 +92,8 @@ _ui.plotly(_data.chapter_figure(ws, iso, treaty_id, as_of, today), key="chapters
 st.subheader(f"Critical gaps on {as_of:%d %b %Y}")
 if not b.gaps:
     _ui.empty("No critical gap on this date. Pick an earlier date to see what was missing, or open the Compare page.")
+
+
 def provision_line(p: ProvisionFact) -> str:
     return f"- **{_ui.md(p.citation)}**, {_ui.md(p.stage_text)} — {_ui.source_md(p.source)}"
 
@@ -103,16 +105,13 @@ for g in b.gaps:
             f"- {_ui.md(status_badge(e.status))}{' (core)' if e.core else ''}: {_ui.md(e.text)}" for e in g.elements))
         law = [provision_line(p) for p in g.in_force + g.ended]
         law += [f"- Assessor's judgment: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
-        st.markdown(f"**National law on {as_of:%d %b %Y}**\n" + ("\n".join(law) if law else "- No provision in force does this."))
+        st.markdown(f"**National law on {as_of:%d %b %Y}**\n" + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g))}"))
         if g.bills:
             st.markdown("**Bill that would close it**\n" + "\n".join(
                 f"- **{_ui.md(bill.bill_label)}**, {_ui.md(bill.stage_text)}: {_ui.md(bill.summary)} — {_ui.source_md(bill.source)}"
                 for bill in g.bills))
-        elif g.kind == "designate":
-            st.markdown("**Bill that would close it**\n- *No law is needed: the authority must be designated and notified, "
-                        "usually at signature or deposit. No designation is recorded yet.*")
         else:
-            st.markdown("**Bill that would close it**\n- *No pending bill addresses this gap yet: new legislation is needed.*")
+            st.markdown(f"**Bill that would close it**\n- *{_ui.md(no_bill_text(g))}*")
         if g.later:
             st.markdown(f"**Since {as_of:%d %b %Y}**\n" + "\n".join(
                 f"- **{_ui.md(p.citation)}**: {_ui.md(p.history)} — {_ui.source_md(p.source)}" for p in g.later))
@@ -137,7 +136,7 @@ else:
     st.dataframe(
         pd.DataFrame([{"kind": h.kind, "basis": f"{h.basis}, {h.paragraph}", "summary": h.summary, "effect": h.effect,
                        "note": h.note, "source": h.source.title, "link": h.source.url,
-                       "checked": "✓ verified" if h.source.verified else "unverified"} for h in b.hooks]),
+                       "checked": verified_mark(h.source.verified)} for h in b.hooks]),
         hide_index=True, width="stretch",
         column_config={"kind": "Kind", "basis": "Allowed by", "summary": st.column_config.TextColumn("What it allows", width="large"),
                        "effect": "Effect", "note": "Why", "source": "Source",

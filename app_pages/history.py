@@ -9,13 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _auth, _data, _ui
-from assessment import service
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
 
 user = _auth.require_staff()
 ws = _data.workspace()
 catalog = ws.catalog
-store = service.store()
+store = _data.store()
 
 st.title("History")
 if not catalog.countries:

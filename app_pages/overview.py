@@ -7,8 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _data, _ui
-from assessment.charts import REGISTER_STYLE
-from assessment.models import RegisterStatus
+from assessment.vocab import REGISTER_STYLE, RegisterStatus
 
 ws = _data.workspace()
 treaties = ws.catalog.treaties

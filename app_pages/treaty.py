@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _data, _ui
-from assessment.brief import day
 from assessment.charts import filter_obligations
+from assessment.vocab import day, verified_mark
 
 RELATION = {"equal": "= same duty", "subset": "⊂ asks less than", "superset": "⊃ asks more than", "intersect": "∩ overlaps"}
 
@@ -74,7 +74,7 @@ if focus:
         st.markdown("**Reservations and declarations allowed**")
         st.dataframe(pd.DataFrame([{"id": h.id, "kind": h.kind.value, "basis": f"{h.basis}, {h.paragraph}", "summary": h.summary,
                                     "effect": h.effect, "elements": ", ".join(h.elements),
-                                    "checked": "✓ verified" if h.verified else "unverified"} for h in o.hooks]),
+                                    "checked": verified_mark(h.verified)} for h in o.hooks]),
                      hide_index=True, width="stretch",
                      column_config={"id": "Id", "kind": "Kind", "basis": "Allowed by", "summary": st.column_config.TextColumn("What it allows", width="large"),
                                     "effect": "Effect", "elements": "Elements it may take out", "checked": "Checked"})
@@ -84,7 +84,7 @@ if focus:
         st.dataframe(pd.DataFrame([{"other": other, "treaty": catalog.treaty(other.split(".")[0]).short_title,
                                     "title": catalog.obligations[other].title if other in catalog.obligations else "",
                                     "relation": RELATION[rel],
-                                    "note": note, "checked": "✓ verified" if ok else "unverified"} for other, rel, note, ok in links]),
+                                    "note": note, "checked": verified_mark(ok)} for other, rel, note, ok in links]),
                      hide_index=True, width="stretch",
                      column_config={"other": "Obligation", "treaty": "Treaty", "title": "Title", "relation": "This one…",
                                     "note": st.column_config.TextColumn("Note", width="large"), "checked": "Checked"})

@@ -10,13 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _auth, _data, _ui
-from assessment import service
 from assessment.excel import PlanRefused, apply_plan, read_workbook
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
 
 user = _auth.require_staff()
 ws = _data.workspace()
-store = service.store()
+store = _data.store()
 
 st.title("Import an edited gap report")
 st.caption("Export a report from the Country or Compare page, edit the yellow columns of its Assessment sheet, "

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
-from .charts import percent, status_style
-from .models import Country, EventKind, HookKind, Lifecycle, Provision, RegisterStatus, Stage, Status
+from .models import Country, EventKind, HookKind, Kind, Lifecycle, Provision, Stage
 from .scoring import CountryScore, Engine
+from .vocab import OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, day, percent, rgb, status_style
 
 # ------------------------------------------------------------------------------------------------- facts
 
@@ -30,10 +30,6 @@ class SourceRef:
     title: str
     url: str | None
     verified: bool
-
-    @property
-    def mark(self) -> str:
-        return "✓ verified" if self.verified else "unverified"
 
 
 @dataclass(frozen=True)
@@ -183,11 +179,6 @@ class CountryBrief:
 # ----------------------------------------------------------------------------------------------- helpers
 
 
-def day(d: dt.date | None) -> str:
-    """2025-12-12 -> '12 Dec 2025'."""
-    return "date unknown" if d is None else f"{d.day} {d:%b %Y}"
-
-
 def stage_text(lc: Lifecycle, when: dt.date) -> str:
     """Plain words for a provision's stage on `when`."""
     stage = lc.stage_at(when)
@@ -295,26 +286,20 @@ def obligation_elements(catalog: Catalog, result: CountryScore, obligation_id: s
     return _element_facts(catalog, srcs, result, [e.id for e in catalog.obligations[obligation_id].elements])
 
 
-_OPEN = (Status.missing.value, Status.partial.value, Status.unknown.value)
-
-
 def gap_facts(catalog: Catalog, result: CountryScore) -> list[GapFact]:
     """The critical gaps of a score, with the elements that are not in place (core elements first)."""
     srcs = _Sources(catalog.country(result.country))
     obligations = result.obligations.set_index("id")
     out = []
-    for oid in result.critical_gaps:
+    for oid, bill_ids in result.gap_bills().items():  # the scorer's gaps and their bills
         o = catalog.obligations[oid]
         facts = _element_facts(catalog, srcs, result, [e.id for e in o.elements if not e.optional])
-        open_ = sorted((f for f in facts if f.status in _OPEN), key=lambda f: (not f.core, _OPEN.index(f.status)))
-        bills: dict[str, ProvisionFact] = {}
-        for f in open_:
-            for b in f.bills:
-                bills.setdefault(b.id, b)
+        open_ = sorted((f for f in facts if f.status in OPEN_STATUSES), key=lambda f: (not f.core, OPEN_STATUSES.index(Status(f.status))))
         out.append(
             GapFact(
                 obligation=oid, article=o.article, title=o.title, kind=o.kind.value,
-                status=str(obligations.loc[oid, "status"]), elements=open_, bills=list(bills.values()),
+                status=str(obligations.loc[oid, "status"]), elements=open_,
+                bills=[srcs.provision_fact(b, result.as_of) for b in bill_ids],
             )
         )
     return out
@@ -430,6 +415,20 @@ _STANDING = {
 }
 
 
+def no_law_text(g: GapFact) -> str:
+    """What the law says about a gap that no provision in force addresses (the Country page shows it too)."""
+    if g.kind == Kind.designate:
+        return "Nothing has been designated yet; the designation is notified to the depositary at signature or deposit."
+    return "No law in force does this yet."
+
+
+def no_bill_text(g: GapFact) -> str:
+    """What would close a gap that no pending bill addresses (the Country page shows it too)."""
+    if g.kind == Kind.designate:
+        return "No law is needed: the authority must be designated and notified, usually at signature or deposit. No designation is recorded yet."
+    return "No pending bill addresses this gap; new legislation is needed."
+
+
 def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
     """The brief as (heading, lines): where the country stands, what is missing, which bill fixes it, what next."""
     reg = [b.register_source] if b.register_source else []
@@ -439,7 +438,9 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         Line(
             f"On {day(b.as_of)}, the law in force meets {percent(b.score)} of what the treaty asks "
             f"(readiness score). {percent(b.coverage)} of the checklist has been assessed; the rest counts as not met."
-        ),
+        )
+        if b.score is not None
+        else Line(f"Nothing has been assessed yet for {b.name} against the {b.treaty_short}: there is no readiness score."),
         Line(f"If the pending bills passed and came into force, the score would be {percent(b.score_with_bills)}. "
              "Only law in force counts towards the score."),
     ]
@@ -461,10 +462,8 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         if g.in_force:
             parts.append("Law in force falls short: " + "; ".join(p.citation for p in g.in_force) + ".")
             sources += [p.source for p in g.in_force]
-        elif g.kind == "designate":
-            parts.append("Nothing has been designated yet; the designation is notified to the depositary at signature or deposit.")
         else:
-            parts.append("No law in force does this yet.")
+            parts.append(no_law_text(g))
         sources += [src for _, src in g.judgments[:1] if src]
         missing.append(Line(" ".join(parts), merge_sources(sources), lead=f"Art. {g.article} {g.title}"))
     if not missing:
@@ -475,11 +474,8 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         if g.bills:
             for bill in g.bills:
                 fixes.append(Line(f"{bill.bill_label}, {bill.stage_text}. {bill.summary}", (bill.source,), lead=f"Art. {g.article}"))
-        elif g.kind == "designate":
-            fixes.append(Line("No law is needed: the authority must be designated and notified, usually at signature "
-                              "or deposit. No designation is recorded yet.", lead=f"Art. {g.article}"))
         else:
-            fixes.append(Line("No pending bill addresses this gap; new legislation is needed.", lead=f"Art. {g.article}"))
+            fixes.append(Line(no_bill_text(g), lead=f"Art. {g.article}"))
     if not fixes:
         fixes.append(Line("No bill is needed for a critical gap."))
 
@@ -595,8 +591,8 @@ def _score_bars(pdf, font: str, clean, b: CountryBrief, width: float) -> None:
     """Two bars: the score on the date and with the bills, drawn with rectangles (no image, prints crisply)."""
     label_w, bar_w = 62, width - 62 - 16
     for label, value, colour in (
-        (f"Law in force, {day(b.as_of)}", b.score, (0, 114, 178)),
-        ("If the pending bills pass", b.score_with_bills, (230, 159, 0)),
+        (f"Law in force, {day(b.as_of)}", b.score, rgb(SERIES_COLOUR[Series.now])),
+        ("If the pending bills pass", b.score_with_bills, rgb(SERIES_COLOUR[Series.with_bills])),
     ):
         y = pdf.get_y()
         pdf.set_font(font, "", 10)
@@ -613,6 +609,6 @@ def _score_bars(pdf, font: str, clean, b: CountryBrief, width: float) -> None:
 
 __all__ = [
     "CountryBrief", "ElementFact", "EventFact", "GapFact", "HookFact", "Line", "ProvisionFact", "SourceRef",
-    "brief_pdf", "brief_sections", "country_brief", "day", "gap_facts", "hook_facts", "obligation_elements",
+    "brief_pdf", "brief_sections", "country_brief", "day", "gap_facts", "hook_facts", "no_bill_text", "no_law_text", "obligation_elements",
     "stage_text", "timeline_facts",
 ]

@@ -6,6 +6,8 @@ reported together as "file:line: field: reason", so an author can fix a file in 
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -140,9 +142,9 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
     registers = [d for p in layout.registers if (d := _parse(p, StatusRegister, root, problems, parsed))]
     if not treaties and not problems:
         problems.append(Problem(display_path(root / "checklists", root), (), "no treaty checklist found"))
-    for issue in check_all(treaties, crosswalks, countries, registers):
-        document = parsed.get(issue.file)
-        problems.append(Problem(issue.file, issue.loc, issue.reason, document.line_of(issue.loc) if document else None))
+    for problem in check_all(treaties, crosswalks, countries, registers):
+        document = parsed.get(problem.file)
+        problems.append(dataclasses.replace(problem, line=document.line_of(problem.loc) if document else None))
     if problems:
         raise CatalogInvalid(problems)
     digest = hashlib.sha256()

@@ -1,77 +1,33 @@
-"""Scores and catalog facts -> plotly Figures (pure: no streamlit, no I/O), and the colours of every status.
+"""Scores and catalog facts -> plotly Figures (pure: no streamlit, no I/O).
 
-Status colours are defined here once and imported by every surface. They come from the Okabe-Ito palette,
-which stays distinguishable under the common colour-vision deficiencies, and every status also carries a
-symbol and a label, so no chart or table relies on colour alone.
+Colours, symbols and labels come from `assessment.vocab`, like every other surface's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .models import EventKind, RegisterStatus, Status, StatusRegister, Treaty
-from .scoring import STATUSES
-
-# --------------------------------------------------------------------------------------------- vocabulary
-
-
-@dataclass(frozen=True)
-class Style:
-    label: str  # plain words for people
-    symbol: str  # shown inside heatmap cells and next to the label, so colour is never the only cue
-    colour: str  # fill
-    ink: str  # text colour that reads on the fill
-
-    @property
-    def badge(self) -> str:
-        return f"{self.symbol} {self.label}"
-
-
-STATUS_STYLE: dict[Status, Style] = {
-    Status.in_place: Style("In place", "✓", "#0072B2", "#FFFFFF"),
-    Status.partial: Style("Partly in place", "◐", "#F0E442", "#000000"),
-    Status.missing: Style("Missing", "✗", "#D55E00", "#FFFFFF"),
-    Status.unknown: Style("Unknown", "?", "#BBBBBB", "#000000"),  # never assessed, or not established
-    Status.not_applicable: Style("Not applicable", "–", "#F7F7F7", "#000000"),
-    Status.reserved: Style("Reserved", "R", "#CC79A7", "#000000"),
-}
-assert tuple(STATUS_STYLE) == STATUSES, "STATUS_STYLE must follow the scoring order of STATUSES"
-
-REGISTER_STYLE: dict[RegisterStatus, Style] = {
-    RegisterStatus.party: Style("Party", "●", "#0072B2", "#FFFFFF"),
-    RegisterStatus.signatory: Style("Signatory", "◑", "#56B4E9", "#000000"),
-    RegisterStatus.invited: Style("Invited to accede", "○", "#E69F00", "#000000"),
-    RegisterStatus.none: Style("Not a Party", "·", "#DDDDDD", "#000000"),
-}
-
-#: Continuous scale for readiness scores (0 to 1); cividis is readable with every common colour deficiency.
-SCORE_SCALE = "cividis"
+from .models import EventKind, StatusRegister, Treaty
+from .vocab import (
+    REGISTER_STYLE,
+    SCORE_SCALE,
+    SERIES_COLOUR,
+    STATUS_STYLE,
+    STATUSES,
+    VERMILLION,
+    RegisterStatus,
+    Series,
+    Style,
+    percent,
+)
 
 #: Where the app serves the world topology (static/topojson/world_110m.json), so maps draw offline.
 TOPOJSON_URL = "/app/static/topojson/"
 #: Config every st.plotly_chart call passes: local topology, no link to plotly's cloud, no logo.
 PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "showLink": False, "showSendToCloud": False}
-
-
-def status_style(status: str | Status) -> Style:
-    return STATUS_STYLE[Status(str(status))]
-
-
-def status_badge(status: str | Status) -> str:
-    """'✓ In place': the text form of a status for tables and prose."""
-    return status_style(status).badge
-
-
-def percent(value: float | None) -> str:
-    """0.625 -> '63%'; None or NaN -> '–' (nothing scored)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "–"
-    return f"{value * 100:.0f}%"
 
 
 # ------------------------------------------------------------------------------------------- data shapes
@@ -222,10 +178,10 @@ def chapter_bars(now: pd.DataFrame, with_bills: pd.DataFrame, today: pd.DataFram
     pending bills counted, and (when the date is not today) today, side by side."""
     labels = [f"Ch. {n} {t}" for n, t in zip(now["number"], now["title"])]
     when = as_of.isoformat() if as_of else "chosen date"
-    series = [(f"Law in force on {when}", now, "#0072B2", "")]
+    series = [(f"Law in force on {when}", now, SERIES_COLOUR[Series.now], "")]
     if today is not None:
-        series.append(("Law in force today", today, "#56B4E9", "/"))
-    series.append((f"If the pending bills pass (as of {when})", with_bills, "#E69F00", "x"))
+        series.append(("Law in force today", today, SERIES_COLOUR[Series.today], "/"))
+    series.append((f"If the pending bills pass (as of {when})", with_bills, SERIES_COLOUR[Series.with_bills], "x"))
     fig = go.Figure()
     for name, frame, colour, pattern in series:
         values = frame["score"].to_numpy(dtype=float)
@@ -323,14 +279,14 @@ def timeline(events: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
             fig.add_trace(
                 go.Scatter(
                     x=pd.to_datetime(events["date"][mask]), y=np.array(lanes)[mask], mode="markers",
-                    marker={"symbol": symbol, "size": 13, "color": "#0072B2", "line": {"width": 2, "color": "#0072B2"}},
+                    marker={"symbol": symbol, "size": 13, "color": SERIES_COLOUR[Series.now], "line": {"width": 2, "color": SERIES_COLOUR[Series.now]}},
                     name=name, customdata=events["title"][mask],
                     hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
                 )
             )
     if as_of is not None:
-        fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line_dash="dot", line_color="#D55E00")
-        fig.add_annotation(x=pd.Timestamp(as_of), y=1.0, yref="paper", text=f"as of {as_of:%d %b %Y}", showarrow=False, yanchor="bottom", font={"color": "#D55E00"})
+        fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line_dash="dot", line_color=VERMILLION)
+        fig.add_annotation(x=pd.Timestamp(as_of), y=1.0, yref="paper", text=f"as of {as_of:%d %b %Y}", showarrow=False, yanchor="bottom", font={"color": VERMILLION})
     fig.update_layout(
         height=220, margin={"l": 0, "r": 0, "t": 30, "b": 0},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": ["Law changes", "Accession steps"]},

@@ -14,8 +14,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+# Defined in vocab (no pydantic needed there); re-exported so `from assessment.models import Status` keeps working.
+from .vocab import JudgmentStatus as JudgmentStatus
+from .vocab import RegisterStatus as RegisterStatus
+from .vocab import Status as Status
+
 # --------------------------------------------------------------------------------------------------------
-# Vocabularies (defined once; import them, never retype the strings)
+# Vocabularies (defined once; import them, never retype the strings). Statuses live in assessment.vocab.
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -36,24 +41,8 @@ class Kind(StrEnum):
 MANDATORY_KINDS = frozenset({Kind.criminalise, Kind.empower, Kind.ensure, Kind.cooperate, Kind.designate})
 
 
-class Status(StrEnum):
-    """Status of an element or an obligation at a date (the stable CLI vocabulary)."""
-
-    in_place = "in_place"
-    partial = "partial"
-    missing = "missing"
-    unknown = "unknown"
-    not_applicable = "not_applicable"
-    reserved = "reserved"
 
 
-class JudgmentStatus(StrEnum):
-    """An explicit judgment that overrides what the findings imply."""
-
-    missing = "missing"
-    not_applicable = "not_applicable"
-    reserved = "reserved"
-    unknown = "unknown"
 
 
 class Extent(StrEnum):
@@ -94,11 +83,6 @@ class Stage(StrEnum):
     lapsed = "lapsed"  # a bill that died, was withdrawn or was folded into another text
 
 
-class RegisterStatus(StrEnum):
-    party = "party"
-    signatory = "signatory"
-    invited = "invited"
-    none = "none"
 
 
 class EventKind(StrEnum):
@@ -263,8 +247,8 @@ class Treaty(Strict):
 
 
 class CrosswalkLink(Strict):
-    source: DottedId = Field(description="Obligation id in the 'from' treaty.")
-    target: DottedId = Field(description="Obligation id in the 'to' treaty.")
+    source: DottedId = Field(description="Obligation or element id in the 'from' treaty (the side a status is carried to).")
+    target: DottedId = Field(description="Obligation or element id in the 'to' treaty (the side a status is carried from).")
     relation: Relation
     verified: bool = Field(False, description="True when both article numbers were read in the texts.")
     note: str | None = None
@@ -293,6 +277,7 @@ class Source(Strict):
     kind: SourceKind
     date: dt.date | None = Field(None, description="Publication or as-of date of the source.")
     accessed: dt.date | None = None
+    note: str | None = Field(None, description="Which copy was read, e.g. the mirror and version of a consolidated text.")
 
 
 class Lifecycle(Strict):
@@ -339,6 +324,38 @@ class Bill(Strict):
     url: Url | None = None
 
 
+class LawVersion(Strict):
+    """One law, named by its promulgation number and dates: a consolidated version, or an amending act."""
+
+    number: str = Field(description="Promulgation (law) number as the source writes it, e.g. '22009'.")
+    promulgated: dt.date
+    in_force: dt.date | None = Field(None, description="Commencement; null when the addenda do not settle it.")
+
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class StatuteText(Strict):
+    """The consolidated text a provision was read in, pinned so that a later change of the law is noticed.
+
+    `title` and `article` are written as the source writes them (e.g. 형사소송법, 제215조의2): they are how
+    `assessment.lawtext` finds the article again in a folder of consolidated statutes.
+    """
+
+    title: Text = Field(description="Statute title as the consolidated text writes it, e.g. 형사소송법.")
+    article: Text = Field(description="Article label as its heading writes it, e.g. 제215조의2.")
+    heading: str | None = Field(None, description="The article's heading (title in brackets), e.g. 보전요청.")
+    version: LawVersion = Field(description="The consolidated version read: its promulgation number and dates.")
+    amended: dt.date | None = Field(None, description="Latest amendment date tagged on the article; null if none.")
+    amended_by: LawVersion | None = Field(None, description="The amending law behind that latest tag, from the addenda.")
+    sha256: Sha256 | None = Field(None, description="Hash of the article's normalised text, recorded by `lawtext pin`.")
+
+    @property
+    def label(self) -> str:
+        """The citation as the law writes it, e.g. '형사소송법 제215조의2'."""
+        return f"{self.title} {self.article}"
+
+
 class Provision(Strict):
     """A piece of national law, enacted or proposed, with its dated lifecycle."""
 
@@ -351,6 +368,7 @@ class Provision(Strict):
     bill: Bill | None = None
     source: str = Field(description="Id of an entry in this file's sources.")
     verified: bool = Field(False, description="True when the provision text was read in a primary source.")
+    text: StatuteText | None = Field(None, description="The consolidated text it was read in (pinned version).")
 
     @property
     def citation(self) -> str:

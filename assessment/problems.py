@@ -18,6 +18,15 @@ def field_path(loc: Sequence[str | int]) -> str:
     return out or "(document)"
 
 
+def validation_messages(exc: ValueError, whole: str = "value") -> list[str]:
+    """A pydantic ValidationError as 'field: reason' messages for people (`whole` names an error of the whole
+    object); any other ValueError as its text."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return [str(exc)]
+    return [f"{'.'.join(map(str, e['loc'])) or whole}: {str(e['msg']).removeprefix('Value error, ')}" for e in errors()]
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str

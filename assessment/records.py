@@ -1,16 +1,21 @@
 """Plain records that both scorers read: the catalog flattened to what scoring needs.
 
 The vectorised scorer (`scoring`) and the plain-Python reference (`scoring_reference`) consume the same
-records, so the benchmark compares like with like and the reference can serve as a test oracle.
+records, so the benchmark compares like with like and the reference can serve as a test oracle. This is the
+one path from an assessment to a scoring record: `element_record` takes an assessment as the documents hold
+it (Finding and Judgment models) or as the store's bulk read holds it (plain dicts), and nothing else builds
+an ElementRecord.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .catalog import Catalog
-from .models import Country, JudgmentStatus, Status
+from .models import Country, JudgmentStatus, Provision, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +27,7 @@ class ProvisionRecord:
     repealed: dt.date | None
     lapsed: dt.date | None
     dates_verified: bool = False
+    verified_from: dt.date | None = None  # from this day on, being in force is a checked fact
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +40,23 @@ class ElementRecord:
     judgment_verified: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CarryRecord:
+    """One crosswalk link, expanded to elements: `element` (of another treaty) may take its status from the
+    `basis` elements (of ETS 185) for a country that has not assessed it directly."""
+
+    element: str
+    basis: tuple[str, ...]
+    capped: bool  # superset / intersect: carries at most partial; the rest needs its own assessment
+    verified: bool  # the link was checked against both texts
+
+
 @dataclass
 class EvidenceRecords:
     countries: list[str]
     provisions: list[ProvisionRecord] = field(default_factory=list)
     elements: list[ElementRecord] = field(default_factory=list)
+    carries: list[CarryRecord] = field(default_factory=list)
 
 
 _JUDGMENT_STATUS = {
@@ -53,7 +71,38 @@ def provision_key(iso3: str, provision_id: str) -> str:
     return f"{iso3}:{provision_id}"
 
 
-def country_records(country: Country) -> tuple[list[ProvisionRecord], list[ElementRecord]]:
+def verified_in_force_from(p: Provision) -> dt.date | None:
+    """The first day on which the provision's being in force is a checked fact: its in-force date when the
+    lifecycle dates were read in a primary source; else, when it was read in a consolidated text, the day that
+    consolidated version came into force (it shows the article as law from then on, whatever its older history)."""
+    days = []
+    if p.lifecycle.dates_verified and p.lifecycle.in_force is not None:
+        days.append(p.lifecycle.in_force)
+    if p.text is not None and p.text.version.in_force is not None and p.lifecycle.in_force is not None:
+        days.append(max(p.text.version.in_force, p.lifecycle.in_force))
+    return min(days) if days else None
+
+
+def _get(item: Any, name: str) -> Any:
+    """A field of a pydantic document or of the same document as a plain dict."""
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name)
+
+
+def element_record(iso3: str, element: str, findings: Iterable[Any], judgment: Any | None) -> ElementRecord:
+    """One element's assessment as the scorers read it. `findings` and `judgment` are Finding / Judgment models
+    or their JSON documents (dicts with provision, extent, verified / status, verified)."""
+    findings = list(findings)
+    return ElementRecord(
+        country=iso3,
+        element=element,
+        judgment=None if judgment is None else _JUDGMENT_STATUS[JudgmentStatus(_get(judgment, "status"))],
+        findings=tuple((provision_key(iso3, _get(f, "provision")), _get(f, "extent") == "full") for f in findings),
+        verified=tuple(bool(_get(f, "verified")) for f in findings),
+        judgment_verified=bool(judgment is not None and _get(judgment, "verified")),
+    )
+
+
+def provision_records(country: Country) -> list[ProvisionRecord]:
     provisions = []
     for p in country.provisions:
         lc = p.lifecycle
@@ -67,26 +116,61 @@ def country_records(country: Country) -> tuple[list[ProvisionRecord], list[Eleme
                 repealed=lc.repealed,
                 lapsed=lc.lapsed,
                 dates_verified=lc.dates_verified,
+                verified_from=verified_in_force_from(p),
             )
         )
-    elements = [
-        ElementRecord(
-            country=country.iso3,
-            element=a.element,
-            judgment=_JUDGMENT_STATUS[a.judgment.status] if a.judgment else None,
-            findings=tuple((provision_key(country.iso3, f.provision), f.extent == "full") for f in a.findings),
-            verified=tuple(f.verified for f in a.findings),
-            judgment_verified=bool(a.judgment and a.judgment.verified),
-        )
-        for a in country.assessments
-    ]
-    return provisions, elements
+    return provisions
+
+
+def country_records(country: Country) -> tuple[list[ProvisionRecord], list[ElementRecord]]:
+    elements = [element_record(country.iso3, a.element, a.findings, a.judgment) for a in country.assessments]
+    return provision_records(country), elements
+
+
+def carry_records(catalog: Catalog) -> list[CarryRecord]:
+    """Crosswalk links expanded to element pairs. An obligation on either side stands for its elements (the
+    options it offers left out of a basis); an element-level link for an element replaces the obligation-level
+    ones, being the finer reading. Relations compare the link's source (the derived side) with its target."""
+    def elements_of(ref: str, basis: bool) -> tuple[str, ...]:
+        if ref in catalog.obligations:
+            return tuple(e.id for e in catalog.obligations[ref].elements if not (basis and e.optional))
+        return (ref,) if ref in catalog.elements else ()
+
+    fine: dict[str, list[CarryRecord]] = {}
+    coarse: dict[str, list[CarryRecord]] = {}
+    for cw in catalog.crosswalks:
+        for link in cw.links:
+            basis = elements_of(link.target, basis=True)
+            if not basis:
+                continue
+            capped = link.relation.value in ("superset", "intersect")
+            by_element = link.source in catalog.elements
+            for element in elements_of(link.source, basis=False):
+                (fine if by_element else coarse).setdefault(element, []).append(CarryRecord(element, basis, capped, link.verified))
+    return [c for element, carries in {**coarse, **fine}.items() for c in carries]
 
 
 def records_from_catalog(catalog: Catalog) -> EvidenceRecords:
-    out = EvidenceRecords(countries=sorted(catalog.countries))
+    out = EvidenceRecords(countries=sorted(catalog.countries), carries=carry_records(catalog))
     for iso3 in out.countries:
         provisions, elements = country_records(catalog.countries[iso3])
         out.provisions += provisions
         out.elements += elements
+    return out
+
+
+def records_from_saved(countries: Sequence[Country], saved: Mapping[tuple[str, str], Any]) -> EvidenceRecords:
+    """`countries`' provisions with the given saved assessments ((iso3, element) -> a record with `findings`
+    and `judgment` documents) instead of the ones inside the country documents."""
+    out = EvidenceRecords(countries=[c.iso3 for c in countries])
+    for c in countries:
+        out.provisions += provision_records(c)
+    wanted = set(out.countries)
+    known = {p.key for p in out.provisions}
+    for (iso3, element), s in saved.items():
+        if iso3 not in wanted:
+            continue
+        # a provision saved after `countries` was read cannot be scored yet; the next read will count it
+        findings = [f for f in s.findings if provision_key(iso3, _get(f, "provision")) in known]
+        out.elements.append(element_record(iso3, element, findings, s.judgment))
     return out

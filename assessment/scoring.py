@@ -14,6 +14,14 @@ The formula (also in docs/scoring.md; this is the one place it is implemented):
 * **Article, section, chapter, treaty score** = weighted mean of the level below, where each unit weighs the
   sum of the weights of its scored obligations (so splitting an article into paragraphs does not give it
   more weight). Obligations with no counted element (all reserved / not applicable) leave the mean.
+* **Carried over.** An element of another treaty that the country has not assessed itself (no finding, no
+  judgment) takes its status through the crosswalk links to ETS 185: each link gives the status its ETS 185
+  basis elements have together, by the obligation-status rule below (not_applicable and reserved basis
+  elements are not counted); a `superset` or `intersect` link gives at most partial (the rest needs its own
+  assessment); of several links the strongest wins (in_place > partial > missing > unknown). A carried
+  element is verified only when its links were checked against both texts and every basis element is verified.
+* **Nothing assessed.** A treaty none of whose scored elements has a status other than unknown has no score
+  (null, "not assessed"), never 0%.
 * **Coverage** = share of a treaty's scored elements whose status is not `unknown`.
 * **Obligation status**: reserved / not_applicable when nothing is counted; in_place when every counted
   element is in place; unknown when every counted element is unknown; partial when any is in place or
@@ -37,21 +45,19 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
-from .models import Obligation, Status, Treaty
+from .models import Obligation, Treaty
 from .records import EvidenceRecords, records_from_catalog
+from .vocab import OPEN_STATUSES, STATUS_POINTS, STATUSES, Status
 
-STATUSES: tuple[Status, ...] = (
-    Status.in_place,
-    Status.partial,
-    Status.missing,
-    Status.unknown,
-    Status.not_applicable,
-    Status.reserved,
-)
-IN_PLACE, PARTIAL, MISSING, UNKNOWN, NOT_APPLICABLE, RESERVED = range(6)
+IN_PLACE, PARTIAL, MISSING, UNKNOWN, NOT_APPLICABLE, RESERVED = (STATUSES.index(s) for s in Status)
 STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
-ELEMENT_POINTS = np.array([1.0, 0.5, 0.0, 0.0, 0.0, 0.0])
+OPEN_CODES = frozenset(STATUS_CODE[s] for s in OPEN_STATUSES)
 NEVER = 10**8  # a day ordinal after any real date
+
+
+def element_points() -> np.ndarray:
+    """Points per status code, read from vocab.STATUS_POINTS on every scoring run (six numbers: no cost)."""
+    return np.array([STATUS_POINTS[s] for s in STATUSES], dtype=float)
 
 
 def _ordinal(d: dt.date | None) -> int:
@@ -155,6 +161,77 @@ class Structure:
         )
 
 
+# ---------------------------------------------------------------------------------------------- carrying
+
+_RANK = np.array([3, 2, 1, 0, -1, -1], dtype=np.int8)  # in_place > partial > missing > unknown; n/a, reserved never win
+_BY_RANK = np.array([UNKNOWN, MISSING, PARTIAL, IN_PLACE], dtype=np.int8)
+
+
+@dataclass
+class Carry:
+    """Crosswalk links as arrays: which elements may take their status from which ETS 185 elements.
+
+    Each link gives its element the status its basis elements have together (by the obligation-status rule:
+    in_place when all counted are in place, unknown when all are unknown, partial when any is in place or
+    partial, else missing; not_applicable and reserved basis elements are not counted), capped at partial for
+    superset / intersect links. An element with several links takes the strongest; an element the country
+    assessed itself keeps its own status.
+    """
+
+    target: np.ndarray  # (L,) element index per link, sorted
+    basis: np.ndarray  # basis element indices, concatenated
+    basis_start: np.ndarray  # (L,) where each link's basis begins
+    capped: np.ndarray  # (L,)
+    verified: np.ndarray  # (L,)
+    run_start: np.ndarray  # first link of each target
+    run_target: np.ndarray  # target element index of each run
+
+    @classmethod
+    def build(cls, records: EvidenceRecords, structure: Structure) -> Carry:
+        index = structure.element_index
+        links = sorted(
+            (index[c.element], [index[b] for b in c.basis], c.capped, c.verified)
+            for c in records.carries
+            if c.element in index and all(b in index for b in c.basis)
+        )
+        basis_start = np.cumsum([0] + [len(b) for _, b, _, _ in links[:-1]]).astype(np.int64) if links else np.zeros(0, np.int64)
+        target = np.array([t for t, _, _, _ in links], dtype=np.int64)
+        run_start, run_target = _groups(target)
+        return cls(
+            target=target,
+            basis=np.array([i for _, b, _, _ in links for i in b], dtype=np.int64),
+            basis_start=basis_start,
+            capped=np.array([c for _, _, c, _ in links], dtype=bool),
+            verified=np.array([v for _, _, _, v in links], dtype=bool),
+            run_start=run_start,
+            run_target=run_target,
+        )
+
+    def link_codes(self, codes: np.ndarray) -> np.ndarray:
+        """Status each link carries, shape (countries, links), from the element codes (countries, elements)."""
+        basis = codes[:, self.basis]
+        counted = basis <= UNKNOWN
+        n = {k: _segment_sum(((basis == k) & counted).astype(np.int32), self.basis_start) for k in (IN_PLACE, PARTIAL, UNKNOWN)}
+        n_counted = _segment_sum(counted.astype(np.int32), self.basis_start)
+        carried = np.select(
+            [n_counted == 0, n[IN_PLACE] == n_counted, n[UNKNOWN] == n_counted, (n[IN_PLACE] + n[PARTIAL]) > 0],
+            [UNKNOWN, IN_PLACE, UNKNOWN, PARTIAL],
+            default=MISSING,
+        ).astype(np.int8)
+        return np.where(self.capped & (carried == IN_PLACE), PARTIAL, carried).astype(np.int8)
+
+    def apply(self, codes: np.ndarray, direct: np.ndarray) -> np.ndarray:
+        """Element codes with the carried statuses filled in where the country has no status of its own."""
+        if self.target.size == 0:
+            return codes
+        best = np.maximum.reduceat(_RANK[self.link_codes(codes)], self.run_start, axis=1)
+        carried = _BY_RANK[np.maximum(best, 0)]
+        out = codes.copy()
+        own = direct[:, self.run_target]
+        out[:, self.run_target] = np.where(own, codes[:, self.run_target], carried)
+        return out
+
+
 # ---------------------------------------------------------------------------------------------- evidence
 
 
@@ -173,11 +250,14 @@ class Evidence:
     f_full: np.ndarray
     f_verified: np.ndarray
     p_dates_verified: np.ndarray
+    p_verified_from: np.ndarray  # day ordinal from which being in force is a checked fact
     judgment_verified: np.ndarray  # bool grid
     cell_ids: np.ndarray  # distinct cells that have findings (country * n_elements + element), sorted
     cell_starts: np.ndarray  # first finding of each of those cells
     country_cells: np.ndarray  # country c's cells are cell_ids[country_cells[c]:country_cells[c+1]]
     judgment: np.ndarray  # int8 grid, -1 = no judgment
+    direct: np.ndarray  # bool grid: the country assessed the element itself (a finding or a judgment)
+    carry: Carry
 
     @cached_property
     def country_index(self) -> dict[str, int]:
@@ -211,6 +291,8 @@ class Evidence:
         cell_arr = cell_arr[order]
         cell_ids, cell_starts = np.unique(cell_arr, return_index=True)
         country_cells = np.searchsorted(cell_ids, np.arange(len(countries) + 1) * n_elements)
+        direct = judgment >= 0
+        direct.flat[cell_ids] = True
         return cls(
             countries=countries,
             provision_keys=[p.key for p in records.provisions],
@@ -223,11 +305,14 @@ class Evidence:
             f_full=np.array(fulls, dtype=bool)[order],
             f_verified=np.array(verified, dtype=bool)[order],
             p_dates_verified=np.array([p.dates_verified for p in records.provisions], dtype=bool),
+            p_verified_from=np.array([_ordinal(p.verified_from) for p in records.provisions], dtype=np.int64),
             judgment_verified=judgment_verified,
             cell_ids=cell_ids,
             cell_starts=cell_starts,
             country_cells=country_cells,
             judgment=judgment,
+            direct=direct,
+            carry=Carry.build(records, structure),
         )
 
     def counting(self, day: int, with_bills: bool) -> np.ndarray:
@@ -258,7 +343,7 @@ def element_codes(ev: Evidence, n_elements: int, rows: slice, day: int, with_bil
         local = ev.cell_ids[first:last] - rows.start * n_elements
         codes[local] = np.array([MISSING, PARTIAL, IN_PLACE], dtype=np.int8)[best]
     codes = codes.reshape(judgment.shape)
-    return np.where(judgment >= 0, judgment, codes)
+    return ev.carry.apply(np.where(judgment >= 0, judgment, codes), ev.direct[rows])
 
 
 def _segment_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -301,7 +386,7 @@ def score_block(
     optional = st.e_optional[e0:e1]
     counted = (codes <= UNKNOWN) & ~optional
     weight = st.e_weight[e0:e1] * counted
-    num = _segment_sum(ELEMENT_POINTS[codes] * weight, starts)
+    num = _segment_sum(element_points()[codes] * weight, starts)
     den = _segment_sum(weight, starts)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
@@ -324,6 +409,23 @@ def score_block(
         scored_elements=(~optional).sum() * np.ones(codes.shape[0], dtype=np.int64),
         unknown_elements=((codes == UNKNOWN) & ~optional).sum(axis=1),
     )
+
+
+def treaty_score(grid: Grid) -> np.ndarray:
+    """The treaty score of each country of a grid, shape (C,): the weighted mean of its scored obligations;
+    NaN when none is scored or nothing is assessed ("not assessed", never 0%). The one place the treaty level
+    is computed."""
+    w = grid.obligation_weight
+    total = w.sum(axis=1)
+    assessed = grid.unknown_elements < grid.scored_elements
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((total > 0) & assessed, np.nansum(np.nan_to_num(grid.obligation_score) * w, axis=1) / np.where(total > 0, total, 1), np.nan)
+
+
+def coverage(grid: Grid) -> np.ndarray:
+    """Share of scored elements that are not unknown, per country, shape (C,); NaN when nothing is scored."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(grid.scored_elements > 0, 1 - grid.unknown_elements / np.maximum(grid.scored_elements, 1), np.nan)
 
 
 def rollup(grid: Grid, keys: np.ndarray) -> np.ndarray:
@@ -393,10 +495,7 @@ class Engine:
         whether its status rests on verified facts (a verified judgment; or decisive findings read in a primary
         source about provisions whose dates were checked)."""
         ev = self.evidence
-        if ev.judgment[country_row, element] >= 0:
-            verified = bool(ev.judgment_verified[country_row, element])
-        else:
-            verified = False
+        verified = bool(ev.judgment[country_row, element] >= 0 and ev.judgment_verified[country_row, element])
         cell = country_row * len(self.structure.element_ids) + element
         i = int(np.searchsorted(ev.cell_ids, cell))
         if i >= len(ev.cell_ids) or ev.cell_ids[i] != cell:
@@ -407,7 +506,7 @@ class Engine:
         force_mask, pending_mask = masks if masks is not None else self.day_masks(day)
         in_force = force_mask[provs]
         pending = pending_mask[provs]
-        sure = ev.f_verified[begin:end] & ev.p_dates_verified[provs]
+        sure = ev.f_verified[begin:end] & (ev.p_verified_from[provs] <= day)
         if ev.judgment[country_row, element] < 0:
             if code == IN_PLACE:
                 verified = bool((sure & in_force & ev.f_full[begin:end]).any())
@@ -418,6 +517,29 @@ class Engine:
         citations = list(dict.fromkeys(ev.citations[p] for p, f in zip(provs, in_force) if f))
         bills = [ev.provision_keys[p] for p, b in zip(provs, pending) if b]
         return citations, bills, verified
+
+    def carried_from(self, row: int, element: int, codes: np.ndarray) -> tuple[list[int], bool, bool] | None:
+        """For an element whose status was carried over: (basis element indices of the links that decided it,
+        capped?, links verified?); None when the country assessed it itself or nothing carried. `codes` are the
+        row's element codes over every treaty."""
+        carry = self.evidence.carry
+        if self.evidence.direct[row, element] or codes[element] == UNKNOWN:
+            return None
+        lo, hi = np.searchsorted(carry.target, [element, element + 1])
+        if lo == hi:
+            return None
+        link_codes = carry.link_codes(codes[None, :])[0]
+        basis: list[int] = []
+        capped = verified = True
+        for link in range(lo, hi):
+            if link_codes[link] != codes[element]:
+                continue
+            end = carry.basis_start[link + 1] if link + 1 < len(carry.basis_start) else len(carry.basis)
+            basis += [int(b) for b in carry.basis[carry.basis_start[link]:end] if b not in basis]
+            capped &= bool(carry.capped[link])
+            verified &= bool(carry.verified[link])
+        return basis, capped, verified
+
 
 def _bare_id(provision_key: str) -> str:
     return provision_key.split(":", 1)[1]
@@ -436,16 +558,18 @@ class CountryScore:
     span: tuple[int, int]
 
     @property
+    def assessed(self) -> bool:
+        """Whether anything is known for this treaty: a finding, a judgment or a carried-over status."""
+        return int(self.grid.unknown_elements[0]) < int(self.grid.scored_elements[0])
+
+    @property
     def score(self) -> float | None:
-        w = self.grid.obligation_weight[0]
-        if w.sum() == 0:
-            return None
-        return float(np.nansum(self.grid.obligation_score[0] * w) / w.sum())
+        """None when nothing is assessed ("not assessed", never 0%)."""
+        return _none_if_nan(treaty_score(self.grid)[0])
 
     @property
     def coverage(self) -> float | None:
-        total = int(self.grid.scored_elements[0])
-        return None if total == 0 else 1.0 - int(self.grid.unknown_elements[0]) / total
+        return _none_if_nan(coverage(self.grid)[0])
 
     @property
     def critical_gaps(self) -> list[str]:
@@ -516,44 +640,94 @@ class CountryScore:
             }
         )
 
-    def element_detail(self) -> dict[str, tuple[list[str], list[str], bool]]:
-        """element id -> (in-force provision citations, pending bill ids, verified?), for this treaty's elements."""
+    @cached_property
+    def _row_codes(self) -> np.ndarray:
+        """This country's element codes over every treaty (the basis of carried statuses lies outside the treaty)."""
+        rows = self.engine.rows_of(self.country)
+        return element_codes(self.engine.evidence, len(self.engine.structure.element_ids), rows, self.as_of.toordinal(), self.with_bills)[0]
+
+    @cached_property
+    def carried(self) -> dict[str, tuple[list[str], bool]]:
+        """element id -> (ETS 185 element ids its status was carried over from, capped at partial?), for the
+        elements of this treaty that took their status through a crosswalk."""
+        o0, _ = self.span
+        st = self.engine.structure
+        e0 = int(st.o_element_start[o0])
+        row = self.engine.rows_of(self.country).start
+        out = {}
+        for offset in range(self.grid.element_codes.shape[1]):
+            hit = self.engine.carried_from(row, e0 + offset, self._row_codes)
+            if hit is not None:
+                out[st.element_ids[e0 + offset]] = ([st.element_ids[b] for b in hit[0]], hit[1])
+        return out
+
+    @cached_property
+    def _detail(self) -> dict[str, tuple[list[str], list[str], bool]]:
         o0, _ = self.span
         st = self.engine.structure
         e0 = int(st.o_element_start[o0])
         row = self.engine.rows_of(self.country).start
         day = self.as_of.toordinal()
         codes = self.grid.element_codes[0]
+        all_codes = self._row_codes
         masks = self.engine.day_masks(day)
         out = {}
         for offset in range(codes.shape[0]):
-            citations, bills, verified = self.engine.evidence_for(row, e0 + offset, day, int(codes[offset]), masks)
-            out[st.element_ids[e0 + offset]] = (citations, [_bare_id(k) for k in bills], verified)
+            e = e0 + offset
+            hit = self.engine.carried_from(row, e, all_codes) if st.element_ids[e] in self.carried else None
+            if hit is None:
+                citations, bills, verified = self.engine.evidence_for(row, e, day, int(codes[offset]), masks)
+            else:  # carried over: the basis elements' evidence, verified only when the links and every basis are
+                basis, _capped, verified = hit
+                citations, bills = [], []
+                for b in basis:
+                    c, bl, v = self.engine.evidence_for(row, b, day, int(all_codes[b]), masks)
+                    citations += [x for x in c if x not in citations]
+                    bills += [x for x in bl if x not in bills]
+                    verified &= v
+            out[st.element_ids[e]] = (citations, [_bare_id(k) for k in bills], verified)
         return out
 
+    def element_detail(self) -> dict[str, tuple[list[str], list[str], bool]]:
+        """element id -> (in-force provision citations, pending bill ids, verified?), for this treaty's elements;
+        for a carried-over element, those of the ETS 185 elements it was carried from."""
+        return self._detail
+
     def gap_bills(self) -> dict[str, list[str]]:
-        """Critical gap obligation -> bills that would close (part of) it on this date."""
+        """Critical gap obligation -> pending bills cited by its open (missing, partial, unknown) elements: the
+        bills that would close (part of) it on this date. Computed here once; every surface reads it."""
+        return {g: list(bills) for g, bills in self._gap_bills.items()}
+
+    @cached_property
+    def _gap_bills(self) -> dict[str, list[str]]:
+        o0, _ = self.span
+        st = self.engine.structure
+        e0 = int(st.o_element_start[o0])
         detail = self.element_detail()
-        elements = self.elements
-        out: dict[str, list[str]] = {}
-        gaps = set(self.critical_gaps)
-        for eid, obl, status in zip(elements["id"], elements["obligation"], elements["status"]):
-            if obl in gaps and status in (Status.missing, Status.partial, Status.unknown):
-                for b in detail[eid][1]:
-                    out.setdefault(obl, [])
-                    if b not in out[obl]:
-                        out[obl].append(b)
-        return {g: out.get(g, []) for g in self.critical_gaps}
+        gaps = self.critical_gaps
+        wanted = set(gaps)
+        out: dict[str, list[str]] = {g: [] for g in gaps}
+        for offset, code in enumerate(self.grid.element_codes[0].tolist()):
+            obligation = st.obligations[int(st.e_obligation[e0 + offset])].id
+            if obligation in wanted and code in OPEN_CODES:
+                bills = out[obligation]
+                bills += [b for b in detail[st.element_ids[e0 + offset]][1] if b not in bills]
+        return out
 
     def to_json(self) -> dict:
         """The stable `score --json` shape (DESIGN.md)."""
         detail = self.element_detail()
         elements = self.elements
         by_obligation: dict[str, list[dict]] = {}
+        carried = self.carried
         for eid, obl, status in zip(elements["id"], elements["obligation"], elements["status"]):
             provisions, bills, verified = detail[eid]
+            basis, capped = carried.get(eid, ([], False))
             by_obligation.setdefault(obl, []).append(
-                {"id": eid, "status": str(status), "provisions": provisions, "bills": bills, "verified": verified}
+                {
+                    "id": eid, "status": str(status), "provisions": provisions, "bills": bills, "verified": verified,
+                    "derived_from": basis, "needs_own_assessment": capped,
+                }
             )
         obligations = self.obligations
         return {
@@ -571,6 +745,7 @@ class CountryScore:
                     "article": art,
                     "status": str(status),
                     "score": _round(score),
+                    "derived": any(e["derived_from"] for e in by_obligation.get(oid, [])),
                     "elements": by_obligation.get(oid, []),
                 }
                 for oid, art, status, score in zip(obligations["id"], obligations["article"], obligations["status"], obligations["score"])
@@ -580,6 +755,10 @@ class CountryScore:
 
 def _round(x: float | None) -> float | None:
     return None if x is None or np.isnan(x) else round(float(x), 4)
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
 
 
 @dataclass
@@ -596,18 +775,13 @@ class AllScores:
         """One row per (country, treaty): score, coverage, number of critical gaps."""
         frames = []
         for treaty, g in self.grids.items():
-            w = g.obligation_weight
-            total = w.sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                score = np.where(total > 0, np.nansum(np.nan_to_num(g.obligation_score) * w, axis=1) / np.where(total > 0, total, 1), np.nan)
-                coverage = np.where(g.scored_elements > 0, 1 - g.unknown_elements / np.maximum(g.scored_elements, 1), np.nan)
             frames.append(
                 pd.DataFrame(
                     {
                         "country": g.countries,
                         "treaty": treaty,
-                        "score": score,
-                        "coverage": coverage,
+                        "score": treaty_score(g),
+                        "coverage": coverage(g),
                         "critical_gaps": g.obligation_critical.sum(axis=1),
                     }
                 )

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from .models import Status, Treaty
 from .records import EvidenceRecords, ProvisionRecord
+from .vocab import STATUS_POINTS
 
-POINTS = {Status.in_place: 1.0, Status.partial: 0.5, Status.missing: 0.0, Status.unknown: 0.0}
+#: Statuses that leave the denominator.
+NOT_COUNTED = (Status.not_applicable, Status.reserved)
 
 
 @dataclass
@@ -47,11 +49,45 @@ def score_all(
     """(country, treaty) -> result, for every country in the records and every treaty."""
     provisions = {p.key: p for p in records.provisions}
     by_cell = {(r.country, r.element): r for r in records.elements}
+    carries: dict[str, list] = {}
+    for c in records.carries:
+        carries.setdefault(c.element, []).append(c)
     out = {}
     for country in records.countries:
         for treaty in treaties:
-            out[(country, treaty.id)] = _score_treaty(treaty, country, by_cell, provisions, when, with_bills)
+            out[(country, treaty.id)] = _score_treaty(treaty, country, by_cell, provisions, when, with_bills, carries)
     return out
+
+
+RANK = {Status.in_place: 3, Status.partial: 2, Status.missing: 1, Status.unknown: 0}
+
+
+def _carried_status(element, country, by_cell, provisions, when, with_bills, carries) -> Status:
+    """The strongest status any crosswalk link carries to an element the country did not assess itself."""
+    best = Status.unknown
+    for link in carries.get(element, []):
+        counted = []
+        for b in link.basis:
+            s = _element_status(by_cell.get((country, b)), provisions, when, with_bills)
+            if s in RANK:
+                counted.append(s)
+        if not counted or all(s == Status.unknown for s in counted):
+            status = Status.unknown
+        elif all(s == Status.in_place for s in counted):
+            status = Status.in_place
+        elif any(s in (Status.in_place, Status.partial) for s in counted):
+            status = Status.partial
+        else:
+            status = Status.missing
+        if link.capped and status == Status.in_place:
+            status = Status.partial
+        if RANK[status] > RANK[best]:
+            best = status
+    return best
+
+
+def _own(rec) -> bool:
+    return rec is not None and (rec.judgment is not None or bool(rec.findings))
 
 
 def _element_status(rec, provisions, when, with_bills) -> Status:
@@ -70,7 +106,7 @@ def _element_status(rec, provisions, when, with_bills) -> Status:
     return best
 
 
-def _score_treaty(treaty, country, by_cell, provisions, when, with_bills) -> TreatyResult:
+def _score_treaty(treaty, country, by_cell, provisions, when, with_bills, carries) -> TreatyResult:
     elements: dict[str, Status] = {}
     obligations: dict[str, ObligationResult] = {}
     total_weight = 0.0
@@ -86,7 +122,11 @@ def _score_treaty(treaty, country, by_cell, provisions, when, with_bills) -> Tre
             reserved = 0
             core_missing = False
             for e in o.elements:
-                status = _element_status(by_cell.get((country, e.id)), provisions, when, with_bills)
+                rec = by_cell.get((country, e.id))
+                if _own(rec) or e.id not in carries:
+                    status = _element_status(rec, provisions, when, with_bills)
+                else:
+                    status = _carried_status(e.id, country, by_cell, provisions, when, with_bills, carries)
                 elements[e.id] = status
                 if e.optional:
                     continue
@@ -95,9 +135,9 @@ def _score_treaty(treaty, country, by_cell, provisions, when, with_bills) -> Tre
                     unknown_elements += 1
                 if status == Status.reserved:
                     reserved += 1
-                if status in POINTS:
+                if status not in NOT_COUNTED:
                     counted.append(status)
-                    num += e.weight * POINTS[status]
+                    num += e.weight * STATUS_POINTS[status]
                     den += e.weight
                 if status == Status.missing and e.core:
                     core_missing = True
@@ -117,8 +157,9 @@ def _score_treaty(treaty, country, by_cell, provisions, when, with_bills) -> Tre
             if score is not None:
                 total_points += o.weight * score
                 total_weight += o.weight
+    assessed = unknown_elements < scored_elements
     return TreatyResult(
-        score=total_points / total_weight if total_weight else None,
+        score=total_points / total_weight if total_weight and assessed else None,
         coverage=1 - unknown_elements / scored_elements if scored_elements else None,
         obligations=obligations,
         elements=elements,

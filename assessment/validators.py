@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .problems import field_path
 from .models import Country, Crosswalk, Hook, JudgmentStatus, StatusRegister, Treaty
+from .problems import Problem, field_path
 
 M = TypeVar("M")
 Loc = tuple[str | int, ...]
@@ -25,19 +25,12 @@ class Doc(Generic[M]):
     model: M
 
 
-@dataclass(frozen=True)
-class Issue:
-    file: str
-    loc: Loc
-    reason: str
-
-
-def duplicates(items: Iterable[tuple[str, Loc]], what: str, file: str) -> Iterator[Issue]:
+def duplicates(items: Iterable[tuple[str, Loc]], what: str, file: str) -> Iterator[Problem]:
     """Every repeat of an id after its first appearance."""
     seen: dict[str, Loc] = {}
     for value, loc in items:
         if value in seen:
-            yield Issue(file, loc, f"duplicate {what} {value!r} (first at {_fmt(seen[value])})")
+            yield Problem(file, loc, f"duplicate {what} {value!r} (first at {_fmt(seen[value])})")
         else:
             seen[value] = loc
 
@@ -49,7 +42,7 @@ def _fmt(loc: Loc) -> str:
 # ----------------------------------------------------------------------------------------------- treaties
 
 
-def treaty_ids_unique(doc: Doc[Treaty]) -> Iterator[Issue]:
+def treaty_ids_unique(doc: Doc[Treaty]) -> Iterator[Problem]:
     t = doc.model
     yield from duplicates(((a.number, ("articles", i, "number")) for i, a in enumerate(t.articles)), "article", doc.file)
     sections = [(s.id, ("chapters", ci, "sections", si, "id")) for ci, c in enumerate(t.chapters) for si, s in enumerate(c.sections)]
@@ -67,37 +60,37 @@ def treaty_ids_unique(doc: Doc[Treaty]) -> Iterator[Issue]:
     yield from duplicates(hooks, "reservation/declaration id", doc.file)
 
 
-def treaty_ids_nested(doc: Doc[Treaty]) -> Iterator[Issue]:
+def treaty_ids_nested(doc: Doc[Treaty]) -> Iterator[Problem]:
     """Obligation ids start with the treaty id, element ids with their obligation id, hooks with the treaty."""
     t = doc.model
     for ci, c in enumerate(t.chapters):
         if not c.id.startswith(f"{t.id}."):
-            yield Issue(doc.file, ("chapters", ci, "id"), f"chapter id {c.id!r} must start with '{t.id}.'")
+            yield Problem(doc.file, ("chapters", ci, "id"), f"chapter id {c.id!r} must start with '{t.id}.'")
     for ai, a in enumerate(t.articles):
         for oi, o in enumerate(a.obligations):
             base: Loc = ("articles", ai, "obligations", oi)
             if not o.id.startswith(f"{t.id}.art"):
-                yield Issue(doc.file, (*base, "id"), f"obligation id {o.id!r} must start with '{t.id}.art'")
+                yield Problem(doc.file, (*base, "id"), f"obligation id {o.id!r} must start with '{t.id}.art'")
             for ei, e in enumerate(o.elements):
                 if not e.id.startswith(f"{o.id}.e"):
-                    yield Issue(doc.file, (*base, "elements", ei, "id"), f"element id {e.id!r} must start with '{o.id}.e'")
+                    yield Problem(doc.file, (*base, "elements", ei, "id"), f"element id {e.id!r} must start with '{o.id}.e'")
             for key, hooks, prefix in (("reservations", o.reservations, "res"), ("declarations", o.declarations, "decl")):
                 for hi, h in enumerate(hooks):
                     if not h.id.startswith(f"{t.id}.{prefix}."):
-                        yield Issue(doc.file, (*base, key, hi, "id"), f"{h.kind} id {h.id!r} must start with '{t.id}.{prefix}.'")
+                        yield Problem(doc.file, (*base, key, hi, "id"), f"{h.kind} id {h.id!r} must start with '{t.id}.{prefix}.'")
                     expected = "reservation" if prefix == "res" else "declaration"
                     if h.kind != expected:
-                        yield Issue(doc.file, (*base, key, hi, "kind"), f"listed under {key} but kind is {h.kind}")
+                        yield Problem(doc.file, (*base, key, hi, "kind"), f"listed under {key} but kind is {h.kind}")
 
 
-def treaty_sections_exist(doc: Doc[Treaty]) -> Iterator[Issue]:
+def treaty_sections_exist(doc: Doc[Treaty]) -> Iterator[Problem]:
     sections = {s.id for c in doc.model.chapters for s in c.sections}
     for ai, a in enumerate(doc.model.articles):
         if a.section not in sections:
-            yield Issue(doc.file, ("articles", ai, "section"), f"unknown section {a.section!r}")
+            yield Problem(doc.file, ("articles", ai, "section"), f"unknown section {a.section!r}")
 
 
-def treaty_hook_elements_exist(doc: Doc[Treaty]) -> Iterator[Issue]:
+def treaty_hook_elements_exist(doc: Doc[Treaty]) -> Iterator[Problem]:
     elements = {e.id for o in doc.model.obligations() for e in o.elements}
     for ai, a in enumerate(doc.model.articles):
         for oi, o in enumerate(a.obligations):
@@ -106,21 +99,24 @@ def treaty_hook_elements_exist(doc: Doc[Treaty]) -> Iterator[Issue]:
                     for xi, element_id in enumerate(h.elements):
                         if element_id not in elements:
                             loc = ("articles", ai, "obligations", oi, key, hi, "elements", xi)
-                            yield Issue(doc.file, loc, f"unknown element {element_id}")
+                            yield Problem(doc.file, loc, f"unknown element {element_id}")
 
 
-def crosswalk_references_exist(doc: Doc[Crosswalk], treaties: dict[str, Treaty]) -> Iterator[Issue]:
+def crosswalk_references_exist(doc: Doc[Crosswalk], treaties: dict[str, Treaty]) -> Iterator[Problem]:
     cw = doc.model
     for key in ("from_treaty", "to_treaty"):
         if getattr(cw, key) not in treaties:
-            yield Issue(doc.file, (key,), f"unknown treaty {getattr(cw, key)}")
-    obligations = {o.id for t in treaties.values() for o in t.obligations()}
+            yield Problem(doc.file, (key,), f"unknown treaty {getattr(cw, key)}")
+    # A link joins two obligations, or (finer, for carrying a status over) two elements.
+    known = {o.id for t in treaties.values() for o in t.obligations()} | {
+        e.id for t in treaties.values() for o in t.obligations() for e in o.elements
+    }
     for li, link in enumerate(cw.links):
         for key, value, treaty in (("source", link.source, cw.from_treaty), ("target", link.target, cw.to_treaty)):
-            if value not in obligations:
-                yield Issue(doc.file, ("links", li, key), f"unknown obligation {value}")
+            if value not in known:
+                yield Problem(doc.file, ("links", li, key), f"unknown obligation or element {value}")
             elif not value.startswith(f"{treaty}."):
-                yield Issue(doc.file, ("links", li, key), f"{value} is not an obligation of {treaty}")
+                yield Problem(doc.file, ("links", li, key), f"{value} is not an obligation or element of {treaty}")
 
 
 # ---------------------------------------------------------------------------------------------- countries
@@ -147,7 +143,7 @@ class TreatyIndex:
         return cls(elements, hooks, frozenset(ids))
 
 
-def country_ids_unique(doc: Doc[Country]) -> Iterator[Issue]:
+def country_ids_unique(doc: Doc[Country]) -> Iterator[Problem]:
     c = doc.model
     yield from duplicates(((s.id, ("sources", i, "id")) for i, s in enumerate(c.sources)), "source id", doc.file)
     yield from duplicates(((p.id, ("provisions", i, "id")) for i, p in enumerate(c.provisions)), "provision id", doc.file)
@@ -156,19 +152,19 @@ def country_ids_unique(doc: Doc[Country]) -> Iterator[Issue]:
     )
 
 
-def country_file_named_for_iso3(doc: Doc[Country]) -> Iterator[Issue]:
+def country_file_named_for_iso3(doc: Doc[Country]) -> Iterator[Problem]:
     stem = doc.file.rsplit("/", 1)[-1].removesuffix(".yaml")
     if stem != doc.model.iso3:
-        yield Issue(doc.file, ("iso3",), f"file is named {stem}.yaml but iso3 is {doc.model.iso3}")
+        yield Problem(doc.file, ("iso3",), f"file is named {stem}.yaml but iso3 is {doc.model.iso3}")
 
 
-def country_sources_exist(doc: Doc[Country]) -> Iterator[Issue]:
+def country_sources_exist(doc: Doc[Country]) -> Iterator[Problem]:
     c = doc.model
     known = {s.id for s in c.sources}
 
-    def check(value: str | None, loc: Loc) -> Iterator[Issue]:
+    def check(value: str | None, loc: Loc) -> Iterator[Problem]:
         if value is not None and value not in known:
-            yield Issue(doc.file, loc, f"unknown source {value!r} (add it under sources)")
+            yield Problem(doc.file, loc, f"unknown source {value!r} (add it under sources)")
 
     for i, p in enumerate(c.provisions):
         yield from check(p.source, ("provisions", i, "source"))
@@ -183,31 +179,31 @@ def country_sources_exist(doc: Doc[Country]) -> Iterator[Issue]:
         yield from check(h.source, ("planned_hooks", i, "source"))
 
 
-def country_claims_are_sourced(doc: Doc[Country]) -> Iterator[Issue]:
+def country_claims_are_sourced(doc: Doc[Country]) -> Iterator[Problem]:
     """A judgment other than 'unknown' is a legal claim: it needs a source."""
     for i, a in enumerate(doc.model.assessments):
         j = a.judgment
         if j is not None and j.status != JudgmentStatus.unknown and j.source is None:
-            yield Issue(doc.file, ("assessments", i, "judgment", "source"), f"a '{j.status}' judgment must cite a source")
+            yield Problem(doc.file, ("assessments", i, "judgment", "source"), f"a '{j.status}' judgment must cite a source")
         if j is None and not a.findings:
-            yield Issue(doc.file, ("assessments", i), "an assessment needs findings or a judgment")
+            yield Problem(doc.file, ("assessments", i), "an assessment needs findings or a judgment")
 
 
-def country_provisions_exist(doc: Doc[Country]) -> Iterator[Issue]:
+def country_provisions_exist(doc: Doc[Country]) -> Iterator[Problem]:
     known = {p.id for p in doc.model.provisions}
     for i, a in enumerate(doc.model.assessments):
         for fi, f in enumerate(a.findings):
             if f.provision not in known:
-                yield Issue(doc.file, ("assessments", i, "findings", fi, "provision"), f"provision {f.provision!r} is not defined under provisions")
+                yield Problem(doc.file, ("assessments", i, "findings", fi, "provision"), f"provision {f.provision!r} is not defined under provisions")
 
 
-def country_elements_exist(doc: Doc[Country], index: TreatyIndex) -> Iterator[Issue]:
+def country_elements_exist(doc: Doc[Country], index: TreatyIndex) -> Iterator[Problem]:
     for i, a in enumerate(doc.model.assessments):
         if a.element not in index.elements:
-            yield Issue(doc.file, ("assessments", i, "element"), f"unknown element {a.element}")
+            yield Problem(doc.file, ("assessments", i, "element"), f"unknown element {a.element}")
 
 
-def country_hooks_allowed(doc: Doc[Country], index: TreatyIndex) -> Iterator[Issue]:
+def country_hooks_allowed(doc: Doc[Country], index: TreatyIndex) -> Iterator[Problem]:
     """'reserved' only under a reservation or declaration the treaty allows for that very element."""
     for i, a in enumerate(doc.model.assessments):
         j = a.judgment
@@ -215,42 +211,41 @@ def country_hooks_allowed(doc: Doc[Country], index: TreatyIndex) -> Iterator[Iss
             continue
         hook = index.hooks.get(j.hook)
         if hook is None:
-            yield Issue(doc.file, ("assessments", i, "judgment", "hook"), f"{j.hook} is not a reservation or declaration the treaty allows")
+            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), f"{j.hook} is not a reservation or declaration the treaty allows")
         elif a.element not in hook.elements:
-            yield Issue(doc.file, ("assessments", i, "judgment", "hook"), f"{j.hook} does not allow reserving {a.element}")
+            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), f"{j.hook} does not allow reserving {a.element}")
     for i, h in enumerate(doc.model.planned_hooks):
         if h.hook not in index.hooks:
-            yield Issue(doc.file, ("planned_hooks", i, "hook"), f"{h.hook} is not a reservation or declaration the treaty allows")
+            yield Problem(doc.file, ("planned_hooks", i, "hook"), f"{h.hook} is not a reservation or declaration the treaty allows")
     for i, e in enumerate(doc.model.events):
         if e.treaty is not None and e.treaty not in index.treaties:
-            yield Issue(doc.file, ("events", i, "treaty"), f"unknown treaty {e.treaty}")
+            yield Problem(doc.file, ("events", i, "treaty"), f"unknown treaty {e.treaty}")
 
 
 # ---------------------------------------------------------------------------------------------- registers
 
 
-def register_references_exist(doc: Doc[StatusRegister], treaties: dict[str, Treaty]) -> Iterator[Issue]:
+def register_references_exist(doc: Doc[StatusRegister], treaties: dict[str, Treaty]) -> Iterator[Problem]:
     r = doc.model
     if r.treaty not in treaties:
-        yield Issue(doc.file, ("treaty",), f"unknown treaty {r.treaty}")
+        yield Problem(doc.file, ("treaty",), f"unknown treaty {r.treaty}")
     known = {s.id for s in r.sources}
     yield from duplicates(((s.id, ("sources", i, "id")) for i, s in enumerate(r.sources)), "source id", doc.file)
     yield from duplicates(((e.iso3, ("entries", i, "iso3")) for i, e in enumerate(r.entries)), "entry for", doc.file)
     for i, e in enumerate(r.entries):
         if e.source not in known:
-            yield Issue(doc.file, ("entries", i, "source"), f"unknown source {e.source!r}")
+            yield Problem(doc.file, ("entries", i, "source"), f"unknown source {e.source!r}")
 
 
 # ------------------------------------------------------------------------------------------------ composed
 
-TREATY_CHECKS: list[Callable[[Doc[Treaty]], Iterator[Issue]]] = [
+TREATY_CHECKS: list[Callable[[Doc[Treaty]], Iterator[Problem]]] = [
     treaty_ids_unique,
     treaty_ids_nested,
     treaty_sections_exist,
     treaty_hook_elements_exist,
 ]
-COUNTRY_CHECKS: list[Callable[[Doc[Country]], Iterator[Issue]]] = [
-    country_file_named_for_iso3,
+COUNTRY_CHECKS: list[Callable[[Doc[Country]], Iterator[Problem]]] = [
     country_ids_unique,
     country_sources_exist,
     country_claims_are_sourced,
@@ -258,33 +253,41 @@ COUNTRY_CHECKS: list[Callable[[Doc[Country]], Iterator[Issue]]] = [
 ]
 
 
+def check_country(doc: Doc[Country], index: TreatyIndex, *, from_file: bool = True) -> list[Problem]:
+    """Every check of one country document against the treaties. `from_file`: it was read from
+    data/countries/<ISO3>.yaml, so its file name must match (an edit in the store or a workbook has no file)."""
+    problems: list[Problem] = list(country_file_named_for_iso3(doc)) if from_file else []
+    for check in COUNTRY_CHECKS:
+        problems += check(doc)
+    problems += country_elements_exist(doc, index)
+    problems += country_hooks_allowed(doc, index)
+    return problems
+
+
 def check_all(
     treaties: list[Doc[Treaty]],
     crosswalks: list[Doc[Crosswalk]],
     countries: list[Doc[Country]],
     registers: list[Doc[StatusRegister]],
-) -> list[Issue]:
-    issues: list[Issue] = []
+) -> list[Problem]:
+    problems: list[Problem] = []
     by_id: dict[str, Treaty] = {}
     seen_treaties: set[str] = set()
     for doc in treaties:
         if doc.model.id in seen_treaties:
-            issues.append(Issue(doc.file, ("id",), f"duplicate treaty id {doc.model.id}"))
+            problems.append(Problem(doc.file, ("id",), f"duplicate treaty id {doc.model.id}"))
         seen_treaties.add(doc.model.id)
         by_id[doc.model.id] = doc.model
         for check in TREATY_CHECKS:
-            issues += check(doc)
+            problems += check(doc)
     for doc in treaties:
         if doc.model.parent is not None and doc.model.parent not in by_id:
-            issues.append(Issue(doc.file, ("parent",), f"unknown treaty {doc.model.parent}"))
+            problems.append(Problem(doc.file, ("parent",), f"unknown treaty {doc.model.parent}"))
     for cw in crosswalks:
-        issues += crosswalk_references_exist(cw, by_id)
+        problems += crosswalk_references_exist(cw, by_id)
     index = TreatyIndex.build(by_id.values())
     for doc in countries:
-        for check in COUNTRY_CHECKS:
-            issues += check(doc)
-        issues += country_elements_exist(doc, index)
-        issues += country_hooks_allowed(doc, index)
+        problems += check_country(doc, index)
     for reg in registers:
-        issues += register_references_exist(reg, by_id)
-    return issues
+        problems += register_references_exist(reg, by_id)
+    return problems

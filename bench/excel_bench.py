@@ -27,7 +27,7 @@ import xlsxwriter
 from assessment.catalog import Catalog, load_catalog
 from assessment.excel import export_workbook, read_workbook
 from assessment.excel.content import Link, Report, build_report
-from assessment.excel.snapshot import gc_paused, read_saved
+from assessment.excel.snapshot import gc_paused
 from assessment.models import Country, ElementAssessment, Finding, Judgment, Lifecycle, Provision, Source, Status, Treaty
 from assessment.scoring import Engine
 from assessment.service import Workspace
@@ -156,7 +156,7 @@ def _export_pair(ws: Workspace, store: Store, runs: int, path: Path) -> tuple[fl
     codes = list(ws.catalog.countries)
     treaty = ws.catalog.treaty(TREATY)
     ours = median_time(lambda: export_workbook(ws, codes, TREATY, AS_OF, path, store=store), runs)
-    report = build_report(treaty, [ws.catalog.countries[c] for c in codes], read_saved(store, codes), AS_OF)
+    report = build_report(treaty, [ws.catalog.countries[c] for c in codes], store.saved_assessments(codes), AS_OF)
     baseline = median_time(lambda: write_unstyled(report, str(path.with_suffix(".plain.xlsx"))), runs)
 
     def paused() -> None:

@@ -207,7 +207,7 @@ def bench_cold_start(repeat: int) -> dict:
     against a bare one-line Streamlit page, same server options and browser. Chromium is started first."""
     import tempfile
 
-    from tests.e2e.harness import PROJECT, chromium, streamlit_server
+    from bench.harness import PROJECT, chromium, streamlit_server
 
     _bench_database()
     from assessment import service

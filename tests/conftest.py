@@ -87,3 +87,14 @@ def mini_store(mini_catalog: Catalog, database_url: str):
 
 
 BACKENDS = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the browser tests (tests/e2e) and the PostgreSQL runs of BACKENDS, so `-m` can pick or leave them
+    during work; CI runs everything (see pyproject.toml)."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgresql":
+            item.add_marker(pytest.mark.postgresql)

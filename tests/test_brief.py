@@ -99,20 +99,38 @@ def test_korea_preservation_gap_in_august_2025_names_the_criminal_procedure_bill
         assert "Criminal Procedure Act" in bill.citation
         assert bill.is_bill and bill.stage in (Stage.introduced, Stage.passed, Stage.promulgated)
         assert bill.source.url and bill.source.url.startswith("http")
-    # Everything that happened to the cited law after the date is told as "since then".
+    # Everything that happened to the cited law after the date is told as "since then": the data cites law
+    # (the amendment passed in Dec 2025) whose first step comes after the date.
+    assert art16.later, "the data cites provisions for Art. 16 whose first step is after the date"
+    kor = {p.id: p for p in catalog.country("KOR").provisions}
     for p in art16.later:
-        assert p.stage is Stage.not_yet
+        lc = kor[p.id].lifecycle
+        first = min(d for d in (lc.introduced, lc.passed, lc.promulgated, lc.in_force) if d is not None)
+        assert p.stage is Stage.not_yet and first > KOREA_THEN
 
 
-def test_every_fact_has_a_source_and_a_verified_flag(korea_then) -> None:
+def test_every_fact_carries_the_source_and_verified_mark_of_the_data(korea_then, catalog: Catalog) -> None:
+    """Each cited provision shows the title of the source its finding names (or the provision's) and the
+    finding's own verified mark; events show their source's title and their own mark."""
+    kor = catalog.country("KOR")
+    titles = {s.id: s.title for s in kor.sources}
+    provisions = {p.id: p for p in kor.provisions}
+    findings = {(a.element, f.provision): f for a in kor.assessments for f in a.findings}
+    checked = 0
     for g in korea_then.gaps:
         for e in g.elements:
-            for p in e.provisions + e.bills:
-                assert p.source.title and isinstance(p.source.verified, bool)
+            for p in e.provisions:
+                f = findings[(e.id, p.id)]
+                assert p.source.title == titles[f.source or provisions[p.id].source]
+                assert p.source.verified is f.verified
+                checked += 1
+    assert checked > 0
+    events = {(ev.date, ev.title): ev for ev in kor.events}
     for e in korea_then.events:
-        assert e.source.title and isinstance(e.source.verified, bool)
-    for h in korea_then.hooks:
-        assert h.id.startswith("ets185.") and h.source.title
+        ev = events.get((e.date, e.title))
+        if ev is not None:  # an accession step (law changes are told from provisions)
+            assert e.source.title == titles[ev.source] and e.source.verified is ev.verified
+    assert korea_then.hooks == [] or all(h.source.title for h in korea_then.hooks)
 
 
 def test_korea_timeline_orders_steps_and_marks_later_ones(catalog: Catalog, korea_then) -> None:
@@ -153,3 +171,15 @@ def test_pdf_is_a_real_pdf_with_a_fallback_font(korea_then, monkeypatch: pytest.
     monkeypatch.setattr(brief_module, "_FONT_DIRS", ())  # a machine without DejaVu: core Helvetica, ASCII symbols
     plain = brief_pdf(korea_then)
     assert plain.startswith(b"%PDF-") and b"Helvetica" in plain
+
+
+def test_a_treaty_with_nothing_assessed_says_so_in_brief_and_workbook(engine, catalog) -> None:
+    """Korea has no finding for ETS 189 and no crosswalk reaches it: 'not assessed', never 0% (issue 9)."""
+    import datetime as dt
+
+    from assessment.brief import brief_sections, country_brief
+
+    b = country_brief(catalog, engine, "KOR", "ets189", dt.date(2026, 12, 1))
+    assert b.score is None
+    text = " ".join(line.text for _, lines in brief_sections(b) for line in lines)
+    assert "Nothing has been assessed yet" in text and " 0%" not in text

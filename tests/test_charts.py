@@ -11,21 +11,17 @@ import pytest
 from assessment.catalog import PROJECT_ROOT, Catalog
 from assessment.charts import (
     PLOTLY_CONFIG,
-    REGISTER_STYLE,
-    STATUS_STYLE,
     chapter_bars,
     filter_obligations,
     obligation_meta,
-    percent,
     ranking_frame,
     register_frame,
-    status_badge,
     status_heatmap,
     timeline,
     world_map,
 )
-from assessment.models import RegisterStatus, Status
-from assessment.scoring import STATUSES, Engine
+from assessment.scoring import Engine
+from assessment.vocab import REGISTER_STYLE, STATUS_STYLE, STATUSES, RegisterStatus, Status, percent, status_badge
 
 BEFORE_BILL = dt.date(2025, 8, 21)
 
@@ -64,7 +60,7 @@ def test_badges_and_percentages_read_as_words() -> None:
     assert status_badge("missing") == "✗ Missing"
     assert status_badge(Status.in_place) == "✓ In place"
     assert percent(0.626) == "63%" and percent(1.0) == "100%"
-    assert percent(None) == "–" and percent(float("nan")) == "–"
+    assert percent(None) == "not assessed" and percent(float("nan")) == "not assessed"  # never 0%
 
 
 def test_maps_draw_from_the_local_topology() -> None:

@@ -68,7 +68,7 @@ def test_score_json_shape_on_test_catalog(mini_db: str) -> None:
     art3 = next(o for o in data["obligations"] if o["id"] == "tst1.art3")
     assert {"id", "article", "status", "score", "elements"} <= art3.keys()
     e1 = next(e for e in art3["elements"] if e["id"] == "tst1.art3.e1")
-    assert e1 == {"id": "tst1.art3.e1", "status": "missing", "provisions": [], "bills": ["aaa.cpa.bill"], "verified": False}
+    assert e1 == {"id": "tst1.art3.e1", "status": "missing", "provisions": [], "bills": ["aaa.cpa.bill"], "verified": False, "derived_from": [], "needs_own_assessment": False}
     e2 = next(e for o in data["obligations"] if o["id"] == "tst1.art2" for e in o["elements"] if e["id"] == "tst1.art2.e1")
     assert e2["provisions"] == ["Criminal Code, Art. 10"]
     assert data["critical_gaps"] == ["tst1.art3"]

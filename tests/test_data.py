@@ -115,13 +115,16 @@ def test_korea_today_reflects_the_law_only_as_far_as_sources_say(catalog: Catalo
     r = engine.score_country("KOR", "ets185", today)
     art16 = next(o for o in r.to_json()["obligations"] if o["id"] == "ets185.art16")
     e1 = next(e for e in art16["elements"] if e["id"] == "ets185.art16.e1")
-    if law.lifecycle.in_force is None or law.lifecycle.in_force > today:
-        assert e1["status"] == "missing" and law.id in e1["bills"]
-    else:
-        assert e1["status"] in ("in_place", "partial")
-        assert law.citation in e1["provisions"]
-        # an in-force date read only in secondary sources is never shown as sure
-        assert e1["verified"] is (law.lifecycle.dates_verified and law.verified)
+    # What the data says: in force on 1 Jul 2026, read in the consolidated statute in force since then.
+    assert law.lifecycle.in_force is not None and law.lifecycle.in_force <= today
+    assert e1["status"] in ("in_place", "partial")
+    assert law.citation in e1["provisions"] and law.id not in e1["bills"]
+    # being in force is sure only when read in a primary source or in a consolidated version in force by then
+    from assessment.records import verified_in_force_from
+
+    since = verified_in_force_from(law)
+    assert law.verified and since is not None and since <= today
+    assert e1["verified"] is True
 
 
 def test_korea_accession_timeline(catalog: Catalog) -> None:
@@ -141,3 +144,23 @@ def test_status_registers_cover_the_assessed_countries(catalog: Catalog) -> None
     assert register["KOR"].status == "invited"
     assert register["USA"].entry_into_force == dt.date(2007, 1, 1)
     assert "cets224" in catalog.registers
+
+
+def test_korea_law_in_force_is_pinned_to_the_consolidated_text_it_was_read_in(catalog: Catalog) -> None:
+    """Every Korean provision that is law (not a bill) names the consolidated version it was read in, and every
+    verified finding or judgment rests on such a provision or an official source (issue 8)."""
+    korea = catalog.country("KOR")
+    provisions = {p.id: p for p in korea.provisions}
+    law = [p for p in korea.provisions if p.bill is None]
+    pinned = [p for p in law if p.text is not None]
+    assert len(pinned) >= 0.95 * len(law)
+    # A statute the consolidated mirror does not hold (the Telecommunications Business Act) cannot be pinned:
+    # what rests on it is never shown as sure.
+    assert all(not p.verified for p in law if p.text is None)
+    for p in pinned:
+        assert p.text.article.startswith("제") and "조" in p.text.article, p.id
+        assert p.text.version.promulgated <= dt.date.today(), p.id
+    for a in korea.assessments:
+        for f in a.findings:
+            if f.verified:
+                assert provisions[f.provision].text is not None, (a.element, f.provision)

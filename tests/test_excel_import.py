@@ -325,18 +325,19 @@ def import_args(path: Path, **kw) -> argparse.Namespace:
 
 
 def test_cli_import_diff_apply_and_exit_codes(cli_db: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from assessment.excel.cli import cmd_export, cmd_import
+    from assessment.cli.excel import cmd_export, cmd_import
 
     path = tmp_path / "r.xlsx"
     assert cmd_export(argparse.Namespace(root=None, countries=["KOR"], treaty="ets185", out=str(path), as_of=AS_OF)) == 0
     row = next(r for r in rows_of(path) if r["Version"])
+    note_before = cli_db.assessment("KOR", row["Element id"]).note
     edited = edit(path, {f"J{row['_row']}": "from the ministry"})
     capsys.readouterr()
     assert cmd_import(import_args(edited, json=True)) == 0
     shown = json.loads(capsys.readouterr().out)
     assert set(shown) == {"changes", "conflicts", "errors"}
     assert shown["changes"] == [{"country": "KOR", "element": row["Element id"], "row": row["_row"], "expected_version": row["Version"],
-                                 "fields": {"note": {"old": None, "new": "from the ministry"}}}]
+                                 "fields": {"note": {"old": note_before, "new": "from the ministry"}}}]
     assert cli_db.assessment("KOR", row["Element id"]).version == row["Version"], "no write without --apply"
 
     assert cmd_import(import_args(edited, apply=True)) == 2  # --apply needs --user
@@ -361,7 +362,7 @@ def test_cli_import_diff_apply_and_exit_codes(cli_db: Store, tmp_path: Path, cap
 
 
 def test_cli_import_exit_3_when_a_save_lands_between_read_and_write(cli_db: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assessment.excel import cli as excel_cli
+    from assessment.cli import excel as excel_cli
 
     path = tmp_path / "r.xlsx"
     assert excel_cli.cmd_export(argparse.Namespace(root=None, countries=["KOR"], treaty="ets185", out=str(path), as_of=AS_OF)) == 0

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..charts import status_badge
-from ..models import Country, Obligation, Provision, Stage, Status, Treaty
-from ..records import ElementRecord, EvidenceRecords, country_records, provision_key
-from ..scoring import STATUSES, CountryScore, Engine, rollup
+from ..models import Country, Provision, Stage, Treaty
+from ..records import records_from_saved
+from ..scoring import CountryScore, Engine, rollup
+from ..vocab import NOT_ASSESSED, OPEN_STATUSES, STATUSES, Status, status_badge
 from . import layout as L
-from .snapshot import StoredAssessment, findings_text
+from ..store import StoredAssessment
+from .snapshot import findings_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,38 +102,22 @@ def _num(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
 
 
+def _score_cell(x: float | None) -> float | str:
+    """A score, or the words 'not assessed' when nothing is (an empty cell would read as 0 in a chart)."""
+    value = _num(x)
+    return NOT_ASSESSED if value is None else value
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
 def evidence_engine(treaty: Treaty, countries: Sequence[Country], saved: Mapping[tuple[str, str], StoredAssessment]) -> Engine:
     """The scorer over `countries`' provisions and the given assessments (not the ones inside the documents)."""
-    records = EvidenceRecords(countries=[c.iso3 for c in countries])
-    for c in countries:
-        provisions, _ = country_records(c.model_copy(update={"assessments": []}))
-        records.provisions += provisions
-    wanted = set(records.countries)
-    known = {p.key for p in records.provisions}
-    for (iso3, element), s in saved.items():
-        if iso3 not in wanted:
-            continue
-        j = s.judgment
-        # a provision saved after `countries` was read cannot be scored yet; the next export will count it
-        findings = [f for f in s.findings if provision_key(iso3, f["provision"]) in known]
-        records.elements.append(
-            ElementRecord(
-                country=iso3,
-                element=element,
-                judgment=Status(j["status"]) if j else None,
-                findings=tuple((provision_key(iso3, f["provision"]), f["extent"] == "full") for f in findings),
-                verified=tuple(bool(f.get("verified")) for f in findings),
-                judgment_verified=bool(j and j.get("verified")),
-            )
-        )
-    return Engine.from_records([treaty], records)
+    return Engine.from_records([treaty], records_from_saved(countries, saved))
 
 
-def build_report(
+def build_report(  # noqa: C901 - one pass over the countries fills every sheet; split, it reads each country twice
     treaty: Treaty,
     countries: Sequence[Country],
     saved: Mapping[tuple[str, str], StoredAssessment],
@@ -213,10 +198,10 @@ def build_report(
         status_now = [STATUS_NAMES[c] for c in now.grid.element_codes[0].tolist()]
         status_bills = [STATUS_NAMES[c] for c in with_bills.grid.element_codes[0].tolist()]
         detail = now.element_detail()
-        gap_bills = _gap_bills(now.critical_gaps, element_ids, element_obligation, status_now, detail)
+        gap_bills = now.gap_bills()
         pending = [pid for pid, st in stage.items() if st in _PENDING]
         results.append(CountryResult(country, now, with_bills, len(pending)))
-        headline.rows.append([iso3, country.name, _num(now.score), _num(with_bills.score), _num(now.coverage), len(now.critical_gaps), len(pending)])
+        headline.rows.append([iso3, country.name, _score_cell(now.score), _score_cell(with_bills.score), _num(now.coverage), len(now.critical_gaps), len(pending)])
         chapter_scores.append((rollup(now.grid, chapter_keys)[0].tolist(), rollup(with_bills.grid, chapter_keys)[0].tolist()))
 
         obl_status = dict(zip(obligation_ids, (STATUS_NAMES[c] for c in now.grid.obligation_code[0].tolist())))
@@ -241,7 +226,7 @@ def build_report(
                 j.get("hook"), s.note, o.article, o.title, "\n".join(citations), "\n".join(bill_ids), st_bills, _yes(verified),
                 f"{s.updated_by}, {s.updated_at:%Y-%m-%d %H:%M}" if s.updated_at else None,
             ])
-            if opt or st_now not in (Status.missing, Status.partial, Status.unknown):
+            if opt or st_now not in OPEN_STATUSES:
                 continue
             extent = {provs[f["provision"]].citation: f["extent"] for f in s.findings if f["provision"] in provs}
             exists = "\n".join(f"{c} ({extent[c]})" if c in extent else c for c in citations)
@@ -297,19 +282,6 @@ def build_report(
         gaps=gaps, assessment=assessment, assessment_rows=assessment_rows, provisions=provisions, bills=bills, sources=sources,
         comparison=comparison, source_ids=source_ids, hook_ids=hook_ids,
     )
-
-
-def _gap_bills(critical_gaps: list[str], element_ids: Sequence[str], element_obligation: Sequence[Obligation], statuses: Sequence[str],
-               detail: Mapping[str, tuple[list[str], list[str], bool]]) -> dict[str, list[str]]:
-    """CountryScore.gap_bills from arrays already at hand (it would recompute element_detail): each critical gap
-    -> pending bills cited by its missing, partial or unknown elements. tests/test_excel_export.py keeps the two equal."""
-    gaps = set(critical_gaps)
-    out: dict[str, list[str]] = {}
-    for eid, o, status in zip(element_ids, element_obligation, statuses):
-        if o.id in gaps and status in (Status.missing, Status.partial, Status.unknown):
-            bills = out.setdefault(o.id, [])
-            bills += [b for b in detail[eid][1] if b not in bills]
-    return {g: out.get(g, []) for g in critical_gaps}
 
 
 def _bills_text(bill_ids: Sequence[str], provs: Mapping[str, Provision], stage: Mapping[str, Stage] | None) -> str:

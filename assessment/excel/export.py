@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..charts import STATUS_STYLE, status_badge
-from ..models import Status
+from ..store import Store
+from ..vocab import SERIES_COLOUR, STATUS_POINTS, STATUS_STYLE, Series, Status, points_text, status_badge
 from . import layout as L
 from .content import DATE, INT, LINK, PCT, WRAP, Link, Report, Table, build_report
 from .safety import FORMULA_TRIGGERS, looks_like_formula
-from .snapshot import from_countries, gc_paused, read_saved
+from .snapshot import from_countries, gc_paused
 
 WORKBOOK_OPTIONS = {
     "constant_memory": True,
@@ -40,27 +41,28 @@ LINE_HEIGHT = 15.0  # points per line of 11-point text
 HEADER_FILL, EDIT_HEADER_FILL, EDIT_FILL, BORDER = "#1F3864", "#7F4F00", "#FFF6D5", "#BFBFBF"
 
 
-def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of: dt.date, out: Path | str | IO[bytes], *, store: Any = None) -> None:
+def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of: dt.date, out: Path | str | IO[bytes], *, store: Store | None = None) -> None:
     """Write the gap report of `countries` against `treaty` on `as_of` to a path or a binary stream.
 
-    Staff (a "working" workspace) get an importable workbook: the editable values and versions are read from
-    the database in one query. Viewers (a "published" workspace) get the approved state, marked read-only.
-    Raises KeyError (with a message for people) for an unknown treaty or country.
+    Staff (a "working" workspace, with the `store` it was read from) get an importable workbook: the editable
+    values and versions come from one bulk read of the store. Viewers (a "published" workspace; `store` may be
+    None) get the approved state, marked read-only. Raises KeyError (with a message for people) for an unknown
+    treaty or country.
     """
     catalog = workspace.catalog
     treaty_model = catalog.treaty(treaty)
     chosen = [catalog.country(c) for c in dict.fromkeys(c.upper() for c in countries)]
     if not chosen:
         raise KeyError("name at least one country")
-    if getattr(workspace, "view", "working") == "working" and store is None:
-        from .. import service
-
-        store = service.store(catalog.root)
+    importable = workspace.view == "working"
+    if importable and store is None:
+        raise ValueError("an importable (working) workbook needs the store its versions are read from")
     with gc_paused():
-        if getattr(workspace, "view", "working") == "working":
-            saved, importable = read_saved(store, [c.iso3 for c in chosen]), True
+        if importable:
+            assert store is not None
+            saved = store.saved_assessments(c.iso3 for c in chosen)
         else:
-            saved, importable = from_countries(chosen), False
+            saved = from_countries(chosen)
         write_report(build_report(treaty_model, chosen, saved, as_of, importable), out)
 
 
@@ -265,6 +267,18 @@ def _table_sheet(wb: Workbook, styles: _Styles, report: Report, name: str, table
 # -------------------------------------------------------------------------------------------------- sheets
 
 
+def element_formula_text() -> str:
+    """The README's words for the element score, written from vocab.STATUS_POINTS (the points the scorer
+    uses); tests/test_vocab.py checks them against the formula in assessment/scoring.py's docstring."""
+    p = {s: points_text(s) for s in STATUS_POINTS}
+    unit = "point" if p[Status.in_place] == "1" else "points"
+    return (
+        f"Each checkable element of an obligation is in place ({p[Status.in_place]} {unit}), partial ({p[Status.partial]}), "
+        f"missing ({p[Status.missing]}) or unknown ({p[Status.unknown]}: not assessed, or not established by the research). "
+        "Not applicable and reserved elements, and options the treaty offers, are left out."
+    )
+
+
 def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime) -> None:
     ws = wb.add_worksheet(L.README)
     ws.set_column(0, 0, 24)
@@ -291,10 +305,7 @@ def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime
         )),
         ("gap", "", None),
         ("head", "How scores are computed", None),
-        ("pair", "Element", (
-            "Each checkable element of an obligation is in place (1 point), partial (0.5), missing (0) or unknown "
-            "(0: not assessed, or not established by the research). Not applicable and reserved elements, and options the treaty offers, are left out."
-        )),
+        ("pair", "Element", element_formula_text()),
         ("pair", "Status from law", (
             "A provision counts when it is in force on the as-of date. A full finding gives in place, a partial "
             "one partial; findings that cite only bills or laws not yet in force give missing. An explicit judgment overrides the findings."
@@ -371,13 +382,13 @@ def _summary(wb: Workbook, styles: _Styles, report: Report) -> None:
     head_top = top + 1
     top = _write_table(ws, styles, report.headline, head_top) + 1
     for c in (2, 3, 4):
-        ws.conditional_format(head_top + 1, c, head_top + len(report.headline.rows), c, {"type": "data_bar", "bar_color": "#6FA8DC", "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
+        ws.conditional_format(head_top + 1, c, head_top + len(report.headline.rows), c, {"type": "data_bar", "bar_color": SERIES_COLOUR[Series.now], "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
     ws.write_string(top, 0, "Chapters", styles.subtitle)
     chap_top = top + 1
     top = _write_table(ws, styles, report.chapters, chap_top) + 1
     n_cols = len(report.chapters.columns)
     if n_cols > 2 and report.chapters.rows:
-        ws.conditional_format(chap_top + 1, 2, chap_top + len(report.chapters.rows), n_cols - 1, {"type": "data_bar", "bar_color": "#6FA8DC", "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
+        ws.conditional_format(chap_top + 1, 2, chap_top + len(report.chapters.rows), n_cols - 1, {"type": "data_bar", "bar_color": SERIES_COLOUR[Series.now], "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
     ws.write_string(top, 0, f"Critical gaps ({len(report.critical.rows)})", styles.subtitle)
     crit_top = top + 1
     _write_table(ws, styles, report.critical, crit_top)
@@ -397,12 +408,12 @@ def _summary_chart(wb: Workbook, ws: Worksheet, report: Report, head_top: int, c
         if n == 0:
             return
         cats = [sheet, chap_top + 1, 1, chap_top + n, 1]
-        series = [("Now", 2, "#0072B2"), ("With bills", 3, "#56B4E9")]
+        series = [("Now", 2, SERIES_COLOUR[Series.now]), ("With bills", 3, SERIES_COLOUR[Series.with_bills])]
         first, title = chap_top, f"{report.results[0].country.name}: chapter scores"
     elif len(report.results) <= 40:
         n = len(report.results)
         cats = [sheet, head_top + 1, 0, head_top + n, 0]
-        series = [("Now", 2, "#0072B2"), ("With bills", 3, "#56B4E9")]
+        series = [("Now", 2, SERIES_COLOUR[Series.now]), ("With bills", 3, SERIES_COLOUR[Series.with_bills])]
         first, title = head_top, "Readiness by country"
     else:
         return
@@ -449,7 +460,7 @@ def _assessment(wb: Workbook, styles: _Styles, report: Report) -> None:
             ids = report.source_ids[iso3]
             first, last = report.assessment_rows.get(iso3, (0, -1))
             if ids and last >= first:
-                col = L.column_letter(4 + i)
+                col = xl_col_to_name(4 + i)
                 ws.data_validation(first + 1, idx["judgment_source"], last + 1, idx["judgment_source"], {
                     "validate": "list", "source": f"=Lists!${col}$2:${col}${len(ids) + 1}", "ignore_blank": True,
                     "input_title": "Judgment source", "input_message": f"A source id of {iso3} (Sources sheet).",

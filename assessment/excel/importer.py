@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -32,16 +31,18 @@ from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import ValidationError
 
 from ..models import Country, ElementAssessment, Finding, Judgment, Status, Treaty
 from ..scoring import STATUSES
-from ..store import AssessmentChange, AssessmentRecord, Store, User
-from ..validators import COUNTRY_CHECKS, Doc, TreatyIndex, country_elements_exist, country_hooks_allowed
+from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
+from ..validators import Doc, TreatyIndex, check_country
 from . import layout as L
 from .content import evidence_engine
 from .safety import MAX_FILE_BYTES, UploadRefused, check_upload, unescape_ooxml
-from .snapshot import StoredAssessment, findings_text, gc_paused, read_saved
+from .snapshot import findings_text, gc_paused
 
 COL = L.ASSESSMENT_INDEX
 #: The most problems a plan lists; the rest are counted ("... and 9,800 more"), so a bad million-row sheet
@@ -217,13 +218,18 @@ def _is_unsafe_xml(exc: BaseException | None) -> bool:
 
 def _position(error: CellError) -> tuple[str, int, int]:
     """Sort key: sheet, then row, then column, as a person reads them."""
-    m = re.fullmatch(r"([A-Z]+)([0-9]+)", error.cell)
-    if m is None:
+    if not error.cell:  # a problem of the whole sheet (it is listed first)
         return (error.sheet, 0, 0)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return (error.sheet, int(m.group(2)), col)
+    try:
+        letters, row = coordinate_from_string(error.cell)
+    except ValueError:
+        return (error.sheet, 0, 0)
+    return (error.sheet, row, column_index_from_string(letters))
+
+
+def _cell(row: int, col: int) -> str:
+    """Zero-based row and column -> 'D17'."""
+    return f"{get_column_letter(col + 1)}{row + 1}"
 
 
 def _plain(exc: BaseException) -> str:
@@ -278,7 +284,7 @@ class _Reader:
         self.errors = self.plan_.errors
 
     def error(self, row: int, column: str, reason: str) -> None:
-        self.errors.append(CellError(L.ASSESSMENT, L.cell_name(row - 1, COL[column]), reason))
+        self.errors.append(CellError(L.ASSESSMENT, _cell(row - 1, COL[column]), reason))
 
     # ----------------------------------------------------------------------------------------- structure
 
@@ -335,7 +341,7 @@ class _Reader:
             if text != col.header:
                 ok = False
                 shown = f"'{text}'" if text else "nothing"
-                self.errors.append(CellError(L.ASSESSMENT, L.cell_name(0, i), f"expected the column '{col.header}' here, found {shown}; columns may not be moved, added or removed"))
+                self.errors.append(CellError(L.ASSESSMENT, _cell(0, i), f"expected the column '{col.header}' here, found {shown}; columns may not be moved, added or removed"))
         return ok
 
     # ---------------------------------------------------------------------------------------------- rows
@@ -368,7 +374,7 @@ class _Reader:
             before = len(self.errors)
             for i, c in enumerate(cells):
                 if c.data_type == "f" and i != skip_formula_check:
-                    self.errors.append(CellError(L.ASSESSMENT, L.cell_name(r - 1, i), "contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')"))
+                    self.errors.append(CellError(L.ASSESSMENT, _cell(r - 1, i), "contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')"))
             if len(self.errors) > before:
                 continue
             text = [_text(v) for v in values]
@@ -447,7 +453,7 @@ class _Reader:
         assert as_of is not None
         codes = sorted({r.country for r in rows})
         countries = [self.catalog.countries[c] for c in codes]
-        saved = read_saved(self.store, codes)
+        saved = self.store.saved_assessments(codes)
         derived = _element_statuses(treaty, countries, {(r.country, r.element): StoredAssessment(r.country, r.element, [{"provision": p, "extent": x} for p, x in r.findings]) for r in rows}, as_of)
         pending: list[tuple[_Row, StoredAssessment, list[dict], dict | None]] = []
         for row in rows:
@@ -501,7 +507,7 @@ class _Reader:
         if s in L.FINDINGS_CHOICES:
             if s != L.FROM_FINDINGS and s != derived:
                 self.error(row.row, "status", f"status {s} does not follow from the findings on {self.plan_.as_of} (they give {derived}); "
-                           f"change the findings in column {L.column_letter(COL['findings'])}, or choose '{L.FROM_FINDINGS}'")
+                           f"change the findings in column {get_column_letter(COL['findings'] + 1)}, or choose '{L.FROM_FINDINGS}'")
                 return False
             return None
         if row.reason is None:
@@ -554,10 +560,7 @@ class _Reader:
         for iso3, items in changed.items():
             country: Country = self.catalog.countries[iso3]
             doc = Doc(iso3, country.model_copy(update={"assessments": [m for _, m in items]}))
-            issues = [i for check in COUNTRY_CHECKS if check.__name__ != "country_file_named_for_iso3" for i in check(doc)]
-            issues += country_elements_exist(doc, index)
-            issues += country_hooks_allowed(doc, index)
-            for issue in issues:
+            for issue in check_country(doc, index, from_file=False):
                 if len(issue.loc) >= 2 and issue.loc[0] == "assessments" and isinstance(issue.loc[1], int):
                     row = items[issue.loc[1]][0]
                     column = next((FIELD_COLUMN[str(p)] for p in reversed(issue.loc[2:]) if str(p) in FIELD_COLUMN), "status")

@@ -60,17 +60,3 @@ ASSESSMENT_INDEX = {c.key: i for i, c in enumerate(ASSESSMENT_COLUMNS)}
 #: The import reads columns A up to the last one it needs, never the shown-only columns after it.
 ASSESSMENT_READ_COLUMNS = ASSESSMENT_INDEX["note"] + 1
 
-
-def column_letter(index: int) -> str:
-    """0 -> 'A', 27 -> 'AB'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_name(row: int, col: int) -> str:
-    """Zero-based row and column -> 'D17'."""
-    return f"{column_letter(col)}{row + 1}"

@@ -2,9 +2,11 @@
 
 from .auth import SYSTEM, PermissionDenied, Role, User
 from .db import database_url, make_engine, migrate
-from .store import AssessmentChange, AssessmentRecord, AuditEntry, ProvisionRecord, SignInLocked, StaleVersion, Store, ValidationFailed
+from .store import (
+    AssessmentChange, AssessmentRecord, AuditEntry, ProvisionRecord, SignInLocked, StaleVersion, Store, StoredAssessment, ValidationFailed,
+)
 
 __all__ = [
     "SYSTEM", "AssessmentChange", "AssessmentRecord", "AuditEntry", "PermissionDenied", "ProvisionRecord", "Role", "SignInLocked", "StaleVersion",
-    "Store", "User", "ValidationFailed", "database_url", "make_engine", "migrate",
+    "Store", "StoredAssessment", "User", "ValidationFailed", "database_url", "make_engine", "migrate",
 ]

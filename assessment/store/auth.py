@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ..vocab import Role as Role  # defined in vocab with its labels; re-exported here
+
 _hasher = PasswordHasher()
-
-
-class Role(StrEnum):
-    viewer = "viewer"  # parliamentary aides: read the approved (published) state
-    editor = "editor"  # policy staff: edit drafts of their own countries, submit them for review
-    reviewer = "reviewer"  # edit any country, approve or send back
-    admin = "admin"  # everything, and manage users
 
 
 class PermissionDenied(Exception):

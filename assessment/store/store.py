@@ -15,22 +15,22 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Catalog
 from ..models import Country, ElementAssessment, Finding, Judgment, Provision, Treaty
-from ..validators import COUNTRY_CHECKS, Doc, TreatyIndex, country_elements_exist, country_hooks_allowed
+from ..problems import field_path, validation_messages
+from ..validators import Doc, TreatyIndex, check_country
 from . import schema as t
+from ..vocab import AuditSource, ReviewState
 from .auth import SYSTEM, PermissionDenied, Role, User, check_new_name, check_password, hash_password, normalise_name
 from .db import make_engine, migrate, writer
 
-SOURCES = ("browser", "excel", "cli", "seed", "restore")
-REVIEW_STATES = ("draft", "in_review", "approved")
 SESSION_HOURS = 8
 #: Sign-in throttling: failures within the window slow the next try down (doubling from the base delay, at most
 #: 2 s); this many failures for one name, or four times as many from one client, lock it until the window passes.
@@ -84,8 +84,20 @@ class AssessmentRecord:
     updated_by: str | None
     updated_at: dt.datetime | None
 
-    def as_assessment(self) -> ElementAssessment:
-        return ElementAssessment(element=self.element, findings=list(self.findings), judgment=self.judgment, note=self.note)
+
+@dataclass(frozen=True, slots=True)
+class StoredAssessment:
+    """A saved assessment as the bulk read returns it: the JSON documents as plain dicts (building 30,000
+    pydantic objects costs about half a second; only rows an import changes become models)."""
+
+    iso3: str
+    element: str
+    findings: list[dict] = field(default_factory=list)  # Finding documents: provision, extent, note, source, verified
+    judgment: dict | None = None  # Judgment document or None
+    note: str | None = None
+    version: int | None = 0  # 0: never saved; None: from the approved (published) state, not importable
+    updated_by: str | None = None
+    updated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +214,7 @@ class Store:
             new = [c for code, c in catalog.countries.items() if code not in known]
             if new:  # an empty database, or countries shipped since it was seeded
                 store.seed(new)
+            store.refresh_untouched([c for code, c in catalog.countries.items() if code in known])
         return store
 
     # ------------------------------------------------------------------------------------------ internals
@@ -213,7 +226,7 @@ class Store:
             conn.execute(insert(t.counters).values(name="data_version", value=1))
 
     def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
-        if source not in SOURCES:
+        if source not in tuple(AuditSource):
             raise ValueError(f"unknown source {source!r}")
         rows = [
             {"at": at, "user_name": user.name, "iso3": iso3, "record": record, "field": f, "old": old, "new": new, "source": source}
@@ -244,9 +257,9 @@ class Store:
 
     def _mark_draft(self, conn: Connection, user: User, iso3: str, source: str, at: dt.datetime, state: str | None) -> None:
         """An edit makes a country a draft again; `state` is the one read under the country's row lock."""
-        if state is not None and state != "draft":
-            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state="draft"))
-            self._audit(conn, user, iso3, "country", [("review_state", state, "draft")], source, at)
+        if state is not None and state != ReviewState.draft:
+            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=ReviewState.draft.value))
+            self._audit(conn, user, iso3, "country", [("review_state", state, ReviewState.draft.value)], source, at)
 
     def _country_for_check(self, conn: Connection, iso3: str) -> Country:
         """The country as the reference checks see it. Stored provisions were validated when written, so they
@@ -259,13 +272,8 @@ class Store:
         return country.model_copy(update={"provisions": provisions})
 
     def _check(self, country: Country) -> None:
-        doc = Doc(f"{country.iso3}", country)
-        issues = [i for check in COUNTRY_CHECKS if check.__name__ != "country_file_named_for_iso3" for i in check(doc)]
-        issues += country_elements_exist(doc, self.index)
-        issues += country_hooks_allowed(doc, self.index)
+        issues = check_country(Doc(country.iso3, country), self.index, from_file=False)
         if issues:
-            from ..problems import field_path
-
             # an edit touches one record: name its fields, not its place in a whole country document
             def where(loc: tuple) -> str:
                 return field_path(loc[2:]) if loc[:1] in (("assessments",), ("provisions",)) and len(loc) > 2 else field_path(loc)
@@ -274,17 +282,13 @@ class Store:
 
     # ------------------------------------------------------------------------------------------------ seed
 
-    def has_countries(self) -> bool:
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(t.countries)).scalar_one() > 0
-
     def seed(self, countries: Iterable[Country]) -> int:
         """Load shipped countries into an empty database, each as version 1 and as its first approved snapshot."""
         at = now()
         n = 0
         with self._write() as conn:
             for c in countries:
-                conn.execute(insert(t.countries).values(iso3=c.iso3, name=c.name, meta=_meta_of(c), review_state="approved", version=1, updated_by="seed", updated_at=at))
+                conn.execute(insert(t.countries).values(iso3=c.iso3, name=c.name, meta=_meta_of(c), review_state=ReviewState.approved.value, version=1, updated_by="seed", updated_at=at))
                 if c.provisions:
                     conn.execute(
                         insert(t.provisions),
@@ -305,21 +309,42 @@ class Store:
                         ],
                     )
                 conn.execute(insert(t.snapshots).values(iso3=c.iso3, document=c.model_dump_json(exclude_none=True), approved_by="seed", approved_at=at))
-                self._audit(conn, SYSTEM, c.iso3, "country", [("seed", None, f"data/countries/{c.iso3}.yaml")], "seed", at)
+                self._audit(conn, SYSTEM, c.iso3, "country", [("seed", None, f"data/countries/{c.iso3}.yaml")], AuditSource.seed, at)
                 n += 1
             self._bump(conn)
         return n
+
+    def refresh_untouched(self, countries: Iterable[Country]) -> list[str]:
+        """Replace countries nobody has edited yet by their newer shipped research.
+
+        A database seeded from an older release would otherwise keep showing the law as that release read it.
+        A country that staff have changed (any audit row not written by the seed) is left alone: their work
+        wins, and the newer research reaches it through review. Returns the codes refreshed."""
+        with self.engine.connect() as conn:
+            edited = set(conn.execute(select(t.audit.c.iso3).where(t.audit.c.source != "seed").distinct()).scalars())
+            seeded = {
+                r.iso3: r.document
+                for r in conn.execute(
+                    select(t.snapshots.c.iso3, t.snapshots.c.document)
+                    .where(t.snapshots.c.id.in_(select(func.max(t.snapshots.c.id)).group_by(t.snapshots.c.iso3)))
+                )
+            }
+        stale = [c for c in countries if c.iso3 not in edited and seeded.get(c.iso3) != c.model_dump_json(exclude_none=True)]
+        if not stale:
+            return []
+        with self._write() as conn:
+            for c in stale:
+                conn.execute(delete(t.assessments).where(t.assessments.c.iso3 == c.iso3))
+                conn.execute(delete(t.provisions).where(t.provisions.c.iso3 == c.iso3))
+                conn.execute(delete(t.countries).where(t.countries.c.iso3 == c.iso3))
+        self.seed(stale)
+        return [c.iso3 for c in stale]
 
     # ----------------------------------------------------------------------------------------------- reads
 
     def data_version(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(t.counters.c.value).where(t.counters.c.name == "data_version")).scalar_one_or_none() or 0
-
-    def country_change_marker(self, iso3: str) -> int:
-        """Id of the newest audit row of a country: it moves whenever anyone changes that country."""
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.max(t.audit.c.id)).where(t.audit.c.iso3 == iso3.upper())).scalar_one_or_none() or 0
 
     def latest_change(self, iso3: str) -> AuditEntry | None:
         """The newest audit entry of a country (who changed it last, and when)."""
@@ -373,6 +398,23 @@ class Store:
             row["note"], row["version"], row["updated_by"], _utc(row["updated_at"]),
         )
 
+    def saved_assessments(self, countries: Iterable[str]) -> dict[tuple[str, str], StoredAssessment]:
+        """(iso3, element) -> the saved assessment with its version, for every saved element of `countries`, in
+        one query. A workbook's editable values and its version column come from this one read, or an import
+        could take an old value for the current version and undo a colleague's save."""
+        codes = sorted({c.upper() for c in countries})
+        a = t.assessments.c
+        query = select(a.iso3, a.element, a.findings, a.judgment, a.note, a.version, a.updated_by, a.updated_at).where(a.iso3.in_(codes))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {
+            (iso3, element): StoredAssessment(
+                iso3, element, json.loads(findings), json.loads(judgment) if judgment else None, note or None, version, updated_by,
+                None if updated_at is None else _utc(updated_at),
+            )
+            for iso3, element, findings, judgment, note, version, updated_by, updated_at in rows
+        }
+
     def provisions(self, iso3: str) -> list[ProvisionRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.provisions).where(t.provisions.c.iso3 == iso3.upper()).order_by(t.provisions.c.position)).mappings().all()
@@ -390,7 +432,7 @@ class Store:
         """What changed in a country between two moments: per record and field, the value before and after."""
         out: dict[tuple[str, str], dict[str, Any]] = {}
         for e in self.history(iso3):
-            if since <= e.at <= until and e.source != "seed":
+            if since <= e.at <= until and e.source != AuditSource.seed:
                 key = (e.record, e.field)
                 if key not in out:
                     out[key] = {"record": e.record, "field": e.field, "before": e.old, "after": e.new, "changes": 0, "users": []}
@@ -412,13 +454,13 @@ class Store:
         judgment: Judgment | None,
         note: str | None,
         expected_version: int,
-        source: str = "browser",
+        source: str = AuditSource.browser,
     ) -> AssessmentRecord:
         """Save one element's assessment if nobody saved it since `expected_version`; audit it in the same transaction."""
         change = AssessmentChange(iso3, element, tuple(findings), judgment, note, expected_version)
         return self.save_assessments(user, [change], source=source)[0]
 
-    def save_assessments(self, user: User, changes: Sequence[AssessmentChange], *, source: str = "browser") -> list[AssessmentRecord]:
+    def save_assessments(self, user: User, changes: Sequence[AssessmentChange], *, source: str = AuditSource.browser) -> list[AssessmentRecord]:
         """Save several assessments all or nothing (an imported workbook): every change is validated first, then
         applied in one transaction; one stale version refuses the whole batch and nothing is written."""
         prepared: list[tuple[str, ElementAssessment, int]] = []
@@ -430,7 +472,7 @@ class Store:
             try:
                 new = ElementAssessment(element=change.element, findings=list(change.findings), judgment=change.judgment, note=change.note or None)
             except ValidationError as exc:
-                problems += [f"{iso3} {change.element}: {'.'.join(map(str, e['loc'])) or 'assessment'}: {e['msg']}" for e in exc.errors()]
+                problems += [f"{iso3} {change.element}: {m}" for m in validation_messages(exc, whole="assessment")]
                 continue
             prepared.append((iso3, new, change.expected_version))
         # Validate before taking the write lock (WAL readers do not block writers). Provisions and sources are
@@ -485,7 +527,7 @@ class Store:
         version = 1 if old is None else expected_version + 1
         return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at)
 
-    def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = "browser") -> ProvisionRecord:
+    def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = AuditSource.browser) -> ProvisionRecord:
         """Create (expected_version 0) or change a provision or bill, e.g. record that a bill came into force."""
         iso3 = iso3.upper()
         user.require_edit(iso3)
@@ -537,11 +579,11 @@ class Store:
             judgment = Judgment.model_validate_json(value) if value else None
         else:
             note = value
-        return self.save_assessment(user, row["iso3"], row["record"], findings=findings, judgment=judgment, note=note, expected_version=expected_version, source="restore")
+        return self.save_assessment(user, row["iso3"], row["record"], findings=findings, judgment=judgment, note=note, expected_version=expected_version, source=AuditSource.restore)
 
     # ---------------------------------------------------------------------------------------------- review
 
-    def _set_state(self, user: User, iso3: str, allowed_from: tuple[str, ...], to: str, source: str, comment: str | None = None) -> None:
+    def _set_state(self, user: User, iso3: str, allowed_from: tuple[ReviewState, ...], to: ReviewState, source: str, comment: str | None = None) -> None:
         iso3 = iso3.upper()
         at = now()
         with self._write() as conn:
@@ -550,13 +592,13 @@ class Store:
                 raise KeyError(f"no country {iso3} in the database")
             if state not in allowed_from:
                 raise ValidationFailed([f"{iso3} is '{state}'; this step needs it to be {' or '.join(allowed_from)}"])
-            if to == "approved":
+            if to == ReviewState.approved:
                 self._require_second_person(conn, user, iso3)
-            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=to, updated_by=user.name, updated_at=at))
-            self._audit(conn, user, iso3, "country", [("review_state", state, to)], source, at)
+            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=to.value, updated_by=user.name, updated_at=at))
+            self._audit(conn, user, iso3, "country", [("review_state", state, to.value)], source, at)
             if comment:
                 self._audit(conn, user, iso3, "country", [("review_comment", None, comment)], source, at)
-            if to == "approved":  # publish exactly what was approved, in the same transaction
+            if to == ReviewState.approved:  # publish exactly what was approved, in the same transaction
                 country = _load_working(conn, iso3)[iso3]
                 conn.execute(insert(t.snapshots).values(iso3=iso3, document=country.model_dump_json(exclude_none=True), approved_by=user.name, approved_at=at))
             self._bump(conn)
@@ -571,23 +613,19 @@ class Store:
         if conn.execute(q).scalar_one():
             raise PermissionDenied(f"{user.name} edited {iso3} since its last approval; another reviewer must approve it")
 
-    def submit_for_review(self, user: User, iso3: str, source: str = "browser", comment: str | None = None) -> None:
+    def submit_for_review(self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
         user.require_edit(iso3)
-        self._set_state(user, iso3, ("draft",), "in_review", source, comment)
+        self._set_state(user, iso3, (ReviewState.draft,), ReviewState.in_review, source, comment)
 
-    def approve(self, user: User, iso3: str, source: str = "browser", comment: str | None = None) -> None:
+    def approve(self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
         user.require_review()
-        self._set_state(user, iso3, ("in_review",), "approved", source, comment)
+        self._set_state(user, iso3, (ReviewState.in_review,), ReviewState.approved, source, comment)
 
-    def send_back(self, user: User, iso3: str, source: str = "browser", comment: str | None = None) -> None:
+    def send_back(self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
         user.require_review()
-        self._set_state(user, iso3, ("in_review",), "draft", source, comment)
+        self._set_state(user, iso3, (ReviewState.in_review,), ReviewState.draft, source, comment)
 
     # ----------------------------------------------------------------------------------------------- users
-
-    def user_count(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(t.users)).scalar_one()
 
     def add_user(self, actor: User, name: str, role: Role | str, password: str, countries: Iterable[str] = ()) -> User:
         actor.require_admin()

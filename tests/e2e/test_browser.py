@@ -13,7 +13,7 @@ import pytest
 from assessment.brief import country_brief
 from assessment.catalog import Catalog
 from assessment.scoring import Engine
-from tests.e2e.harness import LOOPBACK, chromium, streamlit_server
+from bench.harness import LOOPBACK, chromium, streamlit_server
 
 KOREA_THEN = dt.date(2025, 8, 21)
 WAIT_MS = 60_000

@@ -11,7 +11,7 @@ import pytest
 
 from assessment import service
 from assessment.store import SYSTEM
-from tests.e2e.harness import chromium, streamlit_server
+from bench.harness import chromium, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 
 WAIT_MS = 60_000

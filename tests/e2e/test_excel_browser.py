@@ -14,7 +14,7 @@ import pytest
 from assessment import service
 from assessment.excel import export_workbook
 from assessment.store import SYSTEM
-from tests.e2e.harness import chromium, streamlit_server
+from bench.harness import chromium, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 from tests.e2e.test_editing_browser import WAIT_MS, editor, sign_in
 
@@ -55,7 +55,7 @@ def test_country_page_downloads_the_gap_report(browser, base: str) -> None:
 def test_upload_an_edited_workbook_and_save_the_change(browser, base: str, tmp_path: Path) -> None:
     ws = service.load_workspace(user=SYSTEM)
     buffer = io.BytesIO()
-    export_workbook(ws, ["KOR"], "ets185", dt.date.today(), buffer)
+    export_workbook(ws, ["KOR"], "ets185", dt.date.today(), buffer, store=service.store())
     wb = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     sheet = wb["Assessment"]
     header = [c.value for c in sheet[1]]

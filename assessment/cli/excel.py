@@ -1,7 +1,7 @@
 """`python -m assessment export ...` and `python -m assessment import ...`: the command-line side of the Excel
-bridge (the options are declared with the other commands in assessment/cli.py). `cmd_export` and `cmd_import`
-take the parsed arguments and return the exit code (0 done; 1 the workbook was refused; 2 bad usage; 3 stale version at apply time;
-4 not permitted)."""
+bridge (the options are declared with the other commands in parser.py). `cmd_export` and `cmd_import` take the
+parsed arguments and return the exit code (0 done; 1 the workbook was refused; 2 bad usage; 3 stale version at
+apply time; 4 not permitted). The CLI hands the Excel layer the workspace and the store; it never looks them up."""
 
 from __future__ import annotations
 
@@ -13,19 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from .. import service
-from ..cli import WRITE_REFUSALS, report_refused_write, store_and_user
+from ..excel import ImportPlan, PlanRefused, apply_plan, export_workbook, read_workbook
 from ..store import SYSTEM
-from .export import export_workbook
-from .importer import ImportPlan, PlanRefused, apply_plan, read_workbook
+from .context import store_and_user
+from .exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE, WRITE_REFUSALS, report_refused_write
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STALE, EXIT_DENIED = 0, 1, 2, 3, 4
+EXIT_REFUSED = EXIT_INVALID  # the workbook was refused
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     ws = service.load_workspace(args.root, user=SYSTEM)
     as_of = args.as_of or dt.date.today()
     try:
-        export_workbook(ws, args.countries, args.treaty, as_of, Path(args.out))
+        export_workbook(ws, args.countries, args.treaty, as_of, Path(args.out), store=service.store(args.root))
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return EXIT_USAGE

@@ -1,5 +1,5 @@
-"""`python -m assessment ...`: the command-line interface. Its commands and JSON shapes are a public interface
-(see DESIGN.md, "Interfaces that must stay stable"); add fields, never rename or remove them."""
+"""The commands on checklists, scores and the database, and `main`, which dispatches every command (the
+Excel ones live in `assessment.cli.excel`, loaded only when a workbook is asked for)."""
 
 from __future__ import annotations
 
@@ -10,93 +10,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import service
-from .models import Country, Finding, Judgment, Treaty
-from .problems import CatalogInvalid
-from .store import SYSTEM, PermissionDenied, StaleVersion, Store, User, ValidationFailed
-from .yamlio import dump_yaml
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assessment", description="Accession Readiness: treaty checklists, country assessments, scores.")
-    parser.add_argument("--root", help="project folder holding checklists/ and data/ (default: this project)")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    sub.add_parser("validate", help="check every checklist and data file; exit 1 listing file:line: field: reason")
-
-    p = sub.add_parser("schema", help="print or write the JSON Schemas of the YAML formats")
-    p.add_argument("--write", action="store_true", help="write them to checklists/schema/")
-
-    p = sub.add_parser("treaty", help="print a treaty checklist")
-    p.add_argument("treaty", help="treaty id, e.g. ets185")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = sub.add_parser("score", help="score a country against a treaty")
-    p.add_argument("country", help="ISO 3166-1 alpha-3 code, e.g. KOR")
-    p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
-    p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
-    p.add_argument("--with-bills", action="store_true", help="count bills and passed-but-not-in-force law as if in force")
-    p.add_argument("--published", action="store_true", help="score the approved state instead of the working drafts")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = sub.add_parser("finding", help="print one element's assessment record with its history")
-    p.add_argument("country")
-    p.add_argument("element", help="element id, e.g. ets185.art16.e1")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = sub.add_parser("set", help="change one element's assessment (versioned; exit 3 if stale, 4 if not permitted)")
-    p.add_argument("country")
-    p.add_argument("element")
-    p.add_argument("--status", choices=["missing", "not_applicable", "reserved", "unknown", "none"], help="explicit judgment; 'none' removes it")
-    p.add_argument("--provision", action="append", default=[], metavar="ID[:full|partial]", help="add or change a finding (repeatable)")
-    p.add_argument("--remove-provision", action="append", default=[], metavar="ID", help="remove a finding (repeatable)")
-    p.add_argument("--note", help="note; with --status, also the judgment's reason")
-    p.add_argument("--source", help="source id for the judgment")
-    p.add_argument("--hook", help="reservation or declaration id, with --status reserved")
-    p.add_argument("--version", type=int, required=True, help="the version you read (see 'finding')")
-    p.add_argument("--user", required=True, help="who makes the change")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = sub.add_parser("user", help="manage users")
-    user_sub = p.add_subparsers(dest="user_command", required=True)
-    q = user_sub.add_parser("add", help="add a user (password from --password or standard input)")
-    q.add_argument("name")
-    q.add_argument("--role", required=True, choices=["viewer", "editor", "reviewer", "admin"])
-    q.add_argument("--countries", default="", help="ISO3 codes an editor may edit, comma-separated")
-    q.add_argument("--password", help="password (at least 12 characters, not all blanks); read from standard input when absent")
-
-    p = sub.add_parser("review", help="move a country through review (exit 3 if its state moved, 4 if not permitted)")
-    p.add_argument("action", choices=["submit", "approve", "return"], help="submit a draft, approve or return one in review")
-    p.add_argument("country")
-    p.add_argument("--user", required=True, help="who takes the step (the CLI trusts this name; see README)")
-    p.add_argument("--comment", help="why, recorded in the audit log with the step")
-    p.add_argument("--json", action="store_true", help='print {"country", "review_state", "user"}')
-
-    p = sub.add_parser("dump", help="write a country's working assessment from the database as YAML")
-    p.add_argument("country")
-    p.add_argument("--out", help="file to write (default: standard output); use data/countries/<ISO3>.yaml to publish")
-
-    p = sub.add_parser("export", help="write a gap report workbook (.xlsx) for one or more countries")
-    p.add_argument("countries", nargs="+", metavar="COUNTRY", help="ISO 3166-1 alpha-3 codes, e.g. KOR JPN")
-    p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
-    p.add_argument("--out", required=True, help="workbook to write, e.g. report.xlsx")
-    p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
-
-    p = sub.add_parser("import", help="show the changes an edited workbook makes; save them with --apply (all or nothing)")
-    p.add_argument("workbook", help="an edited workbook from 'export'")
-    p.add_argument("--apply", action="store_true", help="save the changes (needs --user); nothing is saved if any row is refused")
-    p.add_argument("--user", help="who makes the changes (required with --apply)")
-    p.add_argument("--json", action="store_true", help='print {"changes", "conflicts", "errors"} as JSON')
-    return parser
+from .. import service
+from ..models import Country, Extent, Finding, Judgment, Treaty
+from ..problems import CatalogInvalid
+from ..store import SYSTEM, PermissionDenied, Store, ValidationFailed
+from ..vocab import AuditSource, JudgmentStatus, percent
+from ..yamlio import dump_yaml
+from .context import store_and_user
+from .exits import EXIT_INVALID, EXIT_OK, EXIT_STALE, EXIT_USAGE, WRITE_REFUSALS, report_refused_write
+from .parser import build_parser
 
 
 def treaty_json(treaty: Treaty) -> dict:
@@ -136,8 +58,8 @@ def _print_treaty(treaty: Treaty) -> None:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .catalog import PROJECT_ROOT
-    from .schema import SCHEMAS, render, write_schemas
+    from ..catalog import PROJECT_ROOT
+    from ..schema import SCHEMAS, render, write_schemas
 
     if args.write:
         root = Path(args.root) if args.root else PROJECT_ROOT
@@ -149,7 +71,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.0f}%"
+    return percent(x, missing="n/a")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,40 +106,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_treaty(treaty)
         return EXIT_OK
 
+    if args.command == "lawtext":
+        from ..lawtext.cli import run as run_lawtext
+
+        return run_lawtext(args, catalog)
+
     if args.command in STORE_COMMANDS:
         return STORE_COMMANDS[args.command](args)
     return EXIT_USAGE
 
 
 # ------------------------------------------------------------------------------------ commands on the database
-
-EXIT_STALE, EXIT_DENIED = 3, 4
-WRITE_REFUSALS = (StaleVersion, PermissionDenied, ValidationFailed)
-
-
-def report_refused_write(exc: Exception) -> int:
-    """Say why the store refused a write (nothing was written) and return the exit code: 3 stale, 4 not
-    permitted, 1 invalid."""
-    if isinstance(exc, StaleVersion):
-        print(f"stale version: {exc}", file=sys.stderr)
-        return EXIT_STALE
-    if isinstance(exc, PermissionDenied):
-        print(f"not permitted: {exc}; nothing was written", file=sys.stderr)
-        return EXIT_DENIED
-    for m in getattr(exc, "messages", [str(exc)]):
-        print(f"invalid: {m}", file=sys.stderr)
-    return EXIT_INVALID
-
-
-def store_and_user(args: argparse.Namespace, name: str | None) -> tuple[Store, User | None]:
-    """The database of --root, and the user `name` (KeyError with a hint when there is none)."""
-    st = service.store(args.root)
-    if name is None:
-        return st, None
-    user = st.user(name)
-    if user is None:
-        raise KeyError(f"no user named {name!r}; add one with: python -m assessment user add {name} --role editor --countries ISO3")
-    return st, user
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -233,7 +132,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     label = " (with bills)" if result.with_bills else ""
     print(f"{result.country} / {result.treaty} as of {result.as_of}{label}: score {_pct(result.score)}, coverage {_pct(result.coverage)}")
     for _, row in result.chapters.iterrows():
-        print(f"  Ch. {row['number']} {row['title']}: {_pct(None if row['score'] != row['score'] else row['score'])}")
+        print(f"  Ch. {row['number']} {row['title']}: {_pct(row['score'])}")
     gaps = result.gap_bills()
     print(f"Critical gaps ({len(gaps)}):")
     for gap, bills in gaps.items():
@@ -301,8 +200,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
         findings.pop(pid, None)
     for spec in args.provision:
         pid, _, extent = spec.partition(":")
-        extent = extent or "full"
-        if extent not in ("full", "partial"):
+        extent = extent or Extent.full.value
+        if extent not in tuple(Extent):
             print(f"--provision {spec}: the extent after ':' must be full or partial", file=sys.stderr)
             return EXIT_USAGE
         old = findings.get(pid)
@@ -318,12 +217,12 @@ def _cmd_set(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         source = args.source or (judgment.source if judgment else None)
         try:
-            judgment = Judgment(status=args.status, reason=reason, source=source, hook=args.hook if args.status == "reserved" else None)
+            judgment = Judgment(status=args.status, reason=reason, source=source, hook=args.hook if args.status == JudgmentStatus.reserved else None)
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return EXIT_USAGE
     try:
-        st.save_assessment(user, args.country, args.element, findings=list(findings.values()), judgment=judgment, note=note, expected_version=args.version, source="cli")
+        st.save_assessment(user, args.country, args.element, findings=list(findings.values()), judgment=judgment, note=note, expected_version=args.version, source=AuditSource.cli)
     except WRITE_REFUSALS as exc:
         return report_refused_write(exc)
     data = finding_json(args.root, st, args.country, args.element)
@@ -353,10 +252,10 @@ def _cmd_review(args: argparse.Namespace) -> int:
     assert user is not None
     step = {"submit": st.submit_for_review, "approve": st.approve, "return": st.send_back}[args.action]
     try:
-        step(user, args.country, source="cli", comment=args.comment)
+        step(user, args.country, source=AuditSource.cli, comment=args.comment)
     except PermissionDenied as exc:
         return report_refused_write(exc)
-    except ValidationFailed as exc:  # the state is not the one this step starts from
+    except ValidationFailed as exc:  # the country is not in the state this step starts from
         print(f"stale state: {exc}; nothing was written", file=sys.stderr)
         return EXIT_STALE
     state = st.review_state(args.country)
@@ -389,13 +288,13 @@ def country_yaml(country: Country) -> str:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .excel.cli import cmd_export  # XlsxWriter is loaded only when a workbook is asked for
+    from .excel import cmd_export  # XlsxWriter is loaded only when a workbook is asked for
 
     return cmd_export(args)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .excel.cli import cmd_import
+    from .excel import cmd_import
 
     return cmd_import(args)
 

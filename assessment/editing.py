@@ -1,0 +1,141 @@
+"""Form values -> validated changes: what the Edit page's forms mean, without any widget.
+
+The page only renders and calls these; every rule about which form value becomes which model field (an empty
+text is "not given", 'unknown' needs no reason, a hook only with 'reserved', a bill only when a bill field is
+filled) lives here, where a unit test can reach it. Saving goes through the store, which checks everything again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .models import Bill, Extent, Finding, Judgment, Lifecycle, Provision
+from .problems import validation_messages
+from .store import AssessmentRecord, ProvisionRecord, Store, User
+from .vocab import AuditSource, JudgmentStatus
+
+#: The judgment choice meaning "no judgment: the findings decide".
+FROM_FINDINGS = "(from the findings)"
+#: The choices of the judgment control, in order.
+JUDGMENT_CHOICES: tuple[str, ...] = (FROM_FINDINGS, *(s.value for s in JudgmentStatus))
+#: What an 'unknown' judgment says when nobody typed a reason (it is not a legal claim).
+NO_REASON = "(no reason given)"
+#: Columns of the findings table, in order.
+FINDING_COLUMNS = ("provision", "extent", "note", "source", "verified")
+#: Lifecycle dates of a provision, in the order the form shows them.
+LIFECYCLE_DATES = ("introduced", "passed", "promulgated", "in_force", "repealed", "lapsed")
+
+
+def error_text(exc: ValueError) -> str:
+    """A validation error as 'field: what is wrong' lines a non-programmer can act on."""
+    return "; ".join(validation_messages(exc, whole="value"))
+
+
+def finding_rows(record: AssessmentRecord) -> list[dict[str, Any]]:
+    """The saved findings as rows of the findings table (empty strings where nothing is set)."""
+    return [
+        {"provision": f.provision, "extent": f.extent.value, "note": f.note or "", "source": f.source or "", "verified": f.verified}
+        for f in record.findings
+    ]
+
+
+def findings_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """The findings table as typed: rows without a provision are ignored, an empty extent means full."""
+    return [
+        Finding(provision=row["provision"], extent=row.get("extent") or Extent.full, note=row.get("note") or None,
+                source=row.get("source") or None, verified=bool(row.get("verified")))
+        for row in rows
+        if row.get("provision")
+    ]
+
+
+def judgment_from_form(status: str, reason: str, hook: str, source: str, verified: bool) -> Judgment | None:
+    """The judgment control's values as a Judgment (None when the findings decide). Raises ValueError."""
+    if status == FROM_FINDINGS:
+        return None
+    if status == JudgmentStatus.unknown and not reason.strip():
+        reason = NO_REASON
+    hook_id = (hook or None) if status == JudgmentStatus.reserved else None
+    return Judgment(status=status, reason=reason, hook=hook_id, source=source or None, verified=verified)
+
+
+def judgment_choice(record: AssessmentRecord) -> str:
+    """The judgment control's value for a saved record."""
+    return record.judgment.status.value if record.judgment else FROM_FINDINGS
+
+
+def describe(record: AssessmentRecord) -> str:
+    """A saved assessment in one line, to set beside the user's unsaved input."""
+    parts = [f"{f.provision} ({f.extent.value})" for f in record.findings]
+    if record.judgment:
+        parts.append(f"judgment: {record.judgment.status.value} — {record.judgment.reason}")
+    if record.note:
+        parts.append(f"note: {record.note}")
+    return "; ".join(parts) or "nothing recorded"
+
+
+def describe_input(status: str, reason: str, note: str) -> str:
+    """The user's unsaved judgment and note in one line (the findings table speaks for itself)."""
+    parts = []
+    if status != FROM_FINDINGS:
+        parts.append(f"judgment: {status} — {reason}")
+    if note:
+        parts.append(f"note: {note}")
+    return "; ".join(parts) or "findings as edited in the table"
+
+
+def version_text(record: AssessmentRecord) -> str:
+    """'Version 3, last saved by kim at 2026-01-02 10:00 UTC' (or 'never saved')."""
+    if record.updated_at is None:
+        return f"Version {record.version}, never saved"
+    return f"Version {record.version}, last saved by {record.updated_by} at {record.updated_at:%Y-%m-%d %H:%M} UTC"
+
+
+def save_element(store: Store, user: User, iso3: str, element: str, *, rows: Iterable[Mapping[str, Any]], status: str, reason: str,
+                 hook: str, source: str, verified: bool, note: str, expected_version: int) -> AssessmentRecord:
+    """Save what the element form holds. Raises ValueError for invalid input, and whatever the store refuses
+    (StaleVersion, PermissionDenied, ValidationFailed)."""
+    judgment = judgment_from_form(status, reason, hook, source, verified)
+    return store.save_assessment(user, iso3, element, findings=findings_from_rows(rows), judgment=judgment, note=note or None,
+                                 expected_version=expected_version, source=AuditSource.browser)
+
+
+def provision_from_form(values: Mapping[str, Any]) -> Provision:
+    """The provision form's values (id, statute, article, paragraph, summary, the LIFECYCLE_DATES, dates_verified,
+    date_note, bill_number, sponsor, chamber, source, verified) as a Provision. Empty texts are not given; a
+    bill is recorded only when one of its fields is filled. Raises ValueError."""
+    def text(name: str) -> str | None:
+        return (values.get(name) or "").strip() or None
+
+    bill_fields = {"number": text("bill_number"), "sponsor": text("sponsor"), "chamber": text("chamber")}
+    dates: dict[str, dt.date | None] = {name: values.get(name) for name in LIFECYCLE_DATES}
+    return Provision(
+        id=(values.get("id") or "").strip(), statute=values.get("statute") or "", article=text("article"), paragraph=text("paragraph"),
+        summary=values.get("summary") or "",
+        lifecycle=Lifecycle(**dates, dates_verified=bool(values.get("dates_verified")), note=text("date_note")),
+        bill=Bill(**bill_fields) if any(bill_fields.values()) else None, source=values.get("source") or "",
+        verified=bool(values.get("verified")),
+    )
+
+
+def save_provision(store: Store, user: User, iso3: str, values: Mapping[str, Any], record: ProvisionRecord | None) -> ProvisionRecord:
+    """Create (record None) or change a provision from the form's values, based on the version it was opened with."""
+    return store.save_provision(user, iso3, provision_from_form(values), expected_version=record.version if record else 0,
+                                source=AuditSource.browser)
+
+
+def provision_values(record: ProvisionRecord | None) -> dict[str, Any]:
+    """The provision form's starting values (empty for a new provision)."""
+    if record is None:
+        return {name: None for name in LIFECYCLE_DATES} | {"dates_verified": False, "verified": False}
+    p = record.provision
+    lc = p.lifecycle
+    bill = p.bill or Bill()
+    return {
+        "id": p.id, "statute": p.statute, "article": p.article or "", "paragraph": p.paragraph or "", "summary": p.summary,
+        **{name: getattr(lc, name) for name in LIFECYCLE_DATES}, "dates_verified": lc.dates_verified, "date_note": lc.note or "",
+        "bill_number": bill.number or "", "sponsor": bill.sponsor or "", "chamber": bill.chamber or "", "source": p.source,
+        "verified": p.verified,
+    }

@@ -1,0 +1,102 @@
+"""`python -m assessment lawtext check|pin ISO3 --texts DIR`: the change watch on the command line.
+
+Both read the country's research file (data/countries/<ISO3>.yaml), where the pinned `text` records are kept;
+`pin` writes the hashes back into it. Exit codes: 0 nothing changed; 1 something changed, is missing, or a
+statute file could not be read; 2 bad usage (no such country, no folder, no statute file of the country in it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..catalog import Catalog
+from ..models import Country
+from ..yamlio import dump_yaml
+from .check import check_country, pin_country
+
+ENV = "ASSESSMENT_LAWTEXT_DIR"
+EXIT_OK, EXIT_CHANGED, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lawtext", help="compare pinned provisions with consolidated statute texts; pin their hashes")
+    lt = p.add_subparsers(dest="lawtext_command", required=True)
+    for name, text in (
+        ("check", "report provisions whose article changed, was deleted or is absent (exit 1 when any)"),
+        ("pin", "record a SHA-256 of each pinned article's normalised text in data/countries/<ISO3>.yaml"),
+    ):
+        q = lt.add_parser(name, help=text)
+        q.add_argument("country", help="ISO 3166-1 alpha-3 code, e.g. KOR")
+        q.add_argument("--texts", help=f"folder holding kr/<statute title>/법률.md (default: ${ENV})")
+        q.add_argument("--json", action="store_true", help="print JSON")
+
+
+def texts_folder(given: str | None) -> Path | None:
+    """The folder of consolidated statutes the user pointed to (argument, else environment), if it exists."""
+    value = given or os.environ.get(ENV)
+    return Path(value) if value and Path(value).is_dir() else None
+
+
+def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    folder = texts_folder(args.texts)
+    if folder is None:
+        print(f"no folder of statute texts: give --texts DIR or set {ENV} (got {args.texts or os.environ.get(ENV)!r})", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        country = catalog.country(args.country)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return EXIT_USAGE
+    if args.lawtext_command == "pin":
+        return _pin(args, catalog, country, folder)
+    report = check_country(country, folder)
+    if report.checked == 0 and not report.errors:
+        print(f"{folder} holds none of the {len(report.not_found)} statute file(s) {country.iso3} cites (layout: kr/<title>/법률.md)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{country.iso3}: {report.checked} provision(s) checked against {folder}")
+        for title, entries in (("changed", report.changed), ("missing", report.missing), ("not found", report.not_found)):
+            for e in entries:
+                print(f"  {title}: {e['provision']} ({e['statute']} {e['article']}): {e['reason']}")
+        for e in report.errors:
+            print(f"  unreadable: {e['file']}:{e['line'] or ''}: {e['reason']}")
+        if report.clean:
+            print("  nothing changed since the provisions were read")
+    return EXIT_OK if report.clean else EXIT_CHANGED
+
+
+def _pin(args: argparse.Namespace, catalog: Catalog, country: Country, folder: Path) -> int:
+    result = pin_country(country, folder)
+    if not result.pinned and not result.refused and not result.errors:
+        print(f"{folder} holds none of the statute files {country.iso3} cites (layout: kr/<title>/법률.md)", file=sys.stderr)
+        return EXIT_USAGE
+    path = catalog.root / "data" / "countries" / f"{country.iso3}.yaml"
+    if result.pinned:
+        original = path.read_text(encoding="utf-8")
+        header = _leading_comments(original)
+        path.write_text(header + dump_yaml(result.country.model_dump(mode="python", exclude_none=True)), encoding="utf-8")
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{country.iso3}: pinned {len(result.pinned)} provision(s) in {path}")
+        for e in result.refused:
+            print(f"  not pinned, review first: {e['provision']} ({e['statute']} {e['article']}): {e['reason']}")
+        for e in result.errors:
+            print(f"  unreadable, nothing pinned from it: {e['file']}:{e['line'] or ''}: {e['reason']}")
+    return EXIT_OK if not (result.refused or result.errors) else EXIT_CHANGED
+
+
+def _leading_comments(text: str) -> str:
+    """The comment lines a research file opens with, kept when the file is rewritten."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        out.append(line)
+    return "".join(out)

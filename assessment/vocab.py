@@ -1,0 +1,204 @@
+"""The words, points, colours and number formats every surface shares, defined once (no plotly, no pandas).
+
+Pages, charts, the Excel workbook, the brief and the CLI import these names; none retypes a status string, a
+label, a colour or a percent format. Colours come from the Okabe-Ito palette, which stays distinguishable
+under the common colour-vision deficiencies; every status also carries a symbol and a label, so no chart or
+table relies on colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+# ---------------------------------------------------------------------------------------------- statuses
+
+
+class Status(StrEnum):
+    """Status of an element or an obligation at a date (the stable CLI vocabulary), in scoring order."""
+
+    in_place = "in_place"
+    partial = "partial"
+    missing = "missing"
+    unknown = "unknown"
+    not_applicable = "not_applicable"
+    reserved = "reserved"
+
+
+class JudgmentStatus(StrEnum):
+    """An explicit judgment that overrides what the findings imply."""
+
+    missing = "missing"
+    not_applicable = "not_applicable"
+    reserved = "reserved"
+    unknown = "unknown"
+
+
+class RegisterStatus(StrEnum):
+    party = "party"
+    signatory = "signatory"
+    invited = "invited"
+    none = "none"
+
+
+#: The scorer's status order (its status codes are indices into this tuple).
+STATUSES: tuple[Status, ...] = tuple(Status)
+
+#: Points an element earns (the formula in assessment/scoring.py). not_applicable and reserved leave the
+#: denominator, so their points are never used.
+STATUS_POINTS: dict[Status, float] = {
+    Status.in_place: 1.0,
+    Status.partial: 0.5,
+    Status.missing: 0.0,
+    Status.unknown: 0.0,
+    Status.not_applicable: 0.0,
+    Status.reserved: 0.0,
+}
+
+#: Statuses that leave an element open (not in place, not out of the assessment), most serious first.
+OPEN_STATUSES: tuple[Status, ...] = (Status.missing, Status.partial, Status.unknown)
+
+
+# ------------------------------------------------------------------------------------------------ palette
+
+#: Okabe-Ito colours by name; the statuses, register states and data series below pick from these.
+BLUE, SKY_BLUE, ORANGE, YELLOW, VERMILLION, PURPLE, GREY, PALE_GREY, LIGHT_GREY = (
+    "#0072B2", "#56B4E9", "#E69F00", "#F0E442", "#D55E00", "#CC79A7", "#BBBBBB", "#F7F7F7", "#DDDDDD",
+)
+WHITE, BLACK = "#FFFFFF", "#000000"
+
+
+@dataclass(frozen=True)
+class Style:
+    label: str  # plain words for people
+    symbol: str  # shown inside heatmap cells and next to the label, so colour is never the only cue
+    colour: str  # fill
+    ink: str  # text colour that reads on the fill
+
+    @property
+    def badge(self) -> str:
+        return f"{self.symbol} {self.label}"
+
+
+STATUS_STYLE: dict[Status, Style] = {
+    Status.in_place: Style("In place", "✓", BLUE, WHITE),
+    Status.partial: Style("Partly in place", "◐", YELLOW, BLACK),
+    Status.missing: Style("Missing", "✗", VERMILLION, WHITE),
+    Status.unknown: Style("Unknown", "?", GREY, BLACK),  # never assessed, or not established
+    Status.not_applicable: Style("Not applicable", "–", PALE_GREY, BLACK),
+    Status.reserved: Style("Reserved", "R", PURPLE, BLACK),
+}
+
+REGISTER_STYLE: dict[RegisterStatus, Style] = {
+    RegisterStatus.party: Style("Party", "●", BLUE, WHITE),
+    RegisterStatus.signatory: Style("Signatory", "◑", SKY_BLUE, BLACK),
+    RegisterStatus.invited: Style("Invited to accede", "○", ORANGE, BLACK),
+    RegisterStatus.none: Style("Not a Party", "·", LIGHT_GREY, BLACK),
+}
+
+
+class Series(StrEnum):
+    """The data series that charts of scores show side by side, on every surface."""
+
+    now = "now"  # law in force on the chosen date
+    today = "today"  # law in force today, when the chosen date is another day
+    with_bills = "with_bills"  # the projection with pending bills counted
+
+
+SERIES_COLOUR: dict[Series, str] = {Series.now: BLUE, Series.today: SKY_BLUE, Series.with_bills: ORANGE}
+
+#: Continuous scale for readiness scores (0 to 1); cividis is readable with every common colour deficiency.
+SCORE_SCALE = "cividis"
+
+
+def status_style(status: str | Status) -> Style:
+    return STATUS_STYLE[Status(str(status))]
+
+
+def status_badge(status: str | Status) -> str:
+    """'✓ In place': the text form of a status for tables and prose."""
+    return status_style(status).badge
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """'#0072B2' -> (0, 114, 178), for writers that take numbers (the PDF)."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+# ---------------------------------------------------------------------------------------- staff and audit
+
+
+class Role(StrEnum):
+    viewer = "viewer"  # parliamentary aides: read the approved (published) state
+    editor = "editor"  # policy staff: edit drafts of their own countries, submit them for review
+    reviewer = "reviewer"  # edit any country, approve or send back
+    admin = "admin"  # everything, and manage users
+
+
+ROLE_LABEL: dict[Role, str] = {
+    Role.viewer: "reads approved assessments",
+    Role.editor: "edits the countries listed",
+    Role.reviewer: "edits all and approves",
+    Role.admin: "also manages users",
+}
+
+#: Roles that read and edit the working drafts.
+STAFF_ROLES = frozenset({Role.editor, Role.reviewer, Role.admin})
+
+
+class ReviewState(StrEnum):
+    """A country's assessment goes draft -> in_review -> approved; an edit makes it a draft again."""
+
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+
+
+REVIEW_LABEL: dict[ReviewState, str] = {
+    ReviewState.draft: "Draft",
+    ReviewState.in_review: "In review",
+    ReviewState.approved: "Approved",
+}
+
+
+class AuditSource(StrEnum):
+    """Where a change came from, as the audit log records it."""
+
+    browser = "browser"
+    excel = "excel"
+    cli = "cli"
+    seed = "seed"
+    restore = "restore"
+
+
+# ------------------------------------------------------------------------------------------- formatting
+
+VERIFIED_MARK = "✓ verified"
+UNVERIFIED_MARK = "unverified"
+
+
+def verified_mark(verified: bool) -> str:
+    """'✓ verified' or 'unverified': how every surface says whether a fact was read in its source."""
+    return VERIFIED_MARK if verified else UNVERIFIED_MARK
+
+
+NOT_ASSESSED = "not assessed"
+
+
+def percent(value: float | None, missing: str = NOT_ASSESSED) -> str:
+    """0.625 -> '63%'; None or NaN -> 'not assessed' (nothing scored: never shown as 0%)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    return f"{value * 100:.0f}%"
+
+
+def day(d: dt.date | None) -> str:
+    """2025-12-12 -> '12 Dec 2025'."""
+    return "date unknown" if d is None else f"{d.day} {d:%b %Y}"
+
+
+def points_text(status: Status) -> str:
+    """1.0 -> '1', 0.5 -> '0.5': an element's points as the formula text writes them."""
+    return f"{STATUS_POINTS[status]:g}"
