@@ -66,7 +66,9 @@ def approve_save_race(store: Store, rounds: int) -> Counter:
         note = f"racing edit {n}"
         outcome = _race(
             lambda: store.approve(rev, "AAA"),
-            lambda: store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=note, expected_version=current.version),
+            lambda note=note, current=current: store.save_assessment(
+                ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=note, expected_version=current.version
+            ),
         )
         approved, saved = outcome[0] is None, outcome[1] is None
         for exc in outcome:
@@ -121,7 +123,7 @@ def test_batches_crossing_countries_do_not_deadlock(mini_store: Store) -> None:
     for n in range(4):
         v = {c: mini_store.assessment(c, ELEMENT).version for c in ("AAA", "BBB")}
 
-        def batch(order: tuple[str, ...], tag: str) -> list[AssessmentChange]:
+        def batch(order: tuple[str, ...], tag: str, n: int = n, v: dict = v) -> list[AssessmentChange]:
             return [AssessmentChange(c, ELEMENT, tuple(PARTIAL), None, f"{tag} {n}", v[c]) for c in order]
 
         outcome = _race(
