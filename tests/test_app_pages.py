@@ -313,3 +313,11 @@ def test_a_treaty_with_nothing_assessed_reads_not_assessed_not_zero() -> None:
     assert not at.exception
     readiness = [m for m in at.metric if m.label.startswith("Readiness")]
     assert readiness and all(m.value == "not assessed" for m in readiness)
+
+
+def test_treaty_page_shows_the_crosswalk_view_for_a_country() -> None:
+    at = open_page("app_pages/treaty.py", id="uncc2024", iso="KOR")
+    assert not at.exception
+    assert any("carried over from ETS 185" in c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if "ets185" in d.value.columns)
+    assert (table["how"] == "carried over").any() and (table["left"] == "needs its own assessment").any()
