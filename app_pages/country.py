@@ -29,8 +29,11 @@ as_of = _ui.choose_date("As of", "as_of", today, where=c3, help="Compare a past 
 
 b = _data.brief(ws, iso, treaty_id, as_of)
 st.title(f"{b.name} and the {b.treaty_short}")
-standing = REGISTER_STYLE[b.register_status].badge + (f" since {day(b.register_since)}" if b.register_since else "")
-st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
+if b.register_source is None:
+    st.markdown(f"**Status under the {_ui.md(b.treaty_short)} not recorded**: the treaty register read holds no entry for this country.")
+else:
+    standing = REGISTER_STYLE[b.register_status].badge + (f" since {day(b.register_since)}" if b.register_since else "")
+    st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
 if b.summary:
     st.caption(_ui.md(b.summary))
 

@@ -172,7 +172,7 @@ class CountryBrief:
     coverage: float | None
     register_status: RegisterStatus
     register_since: dt.date | None
-    register_source: SourceRef | None
+    register_source: SourceRef | None  # None: the register holds no entry for the country (status not recorded)
     gaps: list[GapFact]
     events: list[EventFact]
     hooks: list[HookFact]
@@ -450,7 +450,10 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
     reg = [b.register_source] if b.register_source else []
     since = f" (since {day(b.register_since)})" if b.register_since else ""
     stands = [
-        Line(f"{b.name} {_STANDING[b.register_status]} the {b.treaty_short} ({b.treaty_title}){since}.", tuple(reg)),
+        Line(f"{b.name} {_STANDING[b.register_status]} the {b.treaty_short} ({b.treaty_title}){since}.", tuple(reg))
+        if b.register_source is not None
+        else Line(f"Whether {b.name} has signed or joined the {b.treaty_short} ({b.treaty_title}) is not recorded: "
+                  "the treaty register read holds no entry for it."),
         Line(
             f"On {day(b.as_of)}, the law in force meets {percent(b.score)} of what the treaty asks "
             f"(readiness score). {percent(b.coverage)} of the checklist has been assessed; the rest counts as not met."
@@ -506,7 +509,7 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         RegisterStatus.signatory: "Once the gaps are closed, the country can ratify and deposit its instrument.",
         RegisterStatus.party: "As a Party, it keeps its law in line and may review its reservations.",
         RegisterStatus.none: "To join, the country first needs an invitation to accede (or must sign, if it may).",
-    }[b.register_status]
+    }[b.register_status] if b.register_source is not None else "Check the depositary's record of signatures and ratifications for this country."
     nxt.append(Line(step))
     for h in b.hooks:
         kind = "reservation" if h.kind == HookKind.reservation.value else "declaration"
