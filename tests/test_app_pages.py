@@ -321,3 +321,12 @@ def test_treaty_page_shows_the_crosswalk_view_for_a_country() -> None:
     assert any("carried over from ETS 185" in c.value for c in at.caption)
     table = next(d.value for d in at.dataframe if "ets185" in d.value.columns)
     assert (table["how"] == "carried over").any() and (table["left"] == "needs its own assessment").any()
+
+
+def test_overview_of_a_treaty_without_a_register_counts_nothing_and_shows_no_path() -> None:
+    at = open_page("app_pages/overview.py", treaty="ets189")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert not any("Party" in label for label in labels)
+    shown = " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "caption", "info") for e in elements(at, kind))
+    assert "is not recorded here yet" in shown and "data/status" not in shown and ".yaml" not in shown
