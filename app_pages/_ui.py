@@ -103,7 +103,7 @@ def safe_url(url: str) -> str:
 def source_md(ref: SourceRef | None) -> str:
     """'[Title](url) · ✓ verified' with the title escaped; 'no source recorded · unverified' when missing."""
     if ref is None:
-        return f"{t('no source recorded')} · {verified_mark(False, lang())}"
+        return t("no source recorded") + f" · {verified_mark(False, lang())}"
     url = safe_url(ref.url) if ref.url else ""
     title = f"[{md(ref.title)}]({url})" if url else md(ref.title)
     return f"{title} · {verified_mark(ref.verified, lang())}"
@@ -247,8 +247,8 @@ PRINT_CSS = """<style>
 _PRINT_BUTTON = '<button class="no-print" onclick="window.print()" style="padding:0.35rem 0.9rem;border-radius:0.5rem;border:1px solid #bbb;background:#fff;cursor:pointer">{label}</button>'
 
 
-def print_button() -> str:
+def print_button(language: str | None = None) -> str:
     """The print button's constant markup; its label comes from the catalogue (no data text), HTML-escaped."""
     import html
 
-    return _PRINT_BUTTON.format(label=html.escape(t("Print this brief")))
+    return _PRINT_BUTTON.format(label=html.escape(i18n.gettext(language or lang())(N_("Print this brief"))))

@@ -112,21 +112,25 @@ for g in b.gaps:
     with st.container(border=True):
         st.markdown(f"#### {_ui.md(status_badge(g.status, lang))} · {_ui.md(article_label(g.article, lang))} {_ui.md(g.title)}")
         core = t(" (core)")
-        st.markdown(f"**{t('Elements not met')}**\n" + "\n".join(
+        not_met = t("Elements not met")
+        st.markdown(f"**{not_met}**\n" + "\n".join(
             f"- {_ui.md(status_badge(e.status, lang))}{core if e.core else ''}: {_ui.md(e.text)}" for e in g.elements))
         law = [provision_line(p) for p in g.in_force + g.ended]
         judged = t("Assessor's judgment")
         law += [f"- {judged}: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
-        st.markdown(f"**{t('National law on {date}').format(date=day(as_of, lang))}**\n"
+        law_on = t("National law on {date}").format(date=day(as_of, lang))
+        closing = t("Bill that would close it")
+        st.markdown(f"**{law_on}**\n"
                     + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g, lang))}"))
         if g.bills:
-            st.markdown(f"**{t('Bill that would close it')}**\n" + "\n".join(
+            st.markdown(f"**{closing}**\n" + "\n".join(
                 f"- **{_ui.md(bill.bill_label)}**, {_ui.md(bill.stage_text)}: {_ui.md(bill.summary)} — {_ui.source_md(bill.source)}"
                 for bill in g.bills))
         else:
-            st.markdown(f"**{t('Bill that would close it')}**\n- *{_ui.md(no_bill_text(g, lang))}*")
+            st.markdown(f"**{closing}**\n- *{_ui.md(no_bill_text(g, lang))}*")
         if g.later:
-            st.markdown(f"**{t('Since {date}').format(date=day(as_of, lang))}**\n" + "\n".join(
+            since = t("Since {date}").format(date=day(as_of, lang))
+            st.markdown(f"**{since}**\n" + "\n".join(
                 f"- **{_ui.md(p.citation)}**: {_ui.md(p.history)} — {_ui.source_md(p.source)}" for p in g.later))
         st.page_link(_ui.COUNTRY, label=t("Look closer at this obligation"), icon=":material/zoom_in:",
                      query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=g.obligation))

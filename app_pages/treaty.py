@@ -38,7 +38,8 @@ for label, d in ((N_("adopted"), treaty.adopted), (N_("opened for signature"), t
         facts.append(f"{t(label)} {day(d, lang)}")
 if treaty.parent:
     facts.append(t("supplements {treaty}").format(treaty=_ui.md(content.treaty_short(treaty.parent))))
-st.markdown(" · ".join(facts) + f" · [{t('official text')}]({_ui.safe_url(treaty.source_url)})")
+official = t("official text")
+st.markdown(" · ".join(facts) + f" · [{official}]({_ui.safe_url(treaty.source_url)})")
 if treaty.note:
     st.caption(_ui.md(treaty.note))
 tr = catalog.treaty_translations.get((tid, lang))
@@ -91,7 +92,7 @@ if focus:
                                 "text": st.column_config.TextColumn(t("What national law must provide"), width="large"),
                                 "core": t("Core"), "optional": t("Optional (not scored)"), "criterion": t("Criterion")})
     if o.hooks:
-        st.markdown(f"**{t('Reservations and declarations allowed')}**")
+        st.markdown("**" + t("Reservations and declarations allowed") + "**")
         st.dataframe(pd.DataFrame([{"id": h.id, "kind": hook_kind(h.kind.value), "basis": f"{basis_label(h.basis, lang)}, {h.paragraph}",
                                     "summary": content.hook_summary(h), "effect": content.hook_effect(h), "elements": ", ".join(h.elements),
                                     "checked": verified_mark(h.verified, lang)} for h in o.hooks]),
@@ -100,7 +101,7 @@ if focus:
                                     "summary": st.column_config.TextColumn(t("What it allows"), width="large"),
                                     "effect": t("Effect"), "elements": t("Elements it may take out"), "checked": t("Checked")})
     links = catalog.crosswalk_links(o.id)
-    st.markdown(f"**{t('Crosswalk to the other treaties')}**")
+    st.markdown("**" + t("Crosswalk to the other treaties") + "**")
     if links:
         st.dataframe(pd.DataFrame([{"other": other, "treaty": content.treaty_short(other.split(".")[0]),
                                     "title": content.obligation_title(other) if other in catalog.obligations else "",

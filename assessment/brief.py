@@ -252,7 +252,7 @@ class _Sources:
 
     def ref(self, source_id: str | None, verified: bool) -> SourceRef:
         if source_id is None:
-            return SourceRef(gettext(self.lang)("no source recorded"), None, False)
+            return SourceRef(gettext(self.lang)(N_("no source recorded")), None, False)
         s = self.sources.get(source_id)
         return SourceRef(s.title, s.url, verified) if s else SourceRef(source_id, None, verified)
 
@@ -470,7 +470,7 @@ def article_label(article: str, lang: str = "en") -> str:
     """'Art. 24(7)' / '제24조(7)' for a treaty article ('18(1)(b)' keeps its paragraphs after the article)."""
     m = re.match(r"^(\d+)(.*)$", article.strip())
     number, rest = (m.group(1), m.group(2)) if m else (article, "")
-    return gettext(lang)("Art. {number}{rest}").format(number=number, rest=rest)
+    return gettext(lang)(N_("Art. {number}{rest}")).format(number=number, rest=rest)
 
 
 def basis_label(basis: str, lang: str = "en") -> str:
@@ -566,7 +566,7 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:  # noqa: C9
 
 def brief_title(b: CountryBrief) -> str:
     """'Republic of Korea and the Budapest Convention' / '대한민국과 부다페스트 협약'."""
-    return gettext(b.lang)("{country} and the {treaty}").format(country=b.name, treaty=b.treaty_short)
+    return gettext(b.lang)(N_("{country} and the {treaty}")).format(country=b.name, treaty=b.treaty_short)
 
 
 def brief_caption(b: CountryBrief) -> str:
@@ -589,7 +589,7 @@ def _tail(line: Line, numbers: dict[tuple[str, str | None], int], lang: str) -> 
     refs = "".join(dict.fromkeys(f"[{numbers[(s.title, s.url)]}]" for s in line.sources))
     tail = f" {refs}" if refs else ""
     if line.sources and not line.verified:
-        tail += " " + gettext(lang)("(unverified)")
+        tail += " " + gettext(lang)(N_("(unverified)"))
     return tail
 
 
@@ -601,9 +601,9 @@ class NoFontError(RuntimeError):
 
     def __init__(self, missing: str, lang: str = "en"):
         self.missing = missing
-        super().__init__(gettext(lang)(
+        super().__init__(gettext(lang)(N_(
             "No font that covers these characters is installed ({chars}): install fonts-nanum or fonts-noto-cjk, "
-            "or name a font file in ASSESSMENT_PDF_FONT. The Word brief shows them in the reader's own fonts.").format(chars=missing[:20]))
+            "or name a font file in ASSESSMENT_PDF_FONT. The Word brief shows them in the reader's own fonts.")).format(chars=missing[:20]))
 
 
 _KNOWN_FONTS = (  # Debian's packages, in order of preference: (regular, bold)
@@ -632,10 +632,7 @@ def _covers(path: Path, chars: str) -> bool:
 def _cmap(path: Path) -> set[int]:
     from fontTools.ttLib import TTCollection, TTFont
 
-    if path.suffix.lower() == ".ttc":
-        font = TTCollection(str(path)).fonts[0]
-    else:
-        font = TTFont(str(path), lazy=True)
+    font = TTCollection(str(path)).fonts[0] if path.suffix.lower() == ".ttc" else TTFont(str(path), lazy=True)
     return set(font.getBestCmap() or {})
 
 
@@ -822,8 +819,8 @@ def brief_docx(b: CountryBrief) -> bytes:
     caption = doc.add_paragraph(brief_caption(b))
     for run in caption.runs:
         run.font.color.rgb = RGBColor(80, 80, 80)
-    doc.add_paragraph(f"{t('Law in force, {date}').format(date=day(b.as_of, b.lang))}: {percent(b.score, lang=b.lang)}"
-                      f" · {t('If the pending bills pass')}: {percent(b.score_with_bills, lang=b.lang)}")
+    in_force, with_bills = t("Law in force, {date}").format(date=day(b.as_of, b.lang)), t("If the pending bills pass")
+    doc.add_paragraph(f"{in_force}: {percent(b.score, lang=b.lang)} · {with_bills}: {percent(b.score_with_bills, lang=b.lang)}")
     for heading, lines in sections:
         doc.add_heading(heading, level=2)
         for line in lines:

@@ -256,7 +256,7 @@ def status_heatmap(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str]
             x=xs, y=ys, mode="markers", customdata=custom, showlegend=False, name="cells",
             marker={"symbol": "square", "size": 22, "opacity": 0},
             selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
-            hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>%{customdata[4]}<br><i>" + gettext(lang)("Click to open") + "</i><extra></extra>",
+            hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>%{customdata[4]}<br><i>" + gettext(lang)(N_("Click to open")) + "</i><extra></extra>",
         )
     )
     for status in STATUSES:

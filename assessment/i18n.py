@@ -14,6 +14,7 @@ the current catalogue without a separate build step.
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
 import io
 import threading
@@ -57,10 +58,8 @@ def compile_catalogue(lang: str, *, write: bool = True) -> bytes:
     write_mo(buf, catalogue, use_fuzzy=False)
     data = buf.getvalue()
     if write:
-        try:
+        with contextlib.suppress(OSError):  # a read-only install still works: the catalogue is used from memory
             _po(lang).with_suffix(".mo").write_bytes(data)
-        except OSError:
-            pass  # a read-only install still works: the catalogue is used from memory
     return data
 
 
@@ -129,6 +128,8 @@ def extract() -> None:
         else:
             catalogue = Catalog(locale=lang, project="Accession Readiness", charset="utf-8")
         catalogue.update(template, no_fuzzy_matching=True)
+        catalogue.fuzzy = False  # the header is ours, not a guess: a fuzzy header would be left out of the .mo
+        catalogue.last_translator = "Accession Readiness project (our own translation)"
         with po.open("wb") as f:
             write_po(f, catalogue, width=120, ignore_obsolete=True)
         compile_catalogue(lang)

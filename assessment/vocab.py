@@ -216,7 +216,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 def day(d: dt.date | None, lang: str | None = None) -> str:
     """2025-12-12 -> '12 Dec 2025' in English, '2025년 12월 12일' in Korean (no locale of the OS involved)."""
     if d is None:
-        return gettext(lang)("date unknown")
+        return gettext(lang)(N_("date unknown"))
     if lang == "ko":
         return f"{d.year}년 {d.month}월 {d.day}일"
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"

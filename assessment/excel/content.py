@@ -114,7 +114,7 @@ def _score_cell(x: float | None, lang: str = "en") -> float | str:
 
 
 def _yes(flag: bool, lang: str = "en") -> str:
-    return gettext(lang)("yes" if flag else "no")
+    return gettext(lang)(N_("yes") if flag else N_("no"))
 
 
 #: A provision's stage, as the sheets write it.

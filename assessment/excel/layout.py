@@ -104,9 +104,13 @@ def status_choices(lang: str = "en") -> tuple[str, ...]:
     return tuple(status_text(c, lang) for c in STATUS_CHOICES)
 
 
-#: Every status word of every language -> its code, so an import reads workbooks in either language.
-STATUS_CODES: dict[str, str] = {status_text(c, lang): c for lang in LANGUAGES for c in STATUS_CHOICES}
+def _status_codes() -> dict[str, str]:
+    """Every status word of every language (codes, English and Korean labels) -> its code."""
+    words = {status_text(c, lang): c for lang in LANGUAGES for c in STATUS_CHOICES}
+    words.update({status_label(c, lang): c for lang in LANGUAGES for c in STATUS_CHOICES if c != FROM_FINDINGS})
+    return words
 
 
 def status_code(text: str | None) -> str | None:
-    return None if text is None else STATUS_CODES.get(text, text)
+    """The code of a status word of either language ('해당 없음', 'Not applicable', 'not_applicable')."""
+    return None if text is None else _status_codes().get(text.strip(), text)
