@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -74,6 +74,11 @@ def link(path: str, **values: str) -> str:
     from urllib.parse import urlencode
 
     return f"{path}?{urlencode(params(**values))}"
+
+
+def page_url(page: str, **params: str) -> str:
+    """A relative deep link to a page with its parameters (for link columns, which cannot take st.page_link)."""
+    return f"./{page.rsplit('/', 1)[-1].removesuffix('.py')}?{urlencode({**params, 'lang': lang()})}"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

@@ -32,8 +32,12 @@ as_of = _ui.choose_date(t("As of"), "as_of", today, where=c3, help=t("Compare a 
 
 b = _data.brief(ws, iso, treaty_id, as_of, lang)
 st.title(t("{country} and the {treaty}").format(country=b.name, treaty=b.treaty_short))
-standing = register_badge(b.register_status, lang) + (t(" since {date}").format(date=day(b.register_since, lang)) if b.register_since else "")
-st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
+if b.register_source is None:
+    st.markdown(t("**Status under the {treaty} not recorded**: the treaty register read holds no entry for this country.").format(
+        treaty=_ui.md(b.treaty_short)))
+else:
+    standing = register_badge(b.register_status, lang) + (t(" since {date}").format(date=day(b.register_since, lang)) if b.register_since else "")
+    st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
 if b.summary:
     st.caption(_ui.md(b.summary))
 
@@ -50,6 +54,12 @@ m[2].metric(t("If the pending bills pass"), percent(b.score_with_bills, lang=lan
             help=t("Counts bills pending on the chosen date as if in force; never blended into the score."))
 m[3].metric(t("Checklist assessed"), percent(b.coverage, lang=lang), help=t("Share of elements with a finding or a judgment."))
 m[4].metric(t("Critical gaps"), len(b.gaps))
+carried = _data.score(ws, iso, treaty_id, as_of).carried
+if carried:
+    own = sum(1 for _, capped in carried.values() if capped)
+    st.info(_ui.md(t("{n} element(s) of this treaty are carried over from the Budapest Convention (ETS 185) through "
+                     "the crosswalk, not assessed here; {own} of them need their own assessment beyond what ETS 185 covers. "
+                     "Look closer at an obligation to see each one and open its basis.").format(n=len(carried), own=own)))
 st.download_button(
     t("Download the gap report (Excel)"), data=lambda: _data.workbook(ws, (iso,), treaty_id, as_of, lang),
     file_name=f"gaps-{iso}-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
@@ -78,6 +88,9 @@ def element_rows(facts: list[ElementFact]) -> pd.DataFrame:
             "bills": "; ".join(f"{p.bill_label}: {p.stage_text}" for p in e.bills),
             "source": first.title if first else "", "link": first.url if first else None,
             "verified": verified_mark(bool(first and first.verified), lang),
+            "carried": e.carried_text or "",
+            "basis": _ui.page_url(_ui.COUNTRY, iso=iso, treaty=e.carried_from[0][1].split(".")[0], as_of=as_of.isoformat(),
+                                  obligation=e.carried_from[0][1]) if e.carried_from else None,
         })
     return pd.DataFrame(rows)
 
@@ -86,6 +99,8 @@ ELEMENT_COLUMNS = {
     "status": t("Status"), "element": st.column_config.TextColumn(t("What the treaty asks"), width="large"), "core": t("Core"),
     "law": st.column_config.TextColumn(t("National law"), width="medium"), "bills": t("Pending bills"), "source": t("Source"),
     "link": st.column_config.LinkColumn(t("Link"), display_text=t("open source")), "verified": t("Checked"),
+    "carried": st.column_config.TextColumn(t("Carried over"), width="medium"),
+    "basis": st.column_config.LinkColumn(t("Basis"), display_text=t("open the ETS 185 element")),
 }
 
 if focus:
@@ -114,7 +129,8 @@ for g in b.gaps:
         core = t(" (core)")
         not_met = t("Elements not met")
         st.markdown(f"**{not_met}**\n" + "\n".join(
-            f"- {_ui.md(status_badge(e.status, lang))}{core if e.core else ''}: {_ui.md(e.text)}" for e in g.elements))
+            f"- {_ui.md(status_badge(e.status, lang))}{core if e.core else ''}: {_ui.md(e.text)}"
+            + (f" — *{_ui.md(e.carried_text)}*" if e.carried_text else "") for e in g.elements))
         law = [provision_line(p) for p in g.in_force + g.ended]
         judged = t("Assessor's judgment")
         law += [f"- {judged}: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]

@@ -27,20 +27,24 @@ right.caption(t("Scores count law in force on {date}. Status from the treaty reg
 
 register, ranking, world = _data.overview(ws, treaty_id, today, lang)
 
-counts = register["status"].value_counts()
-cols = st.columns(4)
-for col, status in zip(cols[:3], (RegisterStatus.party, RegisterStatus.signatory, RegisterStatus.invited)):
-    col.metric(register_badge(status, lang), int(counts.get(status.value, 0)))
-cols[3].metric(t("◆ Assessed countries"), int(ranking["score"].notna().sum()))
+NO_REGISTER = t("Who has signed or joined the {treaty} is not recorded here yet, so no Party, signatory or "
+               "invited State is counted or drawn.").format(treaty=short)
+if register.empty:  # no counts of 0: nothing was recorded, which is not the same as no Party
+    st.metric(t("◆ Assessed countries"), int(ranking["score"].notna().sum()))
+else:
+    counts = register["status"].value_counts()
+    cols = st.columns(4)
+    for col, status in zip(cols[:3], (RegisterStatus.party, RegisterStatus.signatory, RegisterStatus.invited)):
+        col.metric(register_badge(status, lang), int(counts.get(status.value, 0)))
+    cols[3].metric(t("◆ Assessed countries"), int(ranking["score"].notna().sum()))
 
-if register.empty and ranking.empty:
-    _ui.empty(
-        t("There is no status register for {treaty} yet and no country has been assessed against it. "
-          "Add `data/status/{id}.yaml` (format: docs/data-format.md) or pick another treaty above.").format(treaty=short, id=treaty_id)
-    )
+if register.empty and ranking["score"].notna().sum() == 0:
+    _ui.empty(t("Who has signed or joined the {treaty} is not recorded here yet, so no Party, signatory or invited State is counted "
+                "or drawn. No country has been assessed against it either. Pick another treaty above.").format(treaty=short))
 else:
     if register.empty:
-        _ui.empty(t("No status register for {treaty} yet (`data/status/{id}.yaml`): the map shows scores only.").format(treaty=short, id=treaty_id))
+        _ui.empty(t("Who has signed or joined the {treaty} is not recorded here yet, so no Party, signatory or invited State is "
+                    "counted or drawn. The map shows readiness scores only.").format(treaty=short))
     _ui.plotly(world, key="world_map")
 
 st.subheader(t("Ranking of assessed countries"))
@@ -74,7 +78,7 @@ else:
 
 with st.expander(t("Treaty register: {n} States with their sources").format(n=len(register))):
     if register.empty:
-        _ui.empty(t("Add `data/status/{id}.yaml` to list Parties, signatories and invited States.").format(id=treaty_id))
+        _ui.empty(NO_REGISTER)
     else:
         st.dataframe(
             register[["name", "status_label", "signature", "ratification", "source", "source_url", "verified"]],

@@ -11,9 +11,15 @@ from app_pages._ui import t
 from assessment.brief import HOOK_KIND_LABEL, article_label, basis_label
 from assessment.i18n import N_
 from assessment.models import HookKind
-from assessment.vocab import day, kind_label, verified_mark
+from assessment.vocab import day, kind_label, status_badge, verified_mark
 
 RELATION = {"equal": N_("= same duty"), "subset": N_("⊂ asks less than"), "superset": N_("⊃ asks more than"), "intersect": N_("∩ overlaps")}
+
+#: How an element got its status on another treaty (assessment.carryover), and what is left, as plain words.
+HOW = {"assessed directly": N_("assessed directly"), "carried over": N_("carried over"),
+       "counterpart not assessed": N_("counterpart not assessed"), "no ETS 185 counterpart": N_("no ETS 185 counterpart")}
+LEFT = {"assess the ETS 185 counterpart, or this element directly": N_("assess the ETS 185 counterpart, or this element directly"),
+        "needs its own assessment": N_("needs its own assessment"), "the part ETS 185 does not cover": N_("the part ETS 185 does not cover")}
 
 ws = _data.workspace()
 catalog = ws.catalog
@@ -104,7 +110,8 @@ if focus:
     st.markdown("**" + t("Crosswalk to the other treaties") + "**")
     if links:
         st.dataframe(pd.DataFrame([{"other": other, "treaty": content.treaty_short(other.split(".")[0]),
-                                    "title": content.obligation_title(other) if other in catalog.obligations else "",
+                                    "title": content.obligation_title(other) if other in catalog.obligations
+                                    else content.element(other) if other in catalog.elements else "",
                                     "relation": t(RELATION[rel]),
                                     "note": note, "checked": verified_mark(ok, lang)} for other, rel, note, ok in links]),
                      hide_index=True, width="stretch",
@@ -112,6 +119,22 @@ if focus:
                                     "note": st.column_config.TextColumn(t("Note"), width="large"), "checked": t("Checked")})
     else:
         st.caption(t("No crosswalk link recorded for this obligation. Crosswalk files live in `checklists/crosswalks/`."))
+
+if tid != "ets185" and catalog.countries:
+    st.subheader(t("What a country's ETS 185 assessment gives it here"))
+    iso = _ui.choose_country(catalog)
+    rows = _data.carryover(ws, iso, tid)
+    left = sum(1 for r in rows if r.left)
+    st.caption(_ui.md(t("{carried} of {n} elements carried over from ETS 185, {direct} assessed directly; {left} still need an assessment.").format(
+        carried=sum(1 for r in rows if r.how == "carried over"), n=len(rows), direct=sum(1 for r in rows if r.how == "assessed directly"), left=left)))
+    st.dataframe(pd.DataFrame([{"article": article_label(r.article, lang), "element": content.element(r.element) if r.element in catalog.elements else r.text,
+                                "status": status_badge(r.status, lang), "how": t(HOW.get(r.how, r.how)),
+                                "ets185": "; ".join(f"{article_label(a, lang)} {b.rsplit('.', 1)[-1]}: {status_badge(s, lang)}" for b, a, s in r.basis),
+                                "left": t(LEFT.get(r.left, r.left)) if r.left else ""} for r in rows]),
+                 hide_index=True, width="stretch",
+                 column_config={"article": t("Article"), "element": st.column_config.TextColumn(t("What the treaty asks"), width="large"),
+                                "status": t("Status"), "how": t("How"), "ets185": st.column_config.TextColumn(t("ETS 185 counterparts"), width="medium"),
+                                "left": t("Left to assess")})
 
 with st.expander(t("Every reservation and declaration of the {treaty} ({n})").format(treaty=content.treaty_short(tid), n=len(hooks))):
     if hooks:
