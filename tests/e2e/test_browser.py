@@ -139,9 +139,10 @@ def test_no_request_left_the_machine() -> None:
 
 def test_korean_country_link_shows_korean_and_the_switch_keeps_the_page(page, base: str) -> None:
     page.goto(f"{base}/country?iso=KOR&treaty=ets185&lang=ko")
-    page.get_by_text("핵심 미비사항", exact=False).first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("오늘 준비도").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("형사소송법", exact=False).first.wait_for(timeout=WAIT_MS)
     text = _main_text(page)
-    assert "형사소송법" in text and "오늘 준비도" in text
+    assert "핵심 미비사항" in text
     assert "Readiness today" not in text
 
     # switch to English in the sidebar: same page, same parameters, lang=en
