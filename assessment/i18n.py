@@ -81,8 +81,14 @@ def translations(lang: str | None) -> _gettext.NullTranslations:
 
 
 def gettext(lang: str | None) -> Callable[[str], str]:
-    """The translating function of `lang`: t('Country') -> '국가'. English returns the message itself."""
-    return translations(lang).gettext
+    """The translating function of `lang`: t('Country') -> '국가'. English returns the message itself. Korean
+    messages resolve their particles once filled in: t('{country} and the {treaty}').format(...) -> '대한민국과 ...'."""
+    found = translations(lang).gettext
+    if normalise(lang) != "ko":
+        return found
+    from .josa import KoreanMessage
+
+    return lambda message: KoreanMessage(found(message))
 
 
 def ngettext(lang: str | None) -> Callable[[str, str, int], str]:

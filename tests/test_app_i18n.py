@@ -16,6 +16,18 @@ from tests.test_app_pages import elements, open_page, staff_token
 HANGUL = re.compile("[가-힣]")
 
 
+def _literal(text: str) -> str:
+    """A message's literal text as a pattern; a particle pair ('은(는)') matches either form, as josa resolves it."""
+    from assessment.josa import _PAIRS, _PATTERN
+
+    out, pos = [], 0
+    for m in _PATTERN.finditer(text):
+        out.append(re.escape(text[pos:m.start()]))
+        out.append("(?:" + "|".join(re.escape(x) for x in (*_PAIRS[m.group()], m.group())) + ")")
+        pos = m.end()
+    return "".join(out) + re.escape(text[pos:])
+
+
 def _patterns(lang: str) -> list[re.Pattern]:
     """Each catalogue message (its translation in `lang`) as a pattern: placeholders match any text."""
     with (i18n.LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
@@ -29,7 +41,7 @@ def _patterns(lang: str) -> list[re.Pattern]:
         for text in texts:
             parts = []
             for literal, field, _, _ in string.Formatter().parse(text):
-                parts.append(re.escape(literal))
+                parts.append(_literal(literal))
                 if field is not None:
                     parts.append(".*")
             out.append(re.compile("".join(parts), re.DOTALL))
