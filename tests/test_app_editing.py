@@ -120,11 +120,26 @@ def test_editor_sees_only_the_countries_they_may_edit() -> None:
     assert country_box.options == ["Japan (JPN)"]
 
 
-def test_viewer_cannot_open_staff_pages() -> None:
+def test_a_staff_page_opened_signed_out_shows_the_sign_in_form_and_continues_there() -> None:
+    name, password = new_user("editor")
     at = app()
-    try:
-        at.switch_page("app_pages/edit.py")
-    except ValueError as exc:
-        assert "Could not find a navigation page" in str(exc)
-    else:  # pragma: no cover - the router must not register staff pages for anonymous visitors
-        raise AssertionError("the edit page was registered for an anonymous visitor")
+    at.query_params.update({"iso": "KOR", "treaty": "ets185"})
+    at = at.switch_page("app_pages/edit.py").run()  # a shared link to Edit, signed out
+    assert [t.value for t in at.title] == ["Sign in to continue"] and not at.exception
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    at = at.button[0].click().run()
+    assert "Edit an assessment" in [t.value for t in at.title]  # the same page, now signed in
+    assert at.query_params["iso"] in ("KOR", ["KOR"])
+
+
+def test_a_disabled_user_is_signed_out_on_the_next_run() -> None:
+    name, password = new_user("editor")
+    token = service.store().start_session(service.store().user(name))
+    at = edit_page(token)
+    assert "Edit an assessment" in [t.value for t in at.title]
+    service.store().set_disabled(SYSTEM, name, True)
+    at = at.run()
+    assert [t.value for t in at.title] == ["Sign in to continue"]
+    assert any("session ended" in w.value for w in at.warning)
+    assert "session_token" not in at.session_state
