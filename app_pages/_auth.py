@@ -152,7 +152,9 @@ def continue_after_sso() -> str | None:
     if not target or _sso_identity() is None:
         return None
     _queue_cookie(NEXT_COOKIE, None, same_site="Lax")
-    return target
+    from urllib.parse import unquote
+
+    return unquote(target)  # written with encodeURIComponent
 
 
 def sign_in_form(key: str = "sign_in") -> None:
