@@ -360,6 +360,12 @@ class Store:
             r = conn.execute(select(t.audit).where(t.audit.c.iso3 == iso3.upper()).order_by(t.audit.c.id.desc()).limit(1)).mappings().one_or_none()
         return None if r is None else AuditEntry.from_row(r)
 
+    def last_approved_at(self, iso3: str) -> dt.datetime | None:
+        """When the country was last approved (its seeding counts as the first approval)."""
+        with self.engine.connect() as conn:
+            at = conn.execute(select(func.max(t.snapshots.c.approved_at)).where(t.snapshots.c.iso3 == iso3.upper())).scalar_one_or_none()
+        return None if at is None else _utc(at)
+
     def country_codes(self) -> list[str]:
         with self.engine.connect() as conn:
             return list(conn.execute(select(t.countries.c.iso3).order_by(t.countries.c.iso3)).scalars())
@@ -445,6 +451,7 @@ class Store:
                 if key not in out:
                     out[key] = {"record": e.record, "field": e.field, "before": e.old, "after": e.new, "changes": 0, "users": []}
                 out[key]["after"] = e.new
+                out[key]["at"] = e.at
                 out[key]["changes"] += 1
                 if e.user not in out[key]["users"]:
                     out[key]["users"].append(e.user)
