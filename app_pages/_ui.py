@@ -157,6 +157,19 @@ def plotly(fig: Any, **kwargs: Any) -> Any:
     return st.plotly_chart(fig, config=PLOTLY_CONFIG, **kwargs)
 
 
+def clicked_country(event: Any) -> str | None:
+    """The ISO3 code of the map shape or marker a click selected (plotly's 'location'), or None."""
+    try:
+        points = event.selection.points if event else []
+    except AttributeError:
+        return None
+    for point in points or []:
+        location = point.get("location") if hasattr(point, "get") else None
+        if isinstance(location, str) and len(location) == 3:
+            return location.upper()
+    return None
+
+
 def empty(message: str) -> None:
     """An empty state that says what to do next."""
     st.info(message, icon=":material/lightbulb:")

@@ -143,3 +143,18 @@ def test_a_disabled_user_is_signed_out_on_the_next_run() -> None:
     assert [t.value for t in at.title] == ["Sign in to continue"]
     assert any("session ended" in w.value for w in at.warning)
     assert "session_token" not in at.session_state
+
+
+def test_users_page_changes_role_and_disables() -> None:
+    admin, _ = new_user("admin")
+    target, _ = new_user("editor")
+    at = app(service.store().start_session(service.store().user(admin)))
+    at = at.switch_page("app_pages/admin.py").run()
+    at.selectbox[0].select(target)
+    at = at.run()
+    at.selectbox[1].select("reviewer")
+    at = next(b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:change_{target}")).click().run()
+    assert any(f"Changed {target}: reviewer" in s.value for s in at.success), [s.value for s in at.success]
+    at = next(b for b in at.button if b.key == f"toggle_{target}").click().run()
+    assert any("disabled; their sessions ended" in s.value for s in at.success)
+    assert service.store().user(target).disabled and service.store().user(target).role.value == "reviewer"
