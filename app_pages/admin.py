@@ -30,7 +30,7 @@ ROLE_HELP = "; ".join(f"{r.value}: {ROLE_LABEL[r]}" for r in Role)
 
 st.subheader("Change a user")
 by_name = {u.name: u for u in users}
-name = st.selectbox("User", list(by_name), format_func=lambda n: f"{n} ({by_name[n].role.value}{', disabled' if by_name[n].disabled else ''})")
+name = st.selectbox("User", list(by_name), key="users_pick", format_func=lambda n: f"{n} ({by_name[n].role.value}{', disabled' if by_name[n].disabled else ''})")
 if name:
     chosen = by_name[name]
     with st.form(f"change_{name}"):
