@@ -40,7 +40,7 @@ else:
         _ui.empty(f"No status register for {treaty.short_title} yet (`data/status/{treaty_id}.yaml`): the map shows scores only.")
     clicked = _ui.plotly(world, key="world_map", on_select="rerun", selection_mode="points")
     st.caption("Click a country or a marker to open its page.")
-    picked_iso = _ui.clicked_country(clicked)
+    picked_iso = _ui.clicked_country(clicked, world)
     if picked_iso:
         st.switch_page(_ui.COUNTRY, query_params={"iso": picked_iso, "treaty": treaty_id})
 

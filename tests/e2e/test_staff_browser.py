@@ -55,6 +55,7 @@ def sign_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/signin")
     fill_sign_in(page, name)
     page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
+    wait_cookie(page)  # later page.goto calls are new sessions that sign in from the cookie
 
 
 def wait_cookie(page) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +110,75 @@ def test_a_disabled_user_is_put_out(browser, base: str) -> None:
     fill_sign_in(page, name)
     page.get_by_text("do not match").wait_for(timeout=WAIT_MS)
     page.screenshot(path="/tmp/e2e-disabled.png", full_page=True)
+    page.context.close()
+
+
+def open_element(page):  # type: ignore[no-untyped-def]
+    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
+    summary = page.locator("[data-testid='stExpander'] summary").first
+    summary.wait_for(timeout=WAIT_MS)
+    box = page.locator("[data-testid='stExpander']").first
+    if not box.get_by_label("Note").is_visible():
+        summary.click()
+    box.get_by_label("Note").wait_for(timeout=WAIT_MS)
+    return box
+
+
+def test_no_op_save_draft_mark_review_diff_and_send_back(browser, base: str) -> None:
+    store = service.store()
+    name, reviewer = user(), user("reviewer", ())
+    page = new_page(browser)
+    sign_in(page, base, name)
+    page.goto(f"{base}/edit?iso=KOR&treaty=ets185")
+    box = open_element(page)
+    assert "Art. 1" in box.locator("summary").inner_text()  # words, not ids
+    version = store.assessment("KOR", ELEMENT).version
+    box.get_by_role("button", name="Save").click()  # nothing typed: a save that changes nothing
+    page.get_by_text("Nothing changed, so no new version was written.").wait_for(timeout=WAIT_MS)
+    assert store.assessment("KOR", ELEMENT).version == version
+
+    note = f"Read in the statute, {uuid.uuid4().hex[:6]}"
+    box = open_element(page)
+    box.get_by_label("Note").fill(note)
+    box.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved at").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("draft, not yet approved").first.wait_for(timeout=WAIT_MS)  # marked, with the approved value
+    page.get_by_text("Approved:").first.wait_for(timeout=WAIT_MS)
+    page.goto(f"{base}/country?iso=KOR&treaty=ets185")
+    page.get_by_text("Draft, not yet approved").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Approved readiness on").wait_for(timeout=WAIT_MS)
+    page.screenshot(path="/tmp/e2e-draft.png", full_page=True)
+    store.submit_for_review(store.user(name), "KOR")
+    page.context.close()
+
+    page = new_page(browser)
+    sign_in(page, base, reviewer)
+    page.goto(f"{base}/review")
+    page.get_by_text("waiting for review").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text(note).first.wait_for(timeout=WAIT_MS)  # the change in words, old -> new, who
+    page.get_by_text(f"by {name}").first.wait_for(timeout=WAIT_MS)
+    page.screenshot(path="/tmp/e2e-review.png", full_page=True)
+    page.get_by_role("button", name="Send back to draft").click()
+    page.get_by_text("a comment is needed to send it back").wait_for(timeout=WAIT_MS)
+    page.get_by_label("Comment").fill("Cite the article, please")
+    page.get_by_role("button", name="Send back to draft").click()
+    page.get_by_text("was sent back to draft with your comment").wait_for(timeout=WAIT_MS)
+    assert store.review_state("KOR") == "draft"
+    assert any(e.field == "review_comment" and e.new == "Cite the article, please" for e in store.history("KOR", "country"))
+    page.context.close()
+
+
+def test_a_map_click_opens_the_country(browser, base: str) -> None:
+    page = new_page(browser)
+    page.goto(f"{base}/")
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.wait_for(timeout=WAIT_MS)
+    page.locator(".scattergeo text, .scattergeo path.point").first.wait_for(timeout=WAIT_MS)
+    marker = page.locator(".scattergeo path.point").first
+    marker.click(force=True)
+    page.get_by_text("Readiness today").wait_for(timeout=WAIT_MS)
+    assert "/country" in page.url and "iso=" in page.url, page.url
+    page.screenshot(path="/tmp/e2e-map-click.png", full_page=True)
     page.context.close()
 
 
