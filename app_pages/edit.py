@@ -45,6 +45,7 @@ if latest is not None:
     st.session_state[marker_key] = latest.id
 st.caption(f"Review state: **{store.review_state(iso)}**. Saving makes the country a draft again until a reviewer approves it.")
 
+law_changed = _data.law_review(ws, iso) or {}  # element -> changes of the law it rests on (ASSESSMENT_LAWTEXT_DIR)
 provision_ids = [p.id for p in country.provisions]
 source_ids = [s.id for s in country.sources]
 # Pickers show citations and titles; the table holds those labels and they are mapped back to ids on save.
@@ -62,9 +63,13 @@ def element_form(element_id: str, status_now: str) -> None:
     base = st.session_state.setdefault(base_key, record.version)
     saved = st.session_state.get(saved_key)
     draft = editing.draft_of(record, approved.get(element_id))
-    label = element_label(catalog, element_id, status_now) + (f" · {DRAFT_MARK}" if draft else "") + (" · saved" if saved else "")
+    changed = law_changed.get(element_id, [])
+    label = (element_label(catalog, element_id, status_now) + (" · the law changed: review" if changed else "")
+             + (f" · {DRAFT_MARK}" if draft else "") + (" · saved" if saved else ""))
     with st.expander(label, expanded=bool(st.session_state.get(f"_open_{key}"))):
         st.markdown(_ui.md(catalog.elements[element_id].text))
+        for change in changed:
+            st.warning(_ui.md(change.message))
         st.caption(_ui.md(editing.version_text(record)))
         if draft:
             st.warning(f"**{DRAFT_MARK.capitalize()}.** Approved: {_ui.md(draft)}")
