@@ -38,7 +38,8 @@ st.dataframe(pd.DataFrame(rows).drop(columns="_order"), hide_index=True, width="
              column_config={"country": "Code", "name": "Country", "state": "Review state", "last change": "Last change"})
 
 names = {r["country"]: f"{r['name']} ({r['country']}) · {r['state']}" for r in rows}
-iso = st.selectbox("Country", [r["country"] for r in rows], format_func=names.get)
+codes = [r["country"] for r in rows]
+iso = _ui.choose("Country", codes, "iso", codes[0], format_func=names.get)  # first waiting by default; ?iso= links one
 state = store.review_state(iso)
 country = ws.catalog.countries.get(iso)
 since = store.last_approved_at(iso) or dt.datetime.min.replace(tzinfo=dt.UTC)
