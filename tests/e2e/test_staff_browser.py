@@ -5,6 +5,7 @@ the country. No request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -156,7 +157,8 @@ def test_no_op_save_draft_mark_review_diff_and_send_back(browser, base: str) -> 
     page.goto(f"{base}/review?iso=KOR")
     page.get_by_text("waiting for review").first.wait_for(timeout=WAIT_MS)
     page.get_by_text(note).first.wait_for(timeout=WAIT_MS)  # the change in words, old -> new, who
-    page.get_by_text(f"by {name} at").first.wait_for(timeout=WAIT_MS)  # in the list of changes, not the table
+    # in the list of changes (not the table); earlier tests may have edited the same field, so others may be named too
+    page.get_by_text(re.compile(f"by .*{name}.* at ")).first.wait_for(timeout=WAIT_MS)
     page.screenshot(path="/tmp/e2e-review.png", full_page=True)
     page.get_by_role("button", name="Send back to draft").click()
     page.get_by_text("a comment is needed to send it back").wait_for(timeout=WAIT_MS)
