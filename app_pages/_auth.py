@@ -1,26 +1,75 @@
-"""Who is signed in. The session token lives in this browser session's state; the store checks the token and
-its expiry on every rerun, and every write checks the role again, so nothing here is a security boundary."""
+"""Who is signed in. A password sign-in starts a server-side session whose random token the browser keeps in a
+cookie (SameSite=Strict, Secure over HTTPS), so a reload or a shared link keeps the person signed in; every run
+checks the token against the sessions table, so signing out, an expired session or an admin disabling the user
+ends it at once. Single sign-on (st.login, OIDC) maps the identity's e-mail to a user row of that name.
+Every write checks the role again in the store, so nothing here is a security boundary on its own."""
 
 from __future__ import annotations
+
+import json
 
 import streamlit as st
 
 from assessment import service
-from assessment.store import Role, User
+from assessment.store import Role, SignInLocked, User
 
 TOKEN = "session_token"
 NOTICE = "_auth_notice"
+COOKIE = "ar_session"  # the session token; nothing else about the person is kept in the browser
+NEXT_COOKIE = "ar_next"  # the staff page a single sign-on started from, to continue there after the round trip
+_SIGNED_OUT = "_auth_signed_out"  # the cookie this browser sent at connect time was revoked: do not read it again
+PAGE_PATH = "_auth_page_path"  # the url path of the page this run shows (the router sets it)
+_PENDING = "_auth_cookie_js"  # cookie changes to make in the browser on the next run
+SESSION_SECONDS = 8 * 3600
+ENDED = "Your session ended (it expired, or an admin ended it). Please sign in again; everything you saved is kept."
 
 
-def _sso_user() -> User | None:
-    """A user signed in through OIDC (st.login), when [auth] is configured in secrets and the e-mail is a user."""
+def _cookies() -> dict[str, str]:
+    try:
+        return dict(st.context.cookies)
+    except Exception:  # noqa: BLE001 - AppTest has no browser cookies
+        return {}
+
+
+def _queue_cookie(name: str, value: str | None, max_age: int = SESSION_SECONDS, same_site: str = "Strict") -> None:
+    st.session_state.setdefault(_PENDING, {})[name] = (value, max_age, same_site)
+
+
+def sync_cookies() -> None:
+    """Write queued cookie changes in the browser: a few lines of script in the page (no request leaves the
+    server, nothing is fetched). Called by the router on every run; renders nothing when nothing is queued."""
+    pending = st.session_state.pop(_PENDING, None)
+    if not pending:
+        return
+    lines = []
+    for name, (value, max_age, same_site) in pending.items():
+        if value is None:
+            lines.append(f"document.cookie = {json.dumps(name)} + '=; Path=/; Max-Age=0; SameSite={same_site}' + secure;")
+        else:
+            lines.append(f"document.cookie = {json.dumps(name)} + '=' + encodeURIComponent({json.dumps(value)}) + "
+                         f"'; Path=/; Max-Age={int(max_age)}; SameSite={same_site}' + secure;")
+    script = "const secure = window.location.protocol === 'https:' ? '; Secure' : '';\n" + "\n".join(lines)
+    with st.sidebar:
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def _sso_identity() -> str | None:
+    """The e-mail of an identity signed in through OIDC (st.login), when [auth] is configured."""
     try:
         if not st.user.is_logged_in:  # raises or is False when no identity provider is configured
             return None
         email = st.user.get("email")
     except Exception:  # noqa: BLE001 - no [auth] section: OIDC is simply off
         return None
-    return service.store().user(str(email)) if email else None
+    return str(email) if email else None
+
+
+def _sso_user() -> User | None:
+    email = _sso_identity()
+    if email is None:
+        return None
+    user = service.store().user(email)
+    return None if user is None or user.disabled else user
 
 
 def sso_configured() -> bool:
@@ -32,13 +81,23 @@ def sso_configured() -> bool:
 
 def current_user() -> User | None:
     """The signed-in user, or None (an anonymous viewer of the approved assessments)."""
-    token = st.session_state.get(TOKEN)
+    state = st.session_state
+    token = state.get(TOKEN)
+    from_cookie = False
+    if not token and not state.get(_SIGNED_OUT):
+        token, from_cookie = _cookies().get(COOKIE), True
     if token:
         user = service.store().session_user(token)
         if user is not None:
+            state[TOKEN] = token
             return user
-        st.session_state.pop(TOKEN, None)
-        st.session_state[NOTICE] = "Your session expired. Please sign in again; everything you saved is kept."
+        # Revoked, expired or disabled: forget it here and in the browser (the cookie the browser sent when it
+        # connected stays in st.context until the next reload, hence the flag).
+        state.pop(TOKEN, None)
+        state[_SIGNED_OUT] = True
+        _queue_cookie(COOKIE, None)
+        if not from_cookie or _sso_identity() is None:
+            state[NOTICE] = ENDED
     return _sso_user()
 
 
@@ -60,8 +119,12 @@ def sign_in(name: str, password: str) -> User | None:
     store = service.store()
     user = store.authenticate(name, password, client=_client())
     if user is not None:
-        st.session_state[TOKEN] = store.start_session(user)
+        token = store.start_session(user)
+        st.session_state[TOKEN] = token
         st.session_state.pop(NOTICE, None)
+        st.session_state.pop(_SIGNED_OUT, None)
+        _queue_cookie(COOKIE, token)
+        _queue_cookie(NEXT_COOKIE, None, same_site="Lax")
     return user
 
 
@@ -69,6 +132,8 @@ def sign_out() -> None:
     token = st.session_state.pop(TOKEN, None)
     if token:
         service.store().end_session(token)
+    st.session_state[_SIGNED_OUT] = True
+    _queue_cookie(COOKIE, None)
     try:
         if st.user.is_logged_in:
             st.logout()
@@ -76,10 +141,80 @@ def sign_out() -> None:
         pass
 
 
+def continue_after_sso() -> str | None:
+    """The page (url path with its query) a single sign-on started from, once, after the identity provider sent
+    the person back to the start page; None otherwise."""
+    state = st.session_state
+    if state.get("_auth_next_done"):
+        return None
+    state["_auth_next_done"] = True
+    target = _cookies().get(NEXT_COOKIE)
+    if not target or _sso_identity() is None:
+        return None
+    _queue_cookie(NEXT_COOKIE, None, same_site="Lax")
+    from urllib.parse import unquote
+
+    return unquote(target)  # written with encodeURIComponent
+
+
+def sign_in_form(key: str = "sign_in") -> None:
+    """The password form (and the single sign-on button when configured). On success the page reruns where it
+    is, so a staff page opened while signed out continues to that page."""
+    from app_pages._ui import md, t
+
+    with st.form(key):
+        name = st.text_input(t("User name"), autocomplete="username")
+        password = st.text_input(t("Password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(t("Sign in"), type="primary")
+    if submitted:
+        try:
+            signed_in = sign_in(name, password)
+        except SignInLocked as exc:
+            st.error(t("Sign-in is locked for a while: {reason}.").format(reason=md(exc)))
+        else:
+            if signed_in is None:
+                st.error(t("That user name and password do not match."))
+            else:
+                st.rerun()
+    if sso_configured():
+        if _sso_identity() is not None:
+            st.warning(t("You are signed in with your organisation's account ({identity}), but no active user of "
+                         "that e-mail address exists here. Ask an admin to add or enable it.").format(identity=md(_sso_identity())))
+        elif st.button(t("Sign in with your organisation's account"), key=f"{key}_sso"):
+            st.login()
+
+
 def require_staff() -> User:
-    """Stop the page with a hint unless someone from the staff (editor, reviewer, admin) is signed in."""
+    """The signed-in staff member (editor, reviewer, admin). Anyone else sees the sign-in form in place of the
+    page, and continues to this very page once signed in."""
     user = current_user()
-    if user is None or not user.can_read_drafts():
-        st.info("This page is for policy staff. Sign in (page 'Sign in') with an editor, reviewer or admin account.")
-        st.stop()
-    return user
+    if user is not None and user.can_read_drafts():
+        return user
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.warning(notice)
+    st.title("Sign in to continue")
+    if user is None:
+        st.caption("This page is for policy staff. Sign in with an editor, reviewer or admin account; you will continue to this page.")
+        _remember_page_for_sso()
+        sync_cookies()
+        sign_in_form("sign_in_here")
+    else:
+        st.info(f"{user.name} is a viewer: this page is for policy staff (editor, reviewer or admin). Ask an admin for a staff role.")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def _remember_page_for_sso() -> None:
+    """Remember this page (with its query) in a short-lived cookie, so single sign-on, which returns to the start
+    page, can continue here."""
+    if not sso_configured():
+        return
+    from urllib.parse import urlencode
+
+    path = st.session_state.get(PAGE_PATH)
+    query = urlencode(st.query_params.to_dict())
+    target = f"{path}?{query}" if query else path
+    if target and st.session_state.get("_auth_next_sent") != target:
+        st.session_state["_auth_next_sent"] = target
+        _queue_cookie(NEXT_COOKIE, target, max_age=600, same_site="Lax")

@@ -42,6 +42,11 @@ def workspace() -> Workspace:
     return _load(service.current_version(user=_auth.current_user()))
 
 
+def published_workspace() -> Workspace:
+    """What aides see (the approved assessments), for staff pages that set the approved value beside a draft."""
+    return _load(service.current_version(user=None))
+
+
 def store() -> Store:
     """The database the staff pages read and write (every write checks the user's role again)."""
     return service.store()

@@ -13,9 +13,9 @@ from assessment import editing
 from assessment.store import AssessmentRecord, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed
 
 
-def pick(label: str, options: list[str], current: str | None, key: str | None = None, where: Any = st) -> str:
+def pick(label: str, options: list[str], current: str | None, key: str | None = None, where: Any = st, format_func: Any = str) -> str:
     """A selectbox that starts on `current` when it is one of the options, else on the first."""
-    return where.selectbox(label, options, key=key, index=options.index(current) if current in options else 0)
+    return where.selectbox(label, options, key=key, index=options.index(current) if current in options else 0, format_func=format_func)
 
 
 def conflict_panel(record: AssessmentRecord, key: str, base_key: str) -> None:
@@ -41,8 +41,11 @@ def conflict_panel(record: AssessmentRecord, key: str, base_key: str) -> None:
         st.rerun()
 
 
-def provision_form(store: Store, user: User, iso3: str, source_ids: list[str], record: ProvisionRecord | None, key: str) -> None:
-    """Create (record None) or change a provision or bill, e.g. record that a bill came into force."""
+def provision_form(store: Store, user: User, iso3: str, source_ids: list[str], record: ProvisionRecord | None, key: str,
+                   source_titles: dict[str, str] | None = None) -> None:
+    """Create (record None) or change a provision or bill, e.g. record that a bill came into force. Sources are
+    picked by title (`source_titles`: id -> title)."""
+    source_titles = source_titles or {}
     v = editing.provision_values(record)
     with st.form(key):
         values = {"id": st.text_input("Id (e.g. kor.cpa.215-2)", value=v.get("id", ""), disabled=record is not None)}
@@ -59,7 +62,7 @@ def provision_form(store: Store, user: User, iso3: str, source_ids: list[str], r
         for col, (name, label) in zip(st.columns(3), labels):
             values[name] = col.text_input(label, value=v.get(name, ""))
         s = st.columns(2)
-        values["source"] = pick("Source", source_ids, v.get("source"), where=s[0])
+        values["source"] = pick("Source", source_ids, v.get("source"), where=s[0], format_func=lambda i: source_titles.get(i, i))
         values["verified"] = s[1].checkbox("Provision text read in a primary source", value=v["verified"])
         submitted = st.form_submit_button("Save provision", type="primary")
     if not submitted:
@@ -73,5 +76,8 @@ def provision_form(store: Store, user: User, iso3: str, source_ids: list[str], r
     except ValueError as exc:
         st.error("Not saved. Please fix: " + _ui.md(editing.error_text(exc)))
     else:
+        if not saved.changed:
+            st.info("Nothing changed, so no new version was written.")
+            return
         st.success(f"Saved {saved.provision.id} at {saved.updated_at:%H:%M:%S} UTC (version {saved.version}). "
                    "Every element citing it is re-scored.")

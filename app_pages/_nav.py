@@ -43,6 +43,11 @@ def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
 
 
+def visible_to(page: PageSpec, role: str) -> bool:
+    """Whether the menu lists `page` for `role` (every page is registered, so links to the others still open)."""
+    return role in page.roles
+
+
 def current_role() -> str:
     """The signed-in user's role; anonymous visitors are viewers."""
     from app_pages import _auth  # streamlit-bound; imported late so tests can read the table without it

@@ -225,6 +225,28 @@ def plotly(fig: Any, **kwargs: Any) -> Any:
     return st.plotly_chart(fig, config=PLOTLY_CONFIG, **kwargs)
 
 
+def clicked_country(event: Any, figure: Any = None) -> str | None:
+    """The ISO3 code of the map shape or marker a click selected, or None: plotly's 'location' when the event
+    carries it, else looked up in `figure` by trace and point index."""
+    try:
+        points = event.selection.points if event else []
+    except AttributeError:
+        return None
+    for point in points or []:
+        if not hasattr(point, "get"):
+            continue
+        location = point.get("location")
+        if location is None and figure is not None:
+            curve, index = point.get("curve_number"), point.get("point_index", point.get("point_number"))
+            try:
+                location = figure.data[curve].locations[index]
+            except (IndexError, KeyError, TypeError, AttributeError):
+                location = None
+        if isinstance(location, str) and len(location) == 3:
+            return location.upper()
+    return None
+
+
 def empty(message: str) -> None:
     """An empty state that says what to do next."""
     st.info(message, icon=":material/lightbulb:")  # callers pass it translated (t(...))

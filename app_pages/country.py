@@ -12,7 +12,8 @@ import streamlit as st
 from app_pages import _data, _ui
 from app_pages._ui import t
 from assessment.brief import ElementFact, ProvisionFact, article_label, no_bill_text, no_law_text, obligation_elements
-from assessment.vocab import day, percent, register_badge, status_badge, verified_mark
+from assessment.charts import register_frame
+from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, ReviewState, day, percent, register_badge, status_badge, verified_mark
 
 ws = _data.workspace()
 catalog = ws.catalog
@@ -23,6 +24,24 @@ today = dt.date.today()
 if not catalog.countries:
     st.title(t("Country"))
     _ui.empty(t(_ui.NO_COUNTRIES))
+    st.stop()
+
+asked = (st.query_params.get("iso") or "").upper()
+if asked and asked not in catalog.countries and asked in _data.country_names(ws):
+    # On a treaty register but not assessed: its treaty status with the source, never another country's data.
+    st.title(_data.country_names(ws)[asked])
+    st.info("Not assessed yet: there is no assessment of this country's law. Its treaty status is below.")
+    for tid in sorted(catalog.registers):
+        frame = register_frame(catalog.registers[tid])
+        rows = frame[frame["iso3"] == asked]
+        if rows.empty:
+            continue
+        r = rows.iloc[0]
+        dates = ", ".join(f"{k} {v}" for k, v in (("signed", r["signature"]), ("ratified", r["ratification"])) if v is not None and str(v) != "NaT")
+        link = f"[{_ui.md(r['source'])}]({_ui.safe_url(r['source_url'])})" if r["source_url"] else _ui.md(r["source"])
+        st.markdown(f"**{_ui.md(catalog.treaty(tid).short_title)}**: {_ui.md(REGISTER_STYLE[RegisterStatus(r['status'])].badge)}"
+                    + (f" ({_ui.md(dates)})" if dates else "") + f" — {link} · {verified_mark(bool(r['verified']))}")
+    st.page_link(_ui.OVERVIEW, label="Back to the map")
     st.stop()
 
 c1, c2, c3 = st.columns([2, 2, 1])
@@ -40,6 +59,11 @@ else:
     st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
 if b.summary:
     st.caption(_ui.md(b.summary))
+if ws.view == "working" and _data.store().review_state(iso) != ReviewState.approved:
+    approved = _data.published_workspace()
+    approved_score = _data.brief(approved, iso, treaty_id, as_of).score if iso in approved.catalog.countries else None
+    st.warning(f"**{DRAFT_MARK.capitalize()}**: you see the working assessment of {_ui.md(b.name)}. "
+               f"Approved readiness on {as_of:%d %b %Y}: **{percent(approved_score)}** (draft: {percent(b.score)}). Aides see the approved one.")
 
 m = st.columns(5)
 m[0].metric(t("Readiness on {date}").format(date=day(as_of, lang)), percent(b.score, lang=lang), help=t("Law in force on the chosen date."))

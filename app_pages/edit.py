@@ -13,8 +13,10 @@ import streamlit as st
 
 from app_pages import _auth, _data, _forms, _ui
 from assessment import editing
+from assessment.changes import element_label, provision_titles, source_titles
 from assessment.models import Extent
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
+from assessment.vocab import DRAFT_MARK
 
 user = _auth.require_staff()
 ws = _data.workspace()
@@ -46,6 +48,12 @@ st.caption(f"Review state: **{store.review_state(iso)}**. Saving makes the count
 law_changed = _data.law_review(ws, iso) or {}  # element -> changes of the law it rests on (ASSESSMENT_LAWTEXT_DIR)
 provision_ids = [p.id for p in country.provisions]
 source_ids = [s.id for s in country.sources]
+# Pickers show citations and titles; the table holds those labels and they are mapped back to ids on save.
+provision_label, source_label = provision_titles(country), source_titles(country)
+provision_id = {v: k for k, v in provision_label.items()}
+source_id = {v: k for k, v in source_label.items()}
+published = _data.published_workspace().catalog.countries.get(iso)
+approved = {a.element: a for a in published.assessments} if published is not None else {}
 elements_tab, provisions_tab = st.tabs(["Elements", "Provisions and bills"])
 
 
@@ -54,45 +62,55 @@ def element_form(element_id: str, status_now: str) -> None:
     key, base_key, saved_key = f"edit_{iso}_{element_id}", f"_base_{iso}_{element_id}", f"_saved_{iso}_{element_id}"
     base = st.session_state.setdefault(base_key, record.version)
     saved = st.session_state.get(saved_key)
+    draft = editing.draft_of(record, approved.get(element_id))
     changed = law_changed.get(element_id, [])
-    with st.expander(f"{element_id} · {status_now}" + (" · the law changed: review" if changed else "") + (" · saved" if saved else ""),
-                     expanded=bool(st.session_state.get(f"_open_{key}"))):
+    label = (element_label(catalog, element_id, status_now) + (" · the law changed: review" if changed else "")
+             + (f" · {DRAFT_MARK}" if draft else "") + (" · saved" if saved else ""))
+    with st.expander(label, expanded=bool(st.session_state.get(f"_open_{key}"))):
         st.markdown(_ui.md(catalog.elements[element_id].text))
         for change in changed:
             st.warning(_ui.md(change.message))
         st.caption(_ui.md(editing.version_text(record)))
+        if draft:
+            st.warning(f"**{DRAFT_MARK.capitalize()}.** Approved: {_ui.md(draft)}")
         if saved:
             st.success(f"Saved at {saved}", icon=":material/check:")
+        if st.session_state.pop(f"_same_{key}", None):
+            st.info("Nothing changed, so no new version was written.")
         if record.version != base:
             _forms.conflict_panel(record, key, base_key)
         hooks = [h.id for h in catalog.hooks.values() if element_id in h.elements]
         j = record.judgment
         with st.form(key):
             frame = st.data_editor(
-                pd.DataFrame(editing.finding_rows(record), columns=list(editing.FINDING_COLUMNS)), key=f"{key}_findings",
+                pd.DataFrame(editing.label_rows(editing.finding_rows(record), provision_label, source_label), columns=list(editing.FINDING_COLUMNS)),
+                key=f"{key}_findings",
                 num_rows="dynamic", width="stretch",
                 column_config={
-                    "provision": st.column_config.SelectboxColumn("Provision", options=provision_ids, required=True),
+                    "provision": st.column_config.SelectboxColumn("Provision", options=list(provision_label.values()), required=True),
                     "extent": st.column_config.SelectboxColumn("Satisfies the element", options=[e.value for e in Extent], required=True),
                     "note": st.column_config.TextColumn("Why (your words)"),
-                    "source": st.column_config.SelectboxColumn("Source (default: the provision's)", options=["", *source_ids]),
+                    "source": st.column_config.SelectboxColumn("Source (default: the provision's)", options=["", *source_label.values()]),
                     "verified": st.column_config.CheckboxColumn("Read in a primary text"),
                 },
             )
             status = st.selectbox("Judgment (overrides the findings)", editing.JUDGMENT_CHOICES, key=f"{key}_status",
                                   index=editing.JUDGMENT_CHOICES.index(editing.judgment_choice(record)),
                                   help="missing: a cited provision does not do the job; not_applicable needs a reason; reserved only under a reservation the treaty allows.")
-            reason = st.text_area("Reason for the judgment", value=j.reason if j else "", key=f"{key}_reason")
+            reason = st.text_area(editing.REASON_FIELD, value=j.reason if j else "", key=f"{key}_reason",
+                                  help="Needed whenever a judgment overrides the findings.")
             cols = st.columns(3)
             hook = _forms.pick("Reservation or declaration (for 'reserved')", ["", *hooks], j and j.hook, f"{key}_hook", cols[0])
-            jsource = _forms.pick("Source of the judgment", ["", *source_ids], j and j.source, f"{key}_jsource", cols[1])
+            jsource = _forms.pick("Source of the judgment", ["", *source_ids], j and j.source, f"{key}_jsource", cols[1],
+                                  format_func=lambda i: source_label.get(i, i) if i else "(none)")
             jverified = cols[2].checkbox("Judgment verified", value=bool(j and j.verified), key=f"{key}_jverified")
             note = st.text_area("Note", value=record.note or "", key=f"{key}_note")
             submitted = st.form_submit_button("Save", type="primary")
         if submitted:
             st.session_state[f"_open_{key}"] = True
             try:
-                new = editing.save_element(store, user, iso, element_id, rows=frame.to_dict("records"), status=status, reason=reason,
+                rows = editing.id_rows(frame.to_dict("records"), provision_id, source_id)
+                new = editing.save_element(store, user, iso, element_id, rows=rows, status=status, reason=reason,
                                            hook=hook, source=jsource, verified=jverified, note=note, expected_version=st.session_state[base_key])
             except StaleVersion:
                 st.rerun()  # shows the side-by-side comparison; the typed input stays in the form
@@ -104,6 +122,9 @@ def element_form(element_id: str, status_now: str) -> None:
                 st.error("Not saved. Please fix: " + _ui.md(editing.error_text(exc)))
             else:
                 st.session_state[base_key] = new.version
+                if not new.changed:
+                    st.session_state[f"_same_{key}"] = True
+                    st.rerun()
                 st.session_state[saved_key] = f"{new.updated_at:%H:%M:%S} UTC (version {new.version})"
                 st.session_state[marker_key] = store.latest_change(iso).id
                 st.rerun()
@@ -123,8 +144,9 @@ with provisions_tab:
     records = store.provisions(iso)
     st.dataframe(pd.DataFrame([{"id": r.provision.id, "citation": r.provision.citation, "stage today": r.provision.lifecycle.stage_at(today).value,
                                 "verified": r.provision.verified, "version": r.version} for r in records]), hide_index=True, width="stretch")
-    choice = st.selectbox("Change a provision or bill (e.g. record that it came into force)", ["", *[r.provision.id for r in records]])
+    choice = st.selectbox("Change a provision or bill (e.g. record that it came into force)", ["", *[r.provision.id for r in records]],
+                          format_func=lambda i: provision_label.get(i, i) if i else "— pick one —")
     if choice:
-        _forms.provision_form(store, user, iso, source_ids, next(r for r in records if r.provision.id == choice), f"prov_{iso}_{choice}")
+        _forms.provision_form(store, user, iso, source_ids, next(r for r in records if r.provision.id == choice), f"prov_{iso}_{choice}", source_label)
     with st.expander("Add a provision or bill"):
-        _forms.provision_form(store, user, iso, source_ids, None, f"prov_{iso}_new")
+        _forms.provision_form(store, user, iso, source_ids, None, f"prov_{iso}_new", source_label)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import _auth, _data, _ui
+from assessment.changes import FIELD_LABEL, changes_in_words, element_label, readable
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
 
 user = _auth.require_staff()
@@ -21,25 +21,32 @@ if not catalog.countries:
     _ui.empty(_ui.NO_COUNTRIES)
     st.stop()
 iso = _ui.choose_country(catalog)
+country = catalog.countries[iso]
 
 element_tab, diff_tab = st.tabs(["One element", "Changes between two dates"])
 
 with element_tab:
     assessed = [a.element for a in catalog.countries[iso].assessments] or sorted(catalog.elements)
-    element = _ui.choose("Element", assessed, "element", assessed[0])
+    element = _ui.choose("Element", assessed, "element", assessed[0], format_func=lambda e: element_label(catalog, e))
     entries = store.history(iso, element)
     if not entries:
         _ui.empty("No change has been saved for this element since the data was loaded.")
     else:
-        st.dataframe(
-            pd.DataFrame([{"when (UTC)": f"{e.at:%Y-%m-%d %H:%M:%S}", "who": e.user, "from": e.source, "field": e.field, "old": e.old, "new": e.new, "entry": e.id} for e in entries]),
-            hide_index=True, width="stretch",
-        )
+        for e in reversed(entries):  # newest first; old -> new as words that wrap, never cut off
+            with st.container(border=True):
+                st.markdown(f"**{e.at:%Y-%m-%d %H:%M:%S} UTC** · {_ui.md(e.user)} · from {_ui.md(e.source)} · "
+                            f"{_ui.md(FIELD_LABEL.get(e.field, e.field))} · entry #{e.id}")
+                old, new = st.columns(2)
+                old.caption("Before")
+                old.markdown(_ui.md(readable(e.field, e.old, country)))
+                new.caption("After")
+                new.markdown(_ui.md(readable(e.field, e.new, country)))
         restorable = [e for e in entries if e.field in ("findings", "judgment", "note")]
         if restorable and user.can_edit(iso):
             with st.form("restore"):
                 entry_id = st.selectbox("Restore the value a field had before entry", [e.id for e in restorable],
-                                        format_func=lambda i: next(f"#{e.id} {e.field} changed by {e.user} at {e.at:%Y-%m-%d %H:%M}" for e in restorable if e.id == i))
+                                        format_func=lambda i: next(f"#{e.id} {FIELD_LABEL.get(e.field, e.field)} changed by {e.user} at {e.at:%Y-%m-%d %H:%M}: "
+                                                                   f"back to '{readable(e.field, e.old, country)[:80]}'" for e in restorable if e.id == i))
                 go = st.form_submit_button("Restore")
             if go:
                 try:
@@ -60,4 +67,11 @@ with diff_tab:
     if not diff:
         _ui.empty("Nothing changed in this country between these dates.")
     else:
-        st.dataframe(pd.DataFrame(diff), hide_index=True, width="stretch")
+        for c in changes_in_words(catalog, country, diff):
+            with st.container(border=True):
+                st.markdown(f"**{_ui.md(c.what)}** · {_ui.md(c.field)} · by {_ui.md(', '.join(c.users))}" + (f" ({c.changes} saves)" if c.changes > 1 else ""))
+                old, new = st.columns(2)
+                old.caption("Before")
+                old.markdown(_ui.md(c.old))
+                new.caption("After")
+                new.markdown(_ui.md(c.new))

@@ -45,7 +45,11 @@ else:
     if register.empty:
         _ui.empty(t("Who has signed or joined the {treaty} is not recorded here yet, so no Party, signatory or invited State is "
                     "counted or drawn. The map shows readiness scores only.").format(treaty=short))
-    _ui.plotly(world, key="world_map")
+    clicked = _ui.plotly(world, key="world_map", on_select="rerun", selection_mode="points")
+    st.caption(t("Click a country or a marker to open its page."))
+    picked_iso = _ui.clicked_country(clicked, world)
+    if picked_iso:
+        st.switch_page(_ui.COUNTRY, query_params={"iso": picked_iso, "treaty": treaty_id, "lang": lang})
 
 st.subheader(t("Ranking of assessed countries"))
 if ranking.empty:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .models import Bill, Extent, Finding, Judgment, Lifecycle, Provision
+from .models import Bill, ElementAssessment, Extent, Finding, Judgment, Lifecycle, Provision
 from .problems import validation_messages
 from .store import AssessmentRecord, ProvisionRecord, Store, User
 from .vocab import AuditSource, JudgmentStatus
@@ -20,8 +20,8 @@ from .vocab import AuditSource, JudgmentStatus
 FROM_FINDINGS = "(from the findings)"
 #: The choices of the judgment control, in order.
 JUDGMENT_CHOICES: tuple[str, ...] = (FROM_FINDINGS, *(s.value for s in JudgmentStatus))
-#: What an 'unknown' judgment says when nobody typed a reason (it is not a legal claim).
-NO_REASON = "(no reason given)"
+#: The label of the reason field, named when an override comes without one.
+REASON_FIELD = "Reason for the judgment"
 #: Columns of the findings table, in order.
 FINDING_COLUMNS = ("provision", "extent", "note", "source", "verified")
 #: Lifecycle dates of a provision, in the order the form shows them.
@@ -41,6 +41,32 @@ def finding_rows(record: AssessmentRecord) -> list[dict[str, Any]]:
     ]
 
 
+def label_rows(rows: Iterable[Mapping[str, Any]], provision_label: Mapping[str, str], source_label: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Finding rows with provisions and sources shown by citation and title (ids not in the maps stay as they are)."""
+    return [dict(row, provision=provision_label.get(row["provision"], row["provision"]), source=source_label.get(row["source"], row["source"]))
+            for row in rows]
+
+
+def id_rows(rows: Iterable[Mapping[str, Any]], provision_id: Mapping[str, str], source_id: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The inverse of `label_rows`: the table as typed, with labels mapped back to ids."""
+    return [dict(row, provision=provision_id.get(row.get("provision") or "", row.get("provision")),
+                 source=source_id.get(row.get("source") or "", row.get("source")))
+            for row in rows]
+
+
+def draft_of(record: AssessmentRecord, approved: ElementAssessment | None) -> str | None:
+    """When the saved assessment differs from the approved one, the approved one in words (for "draft, not yet
+    approved" beside it); None when they agree."""
+    findings = tuple(approved.findings) if approved else ()
+    judgment = approved.judgment if approved else None
+    note = approved.note if approved else None
+    if (tuple(record.findings), record.judgment, record.note or None) == (findings, judgment, note or None):
+        return None
+    if approved is None:
+        return "nothing recorded"
+    return describe(AssessmentRecord(record.iso3, record.element, findings, judgment, note, 0, None, None))
+
+
 def findings_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """The findings table as typed: rows without a provision are ignored, an empty extent means full."""
     return [
@@ -55,8 +81,9 @@ def judgment_from_form(status: str, reason: str, hook: str, source: str, verifie
     """The judgment control's values as a Judgment (None when the findings decide). Raises ValueError."""
     if status == FROM_FINDINGS:
         return None
-    if status == JudgmentStatus.unknown and not reason.strip():
-        reason = NO_REASON
+    if not reason.strip():
+        raise ValueError(f"{REASON_FIELD}: a judgment '{status}' overrides the findings, so it needs a reason; "
+                         f"write why, or choose '{FROM_FINDINGS}'")
     hook_id = (hook or None) if status == JudgmentStatus.reserved else None
     return Judgment(status=status, reason=reason, hook=hook_id, source=source or None, verified=verified)
 

@@ -178,6 +178,9 @@ REVIEW_LABEL: dict[ReviewState, str] = {
     ReviewState.approved: N_("Approved"),
 }
 
+#: What staff read beside unapproved work (aides never see it: they get the approved state).
+DRAFT_MARK = "draft, not yet approved"
+
 
 class AuditSource(StrEnum):
     """Where a change came from, as the audit log records it."""

@@ -45,14 +45,16 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60) -> None
 
 
 @contextmanager
-def streamlit_server(script: Path | str = PROJECT / "app.py", env: dict[str, str] | None = None, cwd: Path = PROJECT) -> Iterator[str]:
-    """Run `streamlit run script` on a free loopback port; yields the base URL once /_stcore/health answers."""
-    port = free_port()
+def streamlit_server(script: Path | str = PROJECT / "app.py", env: dict[str, str] | None = None, cwd: Path = PROJECT,
+                     port: int | None = None, args: list[str] | None = None) -> Iterator[str]:
+    """Run `streamlit run script` on a loopback port (free unless given; extra `args` are Streamlit options such
+    as --secrets.files); yields the base URL once /_stcore/health answers."""
+    port = port or free_port()
     base = f"http://{LOOPBACK}:{port}"
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.address", LOOPBACK, "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *(args or []),
     ]
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)

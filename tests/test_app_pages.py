@@ -297,6 +297,26 @@ def test_markdown_escaping_stops_bare_links_images_and_icons() -> None:
     assert escaped.replace("\u200b", "") == hostile  # reads the same
 
 
+def test_a_registered_country_without_assessment_states_its_status_not_another_country() -> None:
+    at = open_page("app_pages/country.py", iso="FRA")
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["France"]
+    assert any("Not assessed yet" in i.value for i in at.info)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Budapest Convention" in text and "Party" in text and "](https://" in text  # status with its source
+    assert "Korea" not in text_of(at)
+
+
+def test_a_map_click_names_the_country() -> None:
+    from types import SimpleNamespace
+
+    from app_pages._ui import clicked_country
+
+    event = SimpleNamespace(selection=SimpleNamespace(points=[{"curve_number": 0, "location": "FRA", "point_index": 3}]))
+    assert clicked_country(event) == "FRA"
+    assert clicked_country(SimpleNamespace(selection=SimpleNamespace(points=[]))) is None and clicked_country(None) is None
+
+
 def test_country_page_marks_what_is_carried_over_from_ets185() -> None:
     """Korea has assessed the Budapest Convention, not the UN Convention: its UN page says which statuses are
     carried over through the crosswalk and links each element to its ETS 185 basis (issue 9)."""

@@ -168,3 +168,40 @@ def test_review_steps_with_exit_codes(mini_db: str) -> None:
     assert denied.returncode == 4 and "may not approve" in denied.stderr
     unknown = run(*m, "review", "return", "AAA", "--user", "ghost", db=mini_db)
     assert unknown.returncode == 2 and "no user named 'ghost'" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_user_set_disable_enable_list_and_refusals(mini_db: str, tmp_path: Path) -> None:
+    m = ("--root", str(MINI))
+    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", "--password", "password-long-1", db=mini_db).returncode == 0
+    listed = json.loads(run(*m, "user", "list", "--json", db=mini_db).stdout)
+    assert listed == [{"name": "ed", "role": "editor", "countries": ["AAA"], "disabled": False}]
+
+    changed = run(*m, "user", "set", "ed", "--role", "reviewer", "--countries", "", "--password", "another-long-pw", db=mini_db)
+    assert changed.returncode == 0, changed.stderr
+    assert "changed ed (reviewer)" in changed.stdout and "password reset" in changed.stdout
+    assert json.loads(run(*m, "user", "list", "--json", db=mini_db).stdout)[0] == {"name": "ed", "role": "reviewer", "countries": [], "disabled": False}
+    short = run(*m, "user", "set", "ed", "--password", "short", db=mini_db)
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+    unknown_country = run(*m, "user", "set", "ed", "--countries", "ZZZ", db=mini_db)
+    assert unknown_country.returncode == 2 and "'ZZZ'" in unknown_country.stderr
+    ghost = run(*m, "user", "disable", "ghost", db=mini_db)
+    assert ghost.returncode == 2 and "no user named 'ghost'" in ghost.stderr
+
+    disabled = run(*m, "user", "disable", "ed", db=mini_db)
+    assert disabled.returncode == 0 and "disabled ed (reviewer, disabled)" in disabled.stdout
+    assert "ed (reviewer, disabled)" in run(*m, "user", "list", db=mini_db).stdout
+    # every command that takes --user refuses a disabled account with exit 4, and writes nothing
+    refused = [
+        run(*m, "set", "AAA", "tst1.art3.e1", "--note", "x", "--version", "1", "--user", "ed", db=mini_db),
+        run(*m, "review", "return", "AAA", "--user", "ed", db=mini_db),
+        run(*m, "import", str(tmp_path / "missing.xlsx"), "--apply", "--user", "ed", db=mini_db),
+    ]
+    for result in refused:
+        assert result.returncode == 4, result.stderr
+        assert "ed is disabled" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(run(*m, "finding", "AAA", "tst1.art3.e1", "--json", db=mini_db).stdout)["version"] == 1
+
+    enabled = run(*m, "user", "enable", "ed", db=mini_db)
+    assert enabled.returncode == 0 and "enabled ed (reviewer)" in enabled.stdout
+    saved = run(*m, "set", "AAA", "tst1.art3.e1", "--note", "back at work", "--version", "1", "--user", "ed", db=mini_db)
+    assert saved.returncode == 0, saved.stderr

@@ -30,14 +30,16 @@ def test_finding_rows_round_trip_and_blank_rows_are_ignored() -> None:
 
 def test_judgment_from_form() -> None:
     assert editing.judgment_from_form(editing.FROM_FINDINGS, "ignored", "h", "s", True) is None
-    unknown = editing.judgment_from_form("unknown", "  ", "ets185.res.1", "", False)
-    assert unknown is not None and unknown.reason == editing.NO_REASON and unknown.hook is None and unknown.source is None
+    with pytest.raises(ValueError, match="^Reason for the judgment: a judgment 'unknown' overrides the findings, so it needs a reason"):
+        editing.judgment_from_form("unknown", "  ", "ets185.res.1", "", False)  # an override without a reason is refused
+    unknown = editing.judgment_from_form("unknown", "two readings of Art. 3", "ets185.res.1", "", False)
+    assert unknown is not None and unknown.hook is None and unknown.source is None
     missing = editing.judgment_from_form("missing", "the cited law covers stored data only", "ets185.res.1", "src", True)
     assert missing is not None and missing.status == JudgmentStatus.missing and missing.hook is None and missing.verified
     with pytest.raises(ValidationError) as exc:
         editing.judgment_from_form("reserved", "as declared", "", "src", False)
     assert editing.error_text(exc.value) == "value: a 'reserved' judgment must name the reservation or declaration (hook)"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValueError, match="Reason for the judgment"):
         editing.judgment_from_form("missing", "", "", "src", False)  # a legal claim needs a reason
 
 
@@ -68,9 +70,12 @@ def test_save_element_and_provision_through_the_store(mini_store: Store) -> None
     element = next(iter(mini_store.index.elements))
     iso3 = mini_store.country_codes()[0]
     current = mini_store.assessment(iso3, element)
-    saved = editing.save_element(mini_store, SYSTEM, iso3, element, rows=[], status="unknown", reason="", hook="", source="",
+    saved = editing.save_element(mini_store, SYSTEM, iso3, element, rows=[], status="unknown", reason="not established", hook="", source="",
                                  verified=False, note="", expected_version=current.version)
-    assert saved.version == current.version + 1 and saved.judgment is not None and saved.note is None
+    assert saved.version == current.version + 1 and saved.judgment is not None and saved.note is None and saved.changed
+    again = editing.save_element(mini_store, SYSTEM, iso3, element, rows=[], status="unknown", reason="not established", hook="", source="",
+                                 verified=False, note="", expected_version=saved.version)
+    assert not again.changed and again.version == saved.version  # the same form saved twice writes one version
     assert mini_store.history(iso3, element)[-1].source == "browser"
     record = mini_store.provisions(iso3)[0]
     values = editing.provision_values(record) | {"summary": "changed in the form"}

@@ -420,3 +420,47 @@ def test_newer_shipped_research_replaces_a_country_nobody_edited(mini_catalog, d
     store = Store.open(newest, database_url)
     assert store.working_countries(SYSTEM)["AAA"].summary == "Re-read in the consolidated text."
     store.engine.dispose()
+
+
+@BACKENDS
+def test_a_save_that_changes_nothing_writes_no_version(mini_store: Store) -> None:
+    ed = editor(mini_store)
+    current = mini_store.assessment("AAA", ELEMENT)
+    n, data_version = audit_count(mini_store), mini_store.data_version()
+    same = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=current.findings, judgment=current.judgment, note=current.note, expected_version=1)
+    assert not same.changed and same.version == 1 and same.updated_by == "seed"
+    assert audit_count(mini_store) == n and mini_store.data_version() == data_version
+    assert mini_store.review_state("AAA") == "approved"  # nothing changed: the country stays approved
+    record = mini_store.provisions("AAA")[0]
+    again = mini_store.save_provision(ed, "AAA", record.provision, expected_version=record.version)
+    assert not again.changed and again.version == record.version and audit_count(mini_store) == n
+
+
+@BACKENDS
+def test_users_are_changed_disabled_and_enabled(mini_store: Store) -> None:
+    admin = mini_store.add_user(SYSTEM, "root", Role.admin, "password-long-1")
+    ed = editor(mini_store)
+    token = mini_store.start_session(ed)
+    assert mini_store.session_user(token) == ed
+    changed = mini_store.update_user(admin, "ed", role=Role.reviewer, countries=[])
+    assert (changed.role, changed.countries) == (Role.reviewer, frozenset())
+    assert mini_store.session_user(token) is not None  # a role change keeps the session; the next run reads the role
+    with pytest.raises(ValidationFailed):
+        mini_store.update_user(admin, "ed", countries=["ZZZ"])
+    with pytest.raises(PermissionDenied):
+        mini_store.update_user(ed, "root", role=Role.viewer)  # only admins manage users
+
+    gone = mini_store.set_disabled(admin, "ed", True)
+    assert gone.disabled and mini_store.session_user(token) is None  # the session ended at once
+    assert mini_store.authenticate("ed", "password-long-1") is None  # and no new one starts
+    with pytest.raises(PermissionDenied, match="ed is disabled"):  # a write from a page opened before is refused too
+        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="late", expected_version=1)
+    with pytest.raises(ValidationFailed, match="own account"):
+        mini_store.set_disabled(admin, "root", True)
+
+    assert not mini_store.set_disabled(admin, "ed", False).disabled
+    assert mini_store.authenticate("ed", "password-long-1") is not None
+    new_token = mini_store.start_session(mini_store.user("ed"))
+    mini_store.update_user(admin, "ed", password="a-new-long-password")  # a password reset ends every session
+    assert mini_store.session_user(new_token) is None
+    assert mini_store.authenticate("ed", "a-new-long-password") is not None

@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import service
 from ..models import Country, Extent, Finding, Judgment, Treaty
 from ..problems import CatalogInvalid
-from ..store import SYSTEM, PermissionDenied, Store, ValidationFailed
+from ..store import SYSTEM, PermissionDenied, Store, User, ValidationFailed
 from ..vocab import AuditSource, JudgmentStatus, percent
 from ..yamlio import dump_yaml
 from .context import store_and_user
@@ -112,7 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_lawtext(args, catalog)
 
     if args.command in STORE_COMMANDS:
-        return STORE_COMMANDS[args.command](args)
+        try:
+            return STORE_COMMANDS[args.command](args)
+        except PermissionDenied as exc:  # e.g. --user names a disabled account: exit 4 for every command
+            return report_refused_write(exc)
     return EXIT_USAGE
 
 
@@ -230,15 +233,38 @@ def _cmd_set(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _user_line(user: User) -> str:
+    return f"{user.name} ({user.role}" + (f", may edit {', '.join(sorted(user.countries))}" if user.countries else "") + (", disabled" if user.disabled else "") + ")"
+
+
 def _cmd_user(args: argparse.Namespace) -> int:
     st, _ = store_and_user(args, None)
-    password = args.password if args.password is not None else sys.stdin.readline().rstrip("\n")
+    if args.user_command == "list":
+        users = st.users(SYSTEM)
+        if args.json:
+            print(json.dumps([{"name": u.name, "role": u.role.value, "countries": sorted(u.countries), "disabled": u.disabled} for u in users], ensure_ascii=False))
+        else:
+            for u in users:
+                print(_user_line(u))
+        return EXIT_OK
     try:
-        user = st.add_user(SYSTEM, args.name, args.role, password, args.countries.split(","))
+        if args.user_command == "add":
+            password = args.password if args.password is not None else sys.stdin.readline().rstrip("\n")
+            user = st.add_user(SYSTEM, args.name, args.role, password, args.countries.split(","))
+            print(f"added {_user_line(user)}")
+        elif args.user_command == "set":
+            countries = None if args.countries is None else args.countries.split(",")
+            user = st.update_user(SYSTEM, args.name, role=args.role, countries=countries, password=args.password)
+            print(f"changed {_user_line(user)}" + ("; password reset, their sessions ended" if args.password is not None else ""))
+        else:
+            user = st.set_disabled(SYSTEM, args.name, args.user_command == "disable")
+            print(f"{args.user_command}d {_user_line(user)}" + ("; their sessions ended" if user.disabled else ""))
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return EXIT_USAGE
     except (ValidationFailed, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-    print(f"added {user.name} ({user.role}" + (f", may edit {', '.join(sorted(user.countries))}" if user.countries else "") + ")")
     return EXIT_OK
 
 

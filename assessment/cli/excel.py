@@ -42,7 +42,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("--apply needs --user NAME (who makes the changes)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        st, user = store_and_user(args, args.user if args.apply else None)
+        st, user = store_and_user(args, args.user)  # a named user must exist and be enabled, even for a preview
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return EXIT_USAGE

@@ -22,30 +22,40 @@ class User:
     name: str
     role: Role
     countries: frozenset[str]  # editors: the ISO3 codes they may edit
+    disabled: bool = False  # an admin ended this account: it may read only what anyone may, and write nothing
 
     def can_read_drafts(self) -> bool:
-        return self.role != Role.viewer
+        return self.role != Role.viewer and not self.disabled
 
     def can_edit(self, iso3: str) -> bool:
+        if self.disabled:
+            return False
         if self.role in (Role.reviewer, Role.admin):
             return True
         return self.role == Role.editor and iso3.upper() in self.countries
 
     def can_review(self) -> bool:
-        return self.role in (Role.reviewer, Role.admin)
+        return self.role in (Role.reviewer, Role.admin) and not self.disabled
 
     def can_manage_users(self) -> bool:
-        return self.role == Role.admin
+        return self.role == Role.admin and not self.disabled
+
+    def require_active(self) -> None:
+        if self.disabled:
+            raise PermissionDenied(f"{self.name} is disabled; an admin can enable the account again")
 
     def require_edit(self, iso3: str) -> None:
+        self.require_active()
         if not self.can_edit(iso3):
             raise PermissionDenied(f"{self.name} ({self.role}) may not edit {iso3.upper()}")
 
     def require_review(self) -> None:
+        self.require_active()
         if not self.can_review():
             raise PermissionDenied(f"{self.name} ({self.role}) may not approve or return assessments for review")
 
     def require_admin(self) -> None:
+        self.require_active()
         if not self.can_manage_users():
             raise PermissionDenied(f"{self.name} ({self.role}) may not manage users")
 

@@ -83,6 +83,7 @@ class AssessmentRecord:
     version: int  # 0: never saved
     updated_by: str | None
     updated_at: dt.datetime | None
+    changed: bool = True  # False: the save held what was saved already, so no version was written
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,7 @@ class ProvisionRecord:
     version: int
     updated_by: str
     updated_at: dt.datetime
+    changed: bool = True  # False: the save held what was saved already, so no version was written
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def _meta_of(country: Country) -> str:
 
 
 def _user_of(row: Any) -> User:
-    return User(row["name"], Role(row["role"]), frozenset(c for c in row["countries"].split(",") if c))
+    return User(row["name"], Role(row["role"]), frozenset(c for c in row["countries"].split(",") if c), bool(row["disabled"]))
 
 
 def _load_working(conn: Connection, iso3: str | None = None) -> dict[str, Country]:
@@ -235,6 +237,12 @@ class Store:
         ]
         if rows:
             conn.execute(insert(t.audit), rows)
+
+    def _require_active(self, conn: Connection, user: User) -> None:
+        """Refuse a write by a user an admin has disabled since the caller read the account."""
+        user.require_active()
+        if conn.execute(select(t.users.c.disabled).where(t.users.c.name == user.name)).scalar_one_or_none():
+            raise PermissionDenied(f"{user.name} is disabled; an admin can enable the account again")
 
     def _lock_countries(self, conn: Connection, codes: Iterable[str]) -> dict[str, str]:
         """Lock the review rows of these countries for the rest of the transaction and return their states.
@@ -352,6 +360,12 @@ class Store:
             r = conn.execute(select(t.audit).where(t.audit.c.iso3 == iso3.upper()).order_by(t.audit.c.id.desc()).limit(1)).mappings().one_or_none()
         return None if r is None else AuditEntry.from_row(r)
 
+    def last_approved_at(self, iso3: str) -> dt.datetime | None:
+        """When the country was last approved (its seeding counts as the first approval)."""
+        with self.engine.connect() as conn:
+            at = conn.execute(select(func.max(t.snapshots.c.approved_at)).where(t.snapshots.c.iso3 == iso3.upper())).scalar_one_or_none()
+        return None if at is None else _utc(at)
+
     def country_codes(self) -> list[str]:
         with self.engine.connect() as conn:
             return list(conn.execute(select(t.countries.c.iso3).order_by(t.countries.c.iso3)).scalars())
@@ -437,6 +451,7 @@ class Store:
                 if key not in out:
                     out[key] = {"record": e.record, "field": e.field, "before": e.old, "after": e.new, "changes": 0, "users": []}
                 out[key]["after"] = e.new
+                out[key]["at"] = e.at
                 out[key]["changes"] += 1
                 if e.user not in out[key]["users"]:
                     out[key]["users"].append(e.user)
@@ -490,12 +505,14 @@ class Store:
         at = now()
         records = []
         with self._write() as conn:
+            self._require_active(conn, user)
             states = self._lock_countries(conn, (p[0] for p in prepared))
             for iso3, new, expected_version in prepared:
                 records.append(self._write_assessment(conn, user, iso3, new, expected_version, source, at))
-            for iso3 in sorted({p[0] for p in prepared}):
+            changed = sorted({r.iso3 for r in records if r.changed})
+            for iso3 in changed:
                 self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
-            if prepared:
+            if changed:
                 self._bump(conn)
         return records
 
@@ -503,6 +520,13 @@ class Store:
         element = new.element
         old = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
         values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
+        fields = ("findings", "judgment", "note")
+        if old is None and expected_version == 0 and (values["findings"], values["judgment"], values["note"]) == ("[]", None, None):
+            return AssessmentRecord(iso3, element, (), None, None, 0, None, None, changed=False)  # nothing typed: nothing to save
+        if old is not None and old["version"] == expected_version and all(old[f] == values[f] for f in fields):
+            # A save that changes nothing writes no version: colleagues would get false "saved after you opened it" warnings.
+            return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, old["version"], old["updated_by"],
+                                    _utc(old["updated_at"]), changed=False)
         if old is None:
             if expected_version != 0:
                 raise StaleVersion(f"{iso3} {element}", expected_version, 0, "nobody", at)
@@ -534,11 +558,14 @@ class Store:
         at = now()
         document = provision.model_dump_json(exclude_none=True)
         with self._write() as conn:
+            self._require_active(conn, user)
             states = self._lock_countries(conn, [iso3])
             country = self._country_for_check(conn, iso3)
             others = [p for p in country.provisions if p.id != provision.id]
             self._check(country.model_copy(update={"provisions": [*others, provision]}))
             old = conn.execute(select(t.provisions).where(t.provisions.c.iso3 == iso3, t.provisions.c.id == provision.id)).mappings().one_or_none()
+            if old is not None and old["version"] == expected_version and old["document"] == document:
+                return ProvisionRecord(iso3, provision, old["version"], old["updated_by"], _utc(old["updated_at"]), changed=False)
             if old is None:
                 if expected_version != 0:
                     raise StaleVersion(provision.id, expected_version, 0, "nobody", at)
@@ -587,6 +614,7 @@ class Store:
         iso3 = iso3.upper()
         at = now()
         with self._write() as conn:
+            self._require_active(conn, user)
             state = self._lock_countries(conn, [iso3]).get(iso3)
             if state is None:
                 raise KeyError(f"no country {iso3} in the database")
@@ -634,19 +662,68 @@ class Store:
             name = check_new_name(name)
         except ValueError as exc:
             raise ValidationFailed([str(exc)]) from None
-        codes = sorted({c.strip().upper() for c in countries if c.strip()})
-        known_codes = set(self.country_codes())
-        unknown = [c for c in codes if c not in known_codes]
-        if unknown:
-            known = ", ".join(self.country_codes())
-            raise ValidationFailed([f"{', '.join(repr(c) for c in unknown)}: not the ISO 3166-1 alpha-3 code of a country in the database (known: {known}); separate codes with commas"])
+        codes = self._country_list(countries)
         with self._write() as conn:
+            self._require_active(conn, actor)
             try:
                 with conn.begin_nested():
                     conn.execute(insert(t.users).values(name=name, role=role.value, countries=",".join(codes), password_hash=hash_password(password), created_at=now()))
             except IntegrityError:
                 raise ValidationFailed([f"a user named {name!r} exists already"]) from None
         return User(name, role, frozenset(codes))
+
+    def _country_list(self, countries: Iterable[str]) -> list[str]:
+        """The ISO3 codes an editor may edit, checked against the database (ValidationFailed names the unknown)."""
+        codes = sorted({c.strip().upper() for c in countries if c.strip()})
+        known_codes = set(self.country_codes())
+        unknown = [c for c in codes if c not in known_codes]
+        if unknown:
+            known = ", ".join(self.country_codes())
+            raise ValidationFailed([f"{', '.join(repr(c) for c in unknown)}: not the ISO 3166-1 alpha-3 code of a country in the database (known: {known}); separate codes with commas"])
+        return codes
+
+    def _user_row(self, conn: Connection, name: str) -> Any:
+        row = conn.execute(select(t.users).where(t.users.c.name == normalise_name(name))).mappings().one_or_none()
+        if row is None:
+            raise KeyError(f"no user named {normalise_name(name)!r}")
+        return row
+
+    def update_user(self, actor: User, name: str, *, role: Role | str | None = None, countries: Iterable[str] | None = None,
+                    password: str | None = None) -> User:
+        """Change a user's role, countries or password (None leaves it). A new password ends their sessions."""
+        actor.require_admin()
+        values: dict[str, Any] = {}
+        if role is not None:
+            values["role"] = Role(role).value
+        if countries is not None:
+            values["countries"] = ",".join(self._country_list(countries))
+        if password is not None:
+            try:
+                values["password_hash"] = hash_password(password)
+            except ValueError as exc:
+                raise ValidationFailed([str(exc)]) from None
+        with self._write() as conn:
+            self._require_active(conn, actor)
+            row = self._user_row(conn, name)
+            if values:
+                conn.execute(update(t.users).where(t.users.c.name == row["name"]).values(**values))
+            if password is not None:
+                conn.execute(delete(t.sessions).where(t.sessions.c.user_name == row["name"]))
+            return _user_of(self._user_row(conn, row["name"]))
+
+    def set_disabled(self, actor: User, name: str, disabled: bool) -> User:
+        """Disable (every session ends at once, every write is refused) or enable a user. An admin cannot
+        disable their own account, so there is always someone left to enable it again."""
+        actor.require_admin()
+        with self._write() as conn:
+            self._require_active(conn, actor)
+            row = self._user_row(conn, name)
+            if disabled and row["name"] == actor.name:
+                raise ValidationFailed([f"{actor.name} may not disable their own account; ask another admin"])
+            conn.execute(update(t.users).where(t.users.c.name == row["name"]).values(disabled=disabled))
+            if disabled:
+                conn.execute(delete(t.sessions).where(t.sessions.c.user_name == row["name"]))
+            return _user_of(self._user_row(conn, row["name"]))
 
     def user(self, name: str) -> User | None:
         name = normalise_name(name)
@@ -692,9 +769,12 @@ class Store:
         if failures and self.sign_in_delay:
             time.sleep(min(self.sign_in_delay * 2 ** (failures - 1), 2.0))
         ok = check_password(stored, password)
+        user = self.user(name) if ok else None
+        if user is not None and user.disabled:
+            user, ok = None, False  # the same answer as a wrong password: a disabled account reveals nothing
         with self._write() as conn:
             conn.execute(insert(a).values(at=at, user_name=name, client=client, ok=ok))
-        return self.user(name) if ok else None
+        return user
 
     def sign_in_attempts(self, name: str) -> list[tuple[dt.datetime, str, bool]]:
         """(when, client, succeeded) of every sign-in attempt under this name: the audit of sign-ins."""
@@ -704,6 +784,7 @@ class Store:
         return [(_utc(at), client, ok) for at, client, ok in rows]
 
     def start_session(self, user: User, hours: float = SESSION_HOURS) -> str:
+        user.require_active()
         token = secrets.token_urlsafe(32)
         with self._write() as conn:
             conn.execute(insert(t.sessions).values(token=token, user_name=user.name, expires_at=now() + dt.timedelta(hours=hours)))
@@ -717,10 +798,9 @@ class Store:
             row = conn.execute(select(t.sessions).where(t.sessions.c.token == token)).mappings().one_or_none()
         if row is None or _utc(row["expires_at"]) <= now():
             return None
-        return self.user(row["user_name"])
+        user = self.user(row["user_name"])
+        return None if user is None or user.disabled else user
 
     def end_session(self, token: str) -> None:
-        from sqlalchemy import delete
-
         with self._write() as conn:
             conn.execute(delete(t.sessions).where(t.sessions.c.token == token))

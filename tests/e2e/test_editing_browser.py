@@ -10,12 +10,15 @@ from collections.abc import Iterator
 import pytest
 
 from assessment import service
+from assessment.changes import element_label
 from assessment.store import SYSTEM
 from bench.harness import chromium, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 
 WAIT_MS = 60_000
 ELEMENT = "ets185.art1.e1"  # the first element of the first obligation: the Edit page opens on it
+#: The Edit page names an element by its article and text (words, not ids).
+LABEL = element_label(service.catalog(), ELEMENT)
 SEEN: list[str] = []
 
 
@@ -55,9 +58,9 @@ def open_element(page):  # type: ignore[no-untyped-def]
     """Go to Edit through the menu (a page switch keeps the session) and open the element's form."""
     page.get_by_role("link", name="Edit").click()
     page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
-    summary = page.locator("[data-testid='stExpander'] summary").filter(has_text=ELEMENT).first
+    summary = page.locator("[data-testid='stExpander'] summary").filter(has_text=LABEL).first
     summary.wait_for(timeout=WAIT_MS)
-    box = page.locator("[data-testid='stExpander']").filter(has_text=ELEMENT).first
+    box = page.locator("[data-testid='stExpander']").filter(has_text=LABEL).first
     if box.get_by_label("Note").count() == 0 or not box.get_by_label("Note").is_visible():
         summary.click()
     box.get_by_label("Note").wait_for(timeout=WAIT_MS)
@@ -79,8 +82,7 @@ def test_saved_edit_survives_page_change_and_reload(browser, base: str) -> None:
     page.get_by_role("link", name="Country").wait_for(timeout=WAIT_MS)
     assert open_element(page).get_by_label("Note").input_value() == text
 
-    page.reload()  # a new browser session: sign in again, the saved value is read from the database
-    sign_in(page, base, name)
+    page.reload()  # a new browser session, still signed in (the session cookie): the value is read from the database
     assert open_element(page).get_by_label("Note").input_value() == text
     page.screenshot(path="/tmp/e2e-edit.png", full_page=True)
     page.context.close()
@@ -101,7 +103,7 @@ def test_stale_view_is_refused_and_keeps_the_input(browser, base: str) -> None:
     box_b.get_by_role("button", name="Save").click()
     b.get_by_text("saved this element at").first.wait_for(timeout=WAIT_MS)
     assert service.store().assessment("KOR", ELEMENT).note == "first editor's note"
-    box_b = b.locator("[data-testid='stExpander']").filter(has_text=ELEMENT).first
+    box_b = b.locator("[data-testid='stExpander']").filter(has_text=LABEL).first
     assert box_b.get_by_label("Note").input_value() == mine
     b.screenshot(path="/tmp/e2e-stale.png", full_page=True)
     for p in (a, b):

@@ -11,7 +11,7 @@ import pytest
 from assessment.catalog import load_catalog
 from assessment.store import SYSTEM, Store
 from bench.harness import chromium, streamlit_server
-from tests.e2e.test_editing_browser import ELEMENT, WAIT_MS, open_element, sign_in
+from tests.e2e.test_editing_browser import ELEMENT, LABEL, WAIT_MS, open_element, sign_in
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -39,7 +39,7 @@ def test_a_save_in_one_instance_is_seen_and_guarded_in_the_other(database_url: s
         box_b.get_by_role("button", name="Save").click()
         b.get_by_text("saved this element at").first.wait_for(timeout=WAIT_MS)  # refused: stale across instances
         assert store.assessment("KOR", ELEMENT).note == note
-        assert b.locator("[data-testid='stExpander']").filter(has_text=ELEMENT).first.get_by_label("Note").input_value() == mine
+        assert b.locator("[data-testid='stExpander']").filter(has_text=LABEL).first.get_by_label("Note").input_value() == mine
 
         b.get_by_role("link", name="Overview").click()  # leave and come back: instance two reads the saved value
         b.get_by_role("link", name="Country").wait_for(timeout=WAIT_MS)

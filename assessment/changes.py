@@ -1,0 +1,140 @@
+"""Audit entries and pickers in words: an element as its article and text, a provision as its citation, a source
+as its title, and a stored value (findings, judgment, note, provision, review state) as a sentence, so the
+History and Review pages show "old -> new" a person can read instead of ids and JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import Catalog
+from .models import Country
+from .vocab import REVIEW_LABEL, ReviewState, status_badge
+
+#: How long an element's text may be in a picker before it is cut (the whole text is shown on the page).
+PICKER_TEXT = 90
+
+
+def _short(text: str, limit: int = PICKER_TEXT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def element_label(catalog: Catalog, element_id: str, status: str | None = None) -> str:
+    """'Art. 16 · Power to order the expeditious preservation … · ✓ In place' (the id when it is not in the catalog)."""
+    element = catalog.elements.get(element_id)
+    if element is None:
+        return element_id
+    obligation = catalog.obligations[catalog.obligation_of_element[element_id]]
+    parts = [f"Art. {obligation.article}", _short(element.text)]
+    if status:
+        parts.append(status_badge(status))
+    return " · ".join(parts)
+
+
+def record_label(catalog: Catalog, country: Country | None, record: str) -> str:
+    """What an audit entry's record is, in words: an element, a provision's citation, or the country."""
+    if record == "country":
+        return country.name if country is not None else "the country"
+    if record in catalog.elements:
+        return element_label(catalog, record)
+    provision = _provisions(country).get(record)
+    return f"{provision.citation} ({record})" if provision is not None else record
+
+
+def source_titles(country: Country) -> dict[str, str]:
+    """Source id -> its title, made unique (a repeated title gets its id), for pickers that show titles."""
+    titles: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for s in country.sources:
+        seen[s.title] = seen.get(s.title, 0) + 1
+    for s in country.sources:
+        titles[s.id] = s.title if seen[s.title] == 1 else f"{s.title} ({s.id})"
+    return titles
+
+
+def provision_titles(country: Country) -> dict[str, str]:
+    """Provision id -> 'citation (id)', for pickers of provisions."""
+    return {p.id: f"{p.citation} ({p.id})" for p in country.provisions}
+
+
+def _provisions(country: Country | None) -> dict[str, Any]:
+    return {} if country is None else {p.id: p for p in country.provisions}
+
+
+def readable(field: str, value: str | None, country: Country | None = None) -> str:
+    """A stored value as words. Findings: 'Criminal Procedure Act Art. 215-2: full (note)'; a judgment:
+    'missing: reason'; a review state: its label. Unknown shapes fall back to the text itself."""
+    if value is None or value == "":
+        return "(nothing)"
+    if field == "review_state":
+        try:
+            return REVIEW_LABEL[ReviewState(value)]
+        except (KeyError, ValueError):
+            return value
+    if field == "note" or field == "review_comment":
+        return value
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        return value
+    provisions = _provisions(country)
+    if field == "findings" and isinstance(data, list):
+        if not data:
+            return "no finding"
+        lines = []
+        for f in data:
+            p = provisions.get(f.get("provision"))
+            name = p.citation if p is not None else f.get("provision", "?")
+            line = f"{name}: satisfies the element {'fully' if f.get('extent') == 'full' else 'partly'}"
+            if f.get("note"):
+                line += f" ({f['note']})"
+            if f.get("verified"):
+                line += ", read in a primary text"
+            lines.append(line)
+        return "; ".join(lines)
+    if field == "judgment" and isinstance(data, dict):
+        text = f"judgment {data.get('status', '?')}: {data.get('reason', '')}".rstrip(": ")
+        if data.get("hook"):
+            text += f" (under {data['hook']})"
+        return text
+    if field == "provision" and isinstance(data, dict):
+        lifecycle = data.get("lifecycle") or {}
+        dates = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in lifecycle.items() if isinstance(v, str) and v[:1].isdigit())
+        parts = [" ".join(x for x in (data.get("statute", ""), data.get("article") or "", data.get("paragraph") or "") if x)]
+        if data.get("summary"):
+            parts.append(str(data["summary"]))
+        if dates:
+            parts.append(dates)
+        return "; ".join(p for p in parts if p)
+    return value
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one record changed: what, from what, to what, by whom, when (for the Review page)."""
+
+    what: str
+    field: str
+    old: str
+    new: str
+    users: tuple[str, ...]
+    at: Any
+    changes: int
+
+
+FIELD_LABEL = {"findings": "Findings", "judgment": "Judgment", "note": "Note", "provision": "Provision or bill", "review_state": "Review state",
+               "review_comment": "Review comment"}
+
+
+def changes_in_words(catalog: Catalog, country: Country | None, diff: list[dict[str, Any]]) -> list[Change]:
+    """`Store.diff` rows as Changes in words, review steps and comments left out (they are not the work)."""
+    out = []
+    for d in diff:
+        if d["record"] == "country":
+            continue
+        out.append(Change(record_label(catalog, country, d["record"]), FIELD_LABEL.get(d["field"], d["field"]),
+                          readable(d["field"], d["before"], country), readable(d["field"], d["after"], country),
+                          tuple(d["users"]), d.get("at"), d["changes"]))
+    return out

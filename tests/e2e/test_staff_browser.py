@@ -1,0 +1,188 @@
+"""A day of staff work in the real app in Debian's headless Chromium: a reload or a shared link keeps the person
+signed in and on the page; a disabled user is put out at once; a save that changes nothing says so; drafts are
+marked with the approved value beside them; a reviewer sees every change and sends it back; a map click opens
+the country. No request leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from assessment import service
+from assessment.store import SYSTEM
+from bench.harness import chromium, streamlit_server
+from tests.e2e.test_browser import _left_the_machine
+
+WAIT_MS = 60_000
+PASSWORD = "password-long-1"
+ELEMENT = "ets185.art1.e1"
+SEEN: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with chromium() as b:
+        yield b
+
+
+def user(role: str = "editor", countries=("KOR",)) -> str:
+    name = f"{role[:3]}{uuid.uuid4().hex[:6]}"
+    service.store().add_user(SYSTEM, name, role, PASSWORD, countries)
+    return name
+
+
+def new_page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    context.on("request", lambda r: SEEN.append(r.url))
+    return context.new_page()
+
+
+def fill_sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def sign_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/signin")
+    fill_sign_in(page, name)
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
+    wait_cookie(page)  # later page.goto calls are new sessions that sign in from the cookie
+
+
+def wait_cookie(page) -> None:  # type: ignore[no-untyped-def]
+    """The session cookie is written by a script in the page after the sign-in rerun."""
+    for _ in range(100):
+        if any(c["name"] == "ar_session" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no session cookie: {page.context.cookies()}")
+
+
+def test_reload_and_deep_link_on_edit_keep_the_password_sign_in(browser, base: str) -> None:
+    name = user()
+    page = new_page(browser)
+    page.goto(f"{base}/edit?iso=KOR&treaty=ets185")  # a shared link, signed out: the form in place
+    page.get_by_text("Sign in to continue").wait_for(timeout=WAIT_MS)
+    fill_sign_in(page, name)
+    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)  # ... and on to that page
+    wait_cookie(page)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "ar_session")
+    assert cookie["sameSite"] == "Strict" and not cookie["secure"]  # Secure only when served over HTTPS
+
+    page.reload()  # F5 on Edit
+    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
+    assert "/edit" in page.url and "iso=KOR" in page.url
+    assert page.get_by_text("Sign in to continue").count() == 0
+
+    other = page.context.new_page()  # a deep link in a new tab of the same browser
+    other.goto(f"{base}/history?iso=KOR")
+    other.get_by_role("heading", name="History").wait_for(timeout=WAIT_MS)
+    page.screenshot(path="/tmp/e2e-reload-edit.png", full_page=True)
+
+    page.goto(f"{base}/signin")
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("User name").wait_for(timeout=WAIT_MS)
+    page.goto(f"{base}/edit")
+    page.get_by_text("Sign in to continue").wait_for(timeout=WAIT_MS)  # signed out stays signed out after a reload
+    page.context.close()
+
+
+def test_a_disabled_user_is_put_out(browser, base: str) -> None:
+    name = user()
+    page = new_page(browser)
+    sign_in(page, base, name)
+    wait_cookie(page)
+    page.goto(f"{base}/edit")
+    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
+    service.store().set_disabled(SYSTEM, name, True)
+    page.reload()
+    page.get_by_text("Sign in to continue").wait_for(timeout=WAIT_MS)
+    fill_sign_in(page, name)
+    page.get_by_text("do not match").wait_for(timeout=WAIT_MS)
+    page.screenshot(path="/tmp/e2e-disabled.png", full_page=True)
+    page.context.close()
+
+
+def open_element(page):  # type: ignore[no-untyped-def]
+    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
+    summary = page.locator("[data-testid='stExpander'] summary").first
+    summary.wait_for(timeout=WAIT_MS)
+    box = page.locator("[data-testid='stExpander']").first
+    if not box.get_by_label("Note").is_visible():
+        summary.click()
+    box.get_by_label("Note").wait_for(timeout=WAIT_MS)
+    return box
+
+
+def test_no_op_save_draft_mark_review_diff_and_send_back(browser, base: str) -> None:
+    store = service.store()
+    name, reviewer = user(), user("reviewer", ())
+    page = new_page(browser)
+    sign_in(page, base, name)
+    page.goto(f"{base}/edit?iso=KOR&treaty=ets185")
+    box = open_element(page)
+    assert "Art. 1" in box.locator("summary").inner_text()  # words, not ids
+    version = store.assessment("KOR", ELEMENT).version
+    box.get_by_role("button", name="Save").click()  # nothing typed: a save that changes nothing
+    page.get_by_text("Nothing changed, so no new version was written.").wait_for(timeout=WAIT_MS)
+    assert store.assessment("KOR", ELEMENT).version == version
+
+    note = f"Read in the statute, {uuid.uuid4().hex[:6]}"
+    box = open_element(page)
+    box.get_by_label("Note").fill(note)
+    box.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved at").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("draft, not yet approved").first.wait_for(timeout=WAIT_MS)  # marked, with the approved value
+    page.get_by_text("Approved:").first.wait_for(timeout=WAIT_MS)
+    page.goto(f"{base}/country?iso=KOR&treaty=ets185")
+    page.get_by_text("Draft, not yet approved").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Approved readiness on").wait_for(timeout=WAIT_MS)
+    page.screenshot(path="/tmp/e2e-draft.png", full_page=True)
+    store.submit_for_review(store.user(name), "KOR")
+    page.context.close()
+
+    page = new_page(browser)
+    sign_in(page, base, reviewer)
+    page.goto(f"{base}/review?iso=KOR")
+    page.get_by_text("waiting for review").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text(note).first.wait_for(timeout=WAIT_MS)  # the change in words, old -> new, who
+    # in the list of changes (not the table); earlier tests may have edited the same field, so others may be named too
+    page.get_by_text(re.compile(f"by .*{name}.* at ")).first.wait_for(timeout=WAIT_MS)
+    page.screenshot(path="/tmp/e2e-review.png", full_page=True)
+    page.get_by_role("button", name="Send back to draft").click()
+    page.get_by_text("a comment is needed to send it back").wait_for(timeout=WAIT_MS)
+    page.get_by_label("Comment").fill("Cite the article, please")
+    page.get_by_role("button", name="Send back to draft").click()
+    page.get_by_text("was sent back to draft with your comment").wait_for(timeout=WAIT_MS)
+    assert store.review_state("KOR") == "draft"
+    assert any(e.field == "review_comment" and e.new == "Cite the article, please" for e in store.history("KOR", "country"))
+    page.context.close()
+
+
+def test_a_map_click_opens_the_country(browser, base: str) -> None:
+    page = new_page(browser)
+    page.goto(f"{base}/")
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.wait_for(timeout=WAIT_MS)
+    page.locator(".scattergeo text, .scattergeo path.point").first.wait_for(timeout=WAIT_MS)
+    marker = page.locator(".scattergeo path.point").first
+    marker.click(force=True)
+    page.get_by_text("Readiness today").wait_for(timeout=WAIT_MS)
+    assert "/country" in page.url and "iso=" in page.url, page.url
+    page.screenshot(path="/tmp/e2e-map-click.png", full_page=True)
+    page.context.close()
+
+
+def test_no_request_left_the_machine() -> None:
+    assert SEEN and not _left_the_machine(SEEN), _left_the_machine(SEEN)
