@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import Catalog
+from .i18n import N_, gettext
 from .models import Country
-from .vocab import REVIEW_LABEL, ReviewState, status_badge
+from .vocab import LIFECYCLE_LABEL, REVIEW_LABEL, ReviewState, status_badge
 
 #: How long an element's text may be in a picker before it is cut (the whole text is shown on the page).
 PICKER_TEXT = 90
@@ -21,24 +22,37 @@ def _short(text: str, limit: int = PICKER_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def element_label(catalog: Catalog, element_id: str, status: str | None = None) -> str:
-    """'Art. 16 · Power to order the expeditious preservation … · ✓ In place' (the id when it is not in the catalog)."""
+def element_label(catalog: Catalog, element_id: str, status: str | None = None, lang: str | None = None) -> str:
+    """'Art. 16 · Power to order the expeditious preservation … · ✓ In place' (the id when it is not in the catalog);
+    '제16조 · 신속한 보전을 명령할 권한 … · ✓ 충족' in Korean (the element's Korean text where the treaty has one)."""
     element = catalog.elements.get(element_id)
     if element is None:
         return element_id
     obligation = catalog.obligations[catalog.obligation_of_element[element_id]]
-    parts = [f"Art. {obligation.article}", _short(element.text)]
+    if lang in (None, "en"):
+        parts = [f"Art. {obligation.article}", _short(element.text)]
+    else:
+        from .brief import article_label
+        from .translations import Content
+
+        parts = [article_label(obligation.article, lang), _short(Content(catalog, lang).element(element_id))]
     if status:
-        parts.append(status_badge(status))
+        parts.append(status_badge(status, lang))
     return " · ".join(parts)
 
 
-def record_label(catalog: Catalog, country: Country | None, record: str) -> str:
+def record_label(catalog: Catalog, country: Country | None, record: str, lang: str | None = None) -> str:
     """What an audit entry's record is, in words: an element, a provision's citation, or the country."""
     if record == "country":
-        return country.name if country is not None else "the country"
+        if country is None:
+            return gettext(lang)("the country")
+        if lang in (None, "en"):
+            return country.name
+        from .translations import Content
+
+        return Content(catalog, lang).country_name(country)
     if record in catalog.elements:
-        return element_label(catalog, record)
+        return element_label(catalog, record, lang=lang)
     provision = _provisions(country).get(record)
     return f"{provision.citation} ({record})" if provision is not None else record
 
@@ -63,14 +77,15 @@ def _provisions(country: Country | None) -> dict[str, Any]:
     return {} if country is None else {p.id: p for p in country.provisions}
 
 
-def readable(field: str, value: str | None, country: Country | None = None) -> str:
+def readable(field: str, value: str | None, country: Country | None = None, lang: str | None = None) -> str:
     """A stored value as words. Findings: 'Criminal Procedure Act Art. 215-2: full (note)'; a judgment:
     'missing: reason'; a review state: its label. Unknown shapes fall back to the text itself."""
+    t = gettext(lang)
     if value is None or value == "":
-        return "(nothing)"
+        return t("(nothing)")
     if field == "review_state":
         try:
-            return REVIEW_LABEL[ReviewState(value)]
+            return t(REVIEW_LABEL[ReviewState(value)])
         except (KeyError, ValueError):
             return value
     if field == "note" or field == "review_comment":
@@ -81,27 +96,21 @@ def readable(field: str, value: str | None, country: Country | None = None) -> s
         return value
     provisions = _provisions(country)
     if field == "findings" and isinstance(data, list):
-        if not data:
-            return "no finding"
-        lines = []
-        for f in data:
-            p = provisions.get(f.get("provision"))
-            name = p.citation if p is not None else f.get("provision", "?")
-            line = f"{name}: satisfies the element {'fully' if f.get('extent') == 'full' else 'partly'}"
-            if f.get("note"):
-                line += f" ({f['note']})"
-            if f.get("verified"):
-                line += ", read in a primary text"
-            lines.append(line)
-        return "; ".join(lines)
+        return _findings_text(data, provisions, lang)
     if field == "judgment" and isinstance(data, dict):
-        text = f"judgment {data.get('status', '?')}: {data.get('reason', '')}".rstrip(": ")
+        status = str(data.get("status", "?"))
+        if lang not in (None, "en") and status != "?":
+            from .editing import judgment_choice_label
+
+            status = judgment_choice_label(status, lang)
+        text = t("judgment {status}: {reason}").format(status=status, reason=data.get("reason", "")).rstrip(": ")
         if data.get("hook"):
-            text += f" (under {data['hook']})"
+            text += t(" (under {hook})").format(hook=data["hook"])
         return text
     if field == "provision" and isinstance(data, dict):
         lifecycle = data.get("lifecycle") or {}
-        dates = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in lifecycle.items() if isinstance(v, str) and v[:1].isdigit())
+        dates = ", ".join(f"{t(LIFECYCLE_LABEL.get(k, k.replace('_', ' ')))} {v}" for k, v in lifecycle.items()
+                          if isinstance(v, str) and v[:1].isdigit())
         parts = [" ".join(x for x in (data.get("statute", ""), data.get("article") or "", data.get("paragraph") or "") if x)]
         if data.get("summary"):
             parts.append(str(data["summary"]))
@@ -109,6 +118,24 @@ def readable(field: str, value: str | None, country: Country | None = None) -> s
             parts.append(dates)
         return "; ".join(p for p in parts if p)
     return value
+
+
+def _findings_text(data: list[Any], provisions: dict[str, Any], lang: str | None) -> str:
+    t = gettext(lang)
+    if not data:
+        return t("no finding")
+    lines = []
+    for f in data:
+        p = provisions.get(f.get("provision"))
+        name = p.citation if p is not None else f.get("provision", "?")
+        line = (t("{provision}: satisfies the element fully") if f.get("extent") == "full" else
+                t("{provision}: satisfies the element partly")).format(provision=name)
+        if f.get("note"):
+            line += f" ({f['note']})"
+        if f.get("verified"):
+            line += t(", read in a primary text")
+        lines.append(line)
+    return "; ".join(lines)
 
 
 @dataclass(frozen=True)
@@ -124,17 +151,22 @@ class Change:
     changes: int
 
 
-FIELD_LABEL = {"findings": "Findings", "judgment": "Judgment", "note": "Note", "provision": "Provision or bill", "review_state": "Review state",
-               "review_comment": "Review comment"}
+FIELD_LABEL = {"findings": N_("Findings"), "judgment": N_("Judgment"), "note": N_("Note"), "provision": N_("Provision or bill"),
+               "review_state": N_("Review state"), "review_comment": N_("Review comment")}
 
 
-def changes_in_words(catalog: Catalog, country: Country | None, diff: list[dict[str, Any]]) -> list[Change]:
+def field_label(field: str, lang: str | None = None) -> str:
+    """'Findings' ('조사 결과'): the name of an audited field."""
+    return gettext(lang)(FIELD_LABEL[field]) if field in FIELD_LABEL else field
+
+
+def changes_in_words(catalog: Catalog, country: Country | None, diff: list[dict[str, Any]], lang: str | None = None) -> list[Change]:
     """`Store.diff` rows as Changes in words, review steps and comments left out (they are not the work)."""
     out = []
     for d in diff:
         if d["record"] == "country":
             continue
-        out.append(Change(record_label(catalog, country, d["record"]), FIELD_LABEL.get(d["field"], d["field"]),
-                          readable(d["field"], d["before"], country), readable(d["field"], d["after"], country),
+        out.append(Change(record_label(catalog, country, d["record"], lang), field_label(d["field"], lang),
+                          readable(d["field"], d["before"], country, lang), readable(d["field"], d["after"], country, lang),
                           tuple(d["users"]), d.get("at"), d["changes"]))
     return out

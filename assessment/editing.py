@@ -11,26 +11,39 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .i18n import N_, Msg, gettext, say
 from .models import Bill, ElementAssessment, Extent, Finding, Judgment, Lifecycle, Provision
 from .problems import validation_messages
 from .store import AssessmentRecord, ProvisionRecord, Store, User
-from .vocab import AuditSource, JudgmentStatus
+from .vocab import AuditSource, JudgmentStatus, status_label, status_word
 
 #: The judgment choice meaning "no judgment: the findings decide".
-FROM_FINDINGS = "(from the findings)"
+FROM_FINDINGS = N_("(from the findings)")
 #: The choices of the judgment control, in order.
 JUDGMENT_CHOICES: tuple[str, ...] = (FROM_FINDINGS, *(s.value for s in JudgmentStatus))
 #: The label of the reason field, named when an override comes without one.
-REASON_FIELD = "Reason for the judgment"
+REASON_FIELD = N_("Reason for the judgment")
 #: Columns of the findings table, in order.
 FINDING_COLUMNS = ("provision", "extent", "note", "source", "verified")
 #: Lifecycle dates of a provision, in the order the form shows them.
 LIFECYCLE_DATES = ("introduced", "passed", "promulgated", "in_force", "repealed", "lapsed")
 
 
-def error_text(exc: ValueError) -> str:
-    """A validation error as 'field: what is wrong' lines a non-programmer can act on."""
-    return "; ".join(validation_messages(exc, whole="value"))
+def error_text(exc: ValueError, lang: str | None = None) -> str:
+    """A validation error as 'field: what is wrong' lines a non-programmer can act on, in `lang`."""
+    return "; ".join(say(m, lang) for m in validation_messages(exc, whole="value"))
+
+
+def judgment_choice_label(choice: str, lang: str | None = None) -> str:
+    """How the judgment control shows a choice: the code itself in English ('missing', as the help text names
+    them), its label in another language ('누락'), and '(from the findings)' translated."""
+    if lang in (None, "en"):
+        return choice
+    return gettext(lang)(FROM_FINDINGS) if choice == FROM_FINDINGS else status_label(choice, lang)
+
+
+def _extent(extent: str, lang: str | None) -> str:
+    return extent if lang in (None, "en") else gettext(lang)({"full": N_("full"), "partial": N_("partial")}.get(extent, extent))
 
 
 def finding_rows(record: AssessmentRecord) -> list[dict[str, Any]]:
@@ -54,7 +67,7 @@ def id_rows(rows: Iterable[Mapping[str, Any]], provision_id: Mapping[str, str], 
             for row in rows]
 
 
-def draft_of(record: AssessmentRecord, approved: ElementAssessment | None) -> str | None:
+def draft_of(record: AssessmentRecord, approved: ElementAssessment | None, lang: str | None = None) -> str | None:
     """When the saved assessment differs from the approved one, the approved one in words (for "draft, not yet
     approved" beside it); None when they agree."""
     findings = tuple(approved.findings) if approved else ()
@@ -63,8 +76,8 @@ def draft_of(record: AssessmentRecord, approved: ElementAssessment | None) -> st
     if (tuple(record.findings), record.judgment, record.note or None) == (findings, judgment, note or None):
         return None
     if approved is None:
-        return "nothing recorded"
-    return describe(AssessmentRecord(record.iso3, record.element, findings, judgment, note, 0, None, None))
+        return gettext(lang)(N_("nothing recorded"))
+    return describe(AssessmentRecord(record.iso3, record.element, findings, judgment, note, 0, None, None), lang)
 
 
 def findings_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
@@ -82,8 +95,8 @@ def judgment_from_form(status: str, reason: str, hook: str, source: str, verifie
     if status == FROM_FINDINGS:
         return None
     if not reason.strip():
-        raise ValueError(f"{REASON_FIELD}: a judgment '{status}' overrides the findings, so it needs a reason; "
-                         f"write why, or choose '{FROM_FINDINGS}'")
+        raise ValueError(Msg("{field}: a judgment '{status}' overrides the findings, so it needs a reason; write why, or choose "
+                             "'{from_findings}'", field=Msg(REASON_FIELD), status=status_word(status), from_findings=Msg(FROM_FINDINGS)))
     hook_id = (hook or None) if status == JudgmentStatus.reserved else None
     return Judgment(status=status, reason=reason, hook=hook_id, source=source or None, verified=verified)
 
@@ -93,31 +106,36 @@ def judgment_choice(record: AssessmentRecord) -> str:
     return record.judgment.status.value if record.judgment else FROM_FINDINGS
 
 
-def describe(record: AssessmentRecord) -> str:
+def describe(record: AssessmentRecord, lang: str | None = None) -> str:
     """A saved assessment in one line, to set beside the user's unsaved input."""
-    parts = [f"{f.provision} ({f.extent.value})" for f in record.findings]
+    t = gettext(lang)
+    parts = [f"{f.provision} ({_extent(f.extent.value, lang)})" for f in record.findings]
     if record.judgment:
-        parts.append(f"judgment: {record.judgment.status.value} — {record.judgment.reason}")
+        parts.append(t("judgment: {status} — {reason}").format(status=judgment_choice_label(record.judgment.status.value, lang),
+                                                               reason=record.judgment.reason))
     if record.note:
-        parts.append(f"note: {record.note}")
-    return "; ".join(parts) or "nothing recorded"
+        parts.append(t("note: {note}").format(note=record.note))
+    return "; ".join(parts) or t(N_("nothing recorded"))
 
 
-def describe_input(status: str, reason: str, note: str) -> str:
+def describe_input(status: str, reason: str, note: str, lang: str | None = None) -> str:
     """The user's unsaved judgment and note in one line (the findings table speaks for itself)."""
+    t = gettext(lang)
     parts = []
     if status != FROM_FINDINGS:
-        parts.append(f"judgment: {status} — {reason}")
+        parts.append(t("judgment: {status} — {reason}").format(status=judgment_choice_label(status, lang), reason=reason))
     if note:
-        parts.append(f"note: {note}")
-    return "; ".join(parts) or "findings as edited in the table"
+        parts.append(t("note: {note}").format(note=note))
+    return "; ".join(parts) or t("findings as edited in the table")
 
 
-def version_text(record: AssessmentRecord) -> str:
+def version_text(record: AssessmentRecord, lang: str | None = None) -> str:
     """'Version 3, last saved by kim at 2026-01-02 10:00 UTC' (or 'never saved')."""
+    t = gettext(lang)
     if record.updated_at is None:
-        return f"Version {record.version}, never saved"
-    return f"Version {record.version}, last saved by {record.updated_by} at {record.updated_at:%Y-%m-%d %H:%M} UTC"
+        return t("Version {version}, never saved").format(version=record.version)
+    return t("Version {version}, last saved by {user} at {at:%Y-%m-%d %H:%M} UTC").format(
+        version=record.version, user=record.updated_by, at=record.updated_at)
 
 
 def save_element(store: Store, user: User, iso3: str, element: str, *, rows: Iterable[Mapping[str, Any]], status: str, reason: str,

@@ -37,6 +37,48 @@ def N_(message: str) -> str:
     return message
 
 
+class Msg(str):
+    """A message for people raised or returned by the domain core, before anyone knows the reader's language.
+
+    It *is* its English text (so logs, the CLI, JSON, English pages and tests read it exactly as before) and also
+    keeps the catalogue message it came from and the values filled in, so a page can say it again in the
+    reader's language: `say(Msg("{name} may not edit {iso}", name=..., iso=...), "ko")`. Values that are Msgs
+    are said too. `Msg.word("in_review", N_("In review"))` is a code that reads as its label in other languages.
+    Extracted by Babel under this name (first argument)."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> Msg:
+        return cls._make(template.format(**values), template, values)
+
+    @classmethod
+    def word(cls, english: str, template: str) -> Msg:
+        """`english` as it is (a code, a name) in English; `template` translated in any other language."""
+        return cls._make(english, template, {})
+
+    @classmethod
+    def _make(cls, text: str, template: str, values: dict[str, object]) -> Msg:
+        self = str.__new__(cls, text)
+        self.template, self.values = template, values
+        return self
+
+    def __reduce__(self):  # pickled (session state, worker processes) as itself, not as a plain str
+        return (Msg._make, (str(self), self.template, self.values))
+
+
+def say(text: object, lang: str | None) -> str:
+    """`text` in `lang` when it is a Msg (or an exception raised with one), else its text as it is. English is
+    always the text as raised."""
+    if isinstance(text, BaseException):
+        args = getattr(text, "args", ())
+        text = args[0] if len(args) == 1 and isinstance(args[0], Msg) else str(text)
+    if not isinstance(text, Msg) or normalise(lang) == DEFAULT:
+        return str(text)
+    values = {k: say(v, lang) if isinstance(v, Msg) else v for k, v in text.values.items()}
+    return gettext(lang)(text.template).format(**values)
+
+
 def normalise(lang: str | None) -> str:
     """'ko-KR', 'ko_KR', 'KO' -> 'ko'; anything unknown (or None) -> English."""
     code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
@@ -104,7 +146,7 @@ def reload() -> None:
 
 # --------------------------------------------------------------------------------------------- maintenance
 
-KEYWORDS = {"t": None, "N_": None, "nt": (1, 2), "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"t": None, "N_": None, "Msg": None, "nt": (1, 2), "gettext": None, "ngettext": (1, 2)}
 SOURCES = ("app.py", "app_pages", "assessment")
 
 

@@ -15,9 +15,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 # Defined in vocab (no pydantic needed there); re-exported so `from assessment.models import Status` keeps working.
+from .i18n import Msg
 from .vocab import JudgmentStatus as JudgmentStatus
 from .vocab import RegisterStatus as RegisterStatus
 from .vocab import Status as Status
+from .vocab import lifecycle_word
 
 # --------------------------------------------------------------------------------------------------------
 # Vocabularies (defined once; import them, never retype the strings). Statuses live in assessment.vocab.
@@ -141,8 +143,8 @@ class Strict(BaseModel):
     @classmethod
     def _storable_text(cls, value: object) -> object:
         if isinstance(value, str) and (bad := _UNSTORABLE.search(value)):
-            what = "a NUL character" if bad.group() == "\x00" else f"the invalid character U+{ord(bad.group()):04X}"
-            raise ValueError(f"contains {what} (at position {bad.start() + 1}), which cannot be stored; remove it")
+            what = Msg("a NUL character") if bad.group() == "\x00" else Msg("the invalid character U+{code:04X}", code=ord(bad.group()))
+            raise ValueError(Msg("contains {what} (at position {position}), which cannot be stored; remove it", what=what, position=bad.start() + 1))
         return value
 
 
@@ -298,9 +300,9 @@ class Lifecycle(Strict):
         seen: list[tuple[str, dt.date]] = [(n, getattr(self, n)) for n in order if getattr(self, n) is not None]
         for (first, d1), (second, d2) in zip(seen, seen[1:]):
             if d2 < d1:
-                raise ValueError(f"{second} ({d2}) is before {first} ({d1})")
+                raise ValueError(Msg("{second} ({d2}) is before {first} ({d1})", second=lifecycle_word(second), d2=d2, first=lifecycle_word(first), d1=d1))
         if self.lapsed is not None and self.in_force is not None:
-            raise ValueError("a provision that came into force cannot also have lapsed; use repealed")
+            raise ValueError(Msg("a provision that came into force cannot also have lapsed; use repealed"))
         return self
 
     def stage_at(self, when: dt.date) -> Stage:
@@ -402,9 +404,9 @@ class Judgment(Strict):
     @model_validator(mode="after")
     def _reserved_needs_hook(self) -> Judgment:
         if self.status == JudgmentStatus.reserved and not self.hook:
-            raise ValueError("a 'reserved' judgment must name the reservation or declaration (hook)")
+            raise ValueError(Msg("a 'reserved' judgment must name the reservation or declaration (hook)"))
         if self.status != JudgmentStatus.reserved and self.hook:
-            raise ValueError("only a 'reserved' judgment names a hook")
+            raise ValueError(Msg("only a 'reserved' judgment names a hook"))
         return self
 
 

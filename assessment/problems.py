@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import Msg
+
 
 def field_path(loc: Sequence[str | int]) -> str:
     """('assessments', 3, 'element') -> 'assessments[3].element'"""
@@ -23,8 +25,18 @@ def validation_messages(exc: ValueError, whole: str = "value") -> list[str]:
     object); any other ValueError as its text."""
     errors = getattr(exc, "errors", None)
     if not callable(errors):
-        return [str(exc)]
-    return [f"{'.'.join(map(str, e['loc'])) or whole}: {str(e['msg']).removeprefix('Value error, ')}" for e in errors()]
+        return [_said(exc) or str(exc)]
+    out = []
+    for e in errors():
+        reason = _said((e.get("ctx") or {}).get("error")) or str(e["msg"]).removeprefix("Value error, ")
+        out.append(Msg("{field}: {reason}", field=".".join(map(str, e["loc"])) or whole, reason=reason))
+    return out
+
+
+def _said(exc: object) -> Msg | None:
+    """The Msg an exception was raised with (so a page can say it in the reader's language), else None."""
+    args = getattr(exc, "args", ())
+    return args[0] if isinstance(exc, BaseException) and len(args) == 1 and isinstance(args[0], Msg) else None
 
 
 @dataclass(frozen=True)

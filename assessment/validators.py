@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .i18n import Msg
 from .models import Country, CountryTranslation, Crosswalk, Hook, JudgmentStatus, StatusRegister, Treaty, TreatyTranslation
 from .problems import Problem, field_path
+from .vocab import status_word
 
 M = TypeVar("M")
 Loc = tuple[str | int, ...]
@@ -30,7 +32,7 @@ def duplicates(items: Iterable[tuple[str, Loc]], what: str, file: str) -> Iterat
     seen: dict[str, Loc] = {}
     for value, loc in items:
         if value in seen:
-            yield Problem(file, loc, f"duplicate {what} {value!r} (first at {_fmt(seen[value])})")
+            yield Problem(file, loc, Msg("duplicate {what} {value!r} (first at {first})", what=what, value=value, first=_fmt(seen[value])))
         else:
             seen[value] = loc
 
@@ -145,10 +147,10 @@ class TreatyIndex:
 
 def country_ids_unique(doc: Doc[Country]) -> Iterator[Problem]:
     c = doc.model
-    yield from duplicates(((s.id, ("sources", i, "id")) for i, s in enumerate(c.sources)), "source id", doc.file)
-    yield from duplicates(((p.id, ("provisions", i, "id")) for i, p in enumerate(c.provisions)), "provision id", doc.file)
+    yield from duplicates(((s.id, ("sources", i, "id")) for i, s in enumerate(c.sources)), Msg("source id"), doc.file)
+    yield from duplicates(((p.id, ("provisions", i, "id")) for i, p in enumerate(c.provisions)), Msg("provision id"), doc.file)
     yield from duplicates(
-        ((a.element, ("assessments", i, "element")) for i, a in enumerate(c.assessments)), "assessment of element", doc.file
+        ((a.element, ("assessments", i, "element")) for i, a in enumerate(c.assessments)), Msg("assessment of element"), doc.file
     )
 
 
@@ -164,7 +166,7 @@ def country_sources_exist(doc: Doc[Country]) -> Iterator[Problem]:
 
     def check(value: str | None, loc: Loc) -> Iterator[Problem]:
         if value is not None and value not in known:
-            yield Problem(doc.file, loc, f"unknown source {value!r} (add it under sources)")
+            yield Problem(doc.file, loc, Msg("unknown source {source!r} (add it under sources)", source=value))
 
     for i, p in enumerate(c.provisions):
         yield from check(p.source, ("provisions", i, "source"))
@@ -184,9 +186,9 @@ def country_claims_are_sourced(doc: Doc[Country]) -> Iterator[Problem]:
     for i, a in enumerate(doc.model.assessments):
         j = a.judgment
         if j is not None and j.status != JudgmentStatus.unknown and j.source is None:
-            yield Problem(doc.file, ("assessments", i, "judgment", "source"), f"a '{j.status}' judgment must cite a source")
+            yield Problem(doc.file, ("assessments", i, "judgment", "source"), Msg("a '{status}' judgment must cite a source", status=status_word(j.status)))
         if j is None and not a.findings:
-            yield Problem(doc.file, ("assessments", i), "an assessment needs findings or a judgment")
+            yield Problem(doc.file, ("assessments", i), Msg("an assessment needs findings or a judgment"))
 
 
 def country_provisions_exist(doc: Doc[Country]) -> Iterator[Problem]:
@@ -194,13 +196,13 @@ def country_provisions_exist(doc: Doc[Country]) -> Iterator[Problem]:
     for i, a in enumerate(doc.model.assessments):
         for fi, f in enumerate(a.findings):
             if f.provision not in known:
-                yield Problem(doc.file, ("assessments", i, "findings", fi, "provision"), f"provision {f.provision!r} is not defined under provisions")
+                yield Problem(doc.file, ("assessments", i, "findings", fi, "provision"), Msg("provision {provision!r} is not defined under provisions", provision=f.provision))
 
 
 def country_elements_exist(doc: Doc[Country], index: TreatyIndex) -> Iterator[Problem]:
     for i, a in enumerate(doc.model.assessments):
         if a.element not in index.elements:
-            yield Problem(doc.file, ("assessments", i, "element"), f"unknown element {a.element}")
+            yield Problem(doc.file, ("assessments", i, "element"), Msg("unknown element {element}", element=a.element))
 
 
 def country_hooks_allowed(doc: Doc[Country], index: TreatyIndex) -> Iterator[Problem]:
@@ -211,15 +213,15 @@ def country_hooks_allowed(doc: Doc[Country], index: TreatyIndex) -> Iterator[Pro
             continue
         hook = index.hooks.get(j.hook)
         if hook is None:
-            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), f"{j.hook} is not a reservation or declaration the treaty allows")
+            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), Msg("{hook} is not a reservation or declaration the treaty allows", hook=j.hook))
         elif a.element not in hook.elements:
-            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), f"{j.hook} does not allow reserving {a.element}")
+            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), Msg("{hook} does not allow reserving {element}", hook=j.hook, element=a.element))
     for i, h in enumerate(doc.model.planned_hooks):
         if h.hook not in index.hooks:
-            yield Problem(doc.file, ("planned_hooks", i, "hook"), f"{h.hook} is not a reservation or declaration the treaty allows")
+            yield Problem(doc.file, ("planned_hooks", i, "hook"), Msg("{hook} is not a reservation or declaration the treaty allows", hook=h.hook))
     for i, e in enumerate(doc.model.events):
         if e.treaty is not None and e.treaty not in index.treaties:
-            yield Problem(doc.file, ("events", i, "treaty"), f"unknown treaty {e.treaty}")
+            yield Problem(doc.file, ("events", i, "treaty"), Msg("unknown treaty {treaty}", treaty=e.treaty))
 
 
 # ---------------------------------------------------------------------------------------------- registers

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .i18n import N_, gettext
+from .i18n import N_, Msg, gettext
 
 # ---------------------------------------------------------------------------------------------- statuses
 
@@ -128,6 +128,14 @@ def status_badge(status: str | Status, lang: str | None = None) -> str:
     return status_style(status).badge_in(lang)
 
 
+def status_word(status: str | Status) -> Msg:
+    """A status as a message value: its code ('missing') in English, its label (누락) in other languages."""
+    try:
+        return Msg.word(str(status), status_style(status).label)
+    except ValueError:
+        return Msg.word(str(status), str(status))
+
+
 def status_label(status: str | Status, lang: str | None = None) -> str:
     """'In place' ('충족'), without the symbol."""
     return gettext(lang)(status_style(status).label)
@@ -160,6 +168,28 @@ ROLE_LABEL: dict[Role, str] = {
     Role.admin: N_("also manages users"),
 }
 
+#: A role's own name, as pages and messages write it ('editor' is 편집자).
+ROLE_NAME: dict[Role, str] = {Role.viewer: N_("viewer"), Role.editor: N_("editor"), Role.reviewer: N_("reviewer"), Role.admin: N_("admin")}
+
+
+def role_name(role: str | Role, lang: str | None = None) -> str:
+    """'editor' in English, '편집자' in Korean."""
+    return gettext(lang)(ROLE_NAME[Role(str(role))])
+
+
+def role_word(role: str | Role) -> Msg:
+    """The role as a message value: its code in English, its name in other languages."""
+    return Msg.word(str(Role(str(role)).value), ROLE_NAME[Role(str(role))])
+
+
+def review_word(state: str | ReviewState) -> Msg:
+    """A review state as a message value: its code ('in_review') in English, its label (검토 중) elsewhere."""
+    try:
+        return Msg.word(str(state), REVIEW_LABEL[ReviewState(str(state))])
+    except ValueError:
+        return Msg.word(str(state), str(state))
+
+
 #: Roles that read and edit the working drafts.
 STAFF_ROLES = frozenset({Role.editor, Role.reviewer, Role.admin})
 
@@ -179,7 +209,19 @@ REVIEW_LABEL: dict[ReviewState, str] = {
 }
 
 #: What staff read beside unapproved work (aides never see it: they get the approved state).
-DRAFT_MARK = "draft, not yet approved"
+DRAFT_MARK = N_("draft, not yet approved")
+
+
+#: A provision's lifecycle dates as the form and messages name them.
+LIFECYCLE_LABEL: dict[str, str] = {
+    "introduced": N_("introduced"), "passed": N_("passed"), "promulgated": N_("promulgated"), "in_force": N_("in force"),
+    "repealed": N_("repealed"), "lapsed": N_("lapsed"),
+}
+
+
+def lifecycle_word(name: str) -> Msg:
+    """A lifecycle date's name as a message value: 'in_force' in English (as the data writes it), 시행 elsewhere."""
+    return Msg.word(name, LIFECYCLE_LABEL.get(name, name))
 
 
 class AuditSource(StrEnum):

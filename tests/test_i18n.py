@@ -103,3 +103,23 @@ def test_no_message_hides_inside_an_f_string() -> None:
             if re.search(r"""f["'].*\{(t|nt|gettext\([^)]*\))\(["']""", line):
                 hidden.append(f"{path.relative_to(root)}:{n}")
     assert hidden == []
+
+
+def test_refusals_of_the_core_read_in_english_as_before_and_in_korean_when_said() -> None:
+    """Store, model and check messages are Msgs: their text is the English as always, `say` gives the reader's language."""
+    from assessment.models import Judgment
+    from assessment.problems import validation_messages
+    from assessment.store import PermissionDenied, User
+    from assessment.vocab import Role
+
+    kim = User("kim", Role.editor, frozenset({"KOR"}))
+    with pytest.raises(PermissionDenied) as denied:
+        kim.require_edit("JPN")
+    assert str(denied.value) == "kim (editor) may not edit JPN"
+    assert i18n.say(denied.value, "en") == "kim (editor) may not edit JPN"
+    assert i18n.say(denied.value, "ko") == "kim(편집자)은(는) JPN을(를) 편집할 수 없습니다"
+    with pytest.raises(ValueError) as invalid:
+        Judgment(status="reserved", reason="r")
+    [message] = validation_messages(invalid.value)
+    assert message == "value: a 'reserved' judgment must name the reservation or declaration (hook)"
+    assert i18n.say(message, "ko") == "value: '유보' 판단에는 근거가 되는 유보 또는 선언을 지정해야 합니다"

@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import ValidationError
 
-from ..i18n import LANGUAGES, gettext
+from ..i18n import LANGUAGES, Msg, gettext, say
 from ..models import Country, ElementAssessment, Finding, Judgment, Status, Treaty
 from ..scoring import STATUSES
 from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
@@ -130,12 +130,14 @@ class PlanRefused(Exception):
 
     def __init__(self, plan: ImportPlan):
         self.plan = plan
-        parts = []
-        if plan.errors:
-            parts.append(f"{len(plan.errors)} problem(s)")
-        if plan.conflicts:
-            parts.append(f"{len(plan.conflicts)} conflict(s) with newer saves")
-        super().__init__(f"the workbook has {' and '.join(parts)}; nothing was written")
+        if plan.errors and plan.conflicts:
+            said = Msg("the workbook has {problems} problem(s) and {conflicts} conflict(s) with newer saves; nothing was written",
+                       problems=len(plan.errors), conflicts=len(plan.conflicts))
+        elif plan.conflicts:
+            said = Msg("the workbook has {conflicts} conflict(s) with newer saves; nothing was written", conflicts=len(plan.conflicts))
+        else:
+            said = Msg("the workbook has {problems} problem(s); nothing was written", problems=len(plan.errors))
+        super().__init__(said)
 
 
 def apply_plan(plan: ImportPlan, store: Store, user: User) -> list[AssessmentRecord]:
@@ -435,20 +437,20 @@ class _Reader:
 
     def _version(self, r: int, value: Any) -> int | None:
         if isinstance(value, bool) or value is None:
-            self.error(r, "version", "the version is empty; it must stay as exported")
+            self.error(r, "version", self.t("the version is empty; it must stay as exported"))
             return None
         if isinstance(value, (int, float)) and float(value).is_integer() and value >= 0:
             return int(value)
         if isinstance(value, str) and value.strip().isdigit():
             return int(value.strip())
-        self.error(r, "version", f"the version {_text(value)!r} is not a whole number; it must stay as exported")
+        self.error(r, "version", self.t("the version {value!r} is not a whole number; it must stay as exported").format(value=_text(value)))
         return None
 
     def _findings(self, r: int, cell: str | None, known: set[str], country: str) -> list[tuple[str, str]] | None:
         if cell is None:
             return []
         out: list[tuple[str, str]] = []
-        ok = True
+        ok, t = True, self.t
         for part in cell.replace("\n", ";").split(";"):
             part = part.strip()
             if not part:
@@ -456,13 +458,14 @@ class _Reader:
             pid, sep, extent = part.partition(":")
             pid, extent = pid.strip(), (extent.strip().lower() if sep else "full")
             if extent not in ("full", "partial"):
-                self.error(r, "findings", f"'{part}': the extent after ':' must be full or partial")
+                self.error(r, "findings", t("'{part}': the extent after ':' must be full or partial").format(part=part))
                 ok = False
             elif pid not in known:
-                self.error(r, "findings", f"{pid!r} is not a provision of {country or 'this country'} (ids are in the Provisions sheet)")
+                self.error(r, "findings", t("{provision!r} is not a provision of {country} (ids are in the Provisions sheet)").format(
+                    provision=pid, country=country or t("this country")))
                 ok = False
             elif any(p == pid for p, _ in out):
-                self.error(r, "findings", f"{pid} is listed twice")
+                self.error(r, "findings", t("{provision} is listed twice").format(provision=pid))
                 ok = False
             else:
                 out.append((pid, extent))
@@ -493,7 +496,8 @@ class _Reader:
             findings = _merge_findings(row.findings, db.findings)
             if findings == db.findings and judgment == db.judgment and row.note == db.note:
                 if row.version > (db.version or 0):
-                    self.error(row.row, "version", f"version {row.version} is newer than the database's ({db.version}): this workbook was not exported from this database")
+                    self.error(row.row, "version", self.t("version {version} is newer than the database's ({saved}): this workbook was not exported "
+                                                          "from this database").format(version=row.version, saved=db.version))
                 continue
             pending.append((row, db, findings, judgment))
         if not pending:
@@ -513,7 +517,8 @@ class _Reader:
                 ))
                 continue
             if row.version > db_version:
-                self.error(row.row, "version", f"version {row.version} is newer than the database's ({db_version}): this workbook was not exported from this database")
+                self.error(row.row, "version", self.t("version {version} is newer than the database's ({saved}): this workbook was not exported "
+                                                      "from this database").format(version=row.version, saved=db_version))
                 continue
             model = self._model(row, findings, judgment)
             if model is None:
@@ -583,7 +588,8 @@ class _Reader:
                 column = next((FIELD_COLUMN[str(p)] for p in reversed(e["loc"]) if str(p) in FIELD_COLUMN), "status")
                 if judgment is not None and not e["loc"]:
                     column = "hook"
-                self.error(row.row, column, str(e["msg"]).removeprefix("Value error, "))
+                error = (e.get("ctx") or {}).get("error")
+                self.error(row.row, column, say(error, self.lang) if isinstance(error, ValueError) else str(e["msg"]).removeprefix("Value error, "))
             return None
 
     def _cross_checks(self, changed: dict[str, list[tuple[_Row, ElementAssessment]]]) -> None:
@@ -596,7 +602,7 @@ class _Reader:
                 if len(issue.loc) >= 2 and issue.loc[0] == "assessments" and isinstance(issue.loc[1], int):
                     row = items[issue.loc[1]][0]
                     column = next((FIELD_COLUMN[str(p)] for p in reversed(issue.loc[2:]) if str(p) in FIELD_COLUMN), "status")
-                    self.error(row.row, column, issue.reason)
+                    self.error(row.row, column, say(issue.reason, self.lang))
                 # problems outside the rows (a country's own provisions) were there before the import; the store
                 # refuses them at apply time with its own message
 

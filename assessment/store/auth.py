@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ..i18n import Msg
 from ..vocab import Role as Role  # defined in vocab with its labels; re-exported here
+from ..vocab import role_word
 
 _hasher = PasswordHasher()
 
@@ -42,22 +44,22 @@ class User:
 
     def require_active(self) -> None:
         if self.disabled:
-            raise PermissionDenied(f"{self.name} is disabled; an admin can enable the account again")
+            raise PermissionDenied(Msg("{name} is disabled; an admin can enable the account again", name=self.name))
 
     def require_edit(self, iso3: str) -> None:
         self.require_active()
         if not self.can_edit(iso3):
-            raise PermissionDenied(f"{self.name} ({self.role}) may not edit {iso3.upper()}")
+            raise PermissionDenied(Msg("{name} ({role}) may not edit {iso}", name=self.name, role=role_word(self.role), iso=iso3.upper()))
 
     def require_review(self) -> None:
         self.require_active()
         if not self.can_review():
-            raise PermissionDenied(f"{self.name} ({self.role}) may not approve or return assessments for review")
+            raise PermissionDenied(Msg("{name} ({role}) may not approve or return assessments for review", name=self.name, role=role_word(self.role)))
 
     def require_admin(self) -> None:
         self.require_active()
         if not self.can_manage_users():
-            raise PermissionDenied(f"{self.name} ({self.role}) may not manage users")
+            raise PermissionDenied(Msg("{name} ({role}) may not manage users", name=self.name, role=role_word(self.role)))
 
 
 #: The store's own identity for seeding and migrations; never a signed-in person.
@@ -81,21 +83,21 @@ def check_new_name(name: str) -> str:
     database; PostgreSQL would otherwise refuse an over-long name with a traceback)."""
     name = normalise_name(name)
     if not name:
-        raise ValueError("a user needs a name")
+        raise ValueError(Msg("a user needs a name"))
     if len(name) > MAX_NAME:
-        raise ValueError(f"a user name has at most {MAX_NAME} characters (this one has {len(name)})")
+        raise ValueError(Msg("a user name has at most {limit} characters (this one has {n})", limit=MAX_NAME, n=len(name)))
     if any(unicodedata.category(ch)[0] == "C" for ch in name):
-        raise ValueError("a user name may not contain control characters")
+        raise ValueError(Msg("a user name may not contain control characters"))
     if name.casefold() in RESERVED_NAMES:
-        raise ValueError(f"{name!r} is reserved for the system's own audit entries; choose another name")
+        raise ValueError(Msg("{name!r} is reserved for the system's own audit entries; choose another name", name=name))
     return name
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise ValueError(Msg("a password needs at least {n} characters", n=MIN_PASSWORD))
     if not password.strip():
-        raise ValueError("a password may not be only blanks")
+        raise ValueError(Msg("a password may not be only blanks"))
     return _hasher.hash(password)
 
 

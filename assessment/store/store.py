@@ -27,7 +27,8 @@ from ..models import Country, ElementAssessment, Finding, Judgment, Provision, T
 from ..problems import field_path, validation_messages
 from ..validators import Doc, TreatyIndex, check_country
 from . import schema as t
-from ..vocab import AuditSource, ReviewState
+from ..i18n import Msg
+from ..vocab import AuditSource, ReviewState, review_word, role_word
 from .auth import SYSTEM, PermissionDenied, Role, User, check_new_name, check_password, hash_password, normalise_name
 from .db import make_engine, migrate, writer
 
@@ -43,10 +44,9 @@ class StaleVersion(Exception):
 
     def __init__(self, what: str, seen: int, current: int, updated_by: str, updated_at: dt.datetime):
         self.what, self.seen, self.current, self.updated_by, self.updated_at = what, seen, current, updated_by, updated_at
-        super().__init__(
-            f"{what} was changed by {updated_by} at {updated_at:%Y-%m-%d %H:%M:%S} UTC (now version {current}, "
-            f"your edit was based on version {seen}); nothing was written"
-        )
+        super().__init__(Msg(
+            "{what} was changed by {user} at {at:%Y-%m-%d %H:%M:%S} UTC (now version {current}, your edit was based on "
+            "version {seen}); nothing was written", what=what, user=updated_by, at=updated_at, current=current, seen=seen))
 
 
 class SignInLocked(Exception):
@@ -54,7 +54,7 @@ class SignInLocked(Exception):
 
     def __init__(self, until: dt.datetime):
         self.until = until
-        super().__init__(f"too many failed sign-ins; try again after {until:%H:%M} UTC")
+        super().__init__(Msg("too many failed sign-ins; try again after {until:%H:%M} UTC", until=until))
 
 
 class ValidationFailed(Exception):
@@ -242,7 +242,7 @@ class Store:
         """Refuse a write by a user an admin has disabled since the caller read the account."""
         user.require_active()
         if conn.execute(select(t.users.c.disabled).where(t.users.c.name == user.name)).scalar_one_or_none():
-            raise PermissionDenied(f"{user.name} is disabled; an admin can enable the account again")
+            raise PermissionDenied(Msg("{name} is disabled; an admin can enable the account again", name=user.name))
 
     def _lock_countries(self, conn: Connection, codes: Iterable[str]) -> dict[str, str]:
         """Lock the review rows of these countries for the rest of the transaction and return their states.
@@ -274,7 +274,7 @@ class Store:
         are rebuilt without re-validation (the checks read only their ids and sources)."""
         row = conn.execute(select(t.countries.c.name, t.countries.c.meta).where(t.countries.c.iso3 == iso3)).one_or_none()
         if row is None:
-            raise ValidationFailed([f"no country {iso3} in the database"])
+            raise ValidationFailed([Msg("no country {iso} in the database", iso=iso3)])
         provisions = [Provision.model_construct(**json.loads(d)) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
         country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)})
         return country.model_copy(update={"provisions": provisions})
@@ -286,7 +286,8 @@ class Store:
             def where(loc: tuple) -> str:
                 return field_path(loc[2:]) if loc[:1] in (("assessments",), ("provisions",)) and len(loc) > 2 else field_path(loc)
 
-            raise ValidationFailed([f"{where(i.loc)}: {i.reason}" if where(i.loc) != "(document)" else i.reason for i in issues])
+            raise ValidationFailed([Msg("{field}: {reason}", field=where(i.loc), reason=i.reason) if where(i.loc) != "(document)" else i.reason
+                                    for i in issues])
 
     # ------------------------------------------------------------------------------------------------ seed
 
@@ -374,13 +375,13 @@ class Store:
         with self.engine.connect() as conn:
             state = conn.execute(select(t.countries.c.review_state).where(t.countries.c.iso3 == iso3.upper())).scalar_one_or_none()
         if state is None:
-            raise KeyError(f"no country {iso3.upper()} in the database")
+            raise KeyError(Msg("no country {iso} in the database", iso=iso3.upper()))
         return state
 
     def working_countries(self, user: User) -> dict[str, Country]:
         """The drafts everyone on the staff edits. Viewers may not read them."""
         if not user.can_read_drafts():
-            raise PermissionDenied(f"{user.name} ({user.role}) may read only the approved assessments")
+            raise PermissionDenied(Msg("{name} ({role}) may read only the approved assessments", name=user.name, role=role_word(user.role)))
         with self.engine.connect() as conn:
             return _load_working(conn)
 
@@ -397,12 +398,12 @@ class Store:
     def assessment(self, iso3: str, element: str) -> AssessmentRecord:
         iso3 = iso3.upper()
         if element not in self.index.elements:
-            raise KeyError(f"unknown element {element}")
+            raise KeyError(Msg("unknown element {element}", element=element))
         with self.engine.connect() as conn:
             row = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
             known = conn.execute(select(t.countries.c.iso3).where(t.countries.c.iso3 == iso3)).scalar_one_or_none()
         if known is None:
-            raise KeyError(f"no country {iso3} in the database")
+            raise KeyError(Msg("no country {iso} in the database", iso=iso3))
         if row is None:
             return AssessmentRecord(iso3, element, (), None, None, 0, None, None)
         return AssessmentRecord(
@@ -487,7 +488,7 @@ class Store:
             try:
                 new = ElementAssessment(element=change.element, findings=list(change.findings), judgment=change.judgment, note=change.note or None)
             except ValidationError as exc:
-                problems += [f"{iso3} {change.element}: {m}" for m in validation_messages(exc, whole="assessment")]
+                problems += [Msg("{iso} {element}: {problem}", iso=iso3, element=change.element, problem=m) for m in validation_messages(exc, whole="assessment")]
                 continue
             prepared.append((iso3, new, change.expected_version))
         # Validate before taking the write lock (WAL readers do not block writers). Provisions and sources are
@@ -499,7 +500,7 @@ class Store:
             try:
                 self._check(countries[iso3].model_copy(update={"assessments": [new]}))
             except ValidationFailed as exc:
-                problems += [f"{iso3} {new.element}: {m}" if len(changes) > 1 else m for m in exc.messages]
+                problems += [Msg("{iso} {element}: {problem}", iso=iso3, element=new.element, problem=m) if len(changes) > 1 else m for m in exc.messages]
         if problems:
             raise ValidationFailed(problems)
         at = now()
@@ -596,7 +597,7 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.audit).where(t.audit.c.id == entry_id)).mappings().one_or_none()
         if row is None or row["field"] not in ("findings", "judgment", "note"):
-            raise KeyError(f"audit entry {entry_id} is not a change of an element's findings, judgment or note")
+            raise KeyError(Msg("audit entry {entry} is not a change of an element's findings, judgment or note", entry=entry_id))
         current = self.assessment(row["iso3"], row["record"])
         value = row["old"]
         findings, judgment, note = current.findings, current.judgment, current.note
@@ -617,9 +618,10 @@ class Store:
             self._require_active(conn, user)
             state = self._lock_countries(conn, [iso3]).get(iso3)
             if state is None:
-                raise KeyError(f"no country {iso3} in the database")
+                raise KeyError(Msg("no country {iso} in the database", iso=iso3))
             if state not in allowed_from:
-                raise ValidationFailed([f"{iso3} is '{state}'; this step needs it to be {' or '.join(allowed_from)}"])
+                needed = review_word(allowed_from[0]) if len(allowed_from) == 1 else Msg.word(" or ".join(allowed_from), " / ".join(allowed_from))
+                raise ValidationFailed([Msg("{iso} is '{state}'; this step needs it to be {needed}", iso=iso3, state=review_word(state), needed=needed)])
             if to == ReviewState.approved:
                 self._require_second_person(conn, user, iso3)
             conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=to.value, updated_by=user.name, updated_at=at))
@@ -639,7 +641,7 @@ class Store:
         if last is not None:
             q = q.where(t.audit.c.at > last)
         if conn.execute(q).scalar_one():
-            raise PermissionDenied(f"{user.name} edited {iso3} since its last approval; another reviewer must approve it")
+            raise PermissionDenied(Msg("{name} edited {iso} since its last approval; another reviewer must approve it", name=user.name, iso=iso3))
 
     def submit_for_review(self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
         user.require_edit(iso3)
@@ -661,7 +663,7 @@ class Store:
         try:
             name = check_new_name(name)
         except ValueError as exc:
-            raise ValidationFailed([str(exc)]) from None
+            raise ValidationFailed([exc.args[0] if exc.args else str(exc)]) from None
         codes = self._country_list(countries)
         with self._write() as conn:
             self._require_active(conn, actor)
@@ -669,7 +671,7 @@ class Store:
                 with conn.begin_nested():
                     conn.execute(insert(t.users).values(name=name, role=role.value, countries=",".join(codes), password_hash=hash_password(password), created_at=now()))
             except IntegrityError:
-                raise ValidationFailed([f"a user named {name!r} exists already"]) from None
+                raise ValidationFailed([Msg("a user named {name!r} exists already", name=name)]) from None
         return User(name, role, frozenset(codes))
 
     def _country_list(self, countries: Iterable[str]) -> list[str]:
@@ -679,13 +681,14 @@ class Store:
         unknown = [c for c in codes if c not in known_codes]
         if unknown:
             known = ", ".join(self.country_codes())
-            raise ValidationFailed([f"{', '.join(repr(c) for c in unknown)}: not the ISO 3166-1 alpha-3 code of a country in the database (known: {known}); separate codes with commas"])
+            raise ValidationFailed([Msg("{codes}: not the ISO 3166-1 alpha-3 code of a country in the database (known: {known}); separate codes with "
+                                        "commas", codes=", ".join(repr(c) for c in unknown), known=known)])
         return codes
 
     def _user_row(self, conn: Connection, name: str) -> Any:
         row = conn.execute(select(t.users).where(t.users.c.name == normalise_name(name))).mappings().one_or_none()
         if row is None:
-            raise KeyError(f"no user named {normalise_name(name)!r}")
+            raise KeyError(Msg("no user named {name!r}", name=normalise_name(name)))
         return row
 
     def update_user(self, actor: User, name: str, *, role: Role | str | None = None, countries: Iterable[str] | None = None,
@@ -701,7 +704,7 @@ class Store:
             try:
                 values["password_hash"] = hash_password(password)
             except ValueError as exc:
-                raise ValidationFailed([str(exc)]) from None
+                raise ValidationFailed([exc.args[0] if exc.args else str(exc)]) from None
         with self._write() as conn:
             self._require_active(conn, actor)
             row = self._user_row(conn, name)
@@ -719,7 +722,7 @@ class Store:
             self._require_active(conn, actor)
             row = self._user_row(conn, name)
             if disabled and row["name"] == actor.name:
-                raise ValidationFailed([f"{actor.name} may not disable their own account; ask another admin"])
+                raise ValidationFailed([Msg("{name} may not disable their own account; ask another admin", name=actor.name)])
             conn.execute(update(t.users).where(t.users.c.name == row["name"]).values(disabled=disabled))
             if disabled:
                 conn.execute(delete(t.sessions).where(t.sessions.c.user_name == row["name"]))
