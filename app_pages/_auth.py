@@ -11,6 +11,7 @@ import json
 import streamlit as st
 
 from assessment import service
+from assessment.i18n import N_
 from assessment.store import Role, SignInLocked, User
 
 TOKEN = "session_token"
@@ -21,7 +22,7 @@ _SIGNED_OUT = "_auth_signed_out"  # the cookie this browser sent at connect time
 PAGE_PATH = "_auth_page_path"  # the url path of the page this run shows (the router sets it)
 _PENDING = "_auth_cookie_js"  # cookie changes to make in the browser on the next run
 SESSION_SECONDS = 8 * 3600
-ENDED = "Your session ended (it expired, or an admin ended it). Please sign in again; everything you saved is kept."
+ENDED = N_("Your session ended (it expired, or an admin ended it). Please sign in again; everything you saved is kept.")
 
 
 def _cookies() -> dict[str, str]:
@@ -160,7 +161,7 @@ def continue_after_sso() -> str | None:
 def sign_in_form(key: str = "sign_in") -> None:
     """The password form (and the single sign-on button when configured). On success the page reruns where it
     is, so a staff page opened while signed out continues to that page."""
-    from app_pages._ui import md, t
+    from app_pages._ui import md, says, t
 
     with st.form(key):
         name = st.text_input(t("User name"), autocomplete="username")
@@ -170,7 +171,7 @@ def sign_in_form(key: str = "sign_in") -> None:
         try:
             signed_in = sign_in(name, password)
         except SignInLocked as exc:
-            st.error(t("Sign-in is locked for a while: {reason}.").format(reason=md(exc)))
+            st.error(t("Sign-in is locked for a while: {reason}.").format(reason=says(exc)))
         else:
             if signed_in is None:
                 st.error(t("That user name and password do not match."))
@@ -187,20 +188,23 @@ def sign_in_form(key: str = "sign_in") -> None:
 def require_staff() -> User:
     """The signed-in staff member (editor, reviewer, admin). Anyone else sees the sign-in form in place of the
     page, and continues to this very page once signed in."""
+    from app_pages._ui import md, t
+
     user = current_user()
     if user is not None and user.can_read_drafts():
         return user
     notice = st.session_state.pop(NOTICE, None)
     if notice:
-        st.warning(notice)
-    st.title("Sign in to continue")
+        st.warning(t(notice))
+    st.title(t("Sign in to continue"))
     if user is None:
-        st.caption("This page is for policy staff. Sign in with an editor, reviewer or admin account; you will continue to this page.")
+        st.caption(t("This page is for policy staff. Sign in with an editor, reviewer or admin account; you will continue to this page."))
         _remember_page_for_sso()
         sync_cookies()
         sign_in_form("sign_in_here")
     else:
-        st.info(f"{user.name} is a viewer: this page is for policy staff (editor, reviewer or admin). Ask an admin for a staff role.")
+        st.info(t("{name} is a viewer: this page is for policy staff (editor, reviewer or admin). Ask an admin for a staff role.").format(
+            name=md(user.name)))
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
 

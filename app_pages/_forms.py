@@ -9,7 +9,9 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _ui
+from app_pages._ui import says, t
 from assessment import editing
+from assessment.vocab import LIFECYCLE_LABEL
 from assessment.store import AssessmentRecord, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed
 
 
@@ -20,18 +22,19 @@ def pick(label: str, options: list[str], current: str | None, key: str | None = 
 
 def conflict_panel(record: AssessmentRecord, key: str, base_key: str) -> None:
     """Someone saved after the form `key` was opened: show both versions; keep mine or take theirs."""
-    st.warning(f"{_ui.md(record.updated_by or 'someone')} saved this element at {record.updated_at:%H:%M} UTC after you opened it. "
-               "Your input below is kept. Compare, then keep yours or take theirs.")
+    lang = _ui.lang()
+    st.warning(t("{user} saved this element at {at:%H:%M} UTC after you opened it. Your input below is kept. Compare, then keep yours or "
+                 "take theirs.").format(user=_ui.md(record.updated_by or t("someone")), at=record.updated_at))
     left, right = st.columns(2)
-    left.markdown("**Saved in the database now**")
-    left.text(editing.describe(record))
-    right.markdown("**Your version (not saved, still in the form below)**")
+    left.markdown(t("**Saved in the database now**"))
+    left.text(editing.describe(record, lang))
+    right.markdown(t("**Your version (not saved, still in the form below)**"))
     state = st.session_state
     right.text(editing.describe_input(state.get(f"{key}_status", editing.FROM_FINDINGS), state.get(f"{key}_reason", ""),
-                                      state.get(f"{key}_note", "")))
+                                      state.get(f"{key}_note", ""), lang))
     a, b = st.columns(2)
-    keep = a.button("Keep mine: save it over theirs", key=f"{key}_keep")
-    take = b.button("Take theirs: discard my input", key=f"{key}_take")
+    keep = a.button(t("Keep mine: save it over theirs"), key=f"{key}_keep")
+    take = b.button(t("Take theirs: discard my input"), key=f"{key}_take")
     if take:
         for k in [k for k in state if str(k).startswith(key)]:
             del state[k]
@@ -48,36 +51,36 @@ def provision_form(store: Store, user: User, iso3: str, source_ids: list[str], r
     source_titles = source_titles or {}
     v = editing.provision_values(record)
     with st.form(key):
-        values = {"id": st.text_input("Id (e.g. kor.cpa.215-2)", value=v.get("id", ""), disabled=record is not None)}
-        labels = (("statute", "Statute"), ("article", "Article (leave empty if unknown; never guess)"), ("paragraph", "Paragraph"))
+        values = {"id": st.text_input(t("Id (e.g. kor.cpa.215-2)"), value=v.get("id", ""), disabled=record is not None)}
+        labels = (("statute", t("Statute")), ("article", t("Article (leave empty if unknown; never guess)")), ("paragraph", t("Paragraph")))
         for col, (name, label) in zip(st.columns(3), labels):
             values[name] = col.text_input(label, value=v.get(name, ""))
-        values["summary"] = st.text_area("What it provides (your words)", value=v.get("summary", ""))
+        values["summary"] = st.text_area(t("What it provides (your words)"), value=v.get("summary", ""))
         for col, name in zip(st.columns(6), editing.LIFECYCLE_DATES):
-            values[name] = col.date_input(name.replace("_", " "), value=v[name], format="YYYY-MM-DD",
+            values[name] = col.date_input(t(LIFECYCLE_LABEL[name]), value=v[name], format="YYYY-MM-DD",
                                           min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1))
-        values["dates_verified"] = st.checkbox("Dates read in a primary source", value=v["dates_verified"])
-        values["date_note"] = st.text_input("Date note", value=v.get("date_note", ""))
-        labels = (("bill_number", "Bill number (only if found)"), ("sponsor", "Sponsor"), ("chamber", "Chamber"))
+        values["dates_verified"] = st.checkbox(t("Dates read in a primary source"), value=v["dates_verified"])
+        values["date_note"] = st.text_input(t("Date note"), value=v.get("date_note", ""))
+        labels = (("bill_number", t("Bill number (only if found)")), ("sponsor", t("Sponsor")), ("chamber", t("Chamber")))
         for col, (name, label) in zip(st.columns(3), labels):
             values[name] = col.text_input(label, value=v.get(name, ""))
         s = st.columns(2)
-        values["source"] = pick("Source", source_ids, v.get("source"), where=s[0], format_func=lambda i: source_titles.get(i, i))
-        values["verified"] = s[1].checkbox("Provision text read in a primary source", value=v["verified"])
-        submitted = st.form_submit_button("Save provision", type="primary")
+        values["source"] = pick(t("Source"), source_ids, v.get("source"), where=s[0], format_func=lambda i: source_titles.get(i, i))
+        values["verified"] = s[1].checkbox(t("Provision text read in a primary source"), value=v["verified"])
+        submitted = st.form_submit_button(t("Save provision"), type="primary")
     if not submitted:
         return
     try:
         saved = editing.save_provision(store, user, iso3, values, record)
     except StaleVersion as exc:
-        st.error(f"Not saved: {_ui.md(exc)}. Reload the page to see their version; copy your input first.")
+        st.error(t("Not saved: {reason}. Reload the page to see their version; copy your input first.").format(reason=says(exc)))
     except (ValidationFailed, PermissionDenied) as exc:
-        st.error(f"Not saved: {_ui.md(exc)}")
+        st.error(t("Not saved: {reason}").format(reason=says(exc)))
     except ValueError as exc:
-        st.error("Not saved. Please fix: " + _ui.md(editing.error_text(exc)))
+        st.error(t("Not saved. Please fix: {problems}").format(problems=_ui.md(editing.error_text(exc, _ui.lang()))))
     else:
         if not saved.changed:
-            st.info("Nothing changed, so no new version was written.")
+            st.info(t("Nothing changed, so no new version was written."))
             return
-        st.success(f"Saved {saved.provision.id} at {saved.updated_at:%H:%M:%S} UTC (version {saved.version}). "
-                   "Every element citing it is re-scored.")
+        st.success(t("Saved {provision} at {at:%H:%M:%S} UTC (version {version}). Every element citing it is re-scored.").format(
+            provision=saved.provision.id, at=saved.updated_at, version=saved.version))

@@ -55,6 +55,15 @@ def nt(singular: str, plural: str, n: int) -> str:
     return i18n.ngettext(lang())(singular, plural, n)
 
 
+def says(text: object) -> str:
+    """A refusal or message of the core (an exception raised with an i18n.Msg, a Msg, a ValidationFailed with
+    several) in the reader's language, made inert for Markdown."""
+    messages = getattr(text, "messages", None)
+    if isinstance(text, Exception) and isinstance(messages, list):
+        return "; ".join(md(i18n.say(m, lang())) for m in messages)
+    return md(i18n.say(text, lang()))
+
+
 def language_switch() -> str:
     """The sidebar control of the language, kept in the URL as ?lang=ko on every page (also after a page change,
     when Streamlit drops the query of the page left behind)."""

@@ -7,67 +7,92 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _auth, _data, _ui
+from app_pages._ui import says, t
+from assessment.i18n import N_
 from assessment.store import PermissionDenied, ValidationFailed
-from assessment.vocab import ROLE_LABEL, Role
+from assessment.vocab import ROLE_LABEL, Role, role_name
 
 user = _auth.require_staff()
 store = _data.store()
 DONE = "_users_done"
-st.title("Users")
+lang = _ui.lang()
+st.title(t("Users"))
 try:
     users = store.users(user)
 except PermissionDenied as exc:
-    st.error(_ui.md(exc))
+    st.error(says(exc))
     st.stop()
 done = st.session_state.pop(DONE, None)
 if done:
-    st.success(done)
-st.dataframe(pd.DataFrame([{"name": u.name, "role": u.role.value, "may edit": ", ".join(sorted(u.countries)),
-                            "state": "disabled" if u.disabled else "active"} for u in users]), hide_index=True, width="stretch")
+    st.success(" ".join(t(message).format(**values) for message, values in done))
+
+
+def role_text(role: str) -> str:
+    """'editor' in English (the code, as the help text names it), '편집자' in Korean."""
+    return role if lang == "en" else role_name(role, lang)
+
+
+st.dataframe(pd.DataFrame([{"name": u.name, "role": role_text(u.role.value), "may edit": ", ".join(sorted(u.countries)),
+                            "state": t("disabled") if u.disabled else t("active")} for u in users]), hide_index=True, width="stretch",
+             column_config={"name": t("Name"), "role": t("Role"), "may edit": t("May edit"), "state": t("State")})
 codes = store.country_codes()
 roles = [r.value for r in Role]
-ROLE_HELP = "; ".join(f"{r.value}: {ROLE_LABEL[r]}" for r in Role)
+ROLE_HELP = "; ".join(f"{role_text(r.value)}: {t(ROLE_LABEL[r])}" for r in Role)
 
-st.subheader("Change a user")
+st.subheader(t("Change a user"))
 by_name = {u.name: u for u in users}
-name = st.selectbox("User", list(by_name), key="users_pick", format_func=lambda n: f"{n} ({by_name[n].role.value}{', disabled' if by_name[n].disabled else ''})")
+
+
+USER_DISABLED, USER_ACTIVE = t("{name} ({role}, disabled)"), t("{name} ({role})")  # fixed now: format functions may run later
+
+
+def user_choice(n: str) -> str:
+    u = by_name[n]
+    return (USER_DISABLED if u.disabled else USER_ACTIVE).format(name=n, role=role_text(u.role.value))
+
+
+name = st.selectbox(t("User"), list(by_name), key="users_pick", format_func=user_choice)
 if name:
     chosen = by_name[name]
     with st.form(f"change_{name}"):
-        role = st.selectbox("Role", roles, index=roles.index(chosen.role.value), help=ROLE_HELP)
-        countries = st.multiselect("Countries an editor may edit", codes, default=sorted(c for c in chosen.countries if c in codes))
-        password = st.text_input("New password (leave empty to keep; at least 12 characters; ends their sessions)", type="password")
-        changed = st.form_submit_button("Save changes", type="primary")
+        role = st.selectbox(t("Role"), roles, index=roles.index(chosen.role.value), help=ROLE_HELP, format_func=role_text)
+        countries = st.multiselect(t("Countries an editor may edit"), codes, default=sorted(c for c in chosen.countries if c in codes))
+        password = st.text_input(t("New password (leave empty to keep; at least 12 characters; ends their sessions)"), type="password")
+        changed = st.form_submit_button(t("Save changes"), type="primary")
     if changed:
         try:
             store.update_user(user, name, role=role, countries=countries, password=password or None)
         except (ValidationFailed, PermissionDenied, KeyError) as exc:
-            st.error(f"Not changed: {_ui.md(exc)}")
+            st.error(t("Not changed: {reason}").format(reason=says(exc)))
         else:
-            st.session_state[DONE] = f"Changed {name}: {role}" + (f", may edit {', '.join(countries)}" if countries else "") + ("; password reset" if password else "") + "."
+            message = {(False, False): N_("Changed {name}: {role}."), (True, False): N_("Changed {name}: {role}, may edit {countries}."),
+                       (False, True): N_("Changed {name}: {role}; password reset."),
+                       (True, True): N_("Changed {name}: {role}, may edit {countries}; password reset.")}[(bool(countries), bool(password))]
+            st.session_state[DONE] = [(message, {"name": name, "role": role_text(role), "countries": ", ".join(countries)})]
             st.rerun()
-    label = "Enable this user" if chosen.disabled else "Disable this user (ends their sessions now)"
+    label = t("Enable this user") if chosen.disabled else t("Disable this user (ends their sessions now)")
     if st.button(label, key=f"toggle_{name}"):
         try:
             store.set_disabled(user, name, not chosen.disabled)
         except (ValidationFailed, PermissionDenied, KeyError) as exc:
-            st.error(f"Not changed: {_ui.md(exc)}")
+            st.error(t("Not changed: {reason}").format(reason=says(exc)))
         else:
-            st.session_state[DONE] = f"{name} is {'enabled again' if chosen.disabled else 'disabled; their sessions ended and their writes are refused'}."
+            st.session_state[DONE] = [(N_("{name} is enabled again.") if chosen.disabled else
+                                       N_("{name} is disabled; their sessions ended and their writes are refused."), {"name": name})]
             st.rerun()
 
 with st.form("add_user", clear_on_submit=True):
-    st.subheader("Add a user")
-    new_name = st.text_input("User name (for single sign-on: the person's e-mail address)")
-    new_role = st.selectbox("Role", roles, help=ROLE_HELP)
-    new_countries = st.multiselect("Countries an editor may edit", codes)
-    new_password = st.text_input("Initial password (at least 12 characters, not all blanks)", type="password")
-    submitted = st.form_submit_button("Add user", type="primary")
+    st.subheader(t("Add a user"))
+    new_name = st.text_input(t("User name (for single sign-on: the person's e-mail address)"))
+    new_role = st.selectbox(t("Role"), roles, help=ROLE_HELP, format_func=role_text)
+    new_countries = st.multiselect(t("Countries an editor may edit"), codes)
+    new_password = st.text_input(t("Initial password (at least 12 characters, not all blanks)"), type="password")
+    submitted = st.form_submit_button(t("Add user"), type="primary")
 if submitted:
     try:
         added = store.add_user(user, new_name, new_role, new_password, new_countries)
     except (ValidationFailed, PermissionDenied, ValueError) as exc:
-        st.error(f"Not added: {_ui.md(exc)}")
+        st.error(t("Not added: {reason}").format(reason=says(exc)))
     else:
-        st.session_state[DONE] = f"Added {added.name} ({added.role.value})."
+        st.session_state[DONE] = [(N_("Added {name} ({role})."), {"name": added.name, "role": role_text(added.role.value)})]
         st.rerun()

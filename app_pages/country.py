@@ -13,6 +13,7 @@ from app_pages import _data, _ui
 from app_pages._ui import t
 from assessment.brief import ElementFact, ProvisionFact, article_label, no_bill_text, no_law_text, obligation_elements
 from assessment.charts import register_frame
+from assessment.i18n import N_
 from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, ReviewState, day, percent, register_badge, status_badge, verified_mark
 
 ws = _data.workspace()
@@ -29,19 +30,20 @@ if not catalog.countries:
 asked = (st.query_params.get("iso") or "").upper()
 if asked and asked not in catalog.countries and asked in _data.country_names(ws):
     # On a treaty register but not assessed: its treaty status with the source, never another country's data.
-    st.title(_data.country_names(ws)[asked])
-    st.info("Not assessed yet: there is no assessment of this country's law. Its treaty status is below.")
+    st.title(content.country_name(asked, _data.country_names(ws)[asked]))
+    st.info(t("Not assessed yet: there is no assessment of this country's law. Its treaty status is below."))
     for tid in sorted(catalog.registers):
         frame = register_frame(catalog.registers[tid])
         rows = frame[frame["iso3"] == asked]
         if rows.empty:
             continue
         r = rows.iloc[0]
-        dates = ", ".join(f"{k} {v}" for k, v in (("signed", r["signature"]), ("ratified", r["ratification"])) if v is not None and str(v) != "NaT")
+        dates = ", ".join(t(label).format(date=v) for label, v in ((N_("signed {date}"), r["signature"]), (N_("ratified {date}"), r["ratification"]))
+                          if v is not None and str(v) != "NaT")
         link = f"[{_ui.md(r['source'])}]({_ui.safe_url(r['source_url'])})" if r["source_url"] else _ui.md(r["source"])
-        st.markdown(f"**{_ui.md(catalog.treaty(tid).short_title)}**: {_ui.md(REGISTER_STYLE[RegisterStatus(r['status'])].badge)}"
-                    + (f" ({_ui.md(dates)})" if dates else "") + f" — {link} · {verified_mark(bool(r['verified']))}")
-    st.page_link(_ui.OVERVIEW, label="Back to the map")
+        st.markdown(f"**{_ui.md(content.treaty_short(tid))}**: {_ui.md(REGISTER_STYLE[RegisterStatus(r['status'])].badge_in(lang))}"
+                    + (f" ({_ui.md(dates)})" if dates else "") + f" — {link} · {verified_mark(bool(r['verified']), lang)}")
+    st.page_link(_ui.OVERVIEW, label=t("Back to the map"), query_params=_ui.params())
     st.stop()
 
 c1, c2, c3 = st.columns([2, 2, 1])
@@ -62,8 +64,9 @@ if b.summary:
 if ws.view == "working" and _data.store().review_state(iso) != ReviewState.approved:
     approved = _data.published_workspace()
     approved_score = _data.brief(approved, iso, treaty_id, as_of).score if iso in approved.catalog.countries else None
-    st.warning(f"**{DRAFT_MARK.capitalize()}**: you see the working assessment of {_ui.md(b.name)}. "
-               f"Approved readiness on {as_of:%d %b %Y}: **{percent(approved_score)}** (draft: {percent(b.score)}). Aides see the approved one.")
+    st.warning(t("**{mark}**: you see the working assessment of {country}. Approved readiness on {date}: **{approved}** (draft: {draft}). "
+                 "Aides see the approved one.").format(mark=_ui.md(t(DRAFT_MARK).capitalize()), country=_ui.md(b.name), date=day(as_of, lang),
+                                                       approved=percent(approved_score, lang=lang), draft=percent(b.score, lang=lang)))
 
 m = st.columns(5)
 m[0].metric(t("Readiness on {date}").format(date=day(as_of, lang)), percent(b.score, lang=lang), help=t("Law in force on the chosen date."))

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _auth, _data, _ui
+from app_pages._ui import says, t
 from assessment.excel import PlanRefused, apply_plan, read_workbook
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
 
@@ -17,12 +18,12 @@ user = _auth.require_staff()
 ws = _data.workspace()
 store = _data.store()
 
-st.title("Import an edited gap report")
-st.caption("Export a report from the Country or Compare page, edit the yellow columns of its Assessment sheet, "
-           "then upload it here. You will see every change before anything is saved.")
-upload = st.file_uploader("Workbook (.xlsx)", type=["xlsx", "xlsm"], help="Macro-enabled workbooks are refused.")
+st.title(t("Import an edited gap report"))
+st.caption(t("Export a report from the Country or Compare page, edit the yellow columns of its Assessment sheet, "
+             "then upload it here. You will see every change before anything is saved."))
+upload = st.file_uploader(t("Workbook (.xlsx)"), type=["xlsx", "xlsm"], help=t("Macro-enabled workbooks are refused."))
 if upload is None:
-    _ui.empty("Choose a workbook exported by this tool.")
+    _ui.empty(t("Choose a workbook exported by this tool."))
     st.stop()
 
 digest = hashlib.sha256(upload.getvalue()).hexdigest()
@@ -31,46 +32,47 @@ upload.seek(0)
 # is read again only when the file or the database changed (its comparison with saved versions would be old).
 key = (digest, store.data_version())
 if st.session_state.get("_import_plan_key") != key:
-    with st.spinner("Checking the workbook…"):
+    with st.spinner(t("Checking the workbook…")):
         st.session_state["_import_plan"] = read_workbook(upload, ws, store)  # keeps the file name: a .xlsm is refused as such
     st.session_state["_import_plan_key"] = key
 plan = st.session_state["_import_plan"]
 
 if plan.errors:
-    st.error(f"The workbook was refused: {len(plan.errors)} problem(s). Nothing was saved. Fix them in the file and upload it again.")
+    st.error(t("The workbook was refused: {n} problem(s). Nothing was saved. Fix them in the file and upload it again.").format(n=len(plan.errors)))
     st.dataframe(pd.DataFrame([{"where": f"{e.sheet}!{e.cell}" if e.cell else e.sheet, "problem": e.reason} for e in plan.errors]),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", column_config={"where": t("Where"), "problem": t("Problem")})
 if plan.conflicts:
-    st.warning(f"{len(plan.conflicts)} row(s) were edited on a copy older than what is saved now. They are not applied: "
-               "compare both sides, then edit the element on the Edit page or export a fresh copy.")
+    st.warning(t("{n} row(s) were edited on a copy older than what is saved now. They are not applied: "
+                 "compare both sides, then edit the element on the Edit page or export a fresh copy.").format(n=len(plan.conflicts)))
     for c in plan.conflicts:
-        with st.expander(f"{c.country} {c.element} (row {c.row})"):
+        with st.expander(t("{country} {element} (row {row})").format(country=c.country, element=c.element, row=c.row)):
             left, right = st.columns(2)
-            left.markdown("**In your workbook**")
+            left.markdown(t("**In your workbook**"))
             left.json(c.workbook)
-            right.markdown("**Saved in the database**")
+            right.markdown(t("**Saved in the database**"))
             right.json(c.database)
 
 if not plan.changes:
     if not plan.errors and not plan.conflicts:
-        st.success(f"Read {plan.rows} row(s): nothing differs from what is saved.")
+        st.success(t("Read {n} row(s): nothing differs from what is saved.").format(n=plan.rows))
     st.stop()
 
-st.subheader(f"{len(plan.changes)} change(s)")
+st.subheader(t("{n} change(s)").format(n=len(plan.changes)))
 st.dataframe(
     pd.DataFrame([
         {"country": ch.country, "element": ch.element, "row": ch.row, "field": name, "old": old, "new": new}
         for ch in plan.changes for name, (old, new) in ch.fields.items()
     ]),
     hide_index=True, width="stretch",
+    column_config={"country": t("Country"), "element": t("Element"), "row": t("Row"), "field": t("Field"), "old": t("Before"), "new": t("After")},
 )
 if not plan.can_apply:
-    st.info("Nothing can be saved until every problem and conflict above is resolved (all or nothing).")
+    st.info(t("Nothing can be saved until every problem and conflict above is resolved (all or nothing)."))
     st.stop()
-if st.button(f"Save these {len(plan.changes)} change(s)", type="primary", key=f"apply_{digest}"):
+if st.button(t("Save these {n} change(s)").format(n=len(plan.changes)), type="primary", key=f"apply_{digest}"):
     try:
         records = apply_plan(plan, store, user)
     except (PlanRefused, StaleVersion, PermissionDenied, ValidationFailed) as exc:
-        st.error(f"Nothing was saved: {_ui.md(exc)}")
+        st.error(t("Nothing was saved: {reason}").format(reason=says(exc)))
     else:
-        st.success(f"Saved {len(records)} change(s). They are in the History as source 'excel'.")
+        st.success(t("Saved {n} change(s). They are in the History as source 'excel'.").format(n=len(records)))

@@ -186,3 +186,54 @@ def test_edit_and_review_pages_mark_an_element_whose_law_changed(tmp_path, monke
     assert any("rest on law that changed" in w.value for w in review.warning)
     listed = next(d.value for d in review.dataframe if "what changed" in d.value.columns)
     assert ((listed["country"] == "KOR") & (listed["element"] == element)).any()
+
+
+def plain(text: str) -> str:
+    """Page text as a person reads it (Markdown escapes and the zero-width spaces of _ui.md removed)."""
+    return text.replace("\\", "").replace("\u200b", "")
+
+
+def korean(at: AppTest, page: str, **params: str) -> AppTest:
+    at.query_params.update({"lang": "ko", **params})
+    return at.switch_page(page).run()
+
+
+def test_korean_edit_page_explains_a_refused_save_and_a_stale_one_in_korean() -> None:
+    name, _ = new_user("editor")
+    other, _ = new_user("editor")
+    store = service.store()
+    token = store.start_session(store.user(name))
+    at = korean(app(token), "app_pages/edit.py", iso="KOR", treaty="ets185", obligation=ELEMENT.rsplit(".", 1)[0])
+    assert "평가 편집" in [t.value for t in at.title] and not at.exception
+    at.selectbox(key=f"{key(ELEMENT)}_status").select("missing")  # a judgment without its reason
+    at = save(at)
+    assert any(plain(e.value).startswith("저장되지 않았습니다. 다음을 고치십시오: 판단 사유: '미비' 판단은 평가 근거를 대체하므로") for e in at.error), \
+        [e.value for e in at.error]
+    at.selectbox(key=f"{key(ELEMENT)}_status").select("reserved")
+    at.text_area(key=f"{key(ELEMENT)}_reason").input("유보 예정.")
+    at = save(at)  # 'reserved' without a reservation: the model's refusal, said in Korean
+    assert any("'유보' 판단에는 근거가 되는 유보 또는 선언을 지정해야 합니다" in plain(e.value) for e in at.error), [e.value for e in at.error]
+    current = store.assessment("KOR", ELEMENT)
+    store.save_assessment(store.user(other), "KOR", ELEMENT, findings=current.findings, judgment=current.judgment,
+                          note="their note", expected_version=current.version)
+    at.selectbox(key=f"{key(ELEMENT)}_status").select(current.judgment.status.value if current.judgment else "(from the findings)")
+    at.text_area(key=f"{key(ELEMENT)}_note").input("내 메모")
+    at = save(at)
+    assert any(f"{other}이(가)" in plain(w.value) and "저장했습니다" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any(b.label == "내 버전 유지: 상대방 버전 위에 저장" for b in at.button)
+
+
+def test_korean_users_and_review_pages_say_refusals_in_korean() -> None:
+    admin, _ = new_user("admin")
+    store = service.store()
+    at = korean(app(store.start_session(store.user(admin))), "app_pages/admin.py")
+    at.selectbox[0].select(admin)
+    at = at.run()
+    at = next(b for b in at.button if b.key == f"toggle_{admin}").click().run()  # an admin may not disable themselves
+    assert any("자기 계정을 사용 중지할 수 없습니다" in plain(e.value) and e.value.startswith("변경되지 않았습니다") for e in at.error), \
+        [e.value for e in at.error]
+    editor, _ = new_user("editor")
+    at = korean(app(store.start_session(store.user(editor))), "app_pages/admin.py")
+    assert any("사용자를 관리할 수 없습니다" in plain(e.value) and "(편집자)" in plain(e.value) for e in at.error), [e.value for e in at.error]
+    at = korean(app(store.start_session(store.user(editor))), "app_pages/review.py", iso="KOR")
+    assert [t.value for t in at.title] == ["검토"] and not at.exception
