@@ -36,6 +36,8 @@ SESSION_HOURS = 8
 #: 2 s); this many failures for one name, or four times as many from one client, lock it until the window passes.
 SIGN_IN_WINDOW = dt.timedelta(minutes=15)
 SIGN_IN_LOCK_AFTER = 5
+#: Name of the write counter (per country: "data_version:KOR"); readers cache on the sum of them.
+DATA_VERSION = "data_version"
 
 
 class StaleVersion(Exception):
@@ -219,11 +221,16 @@ class Store:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _bump(self, conn: Connection) -> None:
-        """Count every write, so readers can tell cheaply whether anything changed."""
-        done = conn.execute(update(t.counters).where(t.counters.c.name == "data_version").values(value=t.counters.c.value + 1))
-        if done.rowcount == 0:
-            conn.execute(insert(t.counters).values(name="data_version", value=1))
+    def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
+        """Count every write, so readers can tell cheaply whether anything changed.
+
+        A write to countries bumps one counter per country (`data_version:KOR`), taken under that country's row
+        lock, so writers on different countries never queue on a shared counter row; other writes (seeding)
+        bump `data_version`. `data_version()` is their sum, which grows with every write."""
+        for name in [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]:
+            done = conn.execute(update(t.counters).where(t.counters.c.name == name).values(value=t.counters.c.value + 1))
+            if done.rowcount == 0:
+                conn.execute(insert(t.counters).values(name=name, value=1))
 
     def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
         if source not in tuple(AuditSource):
@@ -344,7 +351,9 @@ class Store:
 
     def data_version(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(select(t.counters.c.value).where(t.counters.c.name == "data_version")).scalar_one_or_none() or 0
+            counter = t.counters.c.name
+            query = select(func.coalesce(func.sum(t.counters.c.value), 0)).where((counter == DATA_VERSION) | counter.like(f"{DATA_VERSION}:%"))
+            return int(conn.execute(query).scalar_one())
 
     def latest_change(self, iso3: str) -> AuditEntry | None:
         """The newest audit entry of a country (who changed it last, and when)."""
@@ -496,7 +505,7 @@ class Store:
             for iso3 in sorted({p[0] for p in prepared}):
                 self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
             if prepared:
-                self._bump(conn)
+                self._bump(conn, (p[0] for p in prepared))
         return records
 
     def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str, at: dt.datetime) -> AssessmentRecord:
@@ -561,7 +570,7 @@ class Store:
                 old_doc = old["document"]
             self._audit(conn, user, iso3, provision.id, [("provision", old_doc, document)], source, at)
             self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
-            self._bump(conn)
+            self._bump(conn, [iso3])
         return next(p for p in self.provisions(iso3) if p.provision.id == provision.id)
 
     def restore(self, user: User, entry_id: int, *, expected_version: int) -> AssessmentRecord:
@@ -601,7 +610,7 @@ class Store:
             if to == ReviewState.approved:  # publish exactly what was approved, in the same transaction
                 country = _load_working(conn, iso3)[iso3]
                 conn.execute(insert(t.snapshots).values(iso3=iso3, document=country.model_dump_json(exclude_none=True), approved_by=user.name, approved_at=at))
-            self._bump(conn)
+            self._bump(conn, [iso3])
 
     def _require_second_person(self, conn: Connection, user: User, iso3: str) -> None:
         """Approval needs a second person: the reviewer may not approve edits of their own made since the last
