@@ -100,21 +100,23 @@ def provision_line(p: ProvisionFact) -> str:
 
 for g in b.gaps:
     with st.container(border=True):
-        st.markdown(f"#### {_ui.md(status_badge(g.status))} · Art\\. {_ui.md(g.article)} {_ui.md(g.title)}")
-        st.markdown("**Elements not met**\n" + "\n".join(
+        # one Markdown element per card, not five: each element costs the browser a render of its own
+        parts = [f"#### {_ui.md(status_badge(g.status))} · Art\\. {_ui.md(g.article)} {_ui.md(g.title)}"]
+        parts.append("**Elements not met**\n" + "\n".join(
             f"- {_ui.md(status_badge(e.status))}{' (core)' if e.core else ''}: {_ui.md(e.text)}" for e in g.elements))
         law = [provision_line(p) for p in g.in_force + g.ended]
         law += [f"- Assessor's judgment: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
-        st.markdown(f"**National law on {as_of:%d %b %Y}**\n" + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g))}"))
+        parts.append(f"**National law on {as_of:%d %b %Y}**\n" + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g))}"))
         if g.bills:
-            st.markdown("**Bill that would close it**\n" + "\n".join(
+            parts.append("**Bill that would close it**\n" + "\n".join(
                 f"- **{_ui.md(bill.bill_label)}**, {_ui.md(bill.stage_text)}: {_ui.md(bill.summary)} — {_ui.source_md(bill.source)}"
                 for bill in g.bills))
         else:
-            st.markdown(f"**Bill that would close it**\n- *{_ui.md(no_bill_text(g))}*")
+            parts.append(f"**Bill that would close it**\n- *{_ui.md(no_bill_text(g))}*")
         if g.later:
-            st.markdown(f"**Since {as_of:%d %b %Y}**\n" + "\n".join(
+            parts.append(f"**Since {as_of:%d %b %Y}**\n" + "\n".join(
                 f"- **{_ui.md(p.citation)}**: {_ui.md(p.history)} — {_ui.source_md(p.source)}" for p in g.later))
+        st.markdown("\n\n".join(parts))
         st.page_link(_ui.COUNTRY, label="Look closer at this obligation", icon=":material/zoom_in:",
                      query_params={"iso": iso, "treaty": treaty_id, "as_of": as_of.isoformat(), "obligation": g.obligation})
 

@@ -69,18 +69,21 @@ else:
     if rows:
         st.switch_page(_ui.COUNTRY, query_params={"iso": ranking["country"][rows[0]], "treaty": treaty_id})
 
-with st.expander(f"Treaty register: {len(register)} States with their sources"):
-    if register.empty:
-        _ui.empty(f"Add `data/status/{treaty_id}.yaml` to list Parties, signatories and invited States.")
-    else:
-        st.dataframe(
-            register[["name", "status_label", "signature", "ratification", "source", "source_url", "verified"]],
-            hide_index=True, width="stretch",
-            column_config={
-                "name": "State", "status_label": "Status", "source": "Source",
-                "source_url": st.column_config.LinkColumn("Link", display_text="open source"),
-                "verified": st.column_config.CheckboxColumn("Verified"),
-            },
-        )
-        if ws.catalog.registers.get(treaty_id) and ws.catalog.registers[treaty_id].note:
-            st.caption(_ui.md(ws.catalog.registers[treaty_id].note))
+# Details on demand: the register table is built and drawn only while its expander is open.
+register_box = st.expander(f"Treaty register: {len(register)} States with their sources", key="register_open", on_change="rerun")
+if register_box.open:
+    with register_box:
+        if register.empty:
+            _ui.empty(f"Add `data/status/{treaty_id}.yaml` to list Parties, signatories and invited States.")
+        else:
+            st.dataframe(
+                register[["name", "status_label", "signature", "ratification", "source", "source_url", "verified"]],
+                hide_index=True, width="stretch",
+                column_config={
+                    "name": "State", "status_label": "Status", "source": "Source",
+                    "source_url": st.column_config.LinkColumn("Link", display_text="open source"),
+                    "verified": st.column_config.CheckboxColumn("Verified"),
+                },
+            )
+            if ws.catalog.registers.get(treaty_id) and ws.catalog.registers[treaty_id].note:
+                st.caption(_ui.md(ws.catalog.registers[treaty_id].note))

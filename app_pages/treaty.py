@@ -91,9 +91,12 @@ if focus:
     else:
         st.caption("No crosswalk link recorded for this obligation. Crosswalk files live in `checklists/crosswalks/`.")
 
-with st.expander(f"Every reservation and declaration of the {t.short_title} ({len(hooks)})"):
-    if hooks:
-        st.dataframe(pd.DataFrame([{"article": f"Art. {o.article}", "id": h.id, "kind": h.kind.value, "basis": f"{h.basis}, {h.paragraph}",
-                                    "summary": h.summary, "effect": h.effect} for o, h in hooks]), hide_index=True, width="stretch")
-    else:
-        st.caption("This treaty allows none in the checklist.")
+# Details on demand: the table is built and drawn only while the expander is open.
+every_hook = st.expander(f"Every reservation and declaration of the {t.short_title} ({len(hooks)})", key="hooks_open", on_change="rerun")
+if every_hook.open:
+    with every_hook:
+        if hooks:
+            st.dataframe(pd.DataFrame([{"article": f"Art. {o.article}", "id": h.id, "kind": h.kind.value, "basis": f"{h.basis}, {h.paragraph}",
+                                        "summary": h.summary, "effect": h.effect} for o, h in hooks]), hide_index=True, width="stretch")
+        else:
+            st.caption("This treaty allows none in the checklist.")
