@@ -217,3 +217,18 @@ def law_review(ws: Workspace, iso3: str) -> dict[str, list] | None:
 
     folder = texts_folder(None)
     return None if folder is None else _law_review(ws, ws.version, iso3, str(folder))
+
+
+# ------------------------------------------------------------------------------------------------ crosswalk
+
+
+@_cached(16)
+def _carryover(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> list:
+    from assessment.carryover import carryover_rows
+
+    return carryover_rows(_ws.catalog, _ws.engine.score_country(iso3, treaty, as_of), _ws.engine.score_country(iso3, "ets185", as_of))
+
+
+def carryover(ws: Workspace, iso3: str, treaty: str, as_of: dt.date | None = None) -> list:
+    """Each element of `treaty` beside its ETS 185 counterparts for one country (assessment.carryover.CarryRow)."""
+    return _carryover(ws, ws.version, iso3, treaty, as_of or dt.date.today())

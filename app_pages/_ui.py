@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -21,6 +21,11 @@ COUNTRY = "app_pages/country.py"
 COMPARE = "app_pages/compare.py"
 TREATY = "app_pages/treaty.py"
 BRIEF = "app_pages/brief.py"
+
+def page_url(page: str, **params: str) -> str:
+    """A relative deep link to a page with its parameters (for link columns, which cannot take st.page_link)."""
+    return f"./{page.rsplit('/', 1)[-1].removesuffix('.py')}?{urlencode(params)}"
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 

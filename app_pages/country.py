@@ -29,8 +29,11 @@ as_of = _ui.choose_date("As of", "as_of", today, where=c3, help="Compare a past 
 
 b = _data.brief(ws, iso, treaty_id, as_of)
 st.title(f"{b.name} and the {b.treaty_short}")
-standing = REGISTER_STYLE[b.register_status].badge + (f" since {day(b.register_since)}" if b.register_since else "")
-st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
+if b.register_source is None:
+    st.markdown(f"**Status under the {_ui.md(b.treaty_short)} not recorded**: the treaty register read holds no entry for this country.")
+else:
+    standing = REGISTER_STYLE[b.register_status].badge + (f" since {day(b.register_since)}" if b.register_since else "")
+    st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
 if b.summary:
     st.caption(_ui.md(b.summary))
 
@@ -46,6 +49,12 @@ else:
 m[2].metric("If the pending bills pass", percent(b.score_with_bills), help="Counts bills pending on the chosen date as if in force; never blended into the score.")
 m[3].metric("Checklist assessed", percent(b.coverage), help="Share of elements with a finding or a judgment.")
 m[4].metric("Critical gaps", len(b.gaps))
+carried = _data.score(ws, iso, treaty_id, as_of).carried
+if carried:
+    own = sum(1 for _, capped in carried.values() if capped)
+    st.info(_ui.md(f"{len(carried)} element(s) of this treaty are carried over from the Budapest Convention (ETS 185) through "
+                   f"the crosswalk, not assessed here; {own} of them need their own assessment beyond what ETS 185 covers. "
+                   "Look closer at an obligation to see each one and open its basis."))
 st.download_button(
     "Download the gap report (Excel)", data=lambda: _data.workbook(ws, (iso,), treaty_id, as_of),
     file_name=f"gaps-{iso}-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
@@ -68,6 +77,9 @@ def element_rows(facts: list[ElementFact]) -> pd.DataFrame:
             "bills": "; ".join(f"{p.bill_label}: {p.stage_text}" for p in e.bills),
             "source": first.title if first else "", "link": first.url if first else None,
             "verified": verified_mark(bool(first and first.verified)),
+            "carried": e.carried_text or "",
+            "basis": _ui.page_url(_ui.COUNTRY, iso=iso, treaty=e.carried_from[0][1].split(".")[0], as_of=as_of.isoformat(),
+                                  obligation=e.carried_from[0][1]) if e.carried_from else None,
         })
     return pd.DataFrame(rows)
 
@@ -76,6 +88,8 @@ ELEMENT_COLUMNS = {
     "status": "Status", "element": st.column_config.TextColumn("What the treaty asks", width="large"), "core": "Core",
     "law": st.column_config.TextColumn("National law", width="medium"), "bills": "Pending bills", "source": "Source",
     "link": st.column_config.LinkColumn("Link", display_text="open source"), "verified": "Checked",
+    "carried": st.column_config.TextColumn("Carried over", width="medium"),
+    "basis": st.column_config.LinkColumn("Basis", display_text="open the ETS 185 element"),
 }
 
 if focus:
@@ -103,7 +117,8 @@ for g in b.gaps:
         # one Markdown element per card, not five: each element costs the browser a render of its own
         parts = [f"#### {_ui.md(status_badge(g.status))} · Art\\. {_ui.md(g.article)} {_ui.md(g.title)}"]
         parts.append("**Elements not met**\n" + "\n".join(
-            f"- {_ui.md(status_badge(e.status))}{' (core)' if e.core else ''}: {_ui.md(e.text)}" for e in g.elements))
+            f"- {_ui.md(status_badge(e.status))}{' (core)' if e.core else ''}: {_ui.md(e.text)}"
+            + (f" — *{_ui.md(e.carried_text)}*" if e.carried_text else "") for e in g.elements))
         law = [provision_line(p) for p in g.in_force + g.ended]
         law += [f"- Assessor's judgment: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
         parts.append(f"**National law on {as_of:%d %b %Y}**\n" + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g))}"))

@@ -43,6 +43,7 @@ if latest is not None:
     st.session_state[marker_key] = latest.id
 st.caption(f"Review state: **{store.review_state(iso)}**. Saving makes the country a draft again until a reviewer approves it.")
 
+law_changed = _data.law_review(ws, iso) or {}  # element -> changes of the law it rests on (ASSESSMENT_LAWTEXT_DIR)
 provision_ids = [p.id for p in country.provisions]
 source_ids = [s.id for s in country.sources]
 elements_tab, provisions_tab = st.tabs(["Elements", "Provisions and bills"])
@@ -53,8 +54,12 @@ def element_form(element_id: str, status_now: str) -> None:
     key, base_key, saved_key = f"edit_{iso}_{element_id}", f"_base_{iso}_{element_id}", f"_saved_{iso}_{element_id}"
     base = st.session_state.setdefault(base_key, record.version)
     saved = st.session_state.get(saved_key)
-    with st.expander(f"{element_id} · {status_now}" + (" · saved" if saved else ""), expanded=bool(st.session_state.get(f"_open_{key}"))):
+    changed = law_changed.get(element_id, [])
+    with st.expander(f"{element_id} · {status_now}" + (" · the law changed: review" if changed else "") + (" · saved" if saved else ""),
+                     expanded=bool(st.session_state.get(f"_open_{key}"))):
         st.markdown(_ui.md(catalog.elements[element_id].text))
+        for change in changed:
+            st.warning(_ui.md(change.message))
         st.caption(_ui.md(editing.version_text(record)))
         if saved:
             st.success(f"Saved at {saved}", icon=":material/check:")

@@ -24,20 +24,22 @@ right.caption(f"Scores count law in force on {today:%d %b %Y}. Status from the t
 
 register, ranking, world = _data.overview(ws, treaty_id, today)
 
-counts = register["status"].value_counts()
-cols = st.columns(4)
-for col, status in zip(cols[:3], (RegisterStatus.party, RegisterStatus.signatory, RegisterStatus.invited)):
-    col.metric(REGISTER_STYLE[status].badge, int(counts.get(status.value, 0)))
-cols[3].metric("◆ Assessed countries", int(ranking["score"].notna().sum()))
+NO_REGISTER = (f"Who has signed or joined the {treaty.short_title} is not recorded here yet, so no Party, signatory or "
+               "invited State is counted or drawn.")
+if register.empty:  # no counts of 0: nothing was recorded, which is not the same as no Party
+    st.metric("◆ Assessed countries", int(ranking["score"].notna().sum()))
+else:
+    counts = register["status"].value_counts()
+    cols = st.columns(4)
+    for col, status in zip(cols[:3], (RegisterStatus.party, RegisterStatus.signatory, RegisterStatus.invited)):
+        col.metric(REGISTER_STYLE[status].badge, int(counts.get(status.value, 0)))
+    cols[3].metric("◆ Assessed countries", int(ranking["score"].notna().sum()))
 
-if register.empty and ranking.empty:
-    _ui.empty(
-        f"There is no status register for {treaty.short_title} yet and no country has been assessed against it. "
-        f"Add `data/status/{treaty_id}.yaml` (format: docs/data-format.md) or pick another treaty above."
-    )
+if register.empty and ranking["score"].notna().sum() == 0:
+    _ui.empty(f"{NO_REGISTER} No country has been assessed against it either. Pick another treaty above.")
 else:
     if register.empty:
-        _ui.empty(f"No status register for {treaty.short_title} yet (`data/status/{treaty_id}.yaml`): the map shows scores only.")
+        _ui.empty(f"{NO_REGISTER} The map shows readiness scores only.")
     _ui.plotly(world, key="world_map")
 
 st.subheader("Ranking of assessed countries")
@@ -74,7 +76,7 @@ register_box = st.expander(f"Treaty register: {len(register)} States with their 
 if register_box.open:
     with register_box:
         if register.empty:
-            _ui.empty(f"Add `data/status/{treaty_id}.yaml` to list Parties, signatories and invited States.")
+            _ui.empty(NO_REGISTER)
         else:
             st.dataframe(
                 register[["name", "status_label", "signature", "ratification", "source", "source_url", "verified"]],

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import _data, _ui
 from assessment.charts import filter_obligations
-from assessment.vocab import day, verified_mark
+from assessment.vocab import day, status_badge, verified_mark
 
 RELATION = {"equal": "= same duty", "subset": "⊂ asks less than", "superset": "⊃ asks more than", "intersect": "∩ overlaps"}
 
@@ -82,7 +82,8 @@ if focus:
     st.markdown("**Crosswalk to the other treaties**")
     if links:
         st.dataframe(pd.DataFrame([{"other": other, "treaty": catalog.treaty(other.split(".")[0]).short_title,
-                                    "title": catalog.obligations[other].title if other in catalog.obligations else "",
+                                    "title": catalog.obligations[other].title if other in catalog.obligations
+                                    else catalog.elements[other].text if other in catalog.elements else "",
                                     "relation": RELATION[rel],
                                     "note": note, "checked": verified_mark(ok)} for other, rel, note, ok in links]),
                      hide_index=True, width="stretch",
@@ -90,6 +91,21 @@ if focus:
                                     "note": st.column_config.TextColumn("Note", width="large"), "checked": "Checked"})
     else:
         st.caption("No crosswalk link recorded for this obligation. Crosswalk files live in `checklists/crosswalks/`.")
+
+if tid != "ets185" and catalog.countries:
+    st.subheader("What a country's ETS 185 assessment gives it here")
+    iso = _ui.choose_country(catalog)
+    rows = _data.carryover(ws, iso, tid)
+    left = sum(1 for r in rows if r.left)
+    st.caption(_ui.md(f"{sum(1 for r in rows if r.how == 'carried over')} of {len(rows)} elements carried over from ETS 185, "
+                      f"{sum(1 for r in rows if r.how == 'assessed directly')} assessed directly; {left} still need an assessment."))
+    st.dataframe(pd.DataFrame([{"article": f"Art. {r.article}", "element": r.text, "status": status_badge(r.status), "how": r.how,
+                                "ets185": "; ".join(f"Art. {a} {b.rsplit('.', 1)[-1]}: {status_badge(s)}" for b, a, s in r.basis),
+                                "left": r.left} for r in rows]),
+                 hide_index=True, width="stretch",
+                 column_config={"article": "Article", "element": st.column_config.TextColumn("What the treaty asks", width="large"),
+                                "status": "Status", "how": "How", "ets185": st.column_config.TextColumn("ETS 185 counterparts", width="medium"),
+                                "left": "Left to assess"})
 
 # Details on demand: the table is built and drawn only while the expander is open.
 every_hook = st.expander(f"Every reservation and declaration of the {t.short_title} ({len(hooks)})", key="hooks_open", on_change="rerun")

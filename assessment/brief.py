@@ -73,6 +73,19 @@ class ElementFact:
     judgment: str | None  # the reason of an explicit judgment
     judgment_source: SourceRef | None
     note: str | None
+    carried_from: tuple[tuple[str, str], ...] = ()  # (ETS 185 element id, its obligation id) the status came from
+    needs_own_assessment: bool = False  # carried through a superset/intersect link: at most partial
+
+    @property
+    def carried_text(self) -> str | None:
+        """'carried over from ETS 185 Art. 16' for a status taken through a crosswalk; None when assessed here."""
+        if not self.carried_from:
+            return None
+        articles = list(dict.fromkeys(o.split(".")[1].removeprefix("art") for _, o in self.carried_from))
+        treaty = self.carried_from[0][0].split(".")[0]
+        label = {"ets185": "ETS 185"}.get(treaty, treaty)
+        text = f"carried over from {label} Art. {', '.join(articles)}"
+        return text + ("; the rest needs its own assessment" if self.needs_own_assessment else "")
 
     @property
     def in_force(self) -> list[ProvisionFact]:
@@ -159,7 +172,7 @@ class CountryBrief:
     coverage: float | None
     register_status: RegisterStatus
     register_since: dt.date | None
-    register_source: SourceRef | None
+    register_source: SourceRef | None  # None: the register holds no entry for the country (status not recorded)
     gaps: list[GapFact]
     events: list[EventFact]
     hooks: list[HookFact]
@@ -259,13 +272,15 @@ class _Sources:
 def _element_facts(catalog: Catalog, srcs: _Sources, result: CountryScore, element_ids: list[str]) -> list[ElementFact]:
     status = dict(zip(result.elements["id"], result.elements["status"].astype(str)))
     detail = result.element_detail()
+    carried = result.carried
     out = []
     for eid in element_ids:
         element = catalog.elements[eid]
         a = srcs.assessments.get(eid)
+        basis, capped = carried.get(eid, ([], False))
         provisions = []
-        if a is not None:
-            for f in a.findings:
+        for source in ([a] if a is not None else []) + [srcs.assessments[b] for b in basis if b in srcs.assessments]:
+            for f in source.findings:
                 provisions.append(srcs.provision_fact(f.provision, result.as_of, f.extent.value, f.note, f.source, f.verified))
         bills = [srcs.provision_fact(b, result.as_of) for b in detail.get(eid, ([], []))[1]]
         j = a.judgment if a is not None else None
@@ -275,6 +290,7 @@ def _element_facts(catalog: Catalog, srcs: _Sources, result: CountryScore, eleme
                 optional=element.optional, provisions=provisions, bills=bills,
                 judgment=j.reason if j else None, judgment_source=srcs.ref(j.source, j.verified) if j else None,
                 note=a.note if a is not None else None,
+                carried_from=tuple((b, catalog.obligation_of_element[b]) for b in basis), needs_own_assessment=capped,
             )
         )
     return out
@@ -434,7 +450,10 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
     reg = [b.register_source] if b.register_source else []
     since = f" (since {day(b.register_since)})" if b.register_since else ""
     stands = [
-        Line(f"{b.name} {_STANDING[b.register_status]} the {b.treaty_short} ({b.treaty_title}){since}.", tuple(reg)),
+        Line(f"{b.name} {_STANDING[b.register_status]} the {b.treaty_short} ({b.treaty_title}){since}.", tuple(reg))
+        if b.register_source is not None
+        else Line(f"Whether {b.name} has signed or joined the {b.treaty_short} ({b.treaty_title}) is not recorded: "
+                  "the treaty register read holds no entry for it."),
         Line(
             f"On {day(b.as_of)}, the law in force meets {percent(b.score)} of what the treaty asks "
             f"(readiness score). {percent(b.coverage)} of the checklist has been assessed; the rest counts as not met."
@@ -490,7 +509,7 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         RegisterStatus.signatory: "Once the gaps are closed, the country can ratify and deposit its instrument.",
         RegisterStatus.party: "As a Party, it keeps its law in line and may review its reservations.",
         RegisterStatus.none: "To join, the country first needs an invitation to accede (or must sign, if it may).",
-    }[b.register_status]
+    }[b.register_status] if b.register_source is not None else "Check the depositary's record of signatures and ratifications for this country."
     nxt.append(Line(step))
     for h in b.hooks:
         kind = "reservation" if h.kind == HookKind.reservation.value else "declaration"

@@ -91,14 +91,16 @@ class Catalog:
             raise KeyError(f"unknown country {iso3!r}; known: {', '.join(sorted(self.countries))}") from None
 
     def crosswalk_links(self, obligation_id: str) -> list[tuple[str, str, str, bool]]:
-        """(other obligation, relation seen from this obligation, note, verified) for every link touching it."""
+        """(other end, relation seen from this obligation, note, verified) for every link touching the obligation
+        or one of its elements; the other end is an obligation or, for an element-level link, an element."""
         inverse = {"subset": "superset", "superset": "subset"}
+        mine = {obligation_id, *(e.id for e in self.obligations[obligation_id].elements)} if obligation_id in self.obligations else {obligation_id}
         out = []
         for cw in self.crosswalks:
             for link in cw.links:
-                if link.source == obligation_id:
+                if link.source in mine:
                     out.append((link.target, link.relation.value, link.note or "", link.verified))
-                elif link.target == obligation_id:
+                elif link.target in mine:
                     rel = inverse.get(link.relation.value, link.relation.value)
                     out.append((link.source, rel, link.note or "", link.verified))
         return out

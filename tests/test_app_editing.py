@@ -128,3 +128,31 @@ def test_viewer_cannot_open_staff_pages() -> None:
         assert "Could not find a navigation page" in str(exc)
     else:  # pragma: no cover - the router must not register staff pages for anonymous visitors
         raise AssertionError("the edit page was registered for an anonymous visitor")
+
+
+def test_edit_and_review_pages_mark_an_element_whose_law_changed(tmp_path, monkeypatch) -> None:
+    """The statutes folder shows Art. 215-2 amended after the version it was read in: the Edit page marks the
+    Art. 16 element citing it and the Review page lists it (issue 8). The statute file is written for the test
+    from the pinned record, with an invented later amendment tag."""
+    korea = service.catalog().country("KOR")
+    law = next(p for p in korea.provisions if p.id == "kor.cpa.215-2")
+    folder = tmp_path / "kr" / law.text.title
+    folder.mkdir(parents=True)
+    (folder / "법률.md").write_text(
+        f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '99999'\n시행일자: 2027-01-05\n---\n\n"
+        f"##### {law.text.article} ({law.text.heading})\n\n**①** 시험용 문장. <개정 2027.1.5>\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ASSESSMENT_LAWTEXT_DIR", str(tmp_path))
+    element = next(a.element for a in korea.assessments if any(f.provision == law.id for f in a.findings))
+    name, password = new_user("editor")
+    token = service.store().start_session(service.store().user(name))
+    at = edit_page(token, element)
+    assert not at.exception
+    plain = [w.value.replace("\\", "").replace("\u200b", "") for w in at.warning]  # as a person reads it
+    assert any(f"The law changed on 2027-01-05 ({law.text.label}): review" in w for w in plain), plain
+    assert any("the law changed: review" in e.label for e in at.expander if e.label.startswith(element))
+    review = app(token).switch_page("app_pages/review.py").run()
+    assert any("rest on law that changed" in w.value for w in review.warning)
+    listed = next(d.value for d in review.dataframe if "what changed" in d.value.columns)
+    assert ((listed["country"] == "KOR") & (listed["element"] == element)).any()

@@ -294,3 +294,39 @@ def test_markdown_escaping_stops_bare_links_images_and_icons() -> None:
     escaped = _ui.md(hostile).replace("\\", "")
     assert not re.search(r"https?://|www\.|[\w.]+@[\w-]+\.|:material/\w+:|:smile:", escaped), escaped
     assert escaped.replace("\u200b", "") == hostile  # reads the same
+
+
+def test_country_page_marks_what_is_carried_over_from_ets185() -> None:
+    """Korea has assessed the Budapest Convention, not the UN Convention: its UN page says which statuses are
+    carried over through the crosswalk and links each element to its ETS 185 basis (issue 9)."""
+    at = open_page("app_pages/country.py", iso="KOR", treaty="uncc2024", obligation="uncc2024.art7")
+    assert not at.exception
+    assert any("carried over from the Budapest Convention" in i.value for i in at.info)
+    table = next(d.value for d in at.dataframe if "carried" in d.value.columns)
+    assert table["carried"].str.startswith("carried over from ETS 185 Art. 2").all()
+    assert table["basis"].str.contains("obligation=ets185.art2").all()
+    assert "not assessed" not in " ".join(m.value for m in at.metric)
+
+
+def test_a_treaty_with_nothing_assessed_reads_not_assessed_not_zero() -> None:
+    at = open_page("app_pages/country.py", iso="KOR", treaty="ets189")
+    assert not at.exception
+    readiness = [m for m in at.metric if m.label.startswith("Readiness")]
+    assert readiness and all(m.value == "not assessed" for m in readiness)
+
+
+def test_treaty_page_shows_the_crosswalk_view_for_a_country() -> None:
+    at = open_page("app_pages/treaty.py", id="uncc2024", iso="KOR")
+    assert not at.exception
+    assert any("carried over from ETS 185" in c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if "ets185" in d.value.columns)
+    assert (table["how"] == "carried over").any() and (table["left"] == "needs its own assessment").any()
+
+
+def test_overview_of_a_treaty_without_a_register_counts_nothing_and_shows_no_path() -> None:
+    at = open_page("app_pages/overview.py", treaty="ets189")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert not any("Party" in label for label in labels)
+    shown = " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "caption", "info") for e in elements(at, kind))
+    assert "is not recorded here yet" in shown and "data/status" not in shown and ".yaml" not in shown

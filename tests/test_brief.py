@@ -183,3 +183,15 @@ def test_a_treaty_with_nothing_assessed_says_so_in_brief_and_workbook(engine, ca
     assert b.score is None
     text = " ".join(line.text for _, lines in brief_sections(b) for line in lines)
     assert "Nothing has been assessed yet" in text and " 0%" not in text
+
+
+def test_a_country_missing_from_the_register_is_not_called_a_non_party(engine, catalog) -> None:
+    """The UN register holds no entry for Korea (not settled): the brief says so instead of 'not a Party'."""
+    import datetime as dt
+
+    from assessment.brief import brief_sections, country_brief
+
+    assert "KOR" not in {e.iso3 for e in catalog.registers["uncc2024"].entries}
+    b = country_brief(catalog, engine, "KOR", "uncc2024", dt.date(2026, 12, 1))
+    text = " ".join(line.text for _, lines in brief_sections(b) for line in lines)
+    assert "is not recorded" in text and "is not a Party" not in text

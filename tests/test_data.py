@@ -164,3 +164,9 @@ def test_korea_law_in_force_is_pinned_to_the_consolidated_text_it_was_read_in(ca
         for f in a.findings:
             if f.verified:
                 assert provisions[f.provision].text is not None, (a.element, f.provision)
+
+
+def test_no_country_tells_an_event_twice(catalog: Catalog) -> None:
+    for country in catalog.countries.values():
+        keys = [(e.date, e.kind, e.title) for e in country.events]
+        assert len(keys) == len(set(keys)), country.iso3

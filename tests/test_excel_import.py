@@ -421,3 +421,21 @@ def test_cli_accepts_the_documented_commands() -> None:
     assert (args.countries, args.treaty, args.out, args.as_of) == (["KOR", "JPN"], "ets185", "report.xlsx", dt.date(2025, 8, 21))
     args = parser.parse_args(["import", "report.xlsx", "--apply", "--user", "kim", "--json"])
     assert (args.workbook, args.apply, args.user, args.json) == ("report.xlsx", True, "kim", True)
+
+
+def test_a_carried_over_treaty_round_trips_and_scores_as_the_dashboard(store: Store, catalog: Catalog, tmp_path: Path) -> None:
+    """Korea's UN workbook shows the statuses carried over from ETS 185 (as the dashboard and CLI do), and
+    reading it back untouched proposes nothing (issue 9)."""
+    import openpyxl
+
+    from assessment.scoring import Engine
+
+    path = export(store, catalog, tmp_path / "un.xlsx", ["KOR"], treaty="uncc2024")
+    assert read(store, catalog, path).to_json() == {"changes": [], "conflicts": [], "errors": []}
+    engine = Engine.from_catalog(workspace_of(store, catalog).catalog)
+    expected = engine.score_country("KOR", "uncc2024", AS_OF)
+    summary = openpyxl.load_workbook(path, read_only=True)["Summary"]
+    row = next(r for r in summary.iter_rows(values_only=True) if r[0] == "KOR")
+    assert row[2] == pytest.approx(expected.score) and expected.carried
+    statuses = {r["Element id"]: r["Status"] for r in rows_of(path)}
+    assert all(statuses[e] != "unknown" for e in expected.carried)

@@ -153,10 +153,14 @@ def _assert_same(engine: Engine, treaties, records, when: dt.date, with_bills: b
 @pytest.mark.parametrize("with_bills", [False, True])
 @pytest.mark.parametrize("when", [dt.date(2004, 1, 1), dt.date(2010, 6, 30), dt.date(2025, 8, 21)])
 def test_agrees_with_reference_on_random_data(catalog: Catalog, with_bills: bool, when: dt.date) -> None:
+    from assessment.records import carry_records
+
     treaties = list(catalog.treaties.values())
-    records = synthetic_records(treaties, 25, seed=when.toordinal())
+    records = synthetic_records(treaties, 25, seed=when.toordinal(), carries=carry_records(catalog))
     engine = Engine.from_records(treaties, records)
     assert _assert_same(engine, treaties, records, when, with_bills) > 25
+    carried = engine.score_country(records.countries[0], "uncc2024", when).carried
+    assert carried, "the random data must exercise the carry-over"
 
 
 @pytest.mark.parametrize("with_bills", [False, True])

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models import Country, Provision, Stage, Treaty
-from ..records import records_from_saved
+from ..catalog import Catalog
+from ..records import CarryRecord, carry_records, records_from_saved
 from ..scoring import CountryScore, Engine, rollup
 from ..vocab import NOT_ASSESSED, OPEN_STATUSES, STATUSES, Status, status_badge
 from . import layout as L
@@ -112,9 +113,31 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def evidence_engine(treaty: Treaty, countries: Sequence[Country], saved: Mapping[tuple[str, str], StoredAssessment]) -> Engine:
-    """The scorer over `countries`' provisions and the given assessments (not the ones inside the documents)."""
-    return Engine.from_records([treaty], records_from_saved(countries, saved))
+@dataclass(frozen=True)
+class CarryBasis:
+    """What the workbook's scorer needs to carry statuses over the crosswalks, as the dashboard does: the treaty
+    the statuses come from (ETS 185) and the links expanded to elements."""
+
+    treaties: tuple[Treaty, ...]
+    carries: tuple[CarryRecord, ...]
+
+    @classmethod
+    def of(cls, catalog: Catalog, treaty: Treaty) -> CarryBasis:
+        carries = tuple(c for c in carry_records(catalog) if c.element.startswith(f"{treaty.id}."))
+        basis = {b.split(".", 1)[0] for c in carries for b in c.basis} - {treaty.id}
+        return cls(tuple(catalog.treaty(t) for t in sorted(basis)), carries)
+
+
+def evidence_engine(
+    treaty: Treaty, countries: Sequence[Country], saved: Mapping[tuple[str, str], StoredAssessment], carry: CarryBasis | None = None
+) -> Engine:
+    """The scorer over `countries`' provisions and the given assessments (not the ones inside the documents);
+    with `carry`, statuses are carried over the crosswalks from the basis treaty's saved assessments too."""
+    records = records_from_saved(countries, saved)
+    if carry is None:
+        return Engine.from_records([treaty], records)
+    records.carries = list(carry.carries)
+    return Engine.from_records([treaty, *carry.treaties], records)
 
 
 def build_report(  # noqa: C901 - one pass over the countries fills every sheet; split, it reads each country twice
@@ -123,8 +146,9 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
     saved: Mapping[tuple[str, str], StoredAssessment],
     as_of: dt.date,
     importable: bool = True,
+    carry: CarryBasis | None = None,
 ) -> Report:
-    engine = evidence_engine(treaty, countries, saved)
+    engine = evidence_engine(treaty, countries, saved, carry)
     structure = engine.structure
     o0, o1 = structure.treaty_obligations[treaty.id]
     e0, e1 = structure.treaty_elements[treaty.id]

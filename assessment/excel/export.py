@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..store import Store
 from ..vocab import SERIES_COLOUR, STATUS_POINTS, STATUS_STYLE, Series, Status, points_text, status_badge
 from . import layout as L
-from .content import DATE, INT, LINK, PCT, WRAP, Link, Report, Table, build_report
+from .content import DATE, INT, LINK, PCT, WRAP, CarryBasis, Link, Report, Table, build_report
 from .safety import FORMULA_TRIGGERS, looks_like_formula
 from .snapshot import from_countries, gc_paused
 
@@ -63,7 +63,7 @@ def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of
             saved = store.saved_assessments(c.iso3 for c in chosen)
         else:
             saved = from_countries(chosen)
-        write_report(build_report(treaty_model, chosen, saved, as_of, importable), out)
+        write_report(build_report(treaty_model, chosen, saved, as_of, importable, CarryBasis.of(catalog, treaty_model)), out)
 
 
 def write_report(report: Report, out: Path | str | IO[bytes]) -> None:

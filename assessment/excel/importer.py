@@ -39,7 +39,7 @@ from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment,
 from ..validators import Doc, TreatyIndex, check_country
 from . import layout as L
 from .cells import Book, Unreadable
-from .content import evidence_engine
+from .content import CarryBasis, evidence_engine
 from .safety import MAX_FILE_BYTES, UNSAFE_XML, UploadRefused, check_upload, unescape_ooxml
 from .snapshot import findings_text, gc_paused
 
@@ -456,7 +456,10 @@ class _Reader:
         codes = sorted({r.country for r in rows})
         countries = [self.catalog.countries[c] for c in codes]
         saved = self.store.saved_assessments(codes)
-        derived = _element_statuses(treaty, countries, {(r.country, r.element): StoredAssessment(r.country, r.element, [{"provision": p, "extent": x} for p, x in r.findings]) for r in rows}, as_of)
+        # what each row's findings give; statuses carried over the crosswalks read the saved basis elements
+        carry = CarryBasis.of(self.catalog, treaty)
+        as_rows = {(r.country, r.element): StoredAssessment(r.country, r.element, [{"provision": p, "extent": x} for p, x in r.findings]) for r in rows}
+        derived = _element_statuses(treaty, countries, {**saved, **as_rows} if carry.carries else as_rows, as_of, carry)
         pending: list[tuple[_Row, StoredAssessment, list[dict], dict | None]] = []
         for row in rows:
             key = (row.country, row.element)
@@ -473,7 +476,7 @@ class _Reader:
             pending.append((row, db, findings, judgment))
         if not pending:
             return
-        current = _element_statuses(treaty, countries, saved, as_of)  # what the saved data gives, for the diff
+        current = _element_statuses(treaty, countries, saved, as_of, carry)  # what the saved data gives, for the diff
         changed: dict[str, list[tuple[_Row, ElementAssessment]]] = {}
         for row, db, findings, judgment in pending:
             key = (row.country, row.element)
@@ -599,9 +602,11 @@ def _values(findings: Iterable[dict], judgment: dict | None, note: str | None) -
     }
 
 
-def _element_statuses(treaty: Treaty, countries: list[Country], assessments: dict[tuple[str, str], StoredAssessment], as_of: dt.date) -> dict[tuple[str, str], str]:
+def _element_statuses(
+    treaty: Treaty, countries: list[Country], assessments: dict[tuple[str, str], StoredAssessment], as_of: dt.date, carry: CarryBasis | None = None
+) -> dict[tuple[str, str], str]:
     """(country, element) -> status on `as_of`, from the one scorer (element statuses of every country at once)."""
-    engine = evidence_engine(treaty, countries, assessments)
+    engine = evidence_engine(treaty, countries, assessments, carry)
     grid = engine.score_all(as_of).grids[treaty.id]
     e0, e1 = engine.structure.treaty_elements[treaty.id]
     ids = engine.structure.element_ids[e0:e1]

@@ -118,6 +118,17 @@ def test_brief_opens_and_downloads_as_pdf(page, base: str) -> None:
     page.screenshot(path="/tmp/e2e-brief.png", full_page=True)
 
 
+def test_koreas_un_page_marks_statuses_carried_over_from_ets185(page, base: str) -> None:
+    page.goto(f"{base}/country?iso=KOR&treaty=uncc2024&obligation=uncc2024.art7")
+    page.get_by_text("carried over from the Budapest Convention", exact=False).first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("carried over from ETS 185 Art. 2", exact=False).first.wait_for(timeout=WAIT_MS)
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Readiness today").first
+    metric.wait_for(timeout=WAIT_MS)
+    value = metric.locator("[data-testid='stMetricValue']").inner_text()
+    assert value.endswith("%"), f"the carried-over score is shown, not {value!r}"
+    page.screenshot(path="/tmp/e2e-korea-un.png", full_page=True)
+
+
 def test_no_request_left_the_machine() -> None:
     assert SEEN, "the browser tests recorded no request at all"
     assert not _left_the_machine(SEEN), _left_the_machine(SEEN)
