@@ -141,10 +141,14 @@ if not b.events:
 else:
     events, figure = _data.timeline(ws, iso, treaty_id, as_of)
     _ui.plotly(figure, key="timeline")
-    st.dataframe(events[["when", "step", "title", "source", "link", "checked"]], hide_index=True, width="stretch",
-                 column_config={"when": "Date", "step": "Step", "title": st.column_config.TextColumn("What happened", width="large"),
-                                "source": "Source", "link": st.column_config.LinkColumn("Link", display_text="open source"),
-                                "checked": "Checked"})
+    # Details on demand: the table of every step and its source is built and drawn only while it is open.
+    steps = st.expander(f"Every step with its source ({len(events)})", key="timeline_table_open", on_change="rerun")
+    if steps.open:
+        with steps:
+            st.dataframe(events[["when", "step", "title", "source", "link", "checked"]], hide_index=True, width="stretch",
+                         column_config={"when": "Date", "step": "Step", "title": st.column_config.TextColumn("What happened", width="large"),
+                                        "source": "Source", "link": st.column_config.LinkColumn("Link", display_text="open source"),
+                                        "checked": "Checked"})
 
 st.subheader("Planned reservations and declarations")
 if not b.hooks:
