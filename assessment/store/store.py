@@ -195,6 +195,7 @@ class Store:
         # SQLite's busy handler, whose back-off sleeps (up to 100 ms) dominated p95 latency; other processes
         # still wait on the busy timeout. PostgreSQL needs no such queue.
         self._sqlite_writers = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (its write counters, _country_for_check)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -270,13 +271,26 @@ class Store:
 
     def _country_for_check(self, conn: Connection, iso3: str) -> Country:
         """The country as the reference checks see it. Stored provisions were validated when written, so they
-        are rebuilt without re-validation (the checks read only their ids and sources)."""
+        are rebuilt without re-validation (the checks read only their ids and sources).
+
+        Kept per country until its provisions or details may have changed, so a save need not read and rebuild
+        every provision again: the key is the seeding counter (seeding and refreshing replace details and
+        provisions) with the count and the version sum of the country's provisions (a provision save adds one
+        or raises a version; nothing else writes them). The key is read before the rows, so a cached country
+        is never older than its key."""
+        p = t.provisions.c
+        seeded = select(t.counters.c.value).where(t.counters.c.name == DATA_VERSION).scalar_subquery()
+        key = tuple(conn.execute(select(seeded, func.count(), func.coalesce(func.sum(p.version), 0)).where(p.iso3 == iso3)).one())
+        cached = self._checked.get(iso3)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         row = conn.execute(select(t.countries.c.name, t.countries.c.meta).where(t.countries.c.iso3 == iso3)).one_or_none()
         if row is None:
             raise ValidationFailed([f"no country {iso3} in the database"])
         provisions = [Provision.model_construct(**json.loads(d)) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
-        country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)})
-        return country.model_copy(update={"provisions": provisions})
+        country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)}).model_copy(update={"provisions": provisions})
+        self._checked[iso3] = (key, country)
+        return country
 
     def _check(self, country: Country) -> None:
         issues = check_country(Doc(country.iso3, country), self.index, from_file=False)
