@@ -22,7 +22,8 @@ import streamlit as st
 
 from app_pages import _auth
 from assessment import charts, service
-from assessment.brief import CountryBrief, brief_pdf, country_brief
+from assessment.brief import CountryBrief, brief_docx, brief_pdf, country_brief, pdf_font_available
+from assessment.translations import Content
 from assessment.problems import CatalogInvalid
 from assessment.scoring import AllScores, CountryScore
 from assessment.service import Workspace
@@ -30,7 +31,7 @@ from assessment.store import SYSTEM, Store
 from assessment.vocab import verified_mark
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the checklists and country research…")
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _load(version: str) -> Workspace:
     view = version.rsplit(":", 1)[-1]  # service.current_version() ends with the view
     return service.load_workspace(user=SYSTEM if view == "working" else None)
@@ -73,29 +74,48 @@ def score(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, with_bills: boo
 
 
 @_cached()
-def _brief(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> CountryBrief:
-    return country_brief(_ws.catalog, _ws.engine, iso3, treaty, as_of)
+def _brief(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str) -> CountryBrief:
+    return country_brief(_ws.catalog, _ws.engine, iso3, treaty, as_of, lang)
 
 
-def brief(ws: Workspace, iso3: str, treaty: str, as_of: dt.date) -> CountryBrief:
-    return _brief(ws, ws.version, iso3, treaty, as_of)
+def brief(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> CountryBrief:
+    return _brief(ws, ws.version, iso3, treaty, as_of, lang)
 
 
 @_cached(32)
-def _pdf(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> bytes:
-    return brief_pdf(brief(_ws, iso3, treaty, as_of))
+def _pdf(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str) -> bytes:
+    return brief_pdf(brief(_ws, iso3, treaty, as_of, lang))
 
 
-def pdf(ws: Workspace, iso3: str, treaty: str, as_of: dt.date) -> bytes:
-    return _pdf(ws, ws.version, iso3, treaty, as_of)
+def pdf(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> bytes:
+    return _pdf(ws, ws.version, iso3, treaty, as_of, lang)
 
 
-def workbook(ws: Workspace, countries: tuple[str, ...], treaty: str, as_of: dt.date) -> bytes:
+@st.cache_resource(show_spinner=False)
+def pdf_possible(lang: str) -> bool:
+    """Whether a font for `lang` is installed (looked up once per process)."""
+    return pdf_font_available(lang)
+
+
+def docx(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> bytes:
+    """The brief as an editable Word document, built on request."""
+    return brief_docx(brief(ws, iso3, treaty, as_of, lang))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def content(ws: Workspace, lang: str) -> Content:
+    """The data texts (treaty, obligations, countries, provisions) in `lang`, English where not translated."""
+    return Content(ws.catalog, lang)
+
+
+def workbook(ws: Workspace, countries: tuple[str, ...], treaty: str, as_of: dt.date, lang: str = "en") -> bytes:
     """The Excel gap report of `countries` (importable for staff, read-only for viewers), built on request."""
     from assessment.excel import export_workbook
 
     out = io.BytesIO()
-    export_workbook(ws, list(countries), treaty, as_of, out, store=store() if ws.view == "working" else None)
+    export_workbook(ws, list(countries), treaty, as_of, out, store=store() if ws.view == "working" else None, lang=lang)
     return out.getvalue()
 
 
@@ -103,85 +123,89 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @_cached(4)
-def _names(_ws: Workspace, version: str) -> dict[str, str]:
+def _names(_ws: Workspace, version: str, lang: str) -> dict[str, str]:
     names = {e.iso3: e.name for r in _ws.catalog.registers.values() for e in r.entries}
     names.update({iso: c.name for iso, c in _ws.catalog.countries.items()})
-    return names
+    local = Content(_ws.catalog, lang)
+    return {iso: local.country_name(iso, name) for iso, name in names.items()}
 
 
-def country_names(ws: Workspace) -> dict[str, str]:
-    """ISO3 -> name, from the country files, then from the treaty registers for countries not assessed."""
-    return _names(ws, ws.version)
+def country_names(ws: Workspace, lang: str = "en") -> dict[str, str]:
+    """ISO3 -> name (in `lang` where translated), from the country files, then from the treaty registers."""
+    return _names(ws, ws.version, lang)
 
 
 # ------------------------------------------------------------------------------------- tables, figures
 
 
 @_cached(16)
-def _overview(_ws: Workspace, version: str, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
-    register = charts.register_frame(_ws.catalog.registers.get(treaty))
+def _overview(_ws: Workspace, version: str, treaty: str, as_of: dt.date, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
+    register = charts.register_frame(_ws.catalog.registers.get(treaty), lang)
+    names = country_names(_ws, lang)
+    register["name"] = [names.get(iso, name) for iso, name in zip(register["iso3"], register["name"])]
     ranking = charts.ranking_frame(
-        all_scores(_ws, as_of).treaties, all_scores(_ws, as_of, True).treaties, treaty, country_names(_ws), register
+        all_scores(_ws, as_of).treaties, all_scores(_ws, as_of, True).treaties, treaty, names, register, lang
     )
-    return register, ranking, charts.world_map(register, ranking, _ws.catalog.treaty(treaty).short_title)
+    return register, ranking, charts.world_map(register, ranking, Content(_ws.catalog, lang).treaty_short(treaty), lang)
 
 
-def overview(ws: Workspace, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
+def overview(ws: Workspace, treaty: str, as_of: dt.date, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
     """(treaty register, ranking of assessed countries, world map) for one treaty on one date."""
-    return _overview(ws, ws.version, treaty, as_of)
+    return _overview(ws, ws.version, treaty, as_of, lang)
 
 
 @_cached()
-def _chapter_figure(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, today: dt.date) -> go.Figure:
+def _chapter_figure(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, today: dt.date, lang: str) -> go.Figure:
     then = score(_ws, iso3, treaty, as_of).chapters
     bills = score(_ws, iso3, treaty, as_of, True).chapters
     now = score(_ws, iso3, treaty, today).chapters if as_of != today else None
-    return charts.chapter_bars(then, bills, now, as_of=as_of)
+    labels = [label for label, _, _ in brief(_ws, iso3, treaty, as_of, lang).chapters]
+    return charts.chapter_bars(then, bills, now, as_of=as_of, lang=lang, labels=labels)
 
 
-def chapter_figure(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, today: dt.date) -> go.Figure:
+def chapter_figure(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, today: dt.date, lang: str = "en") -> go.Figure:
     """Chapter scores on the date, with the bills, and today when the date is another day."""
-    return _chapter_figure(ws, ws.version, iso3, treaty, as_of, today)
+    return _chapter_figure(ws, ws.version, iso3, treaty, as_of, today, lang)
 
 
 @_cached()
-def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, go.Figure]:
+def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str) -> tuple[pd.DataFrame, go.Figure]:
     events = pd.DataFrame(
         [
             {"date": e.date, "when": e.date_text, "kind": e.kind, "step": e.kind_label, "title": e.title,
              "source": e.source.title, "link": e.source.url, "verified": e.source.verified,
-             "checked": verified_mark(e.source.verified)}
-            for e in brief(_ws, iso3, treaty, as_of).events
+             "checked": verified_mark(e.source.verified, lang)}
+            for e in brief(_ws, iso3, treaty, as_of, lang).events
         ],
         columns=["date", "when", "kind", "step", "title", "source", "link", "verified", "checked"],
     )
-    return events, charts.timeline(events, as_of)
+    return events, charts.timeline(events, as_of, lang)
 
 
-def timeline(ws: Workspace, iso3: str, treaty: str, as_of: dt.date) -> tuple[pd.DataFrame, go.Figure]:
+def timeline(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> tuple[pd.DataFrame, go.Figure]:
     """(table of accession steps and law changes with sources, timeline figure)."""
-    return _timeline(ws, ws.version, iso3, treaty, as_of)
+    return _timeline(ws, ws.version, iso3, treaty, as_of, lang)
 
 
 @_cached(8)
-def _meta(_ws: Workspace, version: str, treaty: str) -> pd.DataFrame:
-    return charts.obligation_meta(_ws.catalog.treaty(treaty))
+def _meta(_ws: Workspace, version: str, treaty: str, lang: str) -> pd.DataFrame:
+    return charts.obligation_meta(_ws.catalog.treaty(treaty), lang, Content(_ws.catalog, lang))
 
 
-def obligation_meta(ws: Workspace, treaty: str) -> pd.DataFrame:
-    return _meta(ws, ws.version, treaty)
+def obligation_meta(ws: Workspace, treaty: str, lang: str = "en") -> pd.DataFrame:
+    return _meta(ws, ws.version, treaty, lang)
 
 
 @_cached(32)
 def _heatmap(_ws: Workspace, version: str, treaty: str, as_of: dt.date, with_bills: bool,
-             chapters: tuple[str, ...], kinds: tuple[str, ...]) -> go.Figure:
-    shown = charts.filter_obligations(obligation_meta(_ws, treaty), list(chapters), list(kinds))
-    return charts.status_heatmap(all_scores(_ws, as_of, with_bills).obligations(treaty), shown, country_names(_ws))
+             chapters: tuple[str, ...], kinds: tuple[str, ...], lang: str) -> go.Figure:
+    shown = charts.filter_obligations(obligation_meta(_ws, treaty, lang), list(chapters), list(kinds))
+    return charts.status_heatmap(all_scores(_ws, as_of, with_bills).obligations(treaty), shown, country_names(_ws, lang), lang)
 
 
-def heatmap(ws: Workspace, treaty: str, as_of: dt.date, with_bills: bool, chapters: list[str], kinds: list[str]) -> go.Figure:
+def heatmap(ws: Workspace, treaty: str, as_of: dt.date, with_bills: bool, chapters: list[str], kinds: list[str], lang: str = "en") -> go.Figure:
     """Countries x obligations of one treaty, filtered by chapter and kind."""
-    return _heatmap(ws, ws.version, treaty, as_of, with_bills, tuple(chapters), tuple(kinds))
+    return _heatmap(ws, ws.version, treaty, as_of, with_bills, tuple(chapters), tuple(kinds), lang)
 
 
 # ------------------------------------------------------------------------------------------------ errors
@@ -189,11 +213,14 @@ def heatmap(ws: Workspace, treaty: str, as_of: dt.date, with_bills: bool, chapte
 
 def show_catalog_problems(exc: CatalogInvalid) -> None:
     """Tell people exactly what to fix (file:line: field: reason) instead of a stack trace."""
-    st.error(
-        f"The checklists or country data did not validate ({len(exc.problems)} problem"
-        f"{'s' if len(exc.problems) != 1 else ''}). Fix these in the files named, then reload the page. "
-        "`python -m assessment validate` prints the same list."
-    )
+    from app_pages._ui import nt
+
+    n = len(exc.problems)
+    st.error(nt(
+        "The checklists or country data did not validate ({n} problem). Fix these in the files named, then reload the page. "
+        "`python -m assessment validate` prints the same list.",
+        "The checklists or country data did not validate ({n} problems). Fix these in the files named, then reload the page. "
+        "`python -m assessment validate` prints the same list.", n).format(n=n))
     st.code("\n".join(str(p) for p in exc.problems), language=None)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessment.i18n import N_
 from assessment.vocab import STAFF_ROLES, Role
 
 ROLES = tuple(r.value for r in Role)
@@ -14,24 +15,24 @@ STAFF = frozenset(r.value for r in STAFF_ROLES)
 @dataclass(frozen=True)
 class PageSpec:
     file: str  # relative to app.py
-    title: str
+    title: str  # an English msgid; the router shows it translated
     url_path: str  # the deep link: /country?iso=KOR&treaty=ets185&as_of=2025-08-21
     roles: frozenset[str] = frozenset(ROLES)
     default: bool = False
 
 
 PAGES = (
-    PageSpec("app_pages/overview.py", "Overview", "overview", default=True),
-    PageSpec("app_pages/country.py", "Country", "country"),
-    PageSpec("app_pages/compare.py", "Compare", "compare"),
-    PageSpec("app_pages/treaty.py", "Treaty", "treaty"),
-    PageSpec("app_pages/brief.py", "Brief", "brief"),
-    PageSpec("app_pages/edit.py", "Edit", "edit", roles=STAFF),
-    PageSpec("app_pages/history.py", "History", "history", roles=STAFF),
-    PageSpec("app_pages/upload.py", "Import", "import", roles=STAFF),
-    PageSpec("app_pages/review.py", "Review", "review", roles=STAFF),
-    PageSpec("app_pages/admin.py", "Users", "users", roles=frozenset({Role.admin.value})),
-    PageSpec("app_pages/signin.py", "Sign in", "signin"),
+    PageSpec("app_pages/overview.py", N_("Overview"), "overview", default=True),
+    PageSpec("app_pages/country.py", N_("Country"), "country"),
+    PageSpec("app_pages/compare.py", N_("Compare"), "compare"),
+    PageSpec("app_pages/treaty.py", N_("Treaty"), "treaty"),
+    PageSpec("app_pages/brief.py", N_("Brief"), "brief"),
+    PageSpec("app_pages/edit.py", N_("Edit"), "edit", roles=STAFF),
+    PageSpec("app_pages/history.py", N_("History"), "history", roles=STAFF),
+    PageSpec("app_pages/upload.py", N_("Import"), "import", roles=STAFF),
+    PageSpec("app_pages/review.py", N_("Review"), "review", roles=STAFF),
+    PageSpec("app_pages/admin.py", N_("Users"), "users", roles=frozenset({Role.admin.value})),
+    PageSpec("app_pages/signin.py", N_("Sign in"), "signin"),
 )
 
 

@@ -11,8 +11,10 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
+from assessment import i18n
 from assessment.brief import SourceRef
 from assessment.charts import PLOTLY_CONFIG
+from assessment.i18n import N_
 from assessment.vocab import verified_mark
 
 # Page files, for st.page_link / st.switch_page (paths relative to app.py).
@@ -22,9 +24,61 @@ COMPARE = "app_pages/compare.py"
 TREATY = "app_pages/treaty.py"
 BRIEF = "app_pages/brief.py"
 
+# ------------------------------------------------------------------------------------------------ language
+
+LANG_KEY = "_lang"
+#: The language switch's label reads in both languages, so anyone can find it.
+LANGUAGE_LABEL = N_("Language · 언어")
+
+
+def lang() -> str:
+    """The reader's language: chosen in the sidebar (and kept in ?lang=), else the browser's, else English."""
+    chosen = st.session_state.get(LANG_KEY)
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    url = st.query_params.get("lang")
+    if url in i18n.LANGUAGES:
+        return url
+    try:
+        browser = st.context.locale
+    except Exception:  # noqa: BLE001 - no browser context (a script run)
+        browser = None
+    return i18n.normalise(browser)
+
+
+def t(message: str) -> str:
+    """`message` in the reader's language (extracted by Babel under this name)."""
+    return i18n.gettext(lang())(message)
+
+
+def nt(singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext(lang())(singular, plural, n)
+
+
+def language_switch() -> str:
+    """The sidebar control of the language, kept in the URL as ?lang=ko on every page (also after a page change,
+    when Streamlit drops the query of the page left behind)."""
+    default = lang()
+    value = choose(t(LANGUAGE_LABEL), i18n.LANGUAGES, "lang", default, where=st.sidebar, format_func=i18n.LANGUAGE_NAMES.get)
+    st.session_state[LANG_KEY] = value
+    return value
+
+
+def params(**values: str) -> dict[str, str]:
+    """Query parameters of a deep link to another page, with the reader's language kept in it."""
+    return {**values, "lang": lang()}
+
+
+def link(path: str, **values: str) -> str:
+    """'country?iso=KOR&treaty=ets185&lang=ko': a relative deep link for a link column."""
+    from urllib.parse import urlencode
+
+    return f"{path}?{urlencode(params(**values))}"
+
+
 def page_url(page: str, **params: str) -> str:
     """A relative deep link to a page with its parameters (for link columns, which cannot take st.page_link)."""
-    return f"./{page.rsplit('/', 1)[-1].removesuffix('.py')}?{urlencode(params)}"
+    return f"./{page.rsplit('/', 1)[-1].removesuffix('.py')}?{urlencode({**params, 'lang': lang()})}"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -54,10 +108,10 @@ def safe_url(url: str) -> str:
 def source_md(ref: SourceRef | None) -> str:
     """'[Title](url) · ✓ verified' with the title escaped; 'no source recorded · unverified' when missing."""
     if ref is None:
-        return f"no source recorded · {verified_mark(False)}"
+        return t("no source recorded") + f" · {verified_mark(False, lang())}"
     url = safe_url(ref.url) if ref.url else ""
     title = f"[{md(ref.title)}]({url})" if url else md(ref.title)
-    return f"{title} · {verified_mark(ref.verified)}"
+    return f"{title} · {verified_mark(ref.verified, lang())}"
 
 
 def _remember(key: str, value: str | None, param: str) -> None:
@@ -89,7 +143,8 @@ def choose(
     options = list(options)
     url = st.query_params.get(param)
     if url is not None and url not in options:
-        st.warning(f"The link asks for {param}={md(url)}, which is not known here; showing {md(format_func(default))} instead.")
+        st.warning(t("The link asks for {param}={value}, which is not known here; showing {default} instead.").format(
+            param=param, value=md(url), default=md(format_func(default))))
         url = None
     current = st.session_state.get(key)
     if url is not None and url != st.session_state.get(f"_{key}_url"):
@@ -107,13 +162,19 @@ def choose_country(catalog: Any, codes: Sequence[str] | None = None, *, where: A
     """The country control (URL parameter iso), over `codes` (default: every assessed country)."""
     codes = sorted(catalog.countries) if codes is None else list(codes)
     default = "KOR" if "KOR" in codes else codes[0]
-    return choose("Country", codes, "iso", default, where=where, format_func=lambda c: f"{catalog.countries[c].name} ({c})")
+    from assessment.translations import Content
+
+    content = Content(catalog, lang())
+    return choose(t("Country"), codes, "iso", default, where=where, format_func=lambda c: f"{content.country_name(c)} ({c})")
 
 
 def choose_treaty(catalog: Any, param: str = "treaty", *, where: Any = None) -> str:
     """The treaty control (URL parameter `param`), Budapest Convention first by default."""
-    return choose("Treaty", sorted(catalog.treaties), param, "ets185", where=where,
-                  format_func=lambda t: f"{catalog.treaties[t].short_title} ({catalog.treaties[t].series})")
+    from assessment.translations import Content
+
+    content = Content(catalog, lang())
+    return choose(t("Treaty"), sorted(catalog.treaties), param, "ets185", where=where,
+                  format_func=lambda tid: f"{content.treaty_short(tid)} ({catalog.treaties[tid].series})")
 
 
 def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, help: str | None = None) -> dt.date:
@@ -127,13 +188,15 @@ def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, 
         try:
             current = dt.date.fromisoformat(url)
         except ValueError:
-            st.warning(f"The link's date {param}={md(url)} is not a date (YYYY-MM-DD); showing {default.isoformat()}.")
+            st.warning(t("The link's date {param}={value} is not a date (YYYY-MM-DD); showing {default}.").format(
+                param=param, value=md(url), default=default.isoformat()))
             current = None
         else:
             # the date control refuses (with an exception) a value outside its range: clamp it, and say so
             clamped = min(max(current, earliest), latest)
             if clamped != current:
-                st.warning(f"The link's date {param}={md(url)} is outside {earliest.isoformat()} to {latest.isoformat()}; showing {clamped.isoformat()}.")
+                st.warning(t("The link's date {param}={value} is outside {earliest} to {latest}; showing {shown}.").format(
+                    param=param, value=md(url), earliest=earliest.isoformat(), latest=latest.isoformat(), shown=clamped.isoformat()))
                 current = clamped
     if not isinstance(current, dt.date):
         current = default
@@ -164,10 +227,10 @@ def plotly(fig: Any, **kwargs: Any) -> Any:
 
 def empty(message: str) -> None:
     """An empty state that says what to do next."""
-    st.info(message, icon=":material/lightbulb:")
+    st.info(message, icon=":material/lightbulb:")  # callers pass it translated (t(...))
 
 
-NO_COUNTRIES = (
+NO_COUNTRIES = N_(
     "No country has been assessed yet. Add a country file under `data/countries/` (format: docs/data-format.md), "
     "check it with `python -m assessment validate`, then reload this page."
 )
@@ -186,4 +249,11 @@ PRINT_CSS = """<style>
 }
 @page { size: A4; margin: 16mm; }
 </style>"""
-PRINT_BUTTON = '<button class="no-print" onclick="window.print()" style="padding:0.35rem 0.9rem;border-radius:0.5rem;border:1px solid #bbb;background:#fff;cursor:pointer">Print this brief</button>'
+_PRINT_BUTTON = '<button class="no-print" onclick="window.print()" style="padding:0.35rem 0.9rem;border-radius:0.5rem;border:1px solid #bbb;background:#fff;cursor:pointer">{label}</button>'
+
+
+def print_button(language: str | None = None) -> str:
+    """The print button's constant markup; its label comes from the catalogue (no data text), HTML-escaped."""
+    import html
+
+    return _PRINT_BUTTON.format(label=html.escape(i18n.gettext(language or lang())(N_("Print this brief"))))

@@ -8,58 +8,62 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _data, _ui
-from assessment.charts import filter_obligations
-from assessment.vocab import STATUS_STYLE
+from app_pages._ui import t
+from assessment.brief import article_label
+from assessment.vocab import STATUS_STYLE, kind_label
 
 ws = _data.workspace()
 catalog = ws.catalog
+lang = _ui.lang()
+content = _data.content(ws, lang)
 today = dt.date.today()
 
-st.title("Compare countries, obligation by obligation")
+st.title(t("Compare countries, obligation by obligation"))
 if not catalog.countries:
-    _ui.empty(_ui.NO_COUNTRIES)
+    _ui.empty(t(_ui.NO_COUNTRIES))
     st.stop()
 
 c1, c2, c3 = st.columns([2, 1, 1])
 treaty_id = _ui.choose_treaty(catalog, where=c1)
-as_of = _ui.choose_date("As of", "as_of", today, where=c2)
-with_bills = _ui.toggle("Count pending bills", "bills", where=c3, help="Show what the map would look like if every pending bill were in force.")
+as_of = _ui.choose_date(t("As of"), "as_of", today, where=c2)
+with_bills = _ui.toggle(t("Count pending bills"), "bills", where=c3, help=t("Show what the map would look like if every pending bill were in force."))
 
-meta = _data.obligation_meta(ws, treaty_id)
+meta = _data.obligation_meta(ws, treaty_id, lang)
 f1, f2 = st.columns(2)
 chapters = dict(zip(meta["chapter"], meta["chapter_label"]))
-picked_chapters = f1.multiselect("Chapters", list(chapters), format_func=chapters.get, placeholder="All chapters")
+picked_chapters = f1.multiselect(t("Chapters"), list(chapters), format_func=chapters.get, placeholder=t("All chapters"))
 kinds = sorted(meta["kind"].unique())
-picked_kinds = f2.multiselect("Kinds of obligation", kinds, placeholder="All kinds")
-shown = filter_obligations(meta, picked_chapters, picked_kinds)
+picked_kinds = f2.multiselect(t("Kinds of obligation"), kinds, placeholder=t("All kinds"), format_func=lambda k: kind_label(k, lang))
+shown = _data.charts.filter_obligations(meta, picked_chapters, picked_kinds)
 
 if shown.empty:
-    _ui.empty("No obligation matches these filters. Clear a chapter or kind filter above.")
+    _ui.empty(t("No obligation matches these filters. Clear a chapter or kind filter above."))
     st.stop()
 
-names = _data.country_names(ws)
+names = _data.country_names(ws, lang)
 assessed = tuple(sorted(ws.catalog.countries))
 st.download_button(
-    "Download the comparison (Excel)", data=lambda: _data.workbook(ws, assessed, treaty_id, as_of),
+    t("Download the comparison (Excel)"), data=lambda: _data.workbook(ws, assessed, treaty_id, as_of, lang),
     file_name=f"compare-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
-    help="One workbook with a Comparison sheet and every assessed country's gaps and assessment.",
+    help=t("One workbook with a Comparison sheet and every assessed country's gaps and assessment."),
 )
-event = _ui.plotly(_data.heatmap(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds), key="heatmap",
+event = _ui.plotly(_data.heatmap(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds, lang), key="heatmap",
                    on_select="rerun", selection_mode="points")
-st.caption("Each cell shows a status symbol and colour: " + " · ".join(s.badge for s in STATUS_STYLE.values())
-           + ". Click a cell to open that country's obligation.")
+st.caption(t("Each cell shows a status symbol and colour: {legend}. Click a cell to open that country's obligation.").format(
+    legend=" · ".join(s.badge_in(lang) for s in STATUS_STYLE.values())))
 
 points = event.selection.points if event else []
 if points:
     iso, obligation = points[0]["customdata"][:2]
-    st.switch_page(_ui.COUNTRY, query_params={"iso": iso, "treaty": treaty_id, "as_of": as_of.isoformat(), "obligation": obligation})
+    st.switch_page(_ui.COUNTRY, query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))
 
 # Details on demand: the controls are built and drawn only while the expander is open.
-by_hand = st.expander("Open a cell without the chart", key="cell_by_hand_open", on_change="rerun")
+by_hand = st.expander(t("Open a cell without the chart"), key="cell_by_hand_open", on_change="rerun")
 if by_hand.open:
     with by_hand:
         a, o, go = st.columns([1, 2, 1])
-        iso = a.selectbox("Country", sorted(catalog.countries), format_func=lambda c: names.get(c, c))
-        obligation = o.selectbox("Obligation", list(shown["id"]), format_func=lambda i: f"Art. {catalog.obligations[i].article} {catalog.obligations[i].title}")
-        go.page_link(_ui.COUNTRY, label="Open", icon=":material/open_in_new:",
-                     query_params={"iso": iso, "treaty": treaty_id, "as_of": as_of.isoformat(), "obligation": obligation})
+        iso = a.selectbox(t("Country"), sorted(catalog.countries), format_func=lambda c: names.get(c, c))
+        obligation = o.selectbox(t("Obligation"), list(shown["id"]),
+                                 format_func=lambda i: f"{article_label(catalog.obligations[i].article, lang)} {content.obligation_title(i)}")
+        go.page_link(_ui.COUNTRY, label=t("Open"), icon=":material/open_in_new:",
+                     query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))

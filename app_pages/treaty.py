@@ -7,112 +7,144 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _data, _ui
-from assessment.charts import filter_obligations
-from assessment.vocab import day, status_badge, verified_mark
+from app_pages._ui import t
+from assessment.brief import HOOK_KIND_LABEL, article_label, basis_label
+from assessment.i18n import N_
+from assessment.models import HookKind
+from assessment.vocab import day, kind_label, status_badge, verified_mark
 
-RELATION = {"equal": "= same duty", "subset": "⊂ asks less than", "superset": "⊃ asks more than", "intersect": "∩ overlaps"}
+RELATION = {"equal": N_("= same duty"), "subset": N_("⊂ asks less than"), "superset": N_("⊃ asks more than"), "intersect": N_("∩ overlaps")}
+
+#: How an element got its status on another treaty (assessment.carryover), and what is left, as plain words.
+HOW = {"assessed directly": N_("assessed directly"), "carried over": N_("carried over"),
+       "counterpart not assessed": N_("counterpart not assessed"), "no ETS 185 counterpart": N_("no ETS 185 counterpart")}
+LEFT = {"assess the ETS 185 counterpart, or this element directly": N_("assess the ETS 185 counterpart, or this element directly"),
+        "needs its own assessment": N_("needs its own assessment"), "the part ETS 185 does not cover": N_("the part ETS 185 does not cover")}
 
 ws = _data.workspace()
 catalog = ws.catalog
+lang = _ui.lang()
+content = _data.content(ws, lang)
+
+
+def hook_kind(kind: str) -> str:
+    return t(HOOK_KIND_LABEL[HookKind(kind)])
+
+
+def obligation_label(oid: str) -> str:
+    return f"{article_label(catalog.obligations[oid].article, lang)} {content.obligation_title(oid)}"
+
 
 tid = _ui.choose_treaty(catalog, "id")
-t = catalog.treaty(tid)
-st.title(t.title)
-facts = [f"**{_ui.md(t.series)}**"]
-for label, d in (("adopted", t.adopted), ("opened for signature", t.opened_for_signature), ("in force", t.entry_into_force)):
+treaty = catalog.treaty(tid)
+st.title(content.treaty_title(tid))
+facts = [f"**{_ui.md(treaty.series)}**"]
+for label, d in ((N_("adopted"), treaty.adopted), (N_("opened for signature"), treaty.opened_for_signature), (N_("in force"), treaty.entry_into_force)):
     if d:
-        facts.append(f"{label} {day(d)}")
-if t.parent:
-    facts.append(f"supplements {_ui.md(catalog.treaty(t.parent).short_title)}")
-st.markdown(" · ".join(facts) + f" · [official text]({_ui.safe_url(t.source_url)})")
-if t.note:
-    st.caption(_ui.md(t.note))
+        facts.append(f"{t(label)} {day(d, lang)}")
+if treaty.parent:
+    facts.append(t("supplements {treaty}").format(treaty=_ui.md(content.treaty_short(treaty.parent))))
+official = t("official text")
+st.markdown(" · ".join(facts) + f" · [{official}]({_ui.safe_url(treaty.source_url)})")
+if treaty.note:
+    st.caption(_ui.md(treaty.note))
+tr = catalog.treaty_translations.get((tid, lang))
+if tr is not None:
+    st.caption(_ui.md(tr.note))
 
-obligations = [o for o in t.obligations() if o.elements]
-hooks = [(o, h) for o in t.obligations() for h in o.hooks]
+obligations = [o for o in treaty.obligations() if o.elements]
+hooks = [(o, h) for o in treaty.obligations() for h in o.hooks]
 m = st.columns(4)
-m[0].metric("Obligations assessed", len(obligations))
-m[1].metric("Elements", sum(len(o.elements) for o in obligations))
-m[2].metric("Reservations", sum(1 for _, h in hooks if h.kind.value == "reservation"))
-m[3].metric("Declarations", sum(1 for _, h in hooks if h.kind.value == "declaration"))
+m[0].metric(t("Obligations assessed"), len(obligations))
+m[1].metric(t("Elements"), sum(len(o.elements) for o in obligations))
+m[2].metric(t("Reservations"), sum(1 for _, h in hooks if h.kind.value == "reservation"))
+m[3].metric(t("Declarations"), sum(1 for _, h in hooks if h.kind.value == "declaration"))
 
-meta = _data.obligation_meta(ws, tid)
+meta = _data.obligation_meta(ws, tid, lang)
 f1, f2 = st.columns(2)
 chapters = dict(zip(meta["chapter"], meta["chapter_label"]))
-picked_chapters = f1.multiselect("Chapters", list(chapters), format_func=chapters.get, placeholder="All chapters")
-picked_kinds = f2.multiselect("Kinds of obligation", sorted(meta["kind"].unique()), placeholder="All kinds")
-shown = filter_obligations(meta, picked_chapters, picked_kinds)
+picked_chapters = f1.multiselect(t("Chapters"), list(chapters), format_func=chapters.get, placeholder=t("All chapters"))
+picked_kinds = f2.multiselect(t("Kinds of obligation"), sorted(meta["kind"].unique()), placeholder=t("All kinds"),
+                              format_func=lambda k: kind_label(k, lang))
+shown = _data.charts.filter_obligations(meta, picked_chapters, picked_kinds)
 
-st.subheader("Checklist")
+st.subheader(t("Checklist"))
 by_id = {o.id: o for o in obligations}
 table = shown.assign(
+    kind=[kind_label(k, lang) for k in shown["kind"]],
     elements=[len(by_id[i].elements) for i in shown["id"]],
     hooks=[", ".join(h.id for h in by_id[i].hooks) for i in shown["id"]],
     crosswalk=[", ".join(f"{rel} {other}" for other, rel, _, _ in catalog.crosswalk_links(i)) for i in shown["id"]],
 )
 if table.empty:
-    _ui.empty("No obligation matches these filters. Clear a chapter or kind filter above.")
+    _ui.empty(t("No obligation matches these filters. Clear a chapter or kind filter above."))
 else:
     st.dataframe(table[["label", "title", "kind", "chapter_label", "elements", "hooks", "crosswalk"]], hide_index=True, width="stretch",
-                 column_config={"label": "Article", "title": "Obligation", "kind": "Kind", "chapter_label": "Chapter",
-                                "elements": "Elements", "hooks": "Reservations / declarations", "crosswalk": "Crosswalk"})
+                 column_config={"label": t("Article"), "title": t("Obligation"), "kind": t("Kind"), "chapter_label": t("Chapter"),
+                                "elements": t("Elements"), "hooks": t("Reservations / declarations"), "crosswalk": t("Crosswalk")})
 
-st.subheader("One obligation in detail")
-focus = _ui.choose("Obligation", list(shown["id"]) or [o.id for o in obligations], "obligation", "",
-                   format_func=lambda i: f"Art. {catalog.obligations[i].article} {catalog.obligations[i].title}")
+st.subheader(t("One obligation in detail"))
+focus = _ui.choose(t("Obligation"), list(shown["id"]) or [o.id for o in obligations], "obligation", "", format_func=obligation_label)
 if focus:
     o = catalog.obligations[focus]
-    st.markdown(f"**{_ui.md(o.kind.value)}** · weight {o.weight:g}" + (" · due at accession" if o.due_at_accession else "")
-                + ("" if o.verified else " · article reference unverified"))
-    st.markdown(_ui.md(o.summary))
-    st.dataframe(pd.DataFrame([{"id": e.id, "paragraph": e.paragraph or "", "text": e.text, "core": e.core, "optional": e.optional,
-                                "criterion": e.criterion or ""} for e in o.elements]),
+    st.markdown(f"**{_ui.md(kind_label(o.kind.value, lang))}** · " + t("weight {weight}").format(weight=f"{o.weight:g}")
+                + (t(" · due at accession") if o.due_at_accession else "")
+                + ("" if o.verified else t(" · article reference unverified")))
+    st.markdown(_ui.md(content.obligation_summary(o)))
+    st.dataframe(pd.DataFrame([{"id": e.id, "paragraph": e.paragraph or "", "text": content.element(e.id), "core": e.core,
+                                "optional": e.optional, "criterion": e.criterion or ""} for e in o.elements]),
                  hide_index=True, width="stretch",
-                 column_config={"id": "Element", "paragraph": "Para.", "text": st.column_config.TextColumn("What national law must provide", width="large"),
-                                "core": "Core", "optional": "Optional (not scored)", "criterion": "Criterion"})
+                 column_config={"id": t("Element"), "paragraph": t("Para."),
+                                "text": st.column_config.TextColumn(t("What national law must provide"), width="large"),
+                                "core": t("Core"), "optional": t("Optional (not scored)"), "criterion": t("Criterion")})
     if o.hooks:
-        st.markdown("**Reservations and declarations allowed**")
-        st.dataframe(pd.DataFrame([{"id": h.id, "kind": h.kind.value, "basis": f"{h.basis}, {h.paragraph}", "summary": h.summary,
-                                    "effect": h.effect, "elements": ", ".join(h.elements),
-                                    "checked": verified_mark(h.verified)} for h in o.hooks]),
+        st.markdown("**" + t("Reservations and declarations allowed") + "**")
+        st.dataframe(pd.DataFrame([{"id": h.id, "kind": hook_kind(h.kind.value), "basis": f"{basis_label(h.basis, lang)}, {h.paragraph}",
+                                    "summary": content.hook_summary(h), "effect": content.hook_effect(h), "elements": ", ".join(h.elements),
+                                    "checked": verified_mark(h.verified, lang)} for h in o.hooks]),
                      hide_index=True, width="stretch",
-                     column_config={"id": "Id", "kind": "Kind", "basis": "Allowed by", "summary": st.column_config.TextColumn("What it allows", width="large"),
-                                    "effect": "Effect", "elements": "Elements it may take out", "checked": "Checked"})
+                     column_config={"id": t("Id"), "kind": t("Kind"), "basis": t("Allowed by"),
+                                    "summary": st.column_config.TextColumn(t("What it allows"), width="large"),
+                                    "effect": t("Effect"), "elements": t("Elements it may take out"), "checked": t("Checked")})
     links = catalog.crosswalk_links(o.id)
-    st.markdown("**Crosswalk to the other treaties**")
+    st.markdown("**" + t("Crosswalk to the other treaties") + "**")
     if links:
-        st.dataframe(pd.DataFrame([{"other": other, "treaty": catalog.treaty(other.split(".")[0]).short_title,
-                                    "title": catalog.obligations[other].title if other in catalog.obligations
-                                    else catalog.elements[other].text if other in catalog.elements else "",
-                                    "relation": RELATION[rel],
-                                    "note": note, "checked": verified_mark(ok)} for other, rel, note, ok in links]),
+        st.dataframe(pd.DataFrame([{"other": other, "treaty": content.treaty_short(other.split(".")[0]),
+                                    "title": content.obligation_title(other) if other in catalog.obligations
+                                    else content.element(other) if other in catalog.elements else "",
+                                    "relation": t(RELATION[rel]),
+                                    "note": note, "checked": verified_mark(ok, lang)} for other, rel, note, ok in links]),
                      hide_index=True, width="stretch",
-                     column_config={"other": "Obligation", "treaty": "Treaty", "title": "Title", "relation": "This one…",
-                                    "note": st.column_config.TextColumn("Note", width="large"), "checked": "Checked"})
+                     column_config={"other": t("Obligation"), "treaty": t("Treaty"), "title": t("Title"), "relation": t("This one…"),
+                                    "note": st.column_config.TextColumn(t("Note"), width="large"), "checked": t("Checked")})
     else:
-        st.caption("No crosswalk link recorded for this obligation. Crosswalk files live in `checklists/crosswalks/`.")
+        st.caption(t("No crosswalk link recorded for this obligation. Crosswalk files live in `checklists/crosswalks/`."))
 
 if tid != "ets185" and catalog.countries:
-    st.subheader("What a country's ETS 185 assessment gives it here")
+    st.subheader(t("What a country's ETS 185 assessment gives it here"))
     iso = _ui.choose_country(catalog)
     rows = _data.carryover(ws, iso, tid)
     left = sum(1 for r in rows if r.left)
-    st.caption(_ui.md(f"{sum(1 for r in rows if r.how == 'carried over')} of {len(rows)} elements carried over from ETS 185, "
-                      f"{sum(1 for r in rows if r.how == 'assessed directly')} assessed directly; {left} still need an assessment."))
-    st.dataframe(pd.DataFrame([{"article": f"Art. {r.article}", "element": r.text, "status": status_badge(r.status), "how": r.how,
-                                "ets185": "; ".join(f"Art. {a} {b.rsplit('.', 1)[-1]}: {status_badge(s)}" for b, a, s in r.basis),
-                                "left": r.left} for r in rows]),
+    st.caption(_ui.md(t("{carried} of {n} elements carried over from ETS 185, {direct} assessed directly; {left} still need an assessment.").format(
+        carried=sum(1 for r in rows if r.how == "carried over"), n=len(rows), direct=sum(1 for r in rows if r.how == "assessed directly"), left=left)))
+    st.dataframe(pd.DataFrame([{"article": article_label(r.article, lang), "element": content.element(r.element) if r.element in catalog.elements else r.text,
+                                "status": status_badge(r.status, lang), "how": t(HOW.get(r.how, r.how)),
+                                "ets185": "; ".join(f"{article_label(a, lang)} {b.rsplit('.', 1)[-1]}: {status_badge(s, lang)}" for b, a, s in r.basis),
+                                "left": t(LEFT.get(r.left, r.left)) if r.left else ""} for r in rows]),
                  hide_index=True, width="stretch",
-                 column_config={"article": "Article", "element": st.column_config.TextColumn("What the treaty asks", width="large"),
-                                "status": "Status", "how": "How", "ets185": st.column_config.TextColumn("ETS 185 counterparts", width="medium"),
-                                "left": "Left to assess"})
+                 column_config={"article": t("Article"), "element": st.column_config.TextColumn(t("What the treaty asks"), width="large"),
+                                "status": t("Status"), "how": t("How"), "ets185": st.column_config.TextColumn(t("ETS 185 counterparts"), width="medium"),
+                                "left": t("Left to assess")})
 
 # Details on demand: the table is built and drawn only while the expander is open.
-every_hook = st.expander(f"Every reservation and declaration of the {t.short_title} ({len(hooks)})", key="hooks_open", on_change="rerun")
+every_hook = st.expander(t("Every reservation and declaration of the {treaty} ({n})").format(treaty=content.treaty_short(tid), n=len(hooks)), key="hooks_open", on_change="rerun")
 if every_hook.open:
     with every_hook:
         if hooks:
-            st.dataframe(pd.DataFrame([{"article": f"Art. {o.article}", "id": h.id, "kind": h.kind.value, "basis": f"{h.basis}, {h.paragraph}",
-                                        "summary": h.summary, "effect": h.effect} for o, h in hooks]), hide_index=True, width="stretch")
+            st.dataframe(pd.DataFrame([{"article": article_label(o.article, lang), "id": h.id, "kind": hook_kind(h.kind.value),
+                                        "basis": f"{basis_label(h.basis, lang)}, {h.paragraph}", "summary": content.hook_summary(h),
+                                        "effect": content.hook_effect(h)} for o, h in hooks]), hide_index=True, width="stretch",
+                         column_config={"article": t("Article"), "id": t("Id"), "kind": t("Kind"), "basis": t("Allowed by"),
+                                        "summary": t("What it allows"), "effect": t("Effect")})
         else:
-            st.caption("This treaty allows none in the checklist.")
+            st.caption(t("This treaty allows none in the checklist."))

@@ -12,13 +12,19 @@ Pure: no streamlit, no I/O except reading a system font for the PDF when one is 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
+from .i18n import N_, gettext, ngettext, normalise
 from .models import Country, EventKind, HookKind, Kind, Lifecycle, Provision, Stage
 from .scoring import CountryScore, Engine
-from .vocab import OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, day, percent, rgb, status_style
+from .translations import Content
+from .vocab import OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
 
 # ------------------------------------------------------------------------------------------------- facts
 
@@ -48,17 +54,11 @@ class ProvisionFact:
     extent: str | None  # full / partial, as the finding says
     note: str | None
     source: SourceRef
+    bill_label: str = ""  # 'Criminal Procedure Act (amendment bill), Art. 218-3 (Kim Hangyu, bill no. not found)'
 
     @property
     def is_bill(self) -> bool:
         return not self.in_force and self.stage in (Stage.introduced, Stage.passed, Stage.promulgated)
-
-    @property
-    def bill_label(self) -> str:
-        """'Criminal Procedure Act (amendment bill), Art. 218-3 (Kim Hangyu, bill no. not found)'"""
-        who = self.sponsor or "sponsor not recorded"
-        number = f"bill no. {self.bill_number}" if self.bill_number else "bill no. not found"
-        return f"{self.citation} ({who}, {number})"
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,19 @@ class ElementFact:
     note: str | None
     carried_from: tuple[tuple[str, str], ...] = ()  # (ETS 185 element id, its obligation id) the status came from
     needs_own_assessment: bool = False  # carried through a superset/intersect link: at most partial
+    lang: str = "en"
 
     @property
     def carried_text(self) -> str | None:
         """'carried over from ETS 185 Art. 16' for a status taken through a crosswalk; None when assessed here."""
         if not self.carried_from:
             return None
+        t = gettext(self.lang)
         articles = list(dict.fromkeys(o.split(".")[1].removeprefix("art") for _, o in self.carried_from))
         treaty = self.carried_from[0][0].split(".")[0]
         label = {"ets185": "ETS 185"}.get(treaty, treaty)
-        text = f"carried over from {label} Art. {', '.join(articles)}"
-        return text + ("; the rest needs its own assessment" if self.needs_own_assessment else "")
+        text = t("carried over from {treaty} {articles}").format(treaty=label, articles=", ".join(article_label(a, self.lang) for a in articles))
+        return text + (t("; the rest needs its own assessment") if self.needs_own_assessment else "")
 
     @property
     def in_force(self) -> list[ProvisionFact]:
@@ -179,6 +181,7 @@ class CountryBrief:
     researched: dt.date
     summary: str | None = None
     chapters: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # label, now, with bills
+    lang: str = "en"
 
     @property
     def bills(self) -> list[ProvisionFact]:
@@ -192,46 +195,56 @@ class CountryBrief:
 # ----------------------------------------------------------------------------------------------- helpers
 
 
-def stage_text(lc: Lifecycle, when: dt.date) -> str:
+def stage_text(lc: Lifecycle, when: dt.date, lang: str = "en") -> str:
     """Plain words for a provision's stage on `when`."""
+    t = gettext(lang)
     stage = lc.stage_at(when)
     if stage is Stage.in_force:
-        return f"in force since {day(lc.in_force)}"
+        return t("in force since {date}").format(date=day(lc.in_force, lang))
     if stage is Stage.promulgated:
-        return f"promulgated {day(lc.promulgated)}, not yet in force"
+        return t("promulgated {date}, not yet in force").format(date=day(lc.promulgated, lang))
     if stage is Stage.passed:
-        return f"passed {day(lc.passed)}, not yet in force"
+        return t("passed {date}, not yet in force").format(date=day(lc.passed, lang))
     if stage is Stage.introduced:
-        return f"bill introduced {day(lc.introduced)}"
+        return t("bill introduced {date}").format(date=day(lc.introduced, lang))
     if stage is Stage.repealed:
-        return f"repealed {day(lc.repealed)}"
+        return t("repealed {date}").format(date=day(lc.repealed, lang))
     if stage is Stage.lapsed:
-        return f"lapsed {day(lc.lapsed)}"
+        return t("lapsed {date}").format(date=day(lc.lapsed, lang))
     first = next((d for d in (lc.introduced, lc.passed, lc.promulgated, lc.in_force) if d is not None), None)
-    return f"not yet introduced on {day(when)}" + (f" (first step {day(first)})" if first else "")
+    text = t("not yet introduced on {date}").format(date=day(when, lang))
+    return text + (t(" (first step {date})").format(date=day(first, lang)) if first else "")
 
 
-def history_text(lc: Lifecycle) -> str:
+#: The steps of a provision's lifecycle, as plain words.
+STEP_LABEL = {
+    "introduced": N_("introduced"), "passed": N_("passed"), "promulgated": N_("promulgated"),
+    "in_force": N_("in force"), "repealed": N_("repealed"), "lapsed": N_("lapsed"),
+}
+
+
+def history_text(lc: Lifecycle, lang: str = "en") -> str:
     """Every dated step of a provision: 'introduced 2 Oct 2025 · passed 12 Dec 2025'."""
-    steps = [(n.replace("_", " "), getattr(lc, n)) for n in ("introduced", "passed", "promulgated", "in_force", "repealed", "lapsed")]
-    return " · ".join(f"{name} {day(d)}" for name, d in steps if d is not None) or "no date recorded"
+    t = gettext(lang)
+    steps = [(t(label), getattr(lc, n)) for n, label in STEP_LABEL.items()]
+    return " · ".join(f"{name} {day(d, lang)}" for name, d in steps if d is not None) or t("no date recorded")
 
 
 _EVENT_LABEL = {
-    EventKind.letter_of_intent: "Letter of intent",
-    EventKind.invitation: "Invitation to accede",
-    EventKind.signature: "Signature",
-    EventKind.ratification: "Ratification",
-    EventKind.accession: "Accession",
-    EventKind.deposit: "Deposit of instrument",
-    EventKind.entry_into_force: "Entry into force",
-    EventKind.consent: "Parliamentary consent",
-    EventKind.bill_introduced: "Bill introduced",
-    EventKind.law_passed: "Law passed",
-    EventKind.law_promulgated: "Law promulgated",
-    EventKind.law_in_force: "Law in force",
-    EventKind.statement: "Statement",
-    EventKind.other: "Other",
+    EventKind.letter_of_intent: N_("Letter of intent"),
+    EventKind.invitation: N_("Invitation to accede"),
+    EventKind.signature: N_("Signature"),
+    EventKind.ratification: N_("Ratification"),
+    EventKind.accession: N_("Accession"),
+    EventKind.deposit: N_("Deposit of instrument"),
+    EventKind.entry_into_force: N_("Entry into force"),
+    EventKind.consent: N_("Parliamentary consent"),
+    EventKind.bill_introduced: N_("Bill introduced"),
+    EventKind.law_passed: N_("Law passed"),
+    EventKind.law_promulgated: N_("Law promulgated"),
+    EventKind.law_in_force: N_("Law in force"),
+    EventKind.statement: N_("Statement"),
+    EventKind.other: N_("Other"),
 }
 _STAGE_EVENT = {
     "introduced": EventKind.bill_introduced,
@@ -244,15 +257,17 @@ _STAGE_EVENT = {
 class _Sources:
     """Look-ups into one country file."""
 
-    def __init__(self, country: Country):
+    def __init__(self, country: Country, content: Content):
         self.country = country
+        self.content = content
+        self.lang = content.lang
         self.sources = {s.id: s for s in country.sources}
         self.provisions: dict[str, Provision] = {p.id: p for p in country.provisions}
         self.assessments = {a.element: a for a in country.assessments}
 
     def ref(self, source_id: str | None, verified: bool) -> SourceRef:
         if source_id is None:
-            return SourceRef("no source recorded", None, False)
+            return SourceRef(gettext(self.lang)(N_("no source recorded")), None, False)
         s = self.sources.get(source_id)
         return SourceRef(s.title, s.url, verified) if s else SourceRef(source_id, None, verified)
 
@@ -261,11 +276,17 @@ class _Sources:
         p = self.provisions[pid]
         stage = p.lifecycle.stage_at(when)
         ref = self.ref(source or p.source, p.verified if verified is None else verified)
+        t, iso3 = gettext(self.lang), self.country.iso3
+        citation = self.content.citation(iso3, p)
+        sponsor = p.bill.sponsor if p.bill else None
+        number = p.bill.number if p.bill else None
+        who = sponsor or t("sponsor not recorded")
+        no = t("bill no. {number}").format(number=number) if number else t("bill no. not found")
         return ProvisionFact(
-            id=p.id, citation=p.citation, summary=p.summary, stage=stage, stage_text=stage_text(p.lifecycle, when),
-            history=history_text(p.lifecycle),
-            in_force=stage is Stage.in_force, sponsor=p.bill.sponsor if p.bill else None,
-            bill_number=p.bill.number if p.bill else None, extent=extent, note=note, source=ref,
+            id=p.id, citation=citation, summary=self.content.provision_summary(iso3, p), stage=stage,
+            stage_text=stage_text(p.lifecycle, when, self.lang), history=history_text(p.lifecycle, self.lang),
+            in_force=stage is Stage.in_force, sponsor=sponsor, bill_number=number,
+            extent=gettext(self.lang)(extent) if extent else None, note=note, source=ref, bill_label=f"{citation} ({who}, {no})",
         )
 
 
@@ -286,25 +307,25 @@ def _element_facts(catalog: Catalog, srcs: _Sources, result: CountryScore, eleme
         j = a.judgment if a is not None else None
         out.append(
             ElementFact(
-                id=eid, text=element.text, status=status.get(eid, Status.unknown.value), core=element.core,
+                id=eid, text=srcs.content.element(eid), status=status.get(eid, Status.unknown.value), core=element.core,
                 optional=element.optional, provisions=provisions, bills=bills,
                 judgment=j.reason if j else None, judgment_source=srcs.ref(j.source, j.verified) if j else None,
                 note=a.note if a is not None else None,
-                carried_from=tuple((b, catalog.obligation_of_element[b]) for b in basis), needs_own_assessment=capped,
+                carried_from=tuple((b, catalog.obligation_of_element[b]) for b in basis), needs_own_assessment=capped, lang=srcs.lang,
             )
         )
     return out
 
 
-def obligation_elements(catalog: Catalog, result: CountryScore, obligation_id: str) -> list[ElementFact]:
+def obligation_elements(catalog: Catalog, result: CountryScore, obligation_id: str, lang: str = "en") -> list[ElementFact]:
     """Every element of one obligation for the scored country, with provisions, bills and sources."""
-    srcs = _Sources(catalog.country(result.country))
+    srcs = _Sources(catalog.country(result.country), Content(catalog, lang))
     return _element_facts(catalog, srcs, result, [e.id for e in catalog.obligations[obligation_id].elements])
 
 
-def gap_facts(catalog: Catalog, result: CountryScore) -> list[GapFact]:
+def gap_facts(catalog: Catalog, result: CountryScore, lang: str = "en") -> list[GapFact]:
     """The critical gaps of a score, with the elements that are not in place (core elements first)."""
-    srcs = _Sources(catalog.country(result.country))
+    srcs = _Sources(catalog.country(result.country), Content(catalog, lang))
     obligations = result.obligations.set_index("id")
     out = []
     for oid, bill_ids in result.gap_bills().items():  # the scorer's gaps and their bills
@@ -313,7 +334,7 @@ def gap_facts(catalog: Catalog, result: CountryScore) -> list[GapFact]:
         open_ = sorted((f for f in facts if f.status in OPEN_STATUSES), key=lambda f: (not f.core, OPEN_STATUSES.index(Status(f.status))))
         out.append(
             GapFact(
-                obligation=oid, article=o.article, title=o.title, kind=o.kind.value,
+                obligation=oid, article=o.article, title=srcs.content.obligation_title(o), kind=o.kind.value,
                 status=str(obligations.loc[oid, "status"]), elements=open_,
                 bills=[srcs.provision_fact(b, result.as_of) for b in bill_ids],
             )
@@ -321,19 +342,20 @@ def gap_facts(catalog: Catalog, result: CountryScore) -> list[GapFact]:
     return out
 
 
-def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date) -> list[EventFact]:
+def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> list[EventFact]:
     """Accession steps (the country's events for this treaty or for none) and law changes (lifecycle dates
     of the provisions cited for this treaty), oldest first; a lifecycle date already told by an event of the
     same day and kind is not repeated."""
-    srcs = _Sources(catalog.country(iso3))
+    srcs = _Sources(catalog.country(iso3), Content(catalog, lang))
+    t = gettext(lang)
     out: list[EventFact] = []
     told = set()
     for e in srcs.country.events:
         if e.treaty not in (None, treaty):
             continue
         ref = srcs.ref(e.source, e.verified)
-        fmt = {"day": day(e.date), "month": f"{e.date:%b %Y}", "year": f"{e.date:%Y}"}[e.precision.value]
-        out.append(EventFact(e.date, fmt, e.kind.value, _EVENT_LABEL[e.kind], e.title, ref, e.note, e.date > as_of))
+        fmt = {"day": day(e.date, lang), "month": month(e.date, lang), "year": f"{e.date.year}년" if lang == "ko" else f"{e.date:%Y}"}[e.precision.value]
+        out.append(EventFact(e.date, fmt, e.kind.value, t(_EVENT_LABEL[e.kind]), srcs.content.event_title(iso3, e), ref, e.note, e.date > as_of))
         told.add((e.date, e.kind))
     cited = {f.provision for eid, a in srcs.assessments.items() if eid.startswith(f"{treaty}.") for f in a.findings}
     for pid in sorted(cited):
@@ -346,13 +368,15 @@ def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date) -> 
             if d is None or (d, kind) in told:
                 continue
             ref = srcs.ref(p.source, lc.dates_verified)
-            out.append(EventFact(d, day(d), kind.value, _EVENT_LABEL[kind], f"{p.citation}: {p.summary}", ref, lc.note, d > as_of))
+            title = f"{srcs.content.citation(iso3, p)}: {srcs.content.provision_summary(iso3, p)}"
+            out.append(EventFact(d, day(d, lang), kind.value, t(_EVENT_LABEL[kind]), title, ref, lc.note, d > as_of))
     return sorted(out, key=lambda e: e.date)
 
 
-def hook_facts(catalog: Catalog, iso3: str, treaty: str) -> list[HookFact]:
+def hook_facts(catalog: Catalog, iso3: str, treaty: str, lang: str = "en") -> list[HookFact]:
     """Reservations and declarations the country plans for this treaty."""
-    srcs = _Sources(catalog.country(iso3))
+    srcs = _Sources(catalog.country(iso3), Content(catalog, lang))
+    t = gettext(lang)
     out = []
     for ph in srcs.country.planned_hooks:
         if not ph.hook.startswith(f"{treaty}."):
@@ -360,14 +384,22 @@ def hook_facts(catalog: Catalog, iso3: str, treaty: str) -> list[HookFact]:
         h = catalog.hooks.get(ph.hook)
         if h is None:
             continue
-        out.append(HookFact(h.id, h.kind.value, h.basis, h.paragraph, h.summary, h.effect, ph.note, srcs.ref(ph.source, ph.verified)))
+        out.append(HookFact(h.id, t(HOOK_KIND_LABEL[h.kind]), basis_label(h.basis, lang), h.paragraph, srcs.content.hook_summary(h),
+                            srcs.content.hook_effect(h), ph.note, srcs.ref(ph.source, ph.verified)))
     return out
 
 
-def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_of: dt.date) -> CountryBrief:
-    """Every fact the Country and Brief pages show for one country and treaty on one date."""
+#: Reservation or declaration, as plain words.
+HOOK_KIND_LABEL = {HookKind.reservation: N_("reservation"), HookKind.declaration: N_("declaration")}
+
+
+def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> CountryBrief:
+    """Every fact the Country and Brief pages show for one country and treaty on one date, in `lang`."""
+    lang = normalise(lang)
+    t = gettext(lang)
+    content = Content(catalog, lang)
     country = catalog.country(iso3)
-    t = catalog.treaty(treaty)
+    tr = catalog.treaty(treaty)
     now = engine.score_country(country.iso3, treaty, as_of)
     projected = engine.score_country(country.iso3, treaty, as_of, with_bills=True)
     register = catalog.registers.get(treaty)
@@ -379,16 +411,18 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
         reg_source = SourceRef(src.title if src else entry.source, src.url if src else None, entry.verified)
         since = {RegisterStatus.party: entry.ratification or entry.entry_into_force, RegisterStatus.signatory: entry.signature,
                  RegisterStatus.invited: entry.invitation}.get(entry.status)
+    chapter_ids = {c.title: c.id for c in tr.chapters}
     chapters = [
-        (f"Ch. {n} {title}", _num(a), _num(b))
+        (t("Ch. {number} {title}").format(number=n, title=content.chapter(treaty, chapter_ids.get(title, ""), title)), _num(a), _num(b))
         for n, title, a, b in zip(now.chapters["number"], now.chapters["title"], now.chapters["score"], projected.chapters["score"])
     ]
     return CountryBrief(
-        iso3=country.iso3, name=country.name, treaty=t.id, treaty_title=t.title, treaty_short=t.short_title, as_of=as_of,
+        iso3=country.iso3, name=content.country_name(country), treaty=tr.id, treaty_title=content.treaty_title(tr.id),
+        treaty_short=content.treaty_short(tr.id), as_of=as_of, lang=lang,
         score=now.score, score_with_bills=projected.score, coverage=now.coverage,
         register_status=entry.status if entry else RegisterStatus.none, register_since=since, register_source=reg_source,
-        gaps=gap_facts(catalog, now), events=timeline_facts(catalog, country.iso3, treaty, as_of),
-        hooks=hook_facts(catalog, country.iso3, treaty), researched=country.researched, summary=country.summary,
+        gaps=gap_facts(catalog, now, lang), events=timeline_facts(catalog, country.iso3, treaty, as_of, lang),
+        hooks=hook_facts(catalog, country.iso3, treaty, lang), researched=country.researched, summary=content.country_summary(country),
         chapters=chapters,
     )
 
@@ -423,168 +457,317 @@ class Line:
 
 LATER_EVENTS = 4  # steps after the chosen date that the brief lists before pointing to the timeline
 
+#: How a finding rates a provision, as plain words.
+EXTENT_LABEL = {"full": N_("full"), "partial": N_("partial")}
+
 _STANDING = {
-    RegisterStatus.party: "is a Party to",
-    RegisterStatus.signatory: "has signed but not ratified",
-    RegisterStatus.invited: "has been invited to accede to",
-    RegisterStatus.none: "is not a Party to",
+    RegisterStatus.party: N_("{country} is a Party to the {treaty} ({title}){since}."),
+    RegisterStatus.signatory: N_("{country} has signed but not ratified the {treaty} ({title}){since}."),
+    RegisterStatus.invited: N_("{country} has been invited to accede to the {treaty} ({title}){since}."),
+    RegisterStatus.none: N_("{country} is not a Party to the {treaty} ({title}){since}."),
 }
 
 
-def no_law_text(g: GapFact) -> str:
+def no_law_text(g: GapFact, lang: str = "en") -> str:
     """What the law says about a gap that no provision in force addresses (the Country page shows it too)."""
+    t = gettext(lang)
     if g.kind == Kind.designate:
-        return "Nothing has been designated yet; the designation is notified to the depositary at signature or deposit."
-    return "No law in force does this yet."
+        return t("Nothing has been designated yet; the designation is notified to the depositary at signature or deposit.")
+    return t("No law in force does this yet.")
 
 
-def no_bill_text(g: GapFact) -> str:
+def no_bill_text(g: GapFact, lang: str = "en") -> str:
     """What would close a gap that no pending bill addresses (the Country page shows it too)."""
+    t = gettext(lang)
     if g.kind == Kind.designate:
-        return "No law is needed: the authority must be designated and notified, usually at signature or deposit. No designation is recorded yet."
-    return "No pending bill addresses this gap; new legislation is needed."
+        return t("No law is needed: the authority must be designated and notified, usually at signature or deposit. No designation is recorded yet.")
+    return t("No pending bill addresses this gap; new legislation is needed.")
 
 
-def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
+def article_label(article: str, lang: str = "en") -> str:
+    """'Art. 24(7)' / '제24조(7)' for a treaty article ('18(1)(b)' keeps its paragraphs after the article)."""
+    m = re.match(r"^(\d+)(.*)$", article.strip())
+    number, rest = (m.group(1), m.group(2)) if m else (article, "")
+    return gettext(lang)(N_("Art. {number}{rest}")).format(number=number, rest=rest)
+
+
+def basis_label(basis: str, lang: str = "en") -> str:
+    """A checklist's 'Art. 42' in the reader's language."""
+    m = re.match(r"^Art\. (.+)$", basis.strip())
+    return article_label(m.group(1), lang) if m else basis
+
+
+def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:  # noqa: C901 - four short sections, in reading order
     """The brief as (heading, lines): where the country stands, what is missing, which bill fixes it, what next."""
+    lang = b.lang
+    t, nt = gettext(lang), ngettext(lang)
     reg = [b.register_source] if b.register_source else []
-    since = f" (since {day(b.register_since)})" if b.register_since else ""
+    since = t(" (since {date})").format(date=day(b.register_since, lang)) if b.register_since else ""
     stands = [
-        Line(f"{b.name} {_STANDING[b.register_status]} the {b.treaty_short} ({b.treaty_title}){since}.", tuple(reg))
+        Line(t(_STANDING[b.register_status]).format(country=b.name, treaty=b.treaty_short, title=b.treaty_title, since=since), tuple(reg))
         if b.register_source is not None
-        else Line(f"Whether {b.name} has signed or joined the {b.treaty_short} ({b.treaty_title}) is not recorded: "
-                  "the treaty register read holds no entry for it."),
+        else Line(t("Whether {country} has signed or joined the {treaty} ({title}) is not recorded: "
+                    "the treaty register read holds no entry for it.").format(country=b.name, treaty=b.treaty_short, title=b.treaty_title)),
         Line(
-            f"On {day(b.as_of)}, the law in force meets {percent(b.score)} of what the treaty asks "
-            f"(readiness score). {percent(b.coverage)} of the checklist has been assessed; the rest counts as not met."
+            t("On {date}, the law in force meets {score} of what the treaty asks (readiness score). "
+              "{coverage} of the checklist has been assessed; the rest counts as not met.").format(
+                date=day(b.as_of, lang), score=percent(b.score, lang=lang), coverage=percent(b.coverage, lang=lang))
         )
         if b.score is not None
-        else Line(f"Nothing has been assessed yet for {b.name} against the {b.treaty_short}: there is no readiness score."),
-        Line(f"If the pending bills passed and came into force, the score would be {percent(b.score_with_bills)}. "
-             "Only law in force counts towards the score."),
+        else Line(t("Nothing has been assessed yet for {country} against the {treaty}: there is no readiness score.").format(
+            country=b.name, treaty=b.treaty_short)),
+        Line(t("If the pending bills passed and came into force, the score would be {score}. "
+               "Only law in force counts towards the score.").format(score=percent(b.score_with_bills, lang=lang))),
     ]
     if b.gaps:
-        stands.append(Line(f"{len(b.gaps)} critical gap{'s' if len(b.gaps) != 1 else ''} would block or weaken accession."))
+        stands.append(Line(nt("{n} critical gap would block or weaken accession.", "{n} critical gaps would block or weaken accession.",
+                              len(b.gaps)).format(n=len(b.gaps))))
     else:
-        stands.append(Line("No critical gap remains on this date."))
+        stands.append(Line(t("No critical gap remains on this date.")))
 
     missing: list[Line] = []
     for g in b.gaps:
         core = [e for e in g.elements if e.core]
         shown = (core or g.elements)[:1]
-        parts = [f"{status_style(g.status).label}."]
-        parts.append("Not met: " + " ".join(f"{e.text.rstrip('.')}." for e in shown))
+        parts = [f"{status_label(g.status, lang)}."]
+        parts.append(t("Not met: {elements}").format(elements=" ".join(f"{e.text.rstrip('.')}." for e in shown)))
         rest = len(g.elements) - len(shown)
         if rest:
-            parts.append(f"({rest} more element{'s' if rest != 1 else ''} not met.)")
+            parts.append(nt("({n} more element not met.)", "({n} more elements not met.)", rest).format(n=rest))
         sources: list[SourceRef] = []
         if g.in_force:
-            parts.append("Law in force falls short: " + "; ".join(p.citation for p in g.in_force) + ".")
+            parts.append(t("Law in force falls short: {laws}.").format(laws="; ".join(p.citation for p in g.in_force)))
             sources += [p.source for p in g.in_force]
         else:
-            parts.append(no_law_text(g))
+            parts.append(no_law_text(g, lang))
         sources += [src for _, src in g.judgments[:1] if src]
-        missing.append(Line(" ".join(parts), merge_sources(sources), lead=f"Art. {g.article} {g.title}"))
+        missing.append(Line(" ".join(parts), merge_sources(sources), lead=f"{article_label(g.article, lang)} {g.title}"))
     if not missing:
-        missing.append(Line("Nothing critical is missing on this date."))
+        missing.append(Line(t("Nothing critical is missing on this date.")))
 
     fixes: list[Line] = []
     for g in b.gaps:
         if g.bills:
             for bill in g.bills:
-                fixes.append(Line(f"{bill.bill_label}, {bill.stage_text}. {bill.summary}", (bill.source,), lead=f"Art. {g.article}"))
+                fixes.append(Line(f"{bill.bill_label}, {bill.stage_text}. {bill.summary}", (bill.source,), lead=article_label(g.article, lang)))
         else:
-            fixes.append(Line(no_bill_text(g), lead=f"Art. {g.article}"))
+            fixes.append(Line(no_bill_text(g, lang), lead=article_label(g.article, lang)))
     if not fixes:
-        fixes.append(Line("No bill is needed for a critical gap."))
+        fixes.append(Line(t("No bill is needed for a critical gap.")))
 
     nxt: list[Line] = []
     for bill in b.bills:
         if bill.stage is Stage.introduced:
-            nxt.append(Line(f"{bill.citation} has to pass parliament and come into force before it counts.", (bill.source,)))
+            nxt.append(Line(t("{bill} has to pass parliament and come into force before it counts.").format(bill=bill.citation), (bill.source,)))
         else:
-            nxt.append(Line(f"{bill.citation} ({bill.stage_text}) has to come into force before it counts.", (bill.source,)))
+            nxt.append(Line(t("{bill} ({stage}) has to come into force before it counts.").format(bill=bill.citation, stage=bill.stage_text),
+                            (bill.source,)))
     step = {
-        RegisterStatus.invited: "Once the gaps are closed, the country can deposit its instrument of accession.",
-        RegisterStatus.signatory: "Once the gaps are closed, the country can ratify and deposit its instrument.",
-        RegisterStatus.party: "As a Party, it keeps its law in line and may review its reservations.",
-        RegisterStatus.none: "To join, the country first needs an invitation to accede (or must sign, if it may).",
-    }[b.register_status] if b.register_source is not None else "Check the depositary's record of signatures and ratifications for this country."
-    nxt.append(Line(step))
+        RegisterStatus.invited: N_("Once the gaps are closed, the country can deposit its instrument of accession."),
+        RegisterStatus.signatory: N_("Once the gaps are closed, the country can ratify and deposit its instrument."),
+        RegisterStatus.party: N_("As a Party, it keeps its law in line and may review its reservations."),
+        RegisterStatus.none: N_("To join, the country first needs an invitation to accede (or must sign, if it may)."),
+    }[b.register_status] if b.register_source is not None else N_("Check the depositary's record of signatures and ratifications for this country.")
+    nxt.append(Line(t(step)))
     for h in b.hooks:
-        kind = "reservation" if h.kind == HookKind.reservation.value else "declaration"
-        nxt.append(Line(h.summary, (h.source,), lead=f"Planned {kind} under {h.basis} ({h.paragraph})"))
+        lead = t("Planned {kind} under {basis} ({paragraph})").format(kind=h.kind, basis=h.basis, paragraph=h.paragraph)
+        nxt.append(Line(h.summary, (h.source,), lead=lead))
     later = [e for e in b.events if e.later]
     for e in later[:LATER_EVENTS]:
-        nxt.append(Line(f"{e.kind_label}: {e.title.rstrip('.')}.", (e.source,), lead=f"Since then, {e.date_text}"))
+        nxt.append(Line(f"{e.kind_label}: {e.title.rstrip('.')}.", (e.source,), lead=t("Since then, {date}").format(date=e.date_text)))
     if len(later) > LATER_EVENTS:
-        nxt.append(Line(f"{len(later) - LATER_EVENTS} more later steps are on the country page's timeline."))
+        nxt.append(Line(t("{n} more later steps are on the country page's timeline.").format(n=len(later) - LATER_EVENTS)))
     return [
-        ("Where it stands", stands),
-        ("What is missing", missing),
-        ("Which bill fixes it", fixes),
-        ("What happens next", nxt),
+        (t("Where it stands"), stands),
+        (t("What is missing"), missing),
+        (t("Which bill fixes it"), fixes),
+        (t("What happens next"), nxt),
     ]
 
 
-# ------------------------------------------------------------------------------------------------- PDF
+def brief_title(b: CountryBrief) -> str:
+    """'Republic of Korea and the Budapest Convention' / '대한민국과 부다페스트 협약'."""
+    return gettext(b.lang)(N_("{country} and the {treaty}")).format(country=b.name, treaty=b.treaty_short)
 
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+
+def brief_caption(b: CountryBrief) -> str:
+    t = gettext(b.lang)
+    return t("Readiness brief as of {date}. Research last checked {checked}. Scores count only law in force; "
+             "bills are shown beside them.").format(date=day(b.as_of, b.lang), checked=day(b.researched, b.lang))
+
+
+def _numbered_sources(b: CountryBrief) -> tuple[list[tuple[str, list[Line]]], dict[tuple[str, str | None], int]]:
+    sections = brief_sections(b)
+    numbers: dict[tuple[str, str | None], int] = {}
+    for _, lines in sections:
+        for line in lines:
+            for src in line.sources:
+                numbers.setdefault((src.title, src.url), len(numbers) + 1)
+    return sections, numbers
+
+
+def _tail(line: Line, numbers: dict[tuple[str, str | None], int], lang: str) -> str:
+    refs = "".join(dict.fromkeys(f"[{numbers[(s.title, s.url)]}]" for s in line.sources))
+    tail = f" {refs}" if refs else ""
+    if line.sources and not line.verified:
+        tail += " " + gettext(lang)(N_("(unverified)"))
+    return tail
+
+
+# ------------------------------------------------------------------------------------------------- fonts
+
+
+class NoFontError(RuntimeError):
+    """No installed font covers the characters of this brief: the PDF would drop them, so none is written."""
+
+    def __init__(self, missing: str, lang: str = "en"):
+        self.missing = missing
+        super().__init__(gettext(lang)(N_(
+            "No font that covers these characters is installed ({chars}): install fonts-nanum or fonts-noto-cjk, "
+            "or name a font file in ASSESSMENT_PDF_FONT. The Word brief shows them in the reader's own fonts.")).format(chars=missing[:20]))
+
+
+_KNOWN_FONTS = (  # Debian's packages, in order of preference: (regular, bold)
+    ("/usr/share/fonts/truetype/nanum/NanumGothic.ttf", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"),
+    ("/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf", "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf"),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+)
 _ASCII = str.maketrans({"✓": "v", "✗": "x", "◐": "~", "–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "●": "*", "○": "o", "◑": "~"})
+_SYMBOL_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _fc_match(pattern: str) -> Path | None:
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(out) if out and Path(out).exists() else None
+
+
+def _covers(path: Path, chars: str) -> bool:
+    return not _uncovered([path], chars)
+
+
+def _cmap(path: Path) -> set[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    font = TTCollection(str(path)).fonts[0] if path.suffix.lower() == ".ttc" else TTFont(str(path), lazy=True)
+    return set(font.getBestCmap() or {})
+
+
+_CMAPS: dict[Path, set[int]] = {}
+
+
+def _uncovered(paths: list[Path], chars: str) -> str:
+    covered: set[int] = set()
+    for p in paths:
+        if p not in _CMAPS:
+            _CMAPS[p] = _cmap(p)
+        covered |= _CMAPS[p]
+    return "".join(c for c in dict.fromkeys(chars) if not c.isspace() and ord(c) not in covered)
+
+
+def find_pdf_fonts() -> tuple[Path, Path] | None:
+    """(regular, bold) font files covering Hangul: ASSESSMENT_PDF_FONT, then fontconfig, then Debian's paths."""
+    named = os.environ.get("ASSESSMENT_PDF_FONT")
+    if named:
+        path = Path(named)
+        return (path, path) if path.exists() else None
+    candidates: list[tuple[Path, Path]] = []
+    regular = _fc_match(":lang=ko")
+    if regular is not None:
+        candidates.append((regular, _fc_match(":lang=ko:weight=bold") or regular))
+    candidates += [(Path(r), Path(b) if Path(b).exists() else Path(r)) for r, b in _KNOWN_FONTS if Path(r).exists()]
+    for regular, bold in candidates:
+        try:
+            if _covers(regular, "한국어"):
+                return regular, bold
+        except Exception:  # noqa: BLE001 - a font file fontTools cannot read is simply not a candidate
+            continue
+    return None
+
+
+def pdf_font_available(lang: str = "en") -> bool:
+    """Whether brief_pdf can write a brief in `lang` (the Brief page offers Word instead when not)."""
+    return lang == "en" or find_pdf_fonts() is not None
+
+
+# ------------------------------------------------------------------------------------------------- PDF
 
 
 def brief_pdf(b: CountryBrief) -> bytes:
     """The brief on A4 as a text PDF (selectable, searchable), with numbered sources and their links.
 
-    fpdf2 writes it in a few milliseconds in pure Python; a browser-based export would need Chromium on the
-    server. DejaVu Sans is used when installed (for accents and symbols); otherwise the built-in Helvetica
-    with the symbols spelt in ASCII.
+    fpdf2 writes it in a few milliseconds in pure Python. The font is one found at run time that covers
+    Hangul (find_pdf_fonts), with DejaVu Sans for symbols; every character is checked against the fonts
+    first, and NoFontError is raised rather than a character dropped.
     """
+    import logging
+
     from fpdf import FPDF  # imported here so the pages that never export do not pay for it
 
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # it lists every table it does not subset
+    t = gettext(b.lang)
+    sections, numbers = _numbered_sources(b)
+    texts = [brief_title(b), brief_caption(b), t("Sources"), t("Law in force, {date}").format(date=day(b.as_of, b.lang)),
+             t("If the pending bills pass"), percent(b.score, lang=b.lang), percent(b.score_with_bills, lang=b.lang)]
+    for heading, lines in sections:
+        texts.append(heading)
+        texts += [f"- {line.lead}: {line.text}{_tail(line, numbers, b.lang)}" for line in lines]
+    texts += [f"[{n}] {title}" + (f" - {url}" if url else "") for (title, url), n in numbers.items()]
+    everything = "".join(texts)
+
+    fonts = find_pdf_fonts()
+    files = [fonts[0]] if fonts else []
+    if _SYMBOL_FONT.exists():
+        files.append(_SYMBOL_FONT)
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_margins(18, 16, 18)
-    regular = next((d / "DejaVuSans.ttf" for d in _FONT_DIRS if (d / "DejaVuSans.ttf").exists()), None)
-    bold = regular.with_name("DejaVuSans-Bold.ttf") if regular else None
-    if regular and bold and bold.exists():
-        pdf.add_font("Brief", "", str(regular))
-        pdf.add_font("Brief", "B", str(bold))
-        font, clean = "Brief", (lambda s: s)
-    else:
+    if files:
+        missing = _uncovered(files, everything)
+        if missing:
+            raise NoFontError(missing, b.lang)
+        font, clean = "Brief", (lambda text: text)
+        main = fonts if fonts else (_SYMBOL_FONT, _SYMBOL_FONT.with_name("DejaVuSans-Bold.ttf"))
+        for style, path in (("", main[0]), ("B", main[1] if main[1].exists() else main[0])):
+            extra = {"collection_font_number": 0} if path.suffix.lower() == ".ttc" else {}
+            pdf.add_font(font, style, str(path), **extra)
+        if fonts and _SYMBOL_FONT.exists():
+            pdf.add_font("Symbols", "", str(_SYMBOL_FONT))
+            pdf.add_font("Symbols", "B", str(_SYMBOL_FONT))
+            pdf.set_fallback_fonts(["Symbols"], exact_match=False)
+    else:  # no font file at all: the built-in Helvetica, symbols spelt in ASCII, and nothing else may be lost
+        missing = "".join(c for c in dict.fromkeys(everything.translate(_ASCII)) if ord(c) > 255)
+        if missing:
+            raise NoFontError(missing, b.lang)
         font = "Helvetica"
 
-        def clean(s: str) -> str:
-            return s.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
+        def clean(text: str) -> str:
+            return text.translate(_ASCII)
 
-    pdf.set_title(f"{b.name}: {b.treaty_short} readiness brief")
+    pdf.set_title(clean(t("{country}: {treaty} readiness brief").format(country=b.name, treaty=b.treaty_short)))
+    pdf.set_lang(b.lang)
     pdf.set_creator("Accession Readiness")
     pdf.add_page()
     width = pdf.epw
     pdf.set_font(font, "B", 17)
-    pdf.multi_cell(width, 8, clean(f"{b.name} and the {b.treaty_short}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 8, clean(brief_title(b)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, "", 10)
     pdf.set_text_color(80, 80, 80)
-    pdf.multi_cell(width, 5, clean(f"Readiness brief as of {day(b.as_of)}. Research last checked {day(b.researched)}. "
-                                   "Scores count only law in force; bills are shown beside them."), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5, clean(brief_caption(b)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
     _score_bars(pdf, font, clean, b, width)
 
-    sources: dict[tuple[str, str | None], int] = {}
-    for heading, lines in brief_sections(b):
+    for heading, lines in sections:
         pdf.ln(2)
         pdf.set_font(font, "B", 13)
         pdf.cell(width, 7, clean(heading), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(font, "", 10)
         for line in lines:
-            refs = []
-            for src in line.sources:
-                n = sources.setdefault((src.title, src.url), len(sources) + 1)
-                refs.append(f"[{n}]")
-            tail = (" " + "".join(dict.fromkeys(refs))) if refs else ""
-            if line.sources and not line.verified:
-                tail += " (unverified)"
             pdf.set_x(pdf.l_margin)
             pdf.set_font(font, "", 10)
             pdf.write(4.9, "- ")
@@ -592,14 +775,14 @@ def brief_pdf(b: CountryBrief) -> bytes:
                 pdf.set_font(font, "B", 10)
                 pdf.write(4.9, clean(line.lead + ": "))
                 pdf.set_font(font, "", 10)
-            pdf.write(4.9, clean(line.text + tail))
+            pdf.write(4.9, clean(line.text + _tail(line, numbers, b.lang)))
             pdf.ln(5.8)
-    if sources:
+    if numbers:
         pdf.ln(2)
         pdf.set_font(font, "B", 12)
-        pdf.cell(width, 7, "Sources", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 7, clean(t("Sources")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(font, "", 7.5)
-        for (title, url), n in sources.items():
+        for (title, url), n in numbers.items():
             pdf.set_x(pdf.l_margin)
             pdf.multi_cell(width, 3.8, clean(f"[{n}] {title}" + (f" - {url}" if url else "")), new_x="LMARGIN", new_y="NEXT",
                            link=url or "", align="L")
@@ -608,10 +791,11 @@ def brief_pdf(b: CountryBrief) -> bytes:
 
 def _score_bars(pdf, font: str, clean, b: CountryBrief, width: float) -> None:
     """Two bars: the score on the date and with the bills, drawn with rectangles (no image, prints crisply)."""
-    label_w, bar_w = 62, width - 62 - 16
+    t = gettext(b.lang)
+    label_w, bar_w = 62, width - 62 - 22
     for label, value, colour in (
-        (f"Law in force, {day(b.as_of)}", b.score, rgb(SERIES_COLOUR[Series.now])),
-        ("If the pending bills pass", b.score_with_bills, rgb(SERIES_COLOUR[Series.with_bills])),
+        (t("Law in force, {date}").format(date=day(b.as_of, b.lang)), b.score, rgb(SERIES_COLOUR[Series.now])),
+        (t("If the pending bills pass"), b.score_with_bills, rgb(SERIES_COLOUR[Series.with_bills])),
     ):
         y = pdf.get_y()
         pdf.set_font(font, "", 10)
@@ -623,11 +807,62 @@ def _score_bars(pdf, font: str, clean, b: CountryBrief, width: float) -> None:
             pdf.rect(pdf.l_margin + label_w, y + 1, bar_w * value, 4, style="F")
         pdf.set_xy(pdf.l_margin + label_w + bar_w + 2, y)
         pdf.set_font(font, "B", 10)
-        pdf.cell(14, 6, percent(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(20, 6, clean(percent(value, lang=b.lang)), new_x="LMARGIN", new_y="NEXT")
+
+
+# ------------------------------------------------------------------------------------------------ Word
+
+
+def brief_docx(b: CountryBrief) -> bytes:
+    """The brief as an editable Word document. No font is embedded or forced: the text is tagged with its
+    language (ko-KR for Korean), so Word shows it in the reader's own fonts and aides can edit it."""
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    t = gettext(b.lang)
+    sections, numbers = _numbered_sources(b)
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    rpr = normal.element.get_or_add_rPr()
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), "ko-KR" if b.lang == "ko" else "en-GB")
+    lang_el.set(qn("w:eastAsia"), "ko-KR")
+    doc.core_properties.title = t("{country}: {treaty} readiness brief").format(country=b.name, treaty=b.treaty_short)
+    doc.core_properties.language = "ko-KR" if b.lang == "ko" else "en-GB"
+    doc.add_heading(brief_title(b), level=1)
+    caption = doc.add_paragraph(brief_caption(b))
+    for run in caption.runs:
+        run.font.color.rgb = RGBColor(80, 80, 80)
+    in_force, with_bills = t("Law in force, {date}").format(date=day(b.as_of, b.lang)), t("If the pending bills pass")
+    doc.add_paragraph(f"{in_force}: {percent(b.score, lang=b.lang)} · {with_bills}: {percent(b.score_with_bills, lang=b.lang)}")
+    for heading, lines in sections:
+        doc.add_heading(heading, level=2)
+        for line in lines:
+            para = doc.add_paragraph(style="List Bullet")
+            if line.lead:
+                para.add_run(line.lead + ": ").bold = True
+            para.add_run(line.text + _tail(line, numbers, b.lang))
+    if numbers:
+        doc.add_heading(t("Sources"), level=2)
+        for (title, url), n in numbers.items():
+            para = doc.add_paragraph(f"[{n}] {title}" + (f" - {url}" if url else ""))
+            for run in para.runs:
+                run.font.size = Pt(8)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 __all__ = [
     "CountryBrief", "ElementFact", "EventFact", "GapFact", "HookFact", "Line", "ProvisionFact", "SourceRef",
-    "brief_pdf", "brief_sections", "country_brief", "day", "gap_facts", "hook_facts", "no_bill_text", "no_law_text", "obligation_elements",
+    "NoFontError", "article_label", "basis_label", "brief_caption", "brief_docx", "brief_pdf", "brief_sections", "brief_title", "find_pdf_fonts",
+    "pdf_font_available", "country_brief", "day", "gap_facts", "hook_facts", "no_bill_text", "no_law_text", "obligation_elements",
     "stage_text", "timeline_facts",
 ]

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .models import Country, Crosswalk, Element, Hook, Obligation, StatusRegister, Treaty
+from .models import Country, CountryTranslation, Crosswalk, Element, Hook, Obligation, StatusRegister, Treaty, TreatyTranslation
 from .problems import CatalogInvalid, Problem, display_path
 from .validators import Doc, check_all
 from .yamlio import YamlDocument, YamlSyntaxError, read_document
@@ -47,8 +47,18 @@ class Layout:
     def registers(self) -> list[Path]:
         return sorted((self.root / "data" / "status").glob("*.yaml"))
 
+    @property
+    def treaty_translations(self) -> list[Path]:
+        """checklists/translations/<treaty>.<lang>.yaml"""
+        return sorted((self.root / "checklists" / "translations").glob("*.yaml"))
+
+    @property
+    def country_translations(self) -> list[Path]:
+        """data/translations/<ISO3>.<lang>.yaml"""
+        return sorted((self.root / "data" / "translations").glob("*.yaml"))
+
     def all_files(self) -> list[Path]:
-        return [*self.treaties, *self.crosswalks, *self.countries, *self.registers]
+        return [*self.treaties, *self.crosswalks, *self.countries, *self.registers, *self.treaty_translations, *self.country_translations]
 
 
 @dataclass
@@ -61,6 +71,9 @@ class Catalog:
     countries: dict[str, Country]
     registers: dict[str, StatusRegister]
     fingerprint: str = ""
+    #: (treaty id, lang) -> our translation of the checklist's texts; (ISO3, lang) -> a country's texts
+    treaty_translations: dict[tuple[str, str], TreatyTranslation] = dataclasses.field(default_factory=dict)
+    country_translations: dict[tuple[str, str], CountryTranslation] = dataclasses.field(default_factory=dict)
 
     @cached_property
     def obligations(self) -> dict[str, Obligation]:
@@ -142,9 +155,11 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
     crosswalks = [d for p in layout.crosswalks if (d := _parse(p, Crosswalk, root, problems, parsed))]
     countries = [d for p in layout.countries if (d := _parse(p, Country, root, problems, parsed))]
     registers = [d for p in layout.registers if (d := _parse(p, StatusRegister, root, problems, parsed))]
+    treaty_tr = [d for p in layout.treaty_translations if (d := _parse(p, TreatyTranslation, root, problems, parsed))]
+    country_tr = [d for p in layout.country_translations if (d := _parse(p, CountryTranslation, root, problems, parsed))]
     if not treaties and not problems:
         problems.append(Problem(display_path(root / "checklists", root), (), "no treaty checklist found"))
-    for problem in check_all(treaties, crosswalks, countries, registers):
+    for problem in check_all(treaties, crosswalks, countries, registers, treaty_tr, country_tr):
         document = parsed.get(problem.file)
         problems.append(dataclasses.replace(problem, line=document.line_of(problem.loc) if document else None))
     if problems:
@@ -160,4 +175,6 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
         countries={d.model.iso3: d.model for d in countries},
         registers={d.model.treaty: d.model for d in registers},
         fingerprint=digest.hexdigest()[:16],
+        treaty_translations={(d.model.treaty, d.model.lang): d.model for d in treaty_tr},
+        country_translations={(d.model.iso3, d.model.lang): d.model for d in country_tr},
     )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .i18n import N_, gettext
 from .models import EventKind, StatusRegister, Treaty
 from .vocab import (
     REGISTER_STYLE,
@@ -21,6 +22,7 @@ from .vocab import (
     RegisterStatus,
     Series,
     Style,
+    day,
     percent,
 )
 
@@ -33,8 +35,12 @@ PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "showLink": 
 # ------------------------------------------------------------------------------------------- data shapes
 
 
-def obligation_meta(treaty: Treaty) -> pd.DataFrame:
-    """One row per obligation with elements: id, article, label, title, kind, chapter, chapter_label."""
+def obligation_meta(treaty: Treaty, lang: str = "en", content=None) -> pd.DataFrame:
+    """One row per obligation with elements: id, article, label, title, kind, chapter, chapter_label, in `lang`
+    (`content`, an assessment.translations.Content, gives the translated titles)."""
+    from .brief import article_label  # brief imports charts' neighbours; late import keeps the module graph flat
+
+    t = gettext(lang)
     chapter_of_section = {s.id: c for c in treaty.chapters for s in c.sections}
     rows = []
     for a in treaty.articles:
@@ -46,11 +52,13 @@ def obligation_meta(treaty: Treaty) -> pd.DataFrame:
                 {
                     "id": o.id,
                     "article": o.article,
-                    "label": f"Art. {o.article}",
-                    "title": o.title,
+                    "label": article_label(o.article, lang),
+                    "title": content.obligation_title(o) if content else o.title,
                     "kind": o.kind.value,
                     "chapter": chapter.id if chapter else "",
-                    "chapter_label": f"Ch. {chapter.number} {chapter.title}" if chapter else "",
+                    "chapter_label": t("Ch. {number} {title}").format(
+                        number=chapter.number, title=content.chapter(treaty.id, chapter.id, chapter.title) if content else chapter.title)
+                    if chapter else "",
                     "mandatory": o.mandatory,
                 }
             )
@@ -67,7 +75,7 @@ def filter_obligations(meta: pd.DataFrame, chapters: list[str] | None = None, ki
     return meta[keep]
 
 
-def register_frame(register: StatusRegister | None) -> pd.DataFrame:
+def register_frame(register: StatusRegister | None, lang: str = "en") -> pd.DataFrame:
     """The treaty status register as a table: iso3, name, status, status_label, dates, source title and url."""
     columns = ["iso3", "name", "status", "status_label", "signature", "ratification", "source", "source_url", "verified"]
     if register is None:
@@ -81,7 +89,7 @@ def register_frame(register: StatusRegister | None) -> pd.DataFrame:
                 "iso3": e.iso3,
                 "name": e.name,
                 "status": e.status.value,
-                "status_label": REGISTER_STYLE[e.status].label,
+                "status_label": gettext(lang)(REGISTER_STYLE[e.status].label),
                 "signature": e.signature,
                 "ratification": e.ratification,
                 "source": src.title if src else e.source,
@@ -92,7 +100,8 @@ def register_frame(register: StatusRegister | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def ranking_frame(now: pd.DataFrame, with_bills: pd.DataFrame, treaty: str, names: dict[str, str], register: pd.DataFrame) -> pd.DataFrame:
+def ranking_frame(now: pd.DataFrame, with_bills: pd.DataFrame, treaty: str, names: dict[str, str], register: pd.DataFrame,
+                  lang: str = "en") -> pd.DataFrame:
     """Assessed countries for one treaty, best first: country, name, status_label, score, score_with_bills,
     coverage, critical_gaps. `now` and `with_bills` are AllScores.treaties frames of the same date."""
     mine = now[now["treaty"] == treaty].set_index("country")
@@ -102,7 +111,7 @@ def ranking_frame(now: pd.DataFrame, with_bills: pd.DataFrame, treaty: str, name
         {
             "country": mine.index,
             "name": [names.get(c, c) for c in mine.index],
-            "status_label": [status.get(c, REGISTER_STYLE[RegisterStatus.none].label) for c in mine.index],
+            "status_label": [status.get(c, gettext(lang)(REGISTER_STYLE[RegisterStatus.none].label)) for c in mine.index],
             "score": mine["score"].to_numpy(),
             "score_with_bills": projected.reindex(mine.index).to_numpy(),
             "coverage": mine["coverage"].to_numpy(),
@@ -115,20 +124,21 @@ def ranking_frame(now: pd.DataFrame, with_bills: pd.DataFrame, treaty: str, name
 # ---------------------------------------------------------------------------------------------- figures
 
 
-def _legend_swatch(fig: go.Figure, style: Style) -> None:
+def _legend_swatch(fig: go.Figure, style: Style, lang: str = "en") -> None:
     """A legend entry (square of the colour, symbol and label) without data of its own."""
     fig.add_trace(
         go.Scatter(
-            x=[None], y=[None], mode="markers", name=style.badge,
+            x=[None], y=[None], mode="markers", name=style.badge_in(lang),
             marker={"symbol": "square", "size": 14, "color": style.colour, "line": {"color": "#555555", "width": 1}},
             hoverinfo="skip",
         )
     )
 
 
-def world_map(register: pd.DataFrame, ranking: pd.DataFrame, treaty_title: str) -> go.Figure:
+def world_map(register: pd.DataFrame, ranking: pd.DataFrame, treaty_title: str, lang: str = "en") -> go.Figure:
     """Choropleth of treaty status (one trace per status, so the legend names them) with the readiness score
     of every assessed country as a labelled marker. Draws from the local topology (PLOTLY_CONFIG)."""
+    t = gettext(lang)
     fig = go.Figure()
     for status, style in REGISTER_STYLE.items():
         rows = register[register["status"] == status.value]
@@ -139,8 +149,8 @@ def world_map(register: pd.DataFrame, ranking: pd.DataFrame, treaty_title: str) 
                 locations=rows["iso3"], locationmode="ISO-3", z=np.zeros(len(rows)),
                 colorscale=[[0, style.colour], [1, style.colour]], showscale=False,
                 marker_line_color="#FFFFFF", marker_line_width=0.5,
-                name=style.label, showlegend=True,
-                customdata=np.stack([rows["name"], [style.label] * len(rows)], axis=-1),
+                name=t(style.label), showlegend=True,
+                customdata=np.stack([rows["name"], [t(style.label)] * len(rows)], axis=-1),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
             )
         )
@@ -153,11 +163,12 @@ def world_map(register: pd.DataFrame, ranking: pd.DataFrame, treaty_title: str) 
                 marker={
                     "size": 14, "color": assessed["score"], "cmin": 0, "cmax": 1, "colorscale": SCORE_SCALE,
                     "line": {"color": "#111111", "width": 1.5}, "symbol": "diamond",
-                    "colorbar": {"title": {"text": "Readiness"}, "tickformat": ".0%", "len": 0.6, "thickness": 12},
+                    "colorbar": {"title": {"text": t("Readiness")}, "tickformat": ".0%", "len": 0.6, "thickness": 12},
                 },
-                name="Readiness score (assessed)", showlegend=True,
-                customdata=np.stack([assessed["name"], [percent(s) for s in assessed["score"]], assessed["critical_gaps"]], axis=-1),
-                hovertemplate="<b>%{customdata[0]}</b><br>Readiness %{customdata[1]}<br>Critical gaps: %{customdata[2]}<extra></extra>",
+                name=t("Readiness score (assessed)"), showlegend=True,
+                customdata=np.stack([assessed["name"], [percent(s, lang=lang) for s in assessed["score"]], assessed["critical_gaps"]], axis=-1),
+                hovertemplate="<b>%{customdata[0]}</b><br>" + t("Readiness") + " %{customdata[1]}<br>" + t("Critical gaps")
+                + ": %{customdata[2]}<extra></extra>",
             )
         )
     fig.update_geos(
@@ -166,41 +177,44 @@ def world_map(register: pd.DataFrame, ranking: pd.DataFrame, treaty_title: str) 
         showocean=False, lataxis_range=[-58, 85],
     )
     fig.update_layout(
-        title={"text": f"{treaty_title}: treaty status and readiness"}, height=520,
+        title={"text": t("{treaty}: treaty status and readiness").format(treaty=treaty_title)}, height=520,
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         legend={"orientation": "h", "y": -0.02, "x": 0, "yanchor": "top"},
     )
     return fig
 
 
-def chapter_bars(now: pd.DataFrame, with_bills: pd.DataFrame, today: pd.DataFrame | None = None, *, as_of: dt.date | None = None) -> go.Figure:
+def chapter_bars(now: pd.DataFrame, with_bills: pd.DataFrame, today: pd.DataFrame | None = None, *, as_of: dt.date | None = None,
+                 lang: str = "en", labels: list[str] | None = None) -> go.Figure:
     """Horizontal bars of the chapter scores (CountryScore.chapters frames): on the chosen date, with the
     pending bills counted, and (when the date is not today) today, side by side."""
-    labels = [f"Ch. {n} {t}" for n, t in zip(now["number"], now["title"])]
-    when = as_of.isoformat() if as_of else "chosen date"
-    series = [(f"Law in force on {when}", now, SERIES_COLOUR[Series.now], "")]
+    t = gettext(lang)
+    if labels is None:
+        labels = [t("Ch. {number} {title}").format(number=n, title=title) for n, title in zip(now["number"], now["title"])]
+    when = as_of.isoformat() if as_of else t("chosen date")
+    series = [(t("Law in force on {date}").format(date=when), now, SERIES_COLOUR[Series.now], "")]
     if today is not None:
-        series.append(("Law in force today", today, SERIES_COLOUR[Series.today], "/"))
-    series.append((f"If the pending bills pass (as of {when})", with_bills, SERIES_COLOUR[Series.with_bills], "x"))
+        series.append((t("Law in force today"), today, SERIES_COLOUR[Series.today], "/"))
+    series.append((t("If the pending bills pass (as of {date})").format(date=when), with_bills, SERIES_COLOUR[Series.with_bills], "x"))
     fig = go.Figure()
     for name, frame, colour, pattern in series:
         values = frame["score"].to_numpy(dtype=float)
         fig.add_trace(
             go.Bar(
                 y=labels, x=np.nan_to_num(values), orientation="h", name=name, marker_color=colour,
-                marker_pattern_shape=pattern, text=[percent(v) for v in values], textposition="outside",
+                marker_pattern_shape=pattern, text=[percent(v, lang=lang) for v in values], textposition="outside",
                 hovertemplate="%{y}<br>" + name + ": %{text}<extra></extra>",
             )
         )
     fig.update_layout(
         barmode="group", height=120 + 70 * len(labels), margin={"l": 0, "r": 30, "t": 30, "b": 0},
-        xaxis={"range": [0, 1.12], "tickformat": ".0%", "title": "Readiness score"},
+        xaxis={"range": [0, 1.12], "tickformat": ".0%", "title": t("Readiness score")},
         yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
     return fig
 
 
-def status_heatmap(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+def status_heatmap(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str], lang: str = "en") -> go.Figure:
     """Countries x obligations, coloured by status with the status symbol in each cell.
 
     `long` is AllScores.obligations(treaty) (country, obligation, status, ...), `meta` is obligation_meta() of
@@ -236,17 +250,17 @@ def status_heatmap(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str]
             status = STATUSES[int(z[r, c])]
             xs.append(x[c])
             ys.append(labels[r])
-            custom.append([iso, oid, labels[r], f"{x[c]} {titles[oid]}", STATUS_STYLE[status].badge])
+            custom.append([iso, oid, labels[r], f"{x[c]} {titles[oid]}", STATUS_STYLE[status].badge_in(lang)])
     fig.add_trace(
         go.Scatter(
             x=xs, y=ys, mode="markers", customdata=custom, showlegend=False, name="cells",
             marker={"symbol": "square", "size": 22, "opacity": 0},
             selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
-            hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>%{customdata[4]}<br><i>Click to open</i><extra></extra>",
+            hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>%{customdata[4]}<br><i>" + gettext(lang)(N_("Click to open")) + "</i><extra></extra>",
         )
     )
     for status in STATUSES:
-        _legend_swatch(fig, STATUS_STYLE[status])
+        _legend_swatch(fig, STATUS_STYLE[status], lang)
     fig.update_layout(
         height=max(320, 170 + 40 * len(labels)), margin={"l": 0, "r": 0, "t": 10, "b": 0},
         xaxis={"side": "top", "tickangle": -60, "type": "category", "showgrid": False, "fixedrange": True},
@@ -257,22 +271,24 @@ def status_heatmap(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str]
     return fig
 
 
+LAW_CHANGES, ACCESSION_STEPS = N_("Law changes"), N_("Accession steps")
 _EVENT_GROUP = {
-    EventKind.bill_introduced: "Law changes",
-    EventKind.law_passed: "Law changes",
-    EventKind.law_promulgated: "Law changes",
-    EventKind.law_in_force: "Law changes",
+    EventKind.bill_introduced: LAW_CHANGES,
+    EventKind.law_passed: LAW_CHANGES,
+    EventKind.law_promulgated: LAW_CHANGES,
+    EventKind.law_in_force: LAW_CHANGES,
 }
 
 
-def timeline(events: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
+def timeline(events: pd.DataFrame, as_of: dt.date | None = None, lang: str = "en") -> go.Figure:
     """Accession steps and law changes on a date axis. `events` has date, kind (EventKind value), title,
     verified; verified facts are filled markers, unverified ones hollow."""
+    t = gettext(lang)
     fig = go.Figure()
     if not events.empty:
-        lanes = [_EVENT_GROUP.get(EventKind(k), "Accession steps") for k in events["kind"]]
+        lanes = [t(_EVENT_GROUP.get(EventKind(k), ACCESSION_STEPS)) for k in events["kind"]]
         verified = events["verified"].astype(bool).to_numpy()
-        for flag, symbol, name in ((True, "circle", "verified"), (False, "circle-open", "unverified")):
+        for flag, symbol, name in ((True, "circle", t("verified")), (False, "circle-open", t("unverified"))):
             mask = verified == flag
             if not mask.any():
                 continue
@@ -286,10 +302,10 @@ def timeline(events: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
             )
     if as_of is not None:
         fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line_dash="dot", line_color=VERMILLION)
-        fig.add_annotation(x=pd.Timestamp(as_of), y=1.0, yref="paper", text=f"as of {as_of:%d %b %Y}", showarrow=False, yanchor="bottom", font={"color": VERMILLION})
+        fig.add_annotation(x=pd.Timestamp(as_of), y=1.0, yref="paper", text=t("as of {date}").format(date=day(as_of, lang)), showarrow=False, yanchor="bottom", font={"color": VERMILLION})
     fig.update_layout(
         height=220, margin={"l": 0, "r": 0, "t": 30, "b": 0},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": ["Law changes", "Accession steps"]},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": [t(LAW_CHANGES), t(ACCESSION_STEPS)]},
         legend={"orientation": "h", "y": -0.25, "x": 0},
     )
     return fig

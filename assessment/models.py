@@ -475,3 +475,63 @@ class StatusRegister(Strict):
     note: str | None = None
     sources: list[Source]
     entries: list[RegisterEntry]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Translations of curated content (checklists/translations/<treaty>.<lang>.yaml,
+# data/translations/<ISO3>.<lang>.yaml): overlays keyed by the ids of the English documents
+# --------------------------------------------------------------------------------------------------------
+
+Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+
+
+class TitledText(Strict):
+    title: Text | None = None
+    summary: Text | None = None
+
+
+class HookText(Strict):
+    summary: Text | None = None
+    effect: Text | None = None
+
+
+class TreatyTranslation(Strict):
+    """The whole of checklists/translations/<treaty>.<lang>.yaml: our own translation of a checklist's texts.
+    Every key is an id of the treaty; whatever is left out is shown in English with a visible mark."""
+
+    treaty: TreatyId
+    lang: Lang
+    note: Text = Field(description="Who translated it, and that it is our own translation, not an official text.")
+    title: Text | None = None
+    short_title: Text | None = None
+    chapters: dict[DottedId, Text] = Field(default_factory=dict, description="chapter id -> title")
+    sections: dict[DottedId, Text] = Field(default_factory=dict, description="section id -> title")
+    articles: dict[str, TitledText] = Field(default_factory=dict, description="article number as printed -> title, summary")
+    obligations: dict[DottedId, TitledText] = Field(default_factory=dict, description="obligation id -> title, summary")
+    elements: dict[DottedId, Text] = Field(default_factory=dict, description="element id -> text")
+    hooks: dict[DottedId, HookText] = Field(default_factory=dict, description="reservation/declaration id -> summary, effect")
+
+
+class ProvisionText(Strict):
+    statute: Text | None = Field(None, description="The statute's name in this language, e.g. 형사소송법.")
+    summary: Text | None = None
+
+
+class EventText(Strict):
+    date: dt.date
+    kind: EventKind
+    title: Text
+
+
+class CountryTranslation(Strict):
+    """The whole of data/translations/<ISO3>.<lang>.yaml: a country's name, summary, provisions, bills and
+    events in another language, keyed by the ids (events: by date and kind) of data/countries/<ISO3>.yaml."""
+
+    iso3: Iso3
+    lang: Lang
+    note: Text | None = None
+    name: Text | None = None
+    summary: Text | None = None
+    provisions: dict[DottedId, ProvisionText] = Field(default_factory=dict, description="provision id -> statute, summary")
+    bills: dict[DottedId, Text] = Field(default_factory=dict, description="provision id of a bill -> title")
+    events: list[EventText] = Field(default_factory=list, description="one per event of the country file, matched by date and kind")

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .models import Country, Crosswalk, StatusRegister, Treaty
+from .models import Country, CountryTranslation, Crosswalk, StatusRegister, Treaty, TreatyTranslation
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "treaty.schema.json": Treaty,
     "crosswalk.schema.json": Crosswalk,
     "country.schema.json": Country,
     "status-register.schema.json": StatusRegister,
+    "treaty-translation.schema.json": TreatyTranslation,
+    "country-translation.schema.json": CountryTranslation,
 }
 
 

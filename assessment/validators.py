@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .models import Country, Crosswalk, Hook, JudgmentStatus, StatusRegister, Treaty
+from .models import Country, CountryTranslation, Crosswalk, Hook, JudgmentStatus, StatusRegister, Treaty, TreatyTranslation
 from .problems import Problem, field_path
 
 M = TypeVar("M")
@@ -264,11 +264,68 @@ def check_country(doc: Doc[Country], index: TreatyIndex, *, from_file: bool = Tr
     return problems
 
 
+# ------------------------------------------------------------------------------------------- translations
+
+
+def _named_for(doc: Doc, key: str, lang: str) -> Iterator[Problem]:
+    stem = doc.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+    if stem != f"{key}.{lang}":
+        yield Problem(doc.file, ("lang",), f"the file is named {stem}.yaml but holds {key}.{lang} (name it {key}.{lang}.yaml)")
+
+
+def treaty_translation_keys_exist(doc: Doc[TreatyTranslation], treaties: dict[str, Treaty]) -> Iterator[Problem]:
+    """Every key of a checklist translation is an id (or article number) of its treaty."""
+    tr = doc.model
+    yield from _named_for(doc, tr.treaty, tr.lang)
+    t = treaties.get(tr.treaty)
+    if t is None:
+        yield Problem(doc.file, ("treaty",), f"unknown treaty {tr.treaty}")
+        return
+    obligations = list(t.obligations())
+    known = {
+        "chapters": {c.id for c in t.chapters},
+        "sections": {s.id for c in t.chapters for s in c.sections},
+        "articles": {a.number for a in t.articles},
+        "obligations": {o.id for o in obligations},
+        "elements": {e.id for o in obligations for e in o.elements},
+        "hooks": {h.id for o in obligations for h in o.hooks},
+    }
+    what = {"chapters": "chapter", "sections": "section", "articles": "article", "obligations": "obligation",
+            "elements": "element", "hooks": "reservation/declaration"}
+    for field, ids in known.items():
+        for key in getattr(tr, field):
+            if key not in ids:
+                yield Problem(doc.file, (field, key), f"unknown {what[field]} {key} of {tr.treaty}")
+
+
+def country_translation_keys_exist(doc: Doc[CountryTranslation], countries: dict[str, Country]) -> Iterator[Problem]:
+    """Every key of a country translation is a provision (bills: a bill) or an event of its country file."""
+    tr = doc.model
+    yield from _named_for(doc, tr.iso3, tr.lang)
+    c = countries.get(tr.iso3)
+    if c is None:
+        yield Problem(doc.file, ("iso3",), f"unknown country {tr.iso3} (no data/countries/{tr.iso3}.yaml)")
+        return
+    provisions = {p.id: p for p in c.provisions}
+    for key in tr.provisions:
+        if key not in provisions:
+            yield Problem(doc.file, ("provisions", key), f"unknown provision {key} of {tr.iso3}")
+    for key in tr.bills:
+        if key not in provisions:
+            yield Problem(doc.file, ("bills", key), f"unknown provision {key} of {tr.iso3}")
+    events = {(e.date, e.kind) for e in c.events}
+    for i, e in enumerate(tr.events):
+        if (e.date, e.kind) not in events:
+            yield Problem(doc.file, ("events", i), f"no event of kind {e.kind.value} on {e.date.isoformat()} in data/countries/{tr.iso3}.yaml")
+
+
 def check_all(
     treaties: list[Doc[Treaty]],
     crosswalks: list[Doc[Crosswalk]],
     countries: list[Doc[Country]],
     registers: list[Doc[StatusRegister]],
+    treaty_translations: list[Doc[TreatyTranslation]] = (),  # type: ignore[assignment]
+    country_translations: list[Doc[CountryTranslation]] = (),  # type: ignore[assignment]
 ) -> list[Problem]:
     problems: list[Problem] = []
     by_id: dict[str, Treaty] = {}
@@ -290,4 +347,9 @@ def check_all(
         problems += check_country(doc, index)
     for reg in registers:
         problems += register_references_exist(reg, by_id)
+    for tt in treaty_translations:
+        problems += treaty_translation_keys_exist(tt, by_id)
+    by_iso = {d.model.iso3: d.model for d in countries}
+    for ct in country_translations:
+        problems += country_translation_keys_exist(ct, by_iso)
     return problems

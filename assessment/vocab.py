@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .i18n import N_, gettext
+
 # ---------------------------------------------------------------------------------------------- statuses
 
 
@@ -81,21 +83,25 @@ class Style:
     def badge(self) -> str:
         return f"{self.symbol} {self.label}"
 
+    def badge_in(self, lang: str | None) -> str:
+        """The badge in the reader's language: '✓ 충족'."""
+        return f"{self.symbol} {gettext(lang)(self.label)}"
+
 
 STATUS_STYLE: dict[Status, Style] = {
-    Status.in_place: Style("In place", "✓", BLUE, WHITE),
-    Status.partial: Style("Partly in place", "◐", YELLOW, BLACK),
-    Status.missing: Style("Missing", "✗", VERMILLION, WHITE),
-    Status.unknown: Style("Unknown", "?", GREY, BLACK),  # never assessed, or not established
-    Status.not_applicable: Style("Not applicable", "–", PALE_GREY, BLACK),
-    Status.reserved: Style("Reserved", "R", PURPLE, BLACK),
+    Status.in_place: Style(N_("In place"), "✓", BLUE, WHITE),
+    Status.partial: Style(N_("Partly in place"), "◐", YELLOW, BLACK),
+    Status.missing: Style(N_("Missing"), "✗", VERMILLION, WHITE),
+    Status.unknown: Style(N_("Unknown"), "?", GREY, BLACK),  # never assessed, or not established
+    Status.not_applicable: Style(N_("Not applicable"), "–", PALE_GREY, BLACK),
+    Status.reserved: Style(N_("Reserved"), "R", PURPLE, BLACK),
 }
 
 REGISTER_STYLE: dict[RegisterStatus, Style] = {
-    RegisterStatus.party: Style("Party", "●", BLUE, WHITE),
-    RegisterStatus.signatory: Style("Signatory", "◑", SKY_BLUE, BLACK),
-    RegisterStatus.invited: Style("Invited to accede", "○", ORANGE, BLACK),
-    RegisterStatus.none: Style("Not a Party", "·", LIGHT_GREY, BLACK),
+    RegisterStatus.party: Style(N_("Party"), "●", BLUE, WHITE),
+    RegisterStatus.signatory: Style(N_("Signatory"), "◑", SKY_BLUE, BLACK),
+    RegisterStatus.invited: Style(N_("Invited to accede"), "○", ORANGE, BLACK),
+    RegisterStatus.none: Style(N_("Not a Party"), "·", LIGHT_GREY, BLACK),
 }
 
 
@@ -117,9 +123,19 @@ def status_style(status: str | Status) -> Style:
     return STATUS_STYLE[Status(str(status))]
 
 
-def status_badge(status: str | Status) -> str:
-    """'✓ In place': the text form of a status for tables and prose."""
-    return status_style(status).badge
+def status_badge(status: str | Status, lang: str | None = None) -> str:
+    """'✓ In place' ('✓ 충족' in Korean): the text form of a status for tables and prose."""
+    return status_style(status).badge_in(lang)
+
+
+def status_label(status: str | Status, lang: str | None = None) -> str:
+    """'In place' ('충족'), without the symbol."""
+    return gettext(lang)(status_style(status).label)
+
+
+def register_badge(status: str | RegisterStatus, lang: str | None = None) -> str:
+    """'● Party' ('● 당사국')."""
+    return REGISTER_STYLE[RegisterStatus(str(status))].badge_in(lang)
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -138,10 +154,10 @@ class Role(StrEnum):
 
 
 ROLE_LABEL: dict[Role, str] = {
-    Role.viewer: "reads approved assessments",
-    Role.editor: "edits the countries listed",
-    Role.reviewer: "edits all and approves",
-    Role.admin: "also manages users",
+    Role.viewer: N_("reads approved assessments"),
+    Role.editor: N_("edits the countries listed"),
+    Role.reviewer: N_("edits all and approves"),
+    Role.admin: N_("also manages users"),
 }
 
 #: Roles that read and edit the working drafts.
@@ -157,9 +173,9 @@ class ReviewState(StrEnum):
 
 
 REVIEW_LABEL: dict[ReviewState, str] = {
-    ReviewState.draft: "Draft",
-    ReviewState.in_review: "In review",
-    ReviewState.approved: "Approved",
+    ReviewState.draft: N_("Draft"),
+    ReviewState.in_review: N_("In review"),
+    ReviewState.approved: N_("Approved"),
 }
 
 
@@ -175,30 +191,59 @@ class AuditSource(StrEnum):
 
 # ------------------------------------------------------------------------------------------- formatting
 
-VERIFIED_MARK = "✓ verified"
-UNVERIFIED_MARK = "unverified"
+VERIFIED_MARK = N_("✓ verified")
+UNVERIFIED_MARK = N_("unverified")
 
 
-def verified_mark(verified: bool) -> str:
-    """'✓ verified' or 'unverified': how every surface says whether a fact was read in its source."""
-    return VERIFIED_MARK if verified else UNVERIFIED_MARK
+def verified_mark(verified: bool, lang: str | None = None) -> str:
+    """'✓ verified' or 'unverified' ('✓ 확인됨' / '미확인'): whether a fact was read in its source."""
+    return gettext(lang)(VERIFIED_MARK if verified else UNVERIFIED_MARK)
 
 
-NOT_ASSESSED = "not assessed"
+NOT_ASSESSED = N_("not assessed")
 
 
-def percent(value: float | None, missing: str = NOT_ASSESSED) -> str:
-    """0.625 -> '63%'; None or NaN -> 'not assessed' (nothing scored: never shown as 0%)."""
+def percent(value: float | None, missing: str | None = None, lang: str | None = None) -> str:
+    """0.625 -> '63%'; None or NaN -> 'not assessed' ('평가 안 됨'): nothing scored is never shown as 0%."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return missing
+        return gettext(lang)(NOT_ASSESSED) if missing is None else missing
     return f"{value * 100:.0f}%"
 
 
-def day(d: dt.date | None) -> str:
-    """2025-12-12 -> '12 Dec 2025'."""
-    return "date unknown" if d is None else f"{d.day} {d:%b %Y}"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day(d: dt.date | None, lang: str | None = None) -> str:
+    """2025-12-12 -> '12 Dec 2025' in English, '2025년 12월 12일' in Korean (no locale of the OS involved)."""
+    if d is None:
+        return gettext(lang)(N_("date unknown"))
+    if lang == "ko":
+        return f"{d.year}년 {d.month}월 {d.day}일"
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def month(d: dt.date, lang: str | None = None) -> str:
+    """'Dec 2025' / '2025년 12월'."""
+    return f"{d.year}년 {d.month}월" if lang == "ko" else f"{_MONTHS[d.month - 1]} {d.year}"
+
+
+def number(value: float, lang: str | None = None) -> str:
+    """1234.5 -> '1,234.5' (the same grouping in Korean; kept here so pages never format numbers themselves)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def points_text(status: Status) -> str:
     """1.0 -> '1', 0.5 -> '0.5': an element's points as the formula text writes them."""
     return f"{STATUS_POINTS[status]:g}"
+
+
+#: The kinds of obligation (models.Kind values), as plain words.
+KIND_LABEL: dict[str, str] = {
+    "criminalise": N_("criminalise"), "empower": N_("empower"), "ensure": N_("ensure"), "cooperate": N_("cooperate"),
+    "designate": N_("designate"), "permissive": N_("permissive"), "definition": N_("definition"), "final": N_("final"),
+}
+
+
+def kind_label(kind: str, lang: str | None = None) -> str:
+    """'empower' -> '권한 부여' in Korean."""
+    return gettext(lang)(KIND_LABEL.get(str(kind), str(kind)))

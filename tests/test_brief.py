@@ -168,8 +168,16 @@ def test_missing_designations_are_described_as_designations_not_as_law(korea_the
 def test_pdf_is_a_real_pdf_with_a_fallback_font(korea_then, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = brief_pdf(korea_then)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    monkeypatch.setattr(brief_module, "_FONT_DIRS", ())  # a machine without DejaVu: core Helvetica, ASCII symbols
-    plain = brief_pdf(korea_then)
+    # a machine without any font file: core Helvetica, ASCII symbols (an English brief only)
+    monkeypatch.setattr(brief_module, "find_pdf_fonts", lambda: None)
+    monkeypatch.setattr(brief_module, "_SYMBOL_FONT", brief_module.Path("/nonexistent/DejaVuSans.ttf"))
+    with pytest.raises(brief_module.NoFontError) as refused:  # Korea's sources are Korean: never dropped silently
+        brief_pdf(korea_then)
+    assert "형" in refused.value.missing
+    import dataclasses
+
+    latin = dataclasses.replace(korea_then, gaps=[], events=[], hooks=[], register_source=None)
+    plain = brief_pdf(latin)
     assert plain.startswith(b"%PDF-") and b"Helvetica" in plain
 
 

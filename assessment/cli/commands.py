@@ -293,6 +293,34 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return cmd_export(args)
 
 
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from ..brief import NoFontError, brief_docx, brief_pdf, country_brief
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".docx"):
+        print(f"--out must end in .pdf or .docx: {args.out}", file=sys.stderr)
+        return EXIT_USAGE
+    ws = service.load_workspace(args.root, user=None if args.published else SYSTEM)
+    as_of = args.as_of or dt.date.today()
+    try:
+        b = country_brief(ws.catalog, ws.engine, args.country, args.treaty, as_of, args.lang)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        data = brief_pdf(b) if out.suffix.lower() == ".pdf" else brief_docx(b)
+    except NoFontError as exc:
+        print(f"{exc} (python -m assessment brief ... --out brief.docx)", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {args.out} ({b.iso3}; {b.treaty} as of {as_of.isoformat()}; {args.lang})")
+    return EXIT_OK
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from .excel import cmd_import
 
@@ -301,5 +329,5 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 STORE_COMMANDS = {
     "score": _cmd_score, "finding": _cmd_finding, "set": _cmd_set, "user": _cmd_user, "dump": _cmd_dump,
-    "export": _cmd_export, "import": _cmd_import, "review": _cmd_review,
+    "export": _cmd_export, "import": _cmd_import, "review": _cmd_review, "brief": _cmd_brief,
 }

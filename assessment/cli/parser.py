@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from ..i18n import LANGUAGES
 from ..vocab import JudgmentStatus, Role
 
 
@@ -79,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
     p.add_argument("--out", required=True, help="workbook to write, e.g. report.xlsx")
     p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the workbook (sheet names, headers, README, drop-downs)")
+
+    p = sub.add_parser("brief", help="write the readiness brief of one country as PDF or Word (.pdf or .docx)")
+    p.add_argument("country", help="ISO 3166-1 alpha-3 code, e.g. KOR")
+    p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
+    p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the brief")
+    p.add_argument("--published", action="store_true", help="brief on the approved state instead of the working drafts")
+    p.add_argument("--out", required=True, help="file to write: brief.pdf or brief.docx (the suffix chooses the format)")
 
     p = sub.add_parser("import", help="show the changes an edited workbook makes; save them with --apply (all or nothing)")
     p.add_argument("workbook", help="an edited workbook from 'export'")

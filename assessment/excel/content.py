@@ -18,7 +18,9 @@ from ..models import Country, Provision, Stage, Treaty
 from ..catalog import Catalog
 from ..records import CarryRecord, carry_records, records_from_saved
 from ..scoring import CountryScore, Engine, rollup
-from ..vocab import NOT_ASSESSED, OPEN_STATUSES, STATUSES, Status, status_badge
+from ..i18n import N_, gettext
+from ..translations import Content
+from ..vocab import NOT_ASSESSED, OPEN_STATUSES, STATUSES, Status, kind_label, status_badge
 from . import layout as L
 from ..store import StoredAssessment
 from .snapshot import findings_text
@@ -79,6 +81,9 @@ class Report:
     comparison: Table | None
     source_ids: dict[str, list[str]]  # the Judgment source drop-down, per country
     hook_ids: list[str]  # the Reservation / declaration drop-down
+    lang: str = "en"
+    treaty_short: str = ""  # in `lang`
+    treaty_title: str = ""
 
     def tables(self) -> dict[str, list[Table]]:
         """Every table by sheet, in sheet order (the benchmark's baseline writes exactly these cells)."""
@@ -103,14 +108,25 @@ def _num(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
 
 
-def _score_cell(x: float | None) -> float | str:
+def _score_cell(x: float | None, lang: str = "en") -> float | str:
     """A score, or the words 'not assessed' when nothing is (an empty cell would read as 0 in a chart)."""
     value = _num(x)
-    return NOT_ASSESSED if value is None else value
+    return gettext(lang)(NOT_ASSESSED) if value is None else value
 
 
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
+def _yes(flag: bool, lang: str = "en") -> str:
+    return gettext(lang)(N_("yes") if flag else N_("no"))
+
+
+#: A provision's stage, as the sheets write it.
+STAGE_LABEL = {
+    Stage.not_yet: N_("not yet"), Stage.introduced: N_("introduced"), Stage.passed: N_("passed"), Stage.promulgated: N_("promulgated"),
+    Stage.in_force: N_("in force"), Stage.repealed: N_("repealed"), Stage.lapsed: N_("lapsed"),
+}
+
+
+def stage_label(stage: Stage, lang: str = "en") -> str:
+    return gettext(lang)(STAGE_LABEL[stage])
 
 
 @dataclass(frozen=True)
@@ -147,7 +163,11 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
     as_of: dt.date,
     importable: bool = True,
     carry: CarryBasis | None = None,
+    lang: str = "en",
+    content: Content | None = None,
 ) -> Report:
+    """Every table of the workbook, in `lang` (`content` gives the translated data texts; English without it)."""
+    t = gettext(lang)
     engine = evidence_engine(treaty, countries, saved, carry)
     structure = engine.structure
     o0, o1 = structure.treaty_obligations[treaty.id]
@@ -159,43 +179,44 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
     optional = structure.e_optional[e0:e1].tolist()
     chapter_keys = structure.o_chapter[o0:o1]
     chapter_groups = chapter_keys[np.flatnonzero(np.r_[True, chapter_keys[1:] != chapter_keys[:-1]])].tolist() if o1 > o0 else []
-    element_text = {e.id: e.text for o in treaty.obligations() for e in o.elements}
+    element_text = {e.id: (content.element(e.id) if content else e.text) for o in treaty.obligations() for e in o.elements}
+    obligation_title = {o.id: (content.obligation_title(o) if content else o.title) for o in treaty.obligations()}
     hook_ids = [h.id for o in treaty.obligations() for h in o.hooks]
 
     headline = Table([
-        TableColumn("Country", 9), TableColumn("Name", 24), TableColumn("Score now", 11, PCT), TableColumn("Score with bills", 11, PCT),
-        TableColumn("Coverage", 10, PCT), TableColumn("Critical gaps", 9, INT), TableColumn("Pending bills", 9, INT),
+        TableColumn(t("Country"), 9), TableColumn(t("Name"), 24), TableColumn(t("Score now"), 11, PCT), TableColumn(t("Score with bills"), 11, PCT),
+        TableColumn(t("Coverage"), 10, PCT), TableColumn(t("Critical gaps"), 9, INT), TableColumn(t("Pending bills"), 9, INT),
     ])
-    chapter_cols = [TableColumn("Chapter", 9), TableColumn("Title", 34)]
+    chapter_cols = [TableColumn(t("Chapter"), 9), TableColumn(t("Title"), 34)]
     critical = Table([
-        TableColumn("Country", 9), TableColumn("Obligation", 34, WRAP), TableColumn("Article", 9), TableColumn("Status", 16, BADGE),
-        TableColumn("Obligation id", 20), TableColumn("Bills that would close it", 40, WRAP),
+        TableColumn(t("Country"), 9), TableColumn(t("Obligation"), 34, WRAP), TableColumn(t("Article"), 9), TableColumn(t("Status"), 16, BADGE),
+        TableColumn(t("Obligation id"), 20), TableColumn(t("Bills that would close it"), 40, WRAP),
     ])
     gaps = Table([
-        TableColumn("Country", 8), TableColumn("Article", 8), TableColumn("Obligation", 22, WRAP), TableColumn("Element id", 18),
-        TableColumn("Element", 38, WRAP), TableColumn("Status", 16, BADGE), TableColumn("Critical gap", 9),
-        TableColumn("What exists", 32, WRAP), TableColumn("What is missing", 40, WRAP), TableColumn("Bill", 28, WRAP),
-        TableColumn("Stage", 12, WRAP), TableColumn("Source", 28, LINK),
+        TableColumn(t("Country"), 8), TableColumn(t("Article"), 8), TableColumn(t("Obligation"), 22, WRAP), TableColumn(t("Element id"), 18),
+        TableColumn(t("Element"), 38, WRAP), TableColumn(t("Status"), 16, BADGE), TableColumn(t("Critical gap"), 9),
+        TableColumn(t("What exists"), 32, WRAP), TableColumn(t("What is missing"), 40, WRAP), TableColumn(t("Bill"), 28, WRAP),
+        TableColumn(t("Stage"), 12, WRAP), TableColumn(t("Source"), 28, LINK),
     ])
     kinds = {"version": INT, "status": STATUS, "status_with_bills": STATUS, "element_text": WRAP, "findings": WRAP,
              "judgment_reason": WRAP, "note": WRAP, "obligation": WRAP, "in_force": WRAP, "bills": WRAP}
-    assessment = Table([TableColumn(c.header, c.width, kinds.get(c.key, TEXT), c.editable, c.help) for c in L.ASSESSMENT_COLUMNS])
+    assessment = Table([TableColumn(L.header(c, lang), c.width, kinds.get(c.key, TEXT), c.editable, L.column_help(c, lang)) for c in L.ASSESSMENT_COLUMNS])
     provisions = Table([
-        TableColumn("Country", 8), TableColumn("Provision id", 24), TableColumn("Statute", 26, WRAP), TableColumn("Article", 9),
-        TableColumn("Paragraph", 9), TableColumn("Summary", 48, WRAP), TableColumn(f"Stage on {as_of.isoformat()}", 12),
-        TableColumn("Introduced", 11, DATE), TableColumn("Passed", 11, DATE), TableColumn("Promulgated", 11, DATE),
-        TableColumn("In force", 11, DATE), TableColumn("Repealed", 11, DATE), TableColumn("Lapsed", 11, DATE),
-        TableColumn("Dates verified", 9), TableColumn("Text verified", 9), TableColumn("Cited by elements", 9, INT), TableColumn("Source", 28, LINK),
+        TableColumn(t("Country"), 8), TableColumn(t("Provision id"), 24), TableColumn(t("Statute"), 26, WRAP), TableColumn(t("Article"), 9),
+        TableColumn(t("Paragraph"), 9), TableColumn(t("Summary"), 48, WRAP), TableColumn(t("Stage on {date}").format(date=as_of.isoformat()), 12),
+        TableColumn(t("Introduced"), 11, DATE), TableColumn(t("Passed"), 11, DATE), TableColumn(t("Promulgated"), 11, DATE),
+        TableColumn(t("In force"), 11, DATE), TableColumn(t("Repealed"), 11, DATE), TableColumn(t("Lapsed"), 11, DATE),
+        TableColumn(t("Dates verified"), 9), TableColumn(t("Text verified"), 9), TableColumn(t("Cited by elements"), 9, INT), TableColumn(t("Source"), 28, LINK),
     ])
     bills = Table([
-        TableColumn("Country", 8), TableColumn("Provision id", 24), TableColumn("Bill number", 14), TableColumn("Title", 40, WRAP),
-        TableColumn(f"Stage on {as_of.isoformat()}", 12), TableColumn("Introduced", 11, DATE), TableColumn("Passed", 11, DATE),
-        TableColumn("Promulgated", 11, DATE), TableColumn("In force", 11, DATE), TableColumn("Lapsed", 11, DATE),
-        TableColumn("Elements it addresses", 30, WRAP), TableColumn("Bill page", 24, LINK), TableColumn("Source", 28, LINK),
+        TableColumn(t("Country"), 8), TableColumn(t("Provision id"), 24), TableColumn(t("Bill number"), 14), TableColumn(t("Title"), 40, WRAP),
+        TableColumn(t("Stage on {date}").format(date=as_of.isoformat()), 12), TableColumn(t("Introduced"), 11, DATE), TableColumn(t("Passed"), 11, DATE),
+        TableColumn(t("Promulgated"), 11, DATE), TableColumn(t("In force"), 11, DATE), TableColumn(t("Lapsed"), 11, DATE),
+        TableColumn(t("Elements it addresses"), 30, WRAP), TableColumn(t("Bill page"), 24, LINK), TableColumn(t("Source"), 28, LINK),
     ])
     sources = Table([
-        TableColumn("Country", 8), TableColumn("Source id", 22), TableColumn("Title", 50, WRAP), TableColumn("Publisher", 24, WRAP),
-        TableColumn("Kind", 10), TableColumn("Date", 11, DATE), TableColumn("Accessed", 11, DATE), TableColumn("Link", 40, LINK),
+        TableColumn(t("Country"), 8), TableColumn(t("Source id"), 22), TableColumn(t("Title"), 50, WRAP), TableColumn(t("Publisher"), 24, WRAP),
+        TableColumn(t("Kind"), 10), TableColumn(t("Date"), 11, DATE), TableColumn(t("Accessed"), 11, DATE), TableColumn(t("Link"), 40, LINK),
     ])
 
     results: list[CountryResult] = []
@@ -225,7 +246,8 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
         gap_bills = now.gap_bills()
         pending = [pid for pid, st in stage.items() if st in _PENDING]
         results.append(CountryResult(country, now, with_bills, len(pending)))
-        headline.rows.append([iso3, country.name, _score_cell(now.score), _score_cell(with_bills.score), _num(now.coverage), len(now.critical_gaps), len(pending)])
+        name = content.country_name(country) if content else country.name
+        headline.rows.append([iso3, name, _score_cell(now.score, lang), _score_cell(with_bills.score, lang), _num(now.coverage), len(now.critical_gaps), len(pending)])
         chapter_scores.append((rollup(now.grid, chapter_keys)[0].tolist(), rollup(with_bills.grid, chapter_keys)[0].tolist()))
 
         obl_status = dict(zip(obligation_ids, (STATUS_NAMES[c] for c in now.grid.obligation_code[0].tolist())))
@@ -235,7 +257,8 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
                 obligation_critical.setdefault(oid, []).append(iso3)
         for oid, bill_ids in gap_bills.items():
             o = obligations[oid]
-            critical.rows.append([iso3, o.title, o.article, status_badge(obl_status[oid]), oid, _bills_text(bill_ids, provs, stage) or "none pending"])
+            critical.rows.append([iso3, obligation_title[oid], o.article, status_badge(obl_status[oid], lang), oid,
+                                  _bills_text(bill_ids, provs, stage, lang, iso3, content) or t("none pending")])
 
         cited_by: dict[str, list[str]] = {}
         first = len(assessment.rows)
@@ -246,8 +269,9 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
             for f in s.findings:
                 cited_by.setdefault(f["provision"], []).append(eid)
             assessment.rows.append([
-                eid, iso3, s.version, st_now, element_text[eid], findings_text(s.findings), j.get("reason"), j.get("source"),
-                j.get("hook"), s.note, o.article, o.title, "\n".join(citations), "\n".join(bill_ids), st_bills, _yes(verified),
+                eid, iso3, s.version, L.status_text(st_now, lang), element_text[eid], findings_text(s.findings), j.get("reason"), j.get("source"),
+                j.get("hook"), s.note, o.article, obligation_title[o.id], "\n".join(citations), "\n".join(bill_ids), L.status_text(st_bills, lang),
+                _yes(verified, lang),
                 f"{s.updated_by}, {s.updated_at:%Y-%m-%d %H:%M}" if s.updated_at else None,
             ])
             if opt or st_now not in OPEN_STATUSES:
@@ -256,36 +280,39 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
             exists = "\n".join(f"{c} ({extent[c]})" if c in extent else c for c in citations)
             source = j.get("source") or next((f.get("source") or provs[f["provision"]].source for f in s.findings if f["provision"] in provs), None)
             gaps.rows.append([
-                iso3, o.article, o.title, eid, element_text[eid], status_badge(st_now), "yes" if o.id in gap_bills else "",
-                exists, _missing_text(st_now, s, element_text[eid]), _bills_text(bill_ids, provs, None),
-                "\n".join(stage[b].value.replace("_", " ") for b in bill_ids if b in stage), source_link(source),
+                iso3, o.article, obligation_title[o.id], eid, element_text[eid], status_badge(st_now, lang), t("yes") if o.id in gap_bills else "",
+                exists, _missing_text(st_now, s, element_text[eid], lang), _bills_text(bill_ids, provs, None, lang, iso3, content),
+                "\n".join(stage_label(stage[b], lang) for b in bill_ids if b in stage), source_link(source),
             ])
         assessment_rows[iso3] = (first, len(assessment.rows) - 1)
 
         for p in country.provisions:
             lc = p.lifecycle
             provisions.rows.append([
-                iso3, p.id, p.statute, p.article, p.paragraph, p.summary, stage[p.id].value.replace("_", " "), lc.introduced, lc.passed,
-                lc.promulgated, lc.in_force, lc.repealed, lc.lapsed, _yes(lc.dates_verified), _yes(p.verified), len(cited_by.get(p.id, [])),
+                iso3, p.id, _statute(iso3, p, content), p.article, p.paragraph, content.provision_summary(iso3, p) if content else p.summary,
+                stage_label(stage[p.id], lang), lc.introduced, lc.passed,
+                lc.promulgated, lc.in_force, lc.repealed, lc.lapsed, _yes(lc.dates_verified, lang), _yes(p.verified, lang), len(cited_by.get(p.id, [])),
                 source_link(p.source),
             ])
             if stage[p.id] not in (Stage.in_force, Stage.repealed):
                 bill = p.bill
                 bills.rows.append([
-                    iso3, p.id, bill.number if bill else None, (bill.title if bill and bill.title else None) or f"{p.citation}: {p.summary}",
-                    stage[p.id].value.replace("_", " "), lc.introduced, lc.passed, lc.promulgated, lc.in_force, lc.lapsed,
-                    ", ".join(cited_by.get(p.id, [])), Link(bill.url, "bill page") if bill and bill.url else None, source_link(p.source),
+                    iso3, p.id, bill.number if bill else None, _bill_title(iso3, p, content),
+                    stage_label(stage[p.id], lang), lc.introduced, lc.passed, lc.promulgated, lc.in_force, lc.lapsed,
+                    ", ".join(cited_by.get(p.id, [])), Link(bill.url, t("bill page")) if bill and bill.url else None, source_link(p.source),
                 ])
         for s in country.sources:
             sources.rows.append([iso3, s.id, s.title, s.publisher, s.kind.value, s.date, s.accessed, Link(s.url, s.url)])
 
     for r in results:
-        chapter_cols += [TableColumn(f"{r.country.iso3} now", 10, PCT), TableColumn(f"{r.country.iso3} with bills", 10, PCT)]
+        chapter_cols += [TableColumn(t("{country} now").format(country=r.country.iso3), 10, PCT),
+                         TableColumn(t("{country} with bills").format(country=r.country.iso3), 10, PCT)]
     chapters = Table(chapter_cols)
     if results:
         for i, k in enumerate(chapter_groups):
             _treaty, _id, number, title = structure.chapters[k]
-            row: list[Cell] = [str(number), title]
+            chapter_id = next((c.id for c in treaty.chapters if c.title == title), "")
+            row: list[Cell] = [str(number), content.chapter(treaty.id, chapter_id, title) if content else title]
             for now_scores, bill_scores in chapter_scores:
                 row += [_num(now_scores[i]), _num(bill_scores[i])]
             chapters.rows.append(row)
@@ -293,40 +320,62 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
     comparison = None
     if len(results) > 1:
         comparison = Table(
-            [TableColumn("Article", 9), TableColumn("Obligation id", 20), TableColumn("Obligation", 34, WRAP), TableColumn("Kind", 11)]
+            [TableColumn(t("Article"), 9), TableColumn(t("Obligation id"), 20), TableColumn(t("Obligation"), 34, WRAP), TableColumn(t("Kind"), 11)]
             + [TableColumn(r.country.iso3, 16, BADGE) for r in results]
-            + [TableColumn("Critical gap in", 16, WRAP)]
+            + [TableColumn(t("Critical gap in"), 16, WRAP)]
         )
         for oid, statuses in obligation_status.items():
             o = obligations[oid]
-            comparison.rows.append([o.article, oid, o.title, o.kind.value, *(status_badge(s) for s in statuses), ", ".join(obligation_critical.get(oid, []))])
+            comparison.rows.append([o.article, oid, obligation_title[oid], kind_label(o.kind.value, lang), *(status_badge(s, lang) for s in statuses),
+                                    ", ".join(obligation_critical.get(oid, []))])
 
     return Report(
         treaty=treaty, as_of=as_of, importable=importable, results=results, headline=headline, chapters=chapters, critical=critical,
         gaps=gaps, assessment=assessment, assessment_rows=assessment_rows, provisions=provisions, bills=bills, sources=sources,
-        comparison=comparison, source_ids=source_ids, hook_ids=hook_ids,
+        comparison=comparison, source_ids=source_ids, hook_ids=hook_ids, lang=lang,
+        treaty_short=content.treaty_short(treaty.id) if content else treaty.short_title,
+        treaty_title=content.treaty_title(treaty.id) if content else treaty.title,
     )
 
 
-def _bills_text(bill_ids: Sequence[str], provs: Mapping[str, Provision], stage: Mapping[str, Stage] | None) -> str:
+def _statute(iso3: str, p: Provision, content: Content | None) -> str:
+    """The statute as the sheets name it: in Korean beside the English where the data has it."""
+    local = content.local_citation(iso3, p) if content else None
+    if not local:
+        return content.fallback(p.statute) if content else p.statute
+    local_statute = p.text.title if p.text is not None else local
+    return f"{local_statute} ({p.statute})"
+
+
+def _bill_title(iso3: str, p: Provision, content: Content | None) -> str:
+    if content is not None:
+        title = content.bill_title(iso3, p)
+        return title or f"{content.citation(iso3, p)}: {content.provision_summary(iso3, p)}"
+    return (p.bill.title if p.bill and p.bill.title else None) or f"{p.citation}: {p.summary}"
+
+
+def _bills_text(bill_ids: Sequence[str], provs: Mapping[str, Provision], stage: Mapping[str, Stage] | None, lang: str = "en",
+                iso3: str = "", content: Content | None = None) -> str:
     lines = []
     for b in bill_ids:
         p = provs.get(b)
         if p is None:
             lines.append(b)
             continue
-        label = p.citation + (f" [{p.bill.number}]" if p.bill and p.bill.number and p.bill.number not in p.citation else "")
-        lines.append(f"{label} ({b})" + (f": {stage[b].value.replace('_', ' ')}" if stage else ""))
+        citation = content.citation(iso3, p) if content else p.citation
+        label = citation + (f" [{p.bill.number}]" if p.bill and p.bill.number and p.bill.number not in citation else "")
+        lines.append(f"{label} ({b})" + (f": {stage_label(stage[b], lang)}" if stage else ""))
     return "\n".join(lines)
 
 
-def _missing_text(status: str, s: StoredAssessment, element_text: str) -> str:
+def _missing_text(status: str, s: StoredAssessment, element_text: str, lang: str = "en") -> str:
     """Plain words for the Gaps sheet: the judgment's reason, the notes of partial findings, or the element."""
+    t = gettext(lang)
     if s.judgment:
         return s.judgment["reason"]
     if status == Status.unknown:
-        return "Not yet assessed: " + element_text
+        return t("Not yet assessed: {element}").format(element=element_text)
     if status == Status.partial:
         notes = [f["note"] for f in s.findings if f["extent"] == "partial" and f.get("note")]
-        return "\n".join(notes) if notes else "Only partly provided: " + element_text
-    return "No provision in force provides it: " + element_text
+        return "\n".join(notes) if notes else t("Only partly provided: {element}").format(element=element_text)
+    return t("No provision in force provides it: {element}").format(element=element_text)

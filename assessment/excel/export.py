@@ -22,7 +22,9 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import gettext, normalise
 from ..store import Store
+from ..translations import Content
 from ..vocab import SERIES_COLOUR, STATUS_POINTS, STATUS_STYLE, Series, Status, points_text, status_badge
 from . import layout as L
 from .content import DATE, INT, LINK, PCT, WRAP, CarryBasis, Link, Report, Table, build_report
@@ -41,14 +43,16 @@ LINE_HEIGHT = 15.0  # points per line of 11-point text
 HEADER_FILL, EDIT_HEADER_FILL, EDIT_FILL, BORDER = "#1F3864", "#7F4F00", "#FFF6D5", "#BFBFBF"
 
 
-def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of: dt.date, out: Path | str | IO[bytes], *, store: Store | None = None) -> None:
+def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of: dt.date, out: Path | str | IO[bytes], *,
+                    store: Store | None = None, lang: str = "en") -> None:
     """Write the gap report of `countries` against `treaty` on `as_of` to a path or a binary stream.
 
     Staff (a "working" workspace, with the `store` it was read from) get an importable workbook: the editable
     values and versions come from one bulk read of the store. Viewers (a "published" workspace; `store` may be
     None) get the approved state, marked read-only. Raises KeyError (with a message for people) for an unknown
-    treaty or country.
+    treaty or country. `lang` chooses the language of sheet names, headers, README, legend and drop-downs.
     """
+    lang = normalise(lang)
     catalog = workspace.catalog
     treaty_model = catalog.treaty(treaty)
     chosen = [catalog.country(c) for c in dict.fromkeys(c.upper() for c in countries)]
@@ -63,7 +67,9 @@ def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of
             saved = store.saved_assessments(c.iso3 for c in chosen)
         else:
             saved = from_countries(chosen)
-        write_report(build_report(treaty_model, chosen, saved, as_of, importable, CarryBasis.of(catalog, treaty_model)), out)
+        report = build_report(treaty_model, chosen, saved, as_of, importable, CarryBasis.of(catalog, treaty_model), lang=lang,
+                              content=Content(catalog, lang))
+        write_report(report, out)
 
 
 def write_report(report: Report, out: Path | str | IO[bytes]) -> None:
@@ -137,15 +143,16 @@ def _write(report: Report, target: str | IO[bytes]) -> None:
     wb = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     styles = _Styles(wb)
     exported = dt.datetime.now(dt.UTC)
+    lang = report.lang
     _readme(wb, styles, report, exported)
     _summary(wb, styles, report)
     if report.comparison is not None:
-        _table_sheet(wb, styles, report, L.COMPARISON, report.comparison, freeze=(1, 2), badges=(4, 3 + len(report.results)))
-    _table_sheet(wb, styles, report, L.GAPS, report.gaps, freeze=(1, 0), badges=(5, 5))
+        _table_sheet(wb, styles, report, L.sheet(L.COMPARISON, lang), report.comparison, freeze=(1, 2), badges=(4, 3 + len(report.results)))
+    _table_sheet(wb, styles, report, L.sheet(L.GAPS, lang), report.gaps, freeze=(1, 0), badges=(5, 5))
     _assessment(wb, styles, report)
-    _table_sheet(wb, styles, report, L.PROVISIONS, report.provisions, freeze=(1, 2))
-    _table_sheet(wb, styles, report, L.BILLS, report.bills, freeze=(1, 2))
-    _table_sheet(wb, styles, report, L.SOURCES, report.sources, freeze=(1, 2))
+    _table_sheet(wb, styles, report, L.sheet(L.PROVISIONS, lang), report.provisions, freeze=(1, 2))
+    _table_sheet(wb, styles, report, L.sheet(L.BILLS, lang), report.bills, freeze=(1, 2))
+    _table_sheet(wb, styles, report, L.sheet(L.SOURCES, lang), report.sources, freeze=(1, 2))
     _lists(wb, report, exported)
     wb.close()
 
@@ -227,16 +234,18 @@ def _print_setup(ws: Worksheet, report: Report, repeat_header: bool = True) -> N
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if repeat_header:
         ws.repeat_rows(0)
-    title = f"{report.treaty.short_title}: gap report as of {report.as_of.isoformat()}".replace("&", "&&")
-    ws.set_footer(f"&L{title}&C&A&RPage &P of &N")
+    t = gettext(report.lang)
+    title = t("{treaty}: gap report as of {date}").format(treaty=report.treaty_short, date=report.as_of.isoformat()).replace("&", "&&")
+    ws.set_footer("&L" + title + "&C&A&R" + t("Page {page} of {pages}").format(page="&P", pages="&N"))
 
 
-def _status_colours(ws: Worksheet, styles: _Styles, first_row: int, first_col: int, n_rows: int, last_col: int, badges: bool = False) -> None:
+def _status_colours(ws: Worksheet, styles: _Styles, first_row: int, first_col: int, n_rows: int, last_col: int, badges: bool = False,
+                    lang: str = "en") -> None:
     """Status colours by conditional formatting; the text says the status too, so colour is never the only cue."""
     if n_rows == 0:
         return
     for s in Status:
-        text = status_badge(s) if badges else s.value
+        text = status_badge(s, lang) if badges else L.status_text(s.value, lang)
         ws.conditional_format(first_row, first_col, first_row + n_rows - 1, last_col, {
             "type": "cell", "criteria": "==", "value": f'"{text}"', "format": styles.status_cf[s],
         })
@@ -258,7 +267,7 @@ def _table_sheet(wb: Workbook, styles: _Styles, report: Report, name: str, table
     ws.freeze_panes(*freeze)
     ws.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
     if badges is not None:
-        _status_colours(ws, styles, 1, badges[0], len(table.rows), badges[1], badges=True)
+        _status_colours(ws, styles, 1, badges[0], len(table.rows), badges[1], badges=True, lang=report.lang)
     _grid(ws, styles, 1, 0, len(table.rows), len(table.columns) - 1)
     _print_setup(ws, report)
     return ws
@@ -267,76 +276,80 @@ def _table_sheet(wb: Workbook, styles: _Styles, report: Report, name: str, table
 # -------------------------------------------------------------------------------------------------- sheets
 
 
-def element_formula_text() -> str:
+def element_formula_text(lang: str = "en") -> str:
     """The README's words for the element score, written from vocab.STATUS_POINTS (the points the scorer
     uses); tests/test_vocab.py checks them against the formula in assessment/scoring.py's docstring."""
+    t = gettext(lang)
     p = {s: points_text(s) for s in STATUS_POINTS}
-    unit = "point" if p[Status.in_place] == "1" else "points"
-    return (
-        f"Each checkable element of an obligation is in place ({p[Status.in_place]} {unit}), partial ({p[Status.partial]}), "
-        f"missing ({p[Status.missing]}) or unknown ({p[Status.unknown]}: not assessed, or not established by the research). "
+    unit = t("point") if p[Status.in_place] == "1" else t("points")
+    return t(
+        "Each checkable element of an obligation is in place ({in_place} {unit}), partial ({partial}), "
+        "missing ({missing}) or unknown ({unknown}: not assessed, or not established by the research). "
         "Not applicable and reserved elements, and options the treaty offers, are left out."
-    )
+    ).format(in_place=p[Status.in_place], unit=unit, partial=p[Status.partial], missing=p[Status.missing], unknown=p[Status.unknown])
 
 
 def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime) -> None:
-    ws = wb.add_worksheet(L.README)
+    lang = report.lang
+    t = gettext(lang)
+    ws = wb.add_worksheet(L.sheet(L.README, lang))
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 110)
     ws.hide_gridlines(2)
-    t = report.treaty
-    names = ", ".join(f"{r.country.name} ({r.country.iso3})" for r in report.results)
+    tr = report.treaty
+    names = ", ".join(f"{r[1]} ({r[0]})" for r in report.headline.rows)
+    sheet = lambda name: L.sheet(name, lang)  # noqa: E731
     rows: list[tuple[str, str, Any]] = [
-        ("title", f"Accession readiness gap report: {t.short_title} ({t.series})", None),
-        ("pair", "Countries", names),
-        ("pair", "As of", f"{report.as_of.isoformat()}: scores count only law in force on this date"),
-        ("pair", "Exported", f"{exported:%Y-%m-%d %H:%M} UTC"),
-        ("pair", "State", (
-            "Working drafts: you may edit the Assessment sheet and import the workbook again."
-            if report.importable else "Approved assessments: a read-only copy; it cannot be imported."
+        ("title", t("Accession readiness gap report: {treaty} ({series})").format(treaty=report.treaty_short, series=tr.series), None),
+        ("pair", t("Countries"), names),
+        ("pair", t("As of"), t("{date}: scores count only law in force on this date").format(date=report.as_of.isoformat())),
+        ("pair", t("Exported"), f"{exported:%Y-%m-%d %H:%M} UTC"),
+        ("pair", t("State"), (
+            t("Working drafts: you may edit the Assessment sheet and import the workbook again.")
+            if report.importable else t("Approved assessments: a read-only copy; it cannot be imported.")
         )),
-        ("pair", "Treaty", f"{t.title} ({t.source_url})"),
+        ("pair", t("Treaty"), f"{report.treaty_title} ({tr.source_url})"),
         ("gap", "", None),
-        ("head", "What this is", None),
-        ("pair", "", (
+        ("head", t("What this is"), None),
+        ("pair", "", t(
             "How ready each country's law is to meet the treaty, obligation by obligation, and what is still missing. "
             "Each status rests on national provisions (Provisions sheet) and public sources (Sources sheet). Facts that were "
             "not read in a primary source are marked unverified."
         )),
         ("gap", "", None),
-        ("head", "How scores are computed", None),
-        ("pair", "Element", element_formula_text()),
-        ("pair", "Status from law", (
+        ("head", t("How scores are computed"), None),
+        ("pair", t("Element"), element_formula_text(lang)),
+        ("pair", t("Status from law"), t(
             "A provision counts when it is in force on the as-of date. A full finding gives in place, a partial "
             "one partial; findings that cite only bills or laws not yet in force give missing. An explicit judgment overrides the findings."
         )),
-        ("pair", "Obligation and up", (
+        ("pair", t("Obligation and up"), t(
             "An obligation's score is the weighted mean of its elements; articles, chapters and the treaty "
             "are weighted means of the level below."
         )),
-        ("pair", "With bills", "The same score counting bills and passed laws as if in force: a projection shown beside the score, never inside it."),
-        ("pair", "Coverage", "The share of scored elements that have been assessed (status not unknown)."),
-        ("pair", "Critical gap", "A mandatory obligation that is missing, or one of whose core elements is missing. Reserved elements are never gaps."),
+        ("pair", t("With bills"), t("The same score counting bills and passed laws as if in force: a projection shown beside the score, never inside it.")),
+        ("pair", t("Coverage"), t("The share of scored elements that have been assessed (status not unknown).")),
+        ("pair", t("Critical gap"), t("A mandatory obligation that is missing, or one of whose core elements is missing. Reserved elements are never gaps.")),
         ("gap", "", None),
-        ("head", "Legend", None),
-        *[("legend", s.value, s) for s in Status],
+        ("head", t("Legend"), None),
+        *[("legend", L.status_text(s.value, lang), s) for s in Status],
         ("gap", "", None),
-        ("head", "Sheets", None),
-        ("pair", L.SUMMARY, "Scores now and with bills, per chapter, the critical gaps and a chart."),
-        *([("pair", L.COMPARISON, "Obligation status side by side for every country in this report.")] if report.comparison is not None else []),
-        ("pair", L.GAPS, "Every missing, partial or unassessed element: what exists, what is missing, the bills and their stage, the source."),
-        ("pair", L.ASSESSMENT, "Every element with its id and version. The brown-headed columns with pale yellow cells are editable."),
-        ("pair", L.PROVISIONS, "National provisions with their lifecycle dates."),
-        ("pair", L.BILLS, "Provisions not in force on the as-of date: bills at every stage, and lapsed ones."),
-        ("pair", L.SOURCES, "Every source cited, with its link."),
+        ("head", t("Sheets"), None),
+        ("pair", sheet(L.SUMMARY), t("Scores now and with bills, per chapter, the critical gaps and a chart.")),
+        *([("pair", sheet(L.COMPARISON), t("Obligation status side by side for every country in this report."))] if report.comparison is not None else []),
+        ("pair", sheet(L.GAPS), t("Every missing, partial or unassessed element: what exists, what is missing, the bills and their stage, the source.")),
+        ("pair", sheet(L.ASSESSMENT), t("Every element with its id and version. The brown-headed columns with pale yellow cells are editable.")),
+        ("pair", sheet(L.PROVISIONS), t("National provisions with their lifecycle dates.")),
+        ("pair", sheet(L.BILLS), t("Provisions not in force on the as-of date: bills at every stage, and lapsed ones.")),
+        ("pair", sheet(L.SOURCES), t("Every source cited, with its link.")),
         ("gap", "", None),
-        ("head", "Editing the Assessment sheet", None),
-        *[("pair", c.header, c.help) for c in L.ASSESSMENT_COLUMNS if c.editable],
-        ("pair", "Locked columns", (
+        ("head", t("Editing the Assessment sheet"), None),
+        *[("pair", L.header(c, lang), L.column_help(c, lang)) for c in L.ASSESSMENT_COLUMNS if c.editable],
+        ("pair", t("Locked columns"), t(
             "Id, country and version are checked on import; the other locked columns are computed and never read. "
             "The sheet is protected without a password: you can unprotect it deliberately, but the import still checks every value."
         )),
-        ("pair", "Bringing it back", (
+        ("pair", t("Bringing it back"), t(
             "Upload the workbook on the Import page, or run: python -m assessment import report.xlsx (shows the "
             "changes), then add --apply --user NAME to save them. Nothing is saved if any row is invalid or was changed by someone else "
             "since you exported it."
@@ -358,14 +371,15 @@ def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime
         elif kind == "legend":
             style = STATUS_STYLE[b]
             ws.write_string(r, 0, a, styles.status_fill[b])
-            ws.write_string(r, 1, f"{style.badge}", styles.para)
+            ws.write_string(r, 1, style.badge_in(lang), styles.para)
     ws.activate()
     _print_setup(ws, report, repeat_header=False)
     ws.set_portrait()
 
 
 def _summary(wb: Workbook, styles: _Styles, report: Report) -> None:
-    ws = wb.add_worksheet(L.SUMMARY)
+    t = gettext(report.lang)
+    ws = wb.add_worksheet(L.sheet(L.SUMMARY, report.lang))
     tables = [report.headline, report.chapters, report.critical]
     width: dict[int, float] = {}
     for table in tables:
@@ -373,26 +387,25 @@ def _summary(wb: Workbook, styles: _Styles, report: Report) -> None:
             width[c] = max(width.get(c, 0), col.width)
     for c, w in width.items():
         ws.set_column(c, c, w if c == 1 else min(w, 24))  # B holds names and titles; the rest are narrow
-    t = report.treaty
-    ws.write_string(0, 0, f"Readiness summary: {t.short_title}, as of {report.as_of.isoformat()}", styles.title)
+    ws.write_string(0, 0, t("Readiness summary: {treaty}, as of {date}").format(treaty=report.treaty_short, date=report.as_of.isoformat()), styles.title)
     ws.set_row(0, 24)
-    ws.write_string(1, 0, "Scores count only law in force; 'with bills' counts bills and passed laws as if in force.")
+    ws.write_string(1, 0, t("Scores count only law in force; 'with bills' counts bills and passed laws as if in force."))
     top = 3
-    ws.write_string(top, 0, "Countries", styles.subtitle)
+    ws.write_string(top, 0, t("Countries"), styles.subtitle)
     head_top = top + 1
     top = _write_table(ws, styles, report.headline, head_top) + 1
     for c in (2, 3, 4):
         ws.conditional_format(head_top + 1, c, head_top + len(report.headline.rows), c, {"type": "data_bar", "bar_color": SERIES_COLOUR[Series.now], "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
-    ws.write_string(top, 0, "Chapters", styles.subtitle)
+    ws.write_string(top, 0, t("Chapters"), styles.subtitle)
     chap_top = top + 1
     top = _write_table(ws, styles, report.chapters, chap_top) + 1
     n_cols = len(report.chapters.columns)
     if n_cols > 2 and report.chapters.rows:
         ws.conditional_format(chap_top + 1, 2, chap_top + len(report.chapters.rows), n_cols - 1, {"type": "data_bar", "bar_color": SERIES_COLOUR[Series.now], "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
-    ws.write_string(top, 0, f"Critical gaps ({len(report.critical.rows)})", styles.subtitle)
+    ws.write_string(top, 0, t("Critical gaps ({n})").format(n=len(report.critical.rows)), styles.subtitle)
     crit_top = top + 1
     _write_table(ws, styles, report.critical, crit_top)
-    _status_colours(ws, styles, crit_top + 1, 3, len(report.critical.rows), 3, badges=True)
+    _status_colours(ws, styles, crit_top + 1, 3, len(report.critical.rows), 3, badges=True, lang=report.lang)
     for table, top in ((report.headline, head_top), (report.chapters, chap_top), (report.critical, crit_top)):
         _grid(ws, styles, top + 1, 0, top + len(table.rows), len(table.columns) - 1)
     _summary_chart(wb, ws, report, head_top, chap_top, max(len(report.headline.columns), n_cols) + 1)
@@ -401,20 +414,20 @@ def _summary(wb: Workbook, styles: _Styles, report: Report) -> None:
 
 def _summary_chart(wb: Workbook, ws: Worksheet, report: Report, head_top: int, chap_top: int, col: int) -> None:
     """One country: chapter scores now and with bills. Several (up to 40): each country's score now and with bills."""
+    t = gettext(report.lang)
     chart = wb.add_chart({"type": "bar"})
-    sheet = L.SUMMARY
+    sheet = L.sheet(L.SUMMARY, report.lang)
+    series = [(t("Now"), 2, SERIES_COLOUR[Series.now]), (t("With bills"), 3, SERIES_COLOUR[Series.with_bills])]
     if len(report.results) == 1:
         n = len(report.chapters.rows)
         if n == 0:
             return
         cats = [sheet, chap_top + 1, 1, chap_top + n, 1]
-        series = [("Now", 2, SERIES_COLOUR[Series.now]), ("With bills", 3, SERIES_COLOUR[Series.with_bills])]
-        first, title = chap_top, f"{report.results[0].country.name}: chapter scores"
+        first, title = chap_top, t("{country}: chapter scores").format(country=report.headline.rows[0][1])
     elif len(report.results) <= 40:
         n = len(report.results)
         cats = [sheet, head_top + 1, 0, head_top + n, 0]
-        series = [("Now", 2, SERIES_COLOUR[Series.now]), ("With bills", 3, SERIES_COLOUR[Series.with_bills])]
-        first, title = head_top, "Readiness by country"
+        first, title = head_top, t("Readiness by country")
     else:
         return
     for name, c, colour in series:
@@ -428,7 +441,9 @@ def _summary_chart(wb: Workbook, ws: Worksheet, report: Report, head_top: int, c
 
 
 def _assessment(wb: Workbook, styles: _Styles, report: Report) -> None:
-    ws = wb.add_worksheet(L.ASSESSMENT)
+    lang = report.lang
+    t = gettext(lang)
+    ws = wb.add_worksheet(L.sheet(L.ASSESSMENT, lang))
     table = report.assessment
     for c, col in enumerate(L.ASSESSMENT_COLUMNS):
         ws.set_column(c, c, col.width, styles.cell("text", True) if col.editable else None)
@@ -441,20 +456,22 @@ def _assessment(wb: Workbook, styles: _Styles, report: Report) -> None:
     if n:  # pale fill marks where to type; the status column shows status colours instead
         for c in editable:
             ws.conditional_format(1, c, n, c, {"type": "formula", "criteria": "TRUE", "format": styles.edit_fill})
-    _status_colours(ws, styles, 1, idx["status"], n, idx["status"])
-    _status_colours(ws, styles, 1, idx["status_with_bills"], n, idx["status_with_bills"])
+    _status_colours(ws, styles, 1, idx["status"], n, idx["status"], lang=lang)
+    _status_colours(ws, styles, 1, idx["status_with_bills"], n, idx["status_with_bills"], lang=lang)
     _grid(ws, styles, 1, 0, n, len(L.ASSESSMENT_COLUMNS) - 1)
     if n:
         ws.data_validation(1, idx["status"], n, idx["status"], {
-            "validate": "list", "source": list(L.STATUS_CHOICES), "error_type": "stop",
-            "error_title": "Status", "error_message": "Choose a status from the list.",
-            "input_title": "Status", "input_message": "in_place / partial / (from findings): the findings decide. "
-            "missing, not_applicable, reserved, unknown: a judgment; give its reason (and source).",
+            "validate": "list", "source": list(L.status_choices(lang)), "error_type": "stop",
+            "error_title": t("Status"), "error_message": t("Choose a status from the list."),
+            "input_title": t("Status"), "input_message": t("{in_place} / {partial} / {findings}: the findings decide. "
+            "{missing}, {not_applicable}, {reserved}, {unknown}: a judgment; give its reason (and source).").format(
+                findings=L.status_text(L.FROM_FINDINGS, lang), **{s.value: L.status_text(s.value, lang) for s in Status}),
         })
         if report.hook_ids:
             ws.data_validation(1, idx["hook"], n, idx["hook"], {
                 "validate": "list", "source": f"=Lists!$D$2:$D${len(report.hook_ids) + 1}", "ignore_blank": True,
-                "input_title": "Reservation / declaration", "input_message": "Only with status 'reserved'.",
+                "input_title": t("Reservation / declaration"),
+                "input_message": t("Only with status '{reserved}'.").format(reserved=L.status_text(Status.reserved.value, lang)),
             })
         for i, iso3 in enumerate(report.source_ids):
             ids = report.source_ids[iso3]
@@ -463,7 +480,7 @@ def _assessment(wb: Workbook, styles: _Styles, report: Report) -> None:
                 col = xl_col_to_name(4 + i)
                 ws.data_validation(first + 1, idx["judgment_source"], last + 1, idx["judgment_source"], {
                     "validate": "list", "source": f"=Lists!${col}$2:${col}${len(ids) + 1}", "ignore_blank": True,
-                    "input_title": "Judgment source", "input_message": f"A source id of {iso3} (Sources sheet).",
+                    "input_title": t("Judgment source"), "input_message": t("A source id of {country} (Sources sheet).").format(country=iso3),
                 })
     ws.protect("", {
         "autofilter": True, "sort": True, "format_columns": True, "format_rows": True,
@@ -482,6 +499,7 @@ def _lists(wb: Workbook, report: Report, exported: dt.datetime) -> None:
         ("state", "working" if report.importable else "published"),
         ("countries", " ".join(r.country.iso3 for r in report.results)),
         ("exported", exported.isoformat(timespec="seconds")),
+        ("lang", report.lang),
     ]
     columns: list[tuple[str, list[str]]] = [("hooks", report.hook_ids)] + [(iso3, ids) for iso3, ids in report.source_ids.items()]
     height = max([len(meta)] + [len(v) + 1 for _, v in columns])

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import ValidationError
 
+from ..i18n import LANGUAGES, gettext
 from ..models import Country, ElementAssessment, Finding, Judgment, Status, Treaty
 from ..scoring import STATUSES
 from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
@@ -277,9 +278,20 @@ class _Reader:
         self.catalog = workspace.catalog
         self.plan_ = ImportPlan()
         self.errors = self.plan_.errors
+        self.lang = "en"  # the workbook's language (Lists: lang), in which its errors are reported
+        self.t = gettext(self.lang)
+        self.sheet = L.ASSESSMENT
 
     def error(self, row: int, column: str, reason: str) -> None:
-        self.errors.append(CellError(L.ASSESSMENT, _cell(row - 1, COL[column]), reason))
+        self.errors.append(CellError(self.sheet, _cell(row - 1, COL[column]), reason))
+
+    def _language(self) -> None:
+        """Read the workbook's language from the hidden Lists sheet (English when it does not say)."""
+        for key, value, *_ in (row + [None, None] for row in self.wb.sheet(L.LISTS, max_rows=12).rows):
+            if key == "lang" and _text(value) in LANGUAGES:
+                self.lang = str(_text(value))
+        self.t = gettext(self.lang)
+        self.sheet = L.sheet(L.ASSESSMENT, self.lang)
 
     # ----------------------------------------------------------------------------------------- structure
 
@@ -287,8 +299,11 @@ class _Reader:
         names = self.wb.sheetnames
         if L.LISTS not in names:
             self.errors.append(CellError(L.LISTS, "", "the workbook has no hidden 'Lists' sheet: it was not exported by Accession Readiness, or that sheet was deleted; export a new workbook"))
-        if L.ASSESSMENT not in names:
-            self.errors.append(CellError(L.ASSESSMENT, "", "the workbook has no 'Assessment' sheet; export a new workbook and edit that sheet"))
+            return self.plan_
+        self._language()
+        t = self.t
+        if self.sheet not in names:
+            self.errors.append(CellError(self.sheet, "", t("the workbook has no '{sheet}' sheet; export a new workbook and edit that sheet").format(sheet=self.sheet)))
         if self.errors:
             return self.plan_
         treaty = self._meta()
@@ -296,11 +311,11 @@ class _Reader:
             return self.plan_
         # never more than one row per element and country plus some spare rows (and the header) are read
         capacity = sum(len(o.elements) for o in treaty.obligations()) * len(self.catalog.countries)
-        self.sheet = self.wb.sheet(L.ASSESSMENT, max_rows=1 + capacity + SPARE_ROWS + 1)
+        self.cells = self.wb.sheet(self.sheet, max_rows=1 + capacity + SPARE_ROWS + 1)
         if not self._headers():
             return self.plan_
-        if self.sheet.unplaced_formulas:
-            self.errors.append(CellError(L.ASSESSMENT, "", f"{self.sheet.unplaced_formulas} cell(s) hold a formula without a cell reference; "
+        if self.cells.unplaced_formulas:
+            self.errors.append(CellError(self.sheet, "", f"{self.cells.unplaced_formulas} cell(s) hold a formula without a cell reference; "
                                          "formulas are not accepted: type the values themselves and save the workbook again"))
         rows = self._rows(treaty)
         self._compare(rows, treaty)
@@ -308,7 +323,7 @@ class _Reader:
         if len(self.errors) > MAX_ERRORS:
             more = len(self.errors) - MAX_ERRORS
             del self.errors[MAX_ERRORS:]
-            self.errors.append(CellError("", "", f"... and {more:,} more problem(s) not listed; fix these and import the file again to see the rest"))
+            self.errors.append(CellError("", "", self.t("... and {n} more problem(s) not listed; fix these and import the file again to see the rest").format(n=f"{more:,}")))
         return self.plan_
 
     def _meta(self) -> Treaty | None:
@@ -316,34 +331,38 @@ class _Reader:
         for key, value, *_ in (row + [None, None] for row in self.wb.sheet(L.LISTS, max_rows=12).rows):
             if isinstance(key, str):
                 meta[key] = _text(value) or ""
+        t = self.t
         if meta.get("format") != L.FORMAT_MARKER:
-            self.errors.append(CellError(L.LISTS, "B1", "this is not a workbook exported by Accession Readiness (or its hidden 'Lists' sheet was changed); export a new one"))
+            self.errors.append(CellError(L.LISTS, "B1", t("this is not a workbook exported by Accession Readiness (or its hidden 'Lists' sheet was changed); export a new one")))
             return None
         if meta.get("state") != "working":
-            self.errors.append(CellError(L.LISTS, "B4", "this workbook is a read-only copy of the approved assessments and cannot be imported; staff can export an editable one"))
+            self.errors.append(CellError(L.LISTS, "B4", t("this workbook is a read-only copy of the approved assessments and cannot be imported; staff can export an editable one")))
             return None
         treaty = self.catalog.treaties.get(meta.get("treaty", ""))
         if treaty is None:
-            self.errors.append(CellError(L.LISTS, "B2", f"unknown treaty {meta.get('treaty')!r}; known: {', '.join(sorted(self.catalog.treaties))}"))
+            self.errors.append(CellError(L.LISTS, "B2", t("unknown treaty {treaty}; known: {known}").format(
+                treaty=repr(meta.get("treaty")), known=", ".join(sorted(self.catalog.treaties)))))
         try:
             self.plan_.as_of = dt.date.fromisoformat(meta.get("as_of", ""))
         except ValueError:
-            self.errors.append(CellError(L.LISTS, "B3", f"the as-of date {meta.get('as_of')!r} is not a date in the form YYYY-MM-DD"))
+            self.errors.append(CellError(L.LISTS, "B3", t("the as-of date {value} is not a date in the form YYYY-MM-DD").format(value=repr(meta.get("as_of")))))
             return None
         if treaty is not None:
             self.plan_.treaty = treaty.id
         return treaty
 
     def _headers(self) -> bool:
-        found = tuple(self.sheet.rows[0][: L.ASSESSMENT_READ_COLUMNS]) if self.sheet.rows else ()
+        found = tuple(self.cells.rows[0][: L.ASSESSMENT_READ_COLUMNS]) if self.cells.rows else ()
         found = found + (None,) * (L.ASSESSMENT_READ_COLUMNS - len(found))
         ok = True
         for i, col in enumerate(L.ASSESSMENT_COLUMNS[: L.ASSESSMENT_READ_COLUMNS]):
             text = _blank(_text(found[i]))
-            if text != col.header:
+            expected = L.header(col, self.lang)
+            if text != expected:
                 ok = False
-                shown = f"'{text}'" if text else "nothing"
-                self.errors.append(CellError(L.ASSESSMENT, _cell(0, i), f"expected the column '{col.header}' here, found {shown}; columns may not be moved, added or removed"))
+                shown = f"'{text}'" if text else self.t("nothing")
+                self.errors.append(CellError(self.sheet, _cell(0, i), self.t(
+                    "expected the column '{column}' here, found {found}; columns may not be moved, added or removed").format(column=expected, found=shown)))
         return ok
 
     # ---------------------------------------------------------------------------------------------- rows
@@ -354,7 +373,8 @@ class _Reader:
         countries = self.catalog.countries
         provision_ids = {iso3: {p.id for p in c.provisions} for iso3, c in countries.items()}
         source_ids = {iso3: {s.id for s in c.sources} for iso3, c in countries.items()}
-        choices = ", ".join(L.STATUS_CHOICES)
+        t = self.t
+        choices = ", ".join(L.status_choices(self.lang))
         seen: dict[tuple[str, str], int] = {}
         out: list[_Row] = []
         # The sheet's <dimension> is whatever the writer claims; calamine reads every row that is there instead
@@ -363,11 +383,12 @@ class _Reader:
         last_row = 1 + capacity + SPARE_ROWS
         skip_formula_check = COL["element_text"]
         width = L.ASSESSMENT_READ_COLUMNS
-        formulas = self.sheet.formulas
-        for r, row in enumerate(self.sheet.rows[1:], start=2):
+        formulas = self.cells.formulas
+        for r, row in enumerate(self.cells.rows[1:], start=2):
             if r > last_row:
-                self.errors.append(CellError(L.ASSESSMENT, "", f"the sheet goes on past row {last_row:,}; a workbook of {treaty.id} holds at most {capacity:,} "
-                                             "rows (one per element and country), so the rest was not read; delete the extra rows"))
+                self.errors.append(CellError(self.sheet, "", t("the sheet goes on past row {last}; a workbook of {treaty} holds at most {capacity} "
+                                             "rows (one per element and country), so the rest was not read; delete the extra rows").format(
+                                                 last=f"{last_row:,}", treaty=treaty.id, capacity=f"{capacity:,}")))
                 break
             values = row[:width] + [None] * (width - len(row))
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -376,36 +397,39 @@ class _Reader:
             before = len(self.errors)
             for i in range(width) if formulas else ():
                 if (r - 1, i) in formulas and i != skip_formula_check:
-                    self.errors.append(CellError(L.ASSESSMENT, _cell(r - 1, i), "contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')"))
+                    self.errors.append(CellError(self.sheet, _cell(r - 1, i), t("contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')")))
             if len(self.errors) > before:
                 continue
             text = [v if v.__class__ is str and "_x" not in v else _text(v) for v in values]  # most cells: plain text
             element = _blank(text[COL["element"]]) or ""
             country = (_blank(text[COL["country"]]) or "").upper()
             if element not in elements:
-                self.error(r, "element", f"unknown element {element!r} (not an element of {treaty.id})" if element else "the element id is empty")
+                self.error(r, "element", t("unknown element {element} (not an element of {treaty})").format(element=repr(element), treaty=treaty.id)
+                           if element else t("the element id is empty"))
             if country not in countries:
-                self.error(r, "country", f"unknown country {country!r}" if country else "the country is empty")
+                self.error(r, "country", t("unknown country {country}").format(country=repr(country)) if country else t("the country is empty"))
             version = self._version(r, values[COL["version"]])
-            status = _blank(text[COL["status"]]) or ""
+            typed_status = _blank(text[COL["status"]]) or ""
+            status = L.status_code(typed_status) or ""  # a status word of either language -> its code
             if status not in L.STATUS_CHOICES:
-                self.error(r, "status", f"status '{status}' is not one of {choices}" if status else f"the status is empty; choose one of {choices}")
+                self.error(r, "status", t("status '{status}' is not one of {choices}").format(status=typed_status, choices=choices)
+                           if typed_status else t("the status is empty; choose one of {choices}").format(choices=choices))
             findings = self._findings(r, _blank(text[COL["findings"]]), provision_ids[country], country) if country in countries else []
             reason = _blank(text[COL["judgment_reason"]])
             source = _blank(text[COL["judgment_source"]])
             if source is not None and country in countries and source not in source_ids[country]:
-                self.error(r, "judgment_source", f"{source!r} is not a source id of {country} (see the Sources sheet)")
+                self.error(r, "judgment_source", t("{source} is not a source id of {country} (see the Sources sheet)").format(source=repr(source), country=country))
             hook = _blank(text[COL["hook"]])
             if hook is not None:
                 if hook not in hooks:
-                    self.error(r, "hook", f"{hook!r} is not a reservation or declaration of {treaty.id}")
+                    self.error(r, "hook", t("{hook} is not a reservation or declaration of {treaty}").format(hook=repr(hook), treaty=treaty.id))
                 elif element in elements and element not in hooks[hook].elements:
-                    self.error(r, "hook", f"{hook} does not allow reserving {element}")
+                    self.error(r, "hook", t("{hook} does not allow reserving {element}").format(hook=hook, element=element))
             note = text[COL["note"]]
             note = None if note is None or not note.strip() else note
             key = (country, element)
             if key in seen and element and country:
-                self.error(r, "element", f"{element} of {country} appears twice (also in row {seen[key]}); keep one row")
+                self.error(r, "element", t("{element} of {country} appears twice (also in row {row}); keep one row").format(element=element, country=country, row=seen[key]))
             seen.setdefault(key, r)
             if len(self.errors) == before and version is not None and findings is not None:
                 out.append(_Row(r, element, country, version, status, findings, reason, source, hook, note))
@@ -509,26 +533,31 @@ class _Reader:
     def _judgment(self, row: _Row, derived: str, db: StoredAssessment) -> dict | None | bool:
         """The judgment the row asks for (None: the findings decide), or False after reporting why it cannot be."""
         s = row.status
+        t, word = self.t, (lambda code: L.status_text(code, self.lang))  # noqa: E731 - the status as the workbook writes it
         if s in L.FINDINGS_CHOICES:
             if s != L.FROM_FINDINGS and s != derived:
-                self.error(row.row, "status", f"status {s} does not follow from the findings on {self.plan_.as_of} (they give {derived}); "
-                           f"change the findings in column {get_column_letter(COL['findings'] + 1)}, or choose '{L.FROM_FINDINGS}'")
+                self.error(row.row, "status", t("status {status} does not follow from the findings on {date} (they give {derived}); "
+                           "change the findings in column {column}, or choose '{from_findings}'").format(
+                               status=word(s), date=self.plan_.as_of, derived=word(derived), column=get_column_letter(COL["findings"] + 1),
+                               from_findings=word(L.FROM_FINDINGS)))
                 return False
             return None
         if row.reason is None:
             if s == derived and row.hook is None:
                 return None  # the row shows what the findings already give, as exported
-            self.error(row.row, "judgment_reason", f"status '{s}' overrides what the findings give ({derived}) and needs a reason here")
+            self.error(row.row, "judgment_reason", t("status '{status}' overrides what the findings give ({derived}) and needs a reason here").format(
+                status=word(s), derived=word(derived)))
             return False
         ok = True
         if s == Status.reserved and row.hook is None:
-            self.error(row.row, "hook", "status 'reserved' needs the reservation or declaration it rests on")
+            self.error(row.row, "hook", t("status '{status}' needs the reservation or declaration it rests on").format(status=word(s)))
             ok = False
         if s != Status.reserved and row.hook is not None:
-            self.error(row.row, "hook", f"only status 'reserved' names a reservation or declaration; clear this cell or choose reserved (status is '{s}')")
+            self.error(row.row, "hook", t("only status '{reserved}' names a reservation or declaration; clear this cell or choose {reserved} (status is '{status}')").format(
+                reserved=word(Status.reserved), status=word(s)))
             ok = False
         if s != Status.unknown and row.source is None:
-            self.error(row.row, "judgment_source", f"status '{s}' is a legal claim and needs a source id here (see the Sources sheet)")
+            self.error(row.row, "judgment_source", t("status '{status}' is a legal claim and needs a source id here (see the Sources sheet)").format(status=word(s)))
             ok = False
         if not ok:
             return False

@@ -132,3 +132,33 @@ def test_koreas_un_page_marks_statuses_carried_over_from_ets185(page, base: str)
 def test_no_request_left_the_machine() -> None:
     assert SEEN, "the browser tests recorded no request at all"
     assert not _left_the_machine(SEEN), _left_the_machine(SEEN)
+
+
+# ------------------------------------------------------------------------------------------------ Korean
+
+
+def test_korean_country_link_shows_korean_and_the_switch_keeps_the_page(page, base: str) -> None:
+    page.goto(f"{base}/country?iso=KOR&treaty=ets185&lang=ko")
+    page.get_by_text("오늘 준비도").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("형사소송법", exact=False).first.wait_for(timeout=WAIT_MS)
+    text = _main_text(page)
+    assert "핵심 미비사항" in text
+    assert "Readiness today" not in text
+
+    # switch to English in the sidebar: same page, same parameters, lang=en
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_text("Readiness today").first.wait_for(timeout=WAIT_MS)
+    query = parse_qs(urlparse(page.url).query)
+    assert urlparse(page.url).path.endswith("/country")
+    assert query.get("iso") == ["KOR"] and query.get("treaty") == ["ets185"] and query.get("lang") == ["en"]
+
+    # and back to Korean, then to another page from the menu: the language stays
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="한국어").click()
+    page.get_by_text("오늘 준비도").first.wait_for(timeout=WAIT_MS)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="보고서").first.click()
+    page.get_by_text("현황").first.wait_for(timeout=WAIT_MS)
+    assert parse_qs(urlparse(page.url).query).get("lang") == ["ko"]
+    page.screenshot(path="/tmp/e2e-brief-ko.png", full_page=True)
