@@ -57,10 +57,13 @@ if points:
     iso, obligation = points[0]["customdata"][:2]
     st.switch_page(_ui.COUNTRY, query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))
 
-with st.expander(t("Open a cell without the chart")):
-    a, o, go = st.columns([1, 2, 1])
-    iso = a.selectbox(t("Country"), sorted(catalog.countries), format_func=lambda c: names.get(c, c))
-    obligation = o.selectbox(t("Obligation"), list(shown["id"]),
-                             format_func=lambda i: f"{article_label(catalog.obligations[i].article, lang)} {content.obligation_title(i)}")
-    go.page_link(_ui.COUNTRY, label=t("Open"), icon=":material/open_in_new:",
-                 query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))
+# Details on demand: the controls are built and drawn only while the expander is open.
+by_hand = st.expander(t("Open a cell without the chart"), key="cell_by_hand_open", on_change="rerun")
+if by_hand.open:
+    with by_hand:
+        a, o, go = st.columns([1, 2, 1])
+        iso = a.selectbox(t("Country"), sorted(catalog.countries), format_func=lambda c: names.get(c, c))
+        obligation = o.selectbox(t("Obligation"), list(shown["id"]),
+                                 format_func=lambda i: f"{article_label(catalog.obligations[i].article, lang)} {content.obligation_title(i)}")
+        go.page_link(_ui.COUNTRY, label=t("Open"), icon=":material/open_in_new:",
+                     query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))

@@ -152,10 +152,11 @@ def provision_line(p: ProvisionFact) -> str:
 
 for g in b.gaps:
     with st.container(border=True):
-        st.markdown(f"#### {_ui.md(status_badge(g.status, lang))} · {_ui.md(article_label(g.article, lang))} {_ui.md(g.title)}")
+        # one Markdown element per card, not five: each element costs the browser a render of its own
+        parts = [f"#### {_ui.md(status_badge(g.status, lang))} · {_ui.md(article_label(g.article, lang))} {_ui.md(g.title)}"]
         core = t(" (core)")
         not_met = t("Elements not met")
-        st.markdown(f"**{not_met}**\n" + "\n".join(
+        parts.append(f"**{not_met}**\n" + "\n".join(
             f"- {_ui.md(status_badge(e.status, lang))}{core if e.core else ''}: {_ui.md(e.text)}"
             + (f" — *{_ui.md(e.carried_text)}*" if e.carried_text else "") for e in g.elements))
         law = [provision_line(p) for p in g.in_force + g.ended]
@@ -163,18 +164,19 @@ for g in b.gaps:
         law += [f"- {judged}: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
         law_on = t("National law on {date}").format(date=day(as_of, lang))
         closing = t("Bill that would close it")
-        st.markdown(f"**{law_on}**\n"
-                    + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g, lang))}"))
+        parts.append(f"**{law_on}**\n"
+                     + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g, lang))}"))
         if g.bills:
-            st.markdown(f"**{closing}**\n" + "\n".join(
+            parts.append(f"**{closing}**\n" + "\n".join(
                 f"- **{_ui.md(bill.bill_label)}**, {_ui.md(bill.stage_text)}: {_ui.md(bill.summary)} — {_ui.source_md(bill.source)}"
                 for bill in g.bills))
         else:
-            st.markdown(f"**{closing}**\n- *{_ui.md(no_bill_text(g, lang))}*")
+            parts.append(f"**{closing}**\n- *{_ui.md(no_bill_text(g, lang))}*")
         if g.later:
             since = t("Since {date}").format(date=day(as_of, lang))
-            st.markdown(f"**{since}**\n" + "\n".join(
+            parts.append(f"**{since}**\n" + "\n".join(
                 f"- **{_ui.md(p.citation)}**: {_ui.md(p.history)} — {_ui.source_md(p.source)}" for p in g.later))
+        st.markdown("\n\n".join(parts))
         st.page_link(_ui.COUNTRY, label=t("Look closer at this obligation"), icon=":material/zoom_in:",
                      query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=g.obligation))
 

@@ -80,18 +80,21 @@ else:
     if rows:
         st.switch_page(_ui.COUNTRY, query_params=_ui.params(iso=ranking["country"][rows[0]], treaty=treaty_id))
 
-with st.expander(t("Treaty register: {n} States with their sources").format(n=len(register))):
-    if register.empty:
-        _ui.empty(NO_REGISTER)
-    else:
-        st.dataframe(
-            register[["name", "status_label", "signature", "ratification", "source", "source_url", "verified"]],
-            hide_index=True, width="stretch",
-            column_config={
-                "name": t("State"), "status_label": t("Status"), "signature": t("Signature"), "ratification": t("Ratification"),
-                "source": t("Source"), "source_url": st.column_config.LinkColumn(t("Link"), display_text=t("open source")),
-                "verified": st.column_config.CheckboxColumn(t("Verified")),
-            },
-        )
-        if ws.catalog.registers.get(treaty_id) and ws.catalog.registers[treaty_id].note:
-            st.caption(_ui.md(ws.catalog.registers[treaty_id].note))
+# Details on demand: the register table is built and drawn only while its expander is open.
+register_box = st.expander(t("Treaty register: {n} States with their sources").format(n=len(register)), key="register_open", on_change="rerun")
+if register_box.open:
+    with register_box:
+        if register.empty:
+            _ui.empty(NO_REGISTER)
+        else:
+            st.dataframe(
+                register[["name", "status_label", "signature", "ratification", "source", "source_url", "verified"]],
+                hide_index=True, width="stretch",
+                column_config={
+                    "name": t("State"), "status_label": t("Status"), "signature": t("Signature"), "ratification": t("Ratification"),
+                    "source": t("Source"), "source_url": st.column_config.LinkColumn(t("Link"), display_text=t("open source")),
+                    "verified": st.column_config.CheckboxColumn(t("Verified")),
+                },
+            )
+            if ws.catalog.registers.get(treaty_id) and ws.catalog.registers[treaty_id].note:
+                st.caption(_ui.md(ws.catalog.registers[treaty_id].note))

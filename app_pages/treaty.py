@@ -136,12 +136,15 @@ if tid != "ets185" and catalog.countries:
                                 "status": t("Status"), "how": t("How"), "ets185": st.column_config.TextColumn(t("ETS 185 counterparts"), width="medium"),
                                 "left": t("Left to assess")})
 
-with st.expander(t("Every reservation and declaration of the {treaty} ({n})").format(treaty=content.treaty_short(tid), n=len(hooks))):
-    if hooks:
-        st.dataframe(pd.DataFrame([{"article": article_label(o.article, lang), "id": h.id, "kind": hook_kind(h.kind.value),
-                                    "basis": f"{basis_label(h.basis, lang)}, {h.paragraph}", "summary": content.hook_summary(h),
-                                    "effect": content.hook_effect(h)} for o, h in hooks]), hide_index=True, width="stretch",
-                     column_config={"article": t("Article"), "id": t("Id"), "kind": t("Kind"), "basis": t("Allowed by"),
-                                    "summary": t("What it allows"), "effect": t("Effect")})
-    else:
-        st.caption(t("This treaty allows none in the checklist."))
+# Details on demand: the table is built and drawn only while the expander is open.
+every_hook = st.expander(t("Every reservation and declaration of the {treaty} ({n})").format(treaty=content.treaty_short(tid), n=len(hooks)), key="hooks_open", on_change="rerun")
+if every_hook.open:
+    with every_hook:
+        if hooks:
+            st.dataframe(pd.DataFrame([{"article": article_label(o.article, lang), "id": h.id, "kind": hook_kind(h.kind.value),
+                                        "basis": f"{basis_label(h.basis, lang)}, {h.paragraph}", "summary": content.hook_summary(h),
+                                        "effect": content.hook_effect(h)} for o, h in hooks]), hide_index=True, width="stretch",
+                         column_config={"article": t("Article"), "id": t("Id"), "kind": t("Kind"), "basis": t("Allowed by"),
+                                        "summary": t("What it allows"), "effect": t("Effect")})
+        else:
+            st.caption(t("This treaty allows none in the checklist."))

@@ -85,7 +85,7 @@ def verified_in_force_from(p: Provision) -> dt.date | None:
 
 def _get(item: Any, name: str) -> Any:
     """A field of a pydantic document or of the same document as a plain dict."""
-    return item.get(name) if isinstance(item, Mapping) else getattr(item, name)
+    return item.get(name) if item.__class__ is dict or isinstance(item, Mapping) else getattr(item, name)
 
 
 def element_record(iso3: str, element: str, findings: Iterable[Any], judgment: Any | None) -> ElementRecord:

@@ -1,8 +1,9 @@
 """Edited workbooks back in: read, check every row, show the diff, apply all or nothing.
 
-`read_workbook` never writes. It refuses unsafe files before parsing (`safety.check_upload`), reads the
-Assessment sheet with openpyxl in read-only mode (XML through defusedxml), trusts only the id, country and
-version of the locked columns, and turns each row into the assessment it asks for:
+`read_workbook` never writes. It refuses unsafe files before parsing (`safety.check_upload`: zip bombs, macros,
+DTDs), reads the Assessment sheet's values with python-calamine (`cells.Book`, which also finds the cells that
+hold formulas), trusts only the id, country and version of the locked columns, and turns each row into the
+assessment it asks for:
 
 * Status `in_place`, `partial` or `(from findings)`: no judgment; the findings decide. `in_place` or `partial`
   must be what the findings give on the workbook's as-of date, so a person never believes a status was saved
@@ -21,8 +22,6 @@ every change in one transaction (`Store.save_assessments`, audited with source "
 from __future__ import annotations
 
 import datetime as dt
-import io
-import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import ValidationError
@@ -41,8 +39,9 @@ from ..scoring import STATUSES
 from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
 from ..validators import Doc, TreatyIndex, check_country
 from . import layout as L
+from .cells import Book, Unreadable
 from .content import CarryBasis, evidence_engine
-from .safety import MAX_FILE_BYTES, UploadRefused, check_upload, unescape_ooxml
+from .safety import MAX_FILE_BYTES, UNSAFE_XML, UploadRefused, check_upload, unescape_ooxml
 from .snapshot import findings_text, gc_paused
 
 COL = L.ASSESSMENT_INDEX
@@ -179,24 +178,20 @@ def read_workbook(source: Path | str | bytes | IO[bytes], workspace: Any, store:
         return ImportPlan(errors=[CellError("", "", exc.reason)])
     except OSError as exc:
         return ImportPlan(errors=[CellError("", "", f"the file could not be read: {exc.strerror or exc}")])
-    with warnings.catch_warnings():
-        # openpyxl warns that it drops extensions it does not model (data bars, cross-sheet drop-downs); the
-        # import reads only values, so those warnings say nothing to the person importing
-        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-        except Exception as exc:  # openpyxl raises many kinds for damaged files; all mean the same to a person
-            if _is_unsafe_xml(exc):
-                return ImportPlan(errors=[CellError("", "", _UNSAFE_XML)])
-            return ImportPlan(errors=[CellError("", "", f"the file could not be read as an Excel workbook ({_plain(exc)})")])
-        with gc_paused():
-            return _read_plan(wb, workspace, store)
+    try:
+        wb = Book(data)
+    except Unreadable as exc:
+        return ImportPlan(errors=[CellError("", "", f"the file could not be read as an Excel workbook ({_plain(exc)})")])
+    with gc_paused():
+        return _read_plan(wb, workspace, store)
 
 
-def _read_plan(wb: Any, workspace: Any, store: Store) -> ImportPlan:
+def _read_plan(wb: Book, workspace: Any, store: Store) -> ImportPlan:
     try:
         return _Reader(wb, workspace, store).plan()
-    except (ParseError, zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+    except UploadRefused as exc:
+        return ImportPlan(errors=[CellError("", "", exc.reason)])
+    except (Unreadable, ParseError, zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
         return ImportPlan(errors=[CellError("", "", f"the workbook is damaged: it could not be read ({_plain(exc)})")])
     except Exception as exc:
         if _is_unsafe_xml(exc):
@@ -206,7 +201,7 @@ def _read_plan(wb: Any, workspace: Any, store: Store) -> ImportPlan:
         wb.close()
 
 
-_UNSAFE_XML = "the workbook contains XML constructs (entity declarations) that are refused for safety; save it again as .xlsx from a spreadsheet program"
+_UNSAFE_XML = UNSAFE_XML
 
 
 def _is_unsafe_xml(exc: BaseException | None) -> bool:
@@ -278,7 +273,7 @@ def _blank(text: str | None) -> str | None:
 
 
 class _Reader:
-    def __init__(self, wb: Any, workspace: Any, store: Store):
+    def __init__(self, wb: Book, workspace: Any, store: Store):
         self.wb = wb
         self.workspace = workspace
         self.store = store
@@ -294,7 +289,7 @@ class _Reader:
 
     def _language(self) -> None:
         """Read the workbook's language from the hidden Lists sheet (English when it does not say)."""
-        for key, value, *_ in self.wb[L.LISTS].iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
+        for key, value, *_ in (row + [None, None] for row in self.wb.sheet(L.LISTS, max_rows=12).rows):
             if key == "lang" and _text(value) in LANGUAGES:
                 self.lang = str(_text(value))
         self.t = gettext(self.lang)
@@ -314,8 +309,16 @@ class _Reader:
         if self.errors:
             return self.plan_
         treaty = self._meta()
-        if treaty is None or not self._headers():
+        if treaty is None:
             return self.plan_
+        # never more than one row per element and country plus some spare rows (and the header) are read
+        capacity = sum(len(o.elements) for o in treaty.obligations()) * len(self.catalog.countries)
+        self.cells = self.wb.sheet(self.sheet, max_rows=1 + capacity + SPARE_ROWS + 1)
+        if not self._headers():
+            return self.plan_
+        if self.cells.unplaced_formulas:
+            self.errors.append(CellError(self.sheet, "", f"{self.cells.unplaced_formulas} cell(s) hold a formula without a cell reference; "
+                                         "formulas are not accepted: type the values themselves and save the workbook again"))
         rows = self._rows(treaty)
         self._compare(rows, treaty)
         self.errors.sort(key=_position)
@@ -327,7 +330,7 @@ class _Reader:
 
     def _meta(self) -> Treaty | None:
         meta: dict[str, str] = {}
-        for key, value, *_ in self.wb[L.LISTS].iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
+        for key, value, *_ in (row + [None, None] for row in self.wb.sheet(L.LISTS, max_rows=12).rows):
             if isinstance(key, str):
                 meta[key] = _text(value) or ""
         t = self.t
@@ -351,9 +354,8 @@ class _Reader:
         return treaty
 
     def _headers(self) -> bool:
-        ws = self.wb[self.sheet]
-        found = next(ws.iter_rows(min_row=1, max_row=1, max_col=L.ASSESSMENT_READ_COLUMNS, values_only=True), ())
-        found = tuple(found) + (None,) * (L.ASSESSMENT_READ_COLUMNS - len(found))
+        found = tuple(self.cells.rows[0][: L.ASSESSMENT_READ_COLUMNS]) if self.cells.rows else ()
+        found = found + (None,) * (L.ASSESSMENT_READ_COLUMNS - len(found))
         ok = True
         for i, col in enumerate(L.ASSESSMENT_COLUMNS[: L.ASSESSMENT_READ_COLUMNS]):
             text = _blank(_text(found[i]))
@@ -377,30 +379,30 @@ class _Reader:
         choices = ", ".join(L.status_choices(self.lang))
         seen: dict[tuple[str, str], int] = {}
         out: list[_Row] = []
-        ws = self.wb[self.sheet]
-        # The sheet's <dimension> is whatever the writer claims; read every row that is there instead of
-        # trusting it, but never more than one row per element and country plus some spare rows.
-        ws.reset_dimensions()
+        # The sheet's <dimension> is whatever the writer claims; calamine reads every row that is there instead
+        # of trusting it, but never more than one row per element and country plus some spare rows.
         capacity = len(elements) * len(countries)
         last_row = 1 + capacity + SPARE_ROWS
         skip_formula_check = COL["element_text"]
-        for r, cells in enumerate(ws.iter_rows(min_row=2, max_col=L.ASSESSMENT_READ_COLUMNS), start=2):
+        width = L.ASSESSMENT_READ_COLUMNS
+        formulas = self.cells.formulas
+        for r, row in enumerate(self.cells.rows[1:], start=2):
             if r > last_row:
                 self.errors.append(CellError(self.sheet, "", t("the sheet goes on past row {last}; a workbook of {treaty} holds at most {capacity} "
                                              "rows (one per element and country), so the rest was not read; delete the extra rows").format(
                                                  last=f"{last_row:,}", treaty=treaty.id, capacity=f"{capacity:,}")))
                 break
-            values = [c.value for c in cells]
+            values = row[:width] + [None] * (width - len(row))
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             self.plan_.rows += 1
             before = len(self.errors)
-            for i, c in enumerate(cells):
-                if c.data_type == "f" and i != skip_formula_check:
+            for i in range(width) if formulas else ():
+                if (r - 1, i) in formulas and i != skip_formula_check:
                     self.errors.append(CellError(self.sheet, _cell(r - 1, i), t("contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')")))
             if len(self.errors) > before:
                 continue
-            text = [_text(v) for v in values]
+            text = [v if v.__class__ is str and "_x" not in v else _text(v) for v in values]  # most cells: plain text
             element = _blank(text[COL["element"]]) or ""
             country = (_blank(text[COL["country"]]) or "").upper()
             if element not in elements:

@@ -1,8 +1,10 @@
 """What keeps workbooks harmless both ways: text that looks like a formula stays text on the way out, and an
 uploaded file is checked as a zip archive (size, entries, compression ratio, macros) before any XML is parsed.
 
-openpyxl parses the XML with defusedxml when it is installed (requirements.txt pins it), which refuses entity
-expansion attacks; `check_upload` refuses what defusedxml cannot see: zip bombs and macro-enabled content.
+The importer reads cells with python-calamine, whose XML parser neither loads DTDs nor expands entities; the
+parts this module parses itself (content types, relationships) go through defusedxml. `check_upload` also
+refuses any part that declares a DTD (the door to entity expansion attacks), zip bombs and macro-enabled
+content, all before a reader parses anything.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import IO
 
 #: Text starting with one of these would be a formula (or DDE payload) if a spreadsheet parsed it.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -78,6 +81,81 @@ def check_upload(data: bytes, name: str | None = None) -> None:
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise UploadRefused("the file is a zip archive but not an Excel workbook (.xlsx)")
         _refuse_active_content(archive, entries)
+        _refuse_dtds(archive, entries)
+
+
+class UnsafeXml(UploadRefused):
+    """A part declares a DTD (entity declarations): refused before any parser sees it."""
+
+
+UNSAFE_XML = "the workbook contains XML constructs (entity declarations) that are refused for safety; save it again as .xlsx from a spreadsheet program"
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def _refuse_dtds(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a DOCTYPE (and so any entity declaration) in the prolog of every XML part, reading only the prolog.
+    A DTD can appear nowhere else in a well-formed part; parts in UTF-16 are refused too (no spreadsheet
+    program writes them, and a byte scan could not read their prolog)."""
+    for entry in entries:
+        if entry.is_dir():
+            continue
+        # every part, whatever its name: a relationship may point a reader at a sheet called "data.bin"
+        with archive.open(entry) as part:
+            if _prolog_declares_dtd(part, named_xml=entry.filename.lower().endswith(_XML_PARTS)):
+                raise UnsafeXml(UNSAFE_XML)
+
+
+def _prolog_declares_dtd(part: IO[bytes], named_xml: bool = True) -> bool:
+    """Skip the XML declaration, processing instructions, comments and blanks before the root element; True
+    when a <!DOCTYPE (or any other <! declaration) is met there, or an XML part is in UTF-16. Memory stays bounded
+    however long a comment is."""
+    buffer = part.read(64 * 1024)
+    eof = not buffer
+    if named_xml and (buffer[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buffer[:4]):
+        return True
+    buffer = buffer.removeprefix(b"\xef\xbb\xbf")
+    while True:
+        buffer = buffer.lstrip(b" \t\r\n")
+        while len(buffer) < 4 and not eof:
+            chunk = part.read(64 * 1024)
+            eof, buffer = not chunk, (buffer + chunk).lstrip(b" \t\r\n")
+        if not (buffer.startswith(b"<?") or buffer.startswith(b"<!--")):
+            return buffer.startswith(b"<!")
+        start, marker = (2, b"?>") if buffer.startswith(b"<?") else (4, b"-->")
+        pos = buffer.find(marker, start)
+        while pos < 0 and not eof:
+            if len(buffer) > start + len(marker):  # keep the opening and a terminator that may be split
+                buffer = buffer[:start] + buffer[len(buffer) - len(marker) + 1:]
+            chunk = part.read(64 * 1024)
+            eof, buffer = not chunk, buffer + chunk
+            pos = buffer.find(marker, start)
+        if pos < 0:
+            return False  # unterminated: the reader refuses the damaged part
+        buffer = buffer[pos + len(marker):]
+
+
+_TYPE_ATTRIBUTE = re.compile(rb"""\bType\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CHAR_REF = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);")
+_NAMED_REFS = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
+
+
+def _relationship_types(xml: bytes) -> list[str]:
+    """Every Type="..." attribute value of a relationships part, with character references resolved (a sheet's
+    hyperlinks make these parts megabytes long; a regex reads them ten times faster than an XML parser).
+    No other entity can occur: a part with a DTD is refused (`_refuse_dtds`)."""
+    out = []
+    for m in _TYPE_ATTRIBUTE.finditer(xml):
+        value = (m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
+        if "&" in value:
+            try:
+                value = _CHAR_REF.sub(lambda c: chr(int(c.group(1)[1:], 16) if c.group(1)[0] == "x" else int(c.group(1))), value)
+            except (ValueError, OverflowError):
+                raise UploadRefused("the workbook's relationships hold a character that does not exist; save it again as .xlsx") from None
+            for ref, ch in _NAMED_REFS.items():
+                value = value.replace(ref, ch)
+            value = value.replace("&amp;", "&")
+        out.append(value)
+    return out
 
 
 #: Content types and relationship types of parts that run code; matched on the parsed XML (a byte search misses
@@ -103,7 +181,7 @@ def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipIn
             raise UploadRefused(f"the workbook is macro-enabled (.xlsm): it declares {value}; save it as an Excel Workbook (.xlsx) without macros")
     for entry in entries:
         if entry.filename.lower().endswith(".rels"):
-            for value in attributes(entry.filename, "Type"):
+            for value in _relationship_types(archive.read(entry.filename)):
                 if any(m in value.lower() for m in _ACTIVE_MARKERS):
                     raise UploadRefused(f"the workbook links macros or ActiveX controls ({entry.filename}); save it as an Excel Workbook (.xlsx) without macros")
         elif not entry.is_dir():

@@ -37,6 +37,8 @@ SESSION_HOURS = 8
 #: 2 s); this many failures for one name, or four times as many from one client, lock it until the window passes.
 SIGN_IN_WINDOW = dt.timedelta(minutes=15)
 SIGN_IN_LOCK_AFTER = 5
+#: Name of the write counter (per country: "data_version:KOR"); readers cache on the sum of them.
+DATA_VERSION = "data_version"
 
 
 class StaleVersion(Exception):
@@ -195,6 +197,7 @@ class Store:
         # SQLite's busy handler, whose back-off sleeps (up to 100 ms) dominated p95 latency; other processes
         # still wait on the busy timeout. PostgreSQL needs no such queue.
         self._sqlite_writers = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (its write counters, _country_for_check)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -221,11 +224,16 @@ class Store:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _bump(self, conn: Connection) -> None:
-        """Count every write, so readers can tell cheaply whether anything changed."""
-        done = conn.execute(update(t.counters).where(t.counters.c.name == "data_version").values(value=t.counters.c.value + 1))
-        if done.rowcount == 0:
-            conn.execute(insert(t.counters).values(name="data_version", value=1))
+    def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
+        """Count every write, so readers can tell cheaply whether anything changed.
+
+        A write to countries bumps one counter per country (`data_version:KOR`), taken under that country's row
+        lock, so writers on different countries never queue on a shared counter row; other writes (seeding)
+        bump `data_version`. `data_version()` is their sum, which grows with every write."""
+        for name in [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]:
+            done = conn.execute(update(t.counters).where(t.counters.c.name == name).values(value=t.counters.c.value + 1))
+            if done.rowcount == 0:
+                conn.execute(insert(t.counters).values(name=name, value=1))
 
     def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
         if source not in tuple(AuditSource):
@@ -271,13 +279,26 @@ class Store:
 
     def _country_for_check(self, conn: Connection, iso3: str) -> Country:
         """The country as the reference checks see it. Stored provisions were validated when written, so they
-        are rebuilt without re-validation (the checks read only their ids and sources)."""
+        are rebuilt without re-validation (the checks read only their ids and sources).
+
+        Kept per country until its provisions or details may have changed, so a save need not read and rebuild
+        every provision again: the key is the seeding counter (seeding and refreshing replace details and
+        provisions) with the count and the version sum of the country's provisions (a provision save adds one
+        or raises a version; nothing else writes them). The key is read before the rows, so a cached country
+        is never older than its key."""
+        p = t.provisions.c
+        seeded = select(t.counters.c.value).where(t.counters.c.name == DATA_VERSION).scalar_subquery()
+        key = tuple(conn.execute(select(seeded, func.count(), func.coalesce(func.sum(p.version), 0)).where(p.iso3 == iso3)).one())
+        cached = self._checked.get(iso3)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         row = conn.execute(select(t.countries.c.name, t.countries.c.meta).where(t.countries.c.iso3 == iso3)).one_or_none()
         if row is None:
             raise ValidationFailed([Msg("no country {iso} in the database", iso=iso3)])
         provisions = [Provision.model_construct(**json.loads(d)) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
-        country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)})
-        return country.model_copy(update={"provisions": provisions})
+        country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)}).model_copy(update={"provisions": provisions})
+        self._checked[iso3] = (key, country)
+        return country
 
     def _check(self, country: Country) -> None:
         issues = check_country(Doc(country.iso3, country), self.index, from_file=False)
@@ -353,7 +374,9 @@ class Store:
 
     def data_version(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(select(t.counters.c.value).where(t.counters.c.name == "data_version")).scalar_one_or_none() or 0
+            counter = t.counters.c.name
+            query = select(func.coalesce(func.sum(t.counters.c.value), 0)).where((counter == DATA_VERSION) | counter.like(f"{DATA_VERSION}:%"))
+            return int(conn.execute(query).scalar_one())
 
     def latest_change(self, iso3: str) -> AuditEntry | None:
         """The newest audit entry of a country (who changed it last, and when)."""
@@ -514,7 +537,7 @@ class Store:
             for iso3 in changed:
                 self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
             if changed:
-                self._bump(conn)
+                self._bump(conn, changed)
         return records
 
     def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str, at: dt.datetime) -> AssessmentRecord:
@@ -589,7 +612,7 @@ class Store:
                 old_doc = old["document"]
             self._audit(conn, user, iso3, provision.id, [("provision", old_doc, document)], source, at)
             self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
-            self._bump(conn)
+            self._bump(conn, [iso3])
         return next(p for p in self.provisions(iso3) if p.provision.id == provision.id)
 
     def restore(self, user: User, entry_id: int, *, expected_version: int) -> AssessmentRecord:
@@ -631,7 +654,7 @@ class Store:
             if to == ReviewState.approved:  # publish exactly what was approved, in the same transaction
                 country = _load_working(conn, iso3)[iso3]
                 conn.execute(insert(t.snapshots).values(iso3=iso3, document=country.model_dump_json(exclude_none=True), approved_by=user.name, approved_at=at))
-            self._bump(conn)
+            self._bump(conn, [iso3])
 
     def _require_second_person(self, conn: Connection, user: User, iso3: str) -> None:
         """Approval needs a second person: the reviewer may not approve edits of their own made since the last
