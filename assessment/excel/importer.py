@@ -317,8 +317,8 @@ class _Reader:
         if not self._headers():
             return self.plan_
         if self.cells.unplaced_formulas:
-            self.errors.append(CellError(self.sheet, "", f"{self.cells.unplaced_formulas} cell(s) hold a formula without a cell reference; "
-                                         "formulas are not accepted: type the values themselves and save the workbook again"))
+            self.errors.append(CellError(self.sheet, "", self.t("{n} cell(s) hold a formula without a cell reference; formulas are not accepted: "
+                                                                "type the values themselves and save the workbook again").format(n=self.cells.unplaced_formulas)))
         rows = self._rows(treaty)
         self._compare(rows, treaty)
         self.errors.sort(key=_position)
