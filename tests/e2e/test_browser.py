@@ -5,7 +5,6 @@ gap and its bill, a heatmap click opens the country, the brief downloads as PDF,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,23 +12,11 @@ import pytest
 from assessment.brief import country_brief
 from assessment.catalog import Catalog
 from assessment.scoring import Engine
-from bench.harness import LOOPBACK, chromium, streamlit_server
+from bench.harness import LOOPBACK
 
 KOREA_THEN = dt.date(2025, 8, 21)
 WAIT_MS = 60_000
 SEEN: list[str] = []  # every request and websocket any page of this module made
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    with streamlit_server() as url:  # inherits the tests' throwaway ASSESSMENT_DATABASE_URL (conftest)
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -5,14 +5,11 @@ what they typed. No request leaves 127.0.0.1."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
 
 from assessment import service
 from assessment.changes import element_label
 from assessment.store import SYSTEM
-from bench.harness import chromium, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 
 WAIT_MS = 60_000
@@ -20,18 +17,6 @@ ELEMENT = "ets185.art1.e1"  # the first element of the first obligation: the Edi
 #: The Edit page names an element by its article and text (words, not ids).
 LABEL = element_label(service.catalog(), ELEMENT)
 SEEN: list[str] = []
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    with streamlit_server() as url:  # the same throwaway database as this test process (conftest)
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 def editor(countries=("KOR",)) -> str:

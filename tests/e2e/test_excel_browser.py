@@ -5,33 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from assessment import service
 from assessment.excel import export_workbook
 from assessment.store import SYSTEM
-from bench.harness import chromium, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 from tests.e2e.test_editing_browser import WAIT_MS, editor, sign_in
 
 SEEN: list[str] = []
 ELEMENT = "ets185.art16.e8"
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 def new_page(browser):  # type: ignore[no-untyped-def]

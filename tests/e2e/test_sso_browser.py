@@ -13,7 +13,7 @@ import pytest
 
 from assessment import service
 from assessment.store import SYSTEM
-from bench.harness import LOOPBACK, chromium, free_port, streamlit_server
+from bench.harness import LOOPBACK, free_port, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 
 WAIT_MS = 60_000
@@ -53,12 +53,6 @@ def base(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     )
     with streamlit_server(port=port, args=["--secrets.files", str(secrets)]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 def test_single_sign_on_maps_the_email_and_survives_reload_and_deep_link(browser, base: str) -> None:

@@ -7,31 +7,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 
-import pytest
 
 from assessment import service
 from assessment.store import SYSTEM
-from bench.harness import chromium, streamlit_server
 from tests.e2e.test_browser import _left_the_machine
 
 WAIT_MS = 60_000
 PASSWORD = "password-long-1"
 ELEMENT = "ets185.art1.e1"
 SEEN: list[str] = []
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 def user(role: str = "editor", countries=("KOR",)) -> str:
