@@ -86,11 +86,8 @@ def mini_store(mini_catalog: Catalog, database_url: str):
     store.engine.dispose()
 
 
-BACKENDS = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the browser tests (tests/e2e) and the PostgreSQL runs of BACKENDS, so `-m` can pick or leave them
+    """Mark the browser tests (tests/e2e) and the PostgreSQL runs of BACKENDS (tests/backends.py), so `-m` can pick or leave them
     during work; CI runs everything (see pyproject.toml)."""
     for item in items:
         if "e2e" in item.path.parts:

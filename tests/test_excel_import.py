@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS
+from backends import BACKENDS
 from excel_helpers import db_state, edit, rezip, rows_of, workspace_of
 
 from assessment import service

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from assessment.models import Finding, Judgment
 from assessment.store import SYSTEM, PermissionDenied, Role, StaleVersion, Store, User, ValidationFailed
 from assessment.store import schema as t
-from conftest import BACKENDS
+from backends import BACKENDS
 
 ELEMENT = "tst1.art3.e1"
 PARTIAL = [Finding(provision="aaa.cc.10", extent="partial")]

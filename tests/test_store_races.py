@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from assessment.models import Finding
 from assessment.store import SYSTEM, AssessmentChange, Role, StaleVersion, Store, ValidationFailed
-from conftest import BACKENDS
+from backends import BACKENDS
 
 ELEMENT = "tst1.art3.e1"
 PARTIAL = [Finding(provision="aaa.cc.10", extent="partial")]
