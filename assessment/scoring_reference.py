@@ -59,6 +59,17 @@ def score_all(
     return out
 
 
+def _together(counted: list[Status]) -> Status:
+    """The status of counted elements taken together (the obligation-status rule, also used for a link's basis)."""
+    if all(s == Status.in_place for s in counted):
+        return Status.in_place
+    if all(s == Status.unknown for s in counted):
+        return Status.unknown
+    if any(s in (Status.in_place, Status.partial) for s in counted):
+        return Status.partial
+    return Status.missing
+
+
 RANK = {Status.in_place: 3, Status.partial: 2, Status.missing: 1, Status.unknown: 0}
 
 
@@ -71,14 +82,7 @@ def _carried_status(element, country, by_cell, provisions, when, with_bills, car
             s = _element_status(by_cell.get((country, b)), provisions, when, with_bills)
             if s in RANK:
                 counted.append(s)
-        if not counted or all(s == Status.unknown for s in counted):
-            status = Status.unknown
-        elif all(s == Status.in_place for s in counted):
-            status = Status.in_place
-        elif any(s in (Status.in_place, Status.partial) for s in counted):
-            status = Status.partial
-        else:
-            status = Status.missing
+        status = _together(counted) if counted else Status.unknown
         if link.capped and status == Status.in_place:
             status = Status.partial
         if RANK[status] > RANK[best]:
@@ -141,16 +145,7 @@ def _score_treaty(treaty, country, by_cell, provisions, when, with_bills, carrie
                     den += e.weight
                 if status == Status.missing and e.core:
                     core_missing = True
-            if not counted:
-                status = Status.reserved if reserved else Status.not_applicable
-            elif all(s == Status.in_place for s in counted):
-                status = Status.in_place
-            elif all(s == Status.unknown for s in counted):
-                status = Status.unknown
-            elif any(s in (Status.in_place, Status.partial) for s in counted):
-                status = Status.partial
-            else:
-                status = Status.missing
+            status = _together(counted) if counted else (Status.reserved if reserved else Status.not_applicable)
             score = num / den if den > 0 else None
             critical = o.mandatory and (status == Status.missing or core_missing)
             obligations[o.id] = ObligationResult(status, score, critical)
