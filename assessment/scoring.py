@@ -518,17 +518,16 @@ class Engine:
         bills = [ev.provision_keys[p] for p, b in zip(provs, pending) if b]
         return citations, bills, verified
 
-    def carried_from(self, row: int, element: int, codes: np.ndarray) -> tuple[list[int], bool, bool] | None:
+    def carried_from(self, row: int, element: int, codes: np.ndarray, link_codes: np.ndarray) -> tuple[list[int], bool, bool] | None:
         """For an element whose status was carried over: (basis element indices of the links that decided it,
         capped?, links verified?); None when the country assessed it itself or nothing carried. `codes` are the
-        row's element codes over every treaty."""
+        row's element codes over every treaty, `link_codes` what each link carries for that row."""
         carry = self.evidence.carry
         if self.evidence.direct[row, element] or codes[element] == UNKNOWN:
             return None
         lo, hi = np.searchsorted(carry.target, [element, element + 1])
         if lo == hi:
             return None
-        link_codes = carry.link_codes(codes[None, :])[0]
         basis: list[int] = []
         capped = verified = True
         for link in range(lo, hi):
@@ -647,19 +646,28 @@ class CountryScore:
         return element_codes(self.engine.evidence, len(self.engine.structure.element_ids), rows, self.as_of.toordinal(), self.with_bills)[0]
 
     @cached_property
-    def carried(self) -> dict[str, tuple[list[str], bool]]:
-        """element id -> (ETS 185 element ids its status was carried over from, capped at partial?), for the
-        elements of this treaty that took their status through a crosswalk."""
+    def _carried_hits(self) -> dict[int, tuple[list[int], bool, bool]]:
+        """element index -> (basis element indices, capped?, links verified?) for this treaty's carried elements;
+        what each link carries is computed once for the row."""
         o0, _ = self.span
         st = self.engine.structure
         e0 = int(st.o_element_start[o0])
         row = self.engine.rows_of(self.country).start
+        codes = self._row_codes
+        link_codes = self.engine.evidence.carry.link_codes(codes[None, :])[0]
         out = {}
-        for offset in range(self.grid.element_codes.shape[1]):
-            hit = self.engine.carried_from(row, e0 + offset, self._row_codes)
+        for e in range(e0, e0 + self.grid.element_codes.shape[1]):
+            hit = self.engine.carried_from(row, e, codes, link_codes)
             if hit is not None:
-                out[st.element_ids[e0 + offset]] = ([st.element_ids[b] for b in hit[0]], hit[1])
+                out[e] = hit
         return out
+
+    @cached_property
+    def carried(self) -> dict[str, tuple[list[str], bool]]:
+        """element id -> (ETS 185 element ids its status was carried over from, capped at partial?), for the
+        elements of this treaty that took their status through a crosswalk."""
+        ids = self.engine.structure.element_ids
+        return {ids[e]: ([ids[b] for b in basis], capped) for e, (basis, capped, _) in self._carried_hits.items()}
 
     @cached_property
     def _detail(self) -> dict[str, tuple[list[str], list[str], bool]]:
@@ -674,7 +682,7 @@ class CountryScore:
         out = {}
         for offset in range(codes.shape[0]):
             e = e0 + offset
-            hit = self.engine.carried_from(row, e, all_codes) if st.element_ids[e] in self.carried else None
+            hit = self._carried_hits.get(e)
             if hit is None:
                 citations, bills, verified = self.engine.evidence_for(row, e, day, int(codes[offset]), masks)
             else:  # carried over: the basis elements' evidence, verified only when the links and every basis are
