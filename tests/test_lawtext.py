@@ -259,3 +259,11 @@ def test_a_folder_named_without_the_titles_spaces_is_found(tmp_path: Path) -> No
     (folder / "법률.md").write_text("x", encoding="utf-8")
     assert find_statute_file(tmp_path, "시험에 관한 법률") == folder / "법률.md"
     assert find_statute_file(tmp_path, "없는 법률") is None
+
+
+def test_a_deleted_article_is_reported_with_the_date_of_its_deletion() -> None:
+    from assessment.lawtext.watch import law_changes
+
+    changes = law_changes(pinned_country(), TEXTS)
+    assert changes["aaa.t.3"].missing and changes["aaa.t.3"].changed_on == dt.date(2026, 8, 4)
+    assert changes["aaa.t.4"].changed_on is None  # moved away: no article left to date it

@@ -31,10 +31,6 @@ class LawCheck:
     def clean(self) -> bool:
         return not (self.changed or self.missing or self.errors)
 
-    def flagged(self) -> dict[str, dict]:
-        """Provision id -> its changed or missing entry: what staff pages mark for review."""
-        return {entry["provision"]: entry for entry in [*self.changed, *self.missing]}
-
     def to_json(self) -> dict:
         return {
             "country": self.country,
@@ -142,7 +138,7 @@ def check_country(country: Country, folder: Path | str) -> LawCheck:
         if kind == "changed":
             report.changed.append({**entry, "pinned": _state(p.text), "current": current})
         else:
-            report.missing.append(entry)
+            report.missing.append({**entry, "current": current} if current else entry)  # a deletion keeps its date
     return report
 
 

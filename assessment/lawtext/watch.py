@@ -31,12 +31,11 @@ def law_changes(country: Country, folder: Path) -> dict[str, LawChange]:
     """Provision id -> its change, for every pinned provision that the texts in `folder` show changed or gone."""
     report = check_country(country, folder)
     out: dict[str, LawChange] = {}
-    for entry in [*report.changed, *report.missing]:
-        current = entry.get("current") or {}
-        changed_on = dt.date.fromisoformat(current["amended"]) if current.get("amended") else None
-        out[entry["provision"]] = LawChange(
-            entry["provision"], f"{entry['statute']} {entry['article']}", changed_on, entry["reason"], entry in report.missing
-        )
+    for entries, missing in ((report.changed, False), (report.missing, True)):
+        for entry in entries:
+            current = entry.get("current") or {}
+            changed_on = dt.date.fromisoformat(current["amended"]) if current.get("amended") else None
+            out[entry["provision"]] = LawChange(entry["provision"], f"{entry['statute']} {entry['article']}", changed_on, entry["reason"], missing)
     return out
 
 
