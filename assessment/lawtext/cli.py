@@ -55,8 +55,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         return _pin(args, catalog, country, folder)
     report = check_country(country, folder)
     if report.checked == 0 and not report.errors:
-        print(f"{folder} holds none of the {len(report.not_found)} statute file(s) {country.iso3} cites (layout: kr/<title>/법률.md)", file=sys.stderr)
-        return EXIT_USAGE
+        return _nothing_to_compare(folder, country, len(report.not_found))
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -74,8 +73,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
 def _pin(args: argparse.Namespace, catalog: Catalog, country: Country, folder: Path) -> int:
     result = pin_country(country, folder)
     if not result.pinned and not result.refused and not result.errors:
-        print(f"{folder} holds none of the statute files {country.iso3} cites (layout: kr/<title>/법률.md)", file=sys.stderr)
-        return EXIT_USAGE
+        return _nothing_to_compare(folder, country, len(result.not_found))
     path = catalog.root / "data" / "countries" / f"{country.iso3}.yaml"
     if result.pinned:
         original = path.read_text(encoding="utf-8")
@@ -90,6 +88,16 @@ def _pin(args: argparse.Namespace, catalog: Catalog, country: Country, folder: P
         for e in result.errors:
             print(f"  unreadable, nothing pinned from it: {e['file']}:{e['line'] or ''}: {e['reason']}")
     return EXIT_OK if not (result.refused or result.errors) else EXIT_CHANGED
+
+
+def _nothing_to_compare(folder: Path, country: Country, not_found: int) -> int:
+    """Say why nothing could be compared (bad usage, exit 2): no provision pinned, or no file of its statutes."""
+    if not_found == 0:
+        print(f"no provision of {country.iso3} carries a pinned text record (provisions[].text): nothing to compare", file=sys.stderr)
+    else:
+        print(f"{folder} holds none of the statute files {country.iso3} cites ({not_found} provision(s); layout: kr/<title>/법률.md)",
+              file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _leading_comments(text: str) -> str:
