@@ -377,6 +377,7 @@ class _Reader:
         source_ids = {iso3: {s.id for s in c.sources} for iso3, c in countries.items()}
         t = self.t
         choices = ", ".join(L.status_choices(self.lang))
+        status_codes = L.status_codes()  # once per read, not once per row
         seen: dict[tuple[str, str], int] = {}
         out: list[_Row] = []
         # The sheet's <dimension> is whatever the writer claims; calamine reads every row that is there instead
@@ -412,7 +413,7 @@ class _Reader:
                 self.error(r, "country", t("unknown country {country}").format(country=repr(country)) if country else t("the country is empty"))
             version = self._version(r, values[COL["version"]])
             typed_status = _blank(text[COL["status"]]) or ""
-            status = L.status_code(typed_status) or ""  # a status word of either language -> its code
+            status = L.status_code(typed_status, status_codes) or ""  # a status word of either language -> its code
             if status not in L.STATUS_CHOICES:
                 self.error(r, "status", t("status '{status}' is not one of {choices}").format(status=typed_status, choices=choices)
                            if typed_status else t("the status is empty; choose one of {choices}").format(choices=choices))

@@ -104,13 +104,15 @@ def status_choices(lang: str = "en") -> tuple[str, ...]:
     return tuple(status_text(c, lang) for c in STATUS_CHOICES)
 
 
-def _status_codes() -> dict[str, str]:
-    """Every status word of every language (codes, English and Korean labels) -> its code."""
+def status_codes() -> dict[str, str]:
+    """Every status word of every language (codes, English and Korean labels) -> its code. Built from the
+    translation catalogues each time (they can be reloaded): a caller mapping many cells builds it once."""
     words = {status_text(c, lang): c for lang in LANGUAGES for c in STATUS_CHOICES}
     words.update({status_label(c, lang): c for lang in LANGUAGES for c in STATUS_CHOICES if c != FROM_FINDINGS})
     return words
 
 
-def status_code(text: str | None) -> str | None:
-    """The code of a status word of either language ('해당 없음', 'Not applicable', 'not_applicable')."""
-    return None if text is None else _status_codes().get(text.strip(), text)
+def status_code(text: str | None, codes: dict[str, str] | None = None) -> str | None:
+    """The code of a status word of either language ('해당 없음', 'Not applicable', 'not_applicable');
+    `codes` is a `status_codes()` built once by a caller that maps many cells."""
+    return None if text is None else (status_codes() if codes is None else codes).get(text.strip(), text)
