@@ -50,15 +50,19 @@ class Book:
 
     def sheet(self, name: str, max_rows: int | None = None) -> Sheet:
         """The sheet's values (at most `max_rows` rows from the top) and where its formulas are."""
+        return Sheet(self.values(name, max_rows), *self.formulas(name))
+
+    def values(self, name: str, max_rows: int | None = None) -> list[list[Any]]:
+        """The sheet's values from A1, one list per row, empty cells None. calamine parses without holding the
+        GIL, so this may run in a thread while the caller does other work."""
         try:
             values = self._wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
         except Exception as exc:  # noqa: BLE001
             raise Unreadable(str(exc) or type(exc).__name__) from None
-        rows = [[None if v == "" else v for v in row] for row in values]
-        formulas, unplaced = self._formulas(name)
-        return Sheet(rows, formulas, unplaced)
+        return [[None if v == "" else v for v in row] for row in values]
 
-    def _formulas(self, name: str) -> tuple[set[tuple[int, int]], int]:
+    def formulas(self, name: str) -> tuple[set[tuple[int, int]], int]:
+        """(row, column) of the cells holding a formula, zero-based, and how many formulas have no cell reference."""
         xml = self._zip.read(self._part_of(name))
         found: set[tuple[int, int]] = set()
         unplaced = 0

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -39,7 +40,7 @@ from ..scoring import STATUSES
 from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
 from ..validators import Doc, TreatyIndex, check_country
 from . import layout as L
-from .cells import Book, Unreadable
+from .cells import Book, Sheet, Unreadable
 from .content import CarryBasis, evidence_engine
 from .safety import MAX_FILE_BYTES, UNSAFE_XML, UploadRefused, check_upload, unescape_ooxml
 from .snapshot import findings_text, gc_paused
@@ -251,6 +252,17 @@ class _Row:
     note: str | None
 
 
+@dataclass
+class _Ahead:
+    """Read while calamine parses the sheet (`_Reader._read_ahead`)."""
+
+    codes: list[str]  # the countries Lists names that the catalog knows, sorted
+    saved: dict[tuple[str, str], StoredAssessment]  # Store.saved_assessments(codes)
+    carry: CarryBasis
+    as_rows: dict[tuple[str, str], StoredAssessment]  # what the rows of an unedited export ask for
+    derived: dict[tuple[str, str], str]  # the statuses those give on the as-of date
+
+
 def _text(value: Any) -> str | None:
     """A cell as text: numbers and dates a person typed into a text column become their plain form."""
     if value is None:
@@ -283,13 +295,16 @@ class _Reader:
         self.lang = "en"  # the workbook's language (Lists: lang), in which its errors are reported
         self.t = gettext(self.lang)
         self.sheet = L.ASSESSMENT
+        self.meta: dict[str, str] = {}  # the Lists sheet's keys and values
+        self.ahead: _Ahead | None = None
 
     def error(self, row: int, column: str, reason: str) -> None:
         self.errors.append(CellError(self.sheet, _cell(row - 1, COL[column]), reason))
 
     def _language(self) -> None:
         """Read the workbook's language from the hidden Lists sheet (English when it does not say)."""
-        for key, value, *_ in (row + [None, None] for row in self.wb.sheet(L.LISTS, max_rows=12).rows):
+        self.lists = [row + [None, None] for row in self.wb.values(L.LISTS, max_rows=12)]  # its key/value rows, read once
+        for key, value, *_ in self.lists:
             if key == "lang" and _text(value) in LANGUAGES:
                 self.lang = str(_text(value))
         self.t = gettext(self.lang)
@@ -313,7 +328,14 @@ class _Reader:
             return self.plan_
         # never more than one row per element and country plus some spare rows (and the header) are read
         capacity = sum(len(o.elements) for o in treaty.obligations()) * len(self.catalog.countries)
-        self.cells = self.wb.sheet(self.sheet, max_rows=1 + capacity + SPARE_ROWS + 1)
+        # calamine parses the sheet without holding the GIL: while it does (and while zlib unpacks the sheet's
+        # XML for the formula search), this thread reads the database for the countries the workbook was
+        # exported for. Leaving the block waits for both readers, so the workbook is never closed under them.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="xlsx-read") as pool:
+            values = pool.submit(self.wb.values, self.sheet, 1 + capacity + SPARE_ROWS + 1)
+            formulas = pool.submit(self.wb.formulas, self.sheet)
+            self.ahead = self._read_ahead(treaty)
+            self.cells = Sheet(values.result(), *formulas.result())
         if not self._headers():
             return self.plan_
         if self.cells.unplaced_formulas:
@@ -329,8 +351,8 @@ class _Reader:
         return self.plan_
 
     def _meta(self) -> Treaty | None:
-        meta: dict[str, str] = {}
-        for key, value, *_ in (row + [None, None] for row in self.wb.sheet(L.LISTS, max_rows=12).rows):
+        self.meta = meta = {}
+        for key, value, *_ in self.lists:
             if isinstance(key, str):
                 meta[key] = _text(value) or ""
         t = self.t
@@ -352,6 +374,27 @@ class _Reader:
         if treaty is not None:
             self.plan_.treaty = treaty.id
         return treaty
+
+    def _read_ahead(self, treaty: Treaty) -> _Ahead | None:
+        """What `_compare` will need if the rows are the countries' saved assessments as exported: the saved
+        records of the countries Lists names, and the statuses their findings give. `_compare` uses each part
+        only when the rows turn out to ask for exactly that; otherwise it reads and scores as if this were not."""
+        as_of = self.plan_.as_of
+        codes = sorted({c.upper() for c in self.meta.get("countries", "").split()} & set(self.catalog.countries))
+        if as_of is None or not codes:
+            return None
+        saved = self.store.saved_assessments(codes)
+        elements = [e.id for o in treaty.obligations() for e in o.elements]
+        as_rows = {}
+        for iso3 in codes:
+            for element in elements:
+                db = saved.get((iso3, element))
+                findings = [{"provision": f["provision"], "extent": f["extent"]} for f in db.findings] if db is not None else []
+                as_rows[(iso3, element)] = StoredAssessment(iso3, element, findings)
+        carry = CarryBasis.of(self.catalog, treaty)
+        countries = [self.catalog.countries[c] for c in codes]
+        derived = _element_statuses(treaty, countries, {**saved, **as_rows} if carry.carries else as_rows, as_of, carry)
+        return _Ahead(codes, saved, carry, as_rows, derived)
 
     def _headers(self) -> bool:
         found = tuple(self.cells.rows[0][: L.ASSESSMENT_READ_COLUMNS]) if self.cells.rows else ()
@@ -483,11 +526,15 @@ class _Reader:
         assert as_of is not None
         codes = sorted({r.country for r in rows})
         countries = [self.catalog.countries[c] for c in codes]
-        saved = self.store.saved_assessments(codes)
+        ahead = self.ahead if self.ahead is not None and self.ahead.codes == codes else None
+        saved = ahead.saved if ahead is not None else self.store.saved_assessments(codes)
         # what each row's findings give; statuses carried over the crosswalks read the saved basis elements
-        carry = CarryBasis.of(self.catalog, treaty)
+        carry = ahead.carry if ahead is not None else CarryBasis.of(self.catalog, treaty)
         as_rows = {(r.country, r.element): StoredAssessment(r.country, r.element, [{"provision": p, "extent": x} for p, x in r.findings]) for r in rows}
-        derived = _element_statuses(treaty, countries, {**saved, **as_rows} if carry.carries else as_rows, as_of, carry)
+        if ahead is not None and as_rows == ahead.as_rows:  # the same scorer on the same records, scored ahead
+            derived = ahead.derived
+        else:
+            derived = _element_statuses(treaty, countries, {**saved, **as_rows} if carry.carries else as_rows, as_of, carry)
         pending: list[tuple[_Row, StoredAssessment, list[dict], dict | None]] = []
         for row in rows:
             key = (row.country, row.element)
