@@ -259,7 +259,7 @@ class _Ahead:
     codes: list[str]  # the countries Lists names that the catalog knows, sorted
     saved: dict[tuple[str, str], StoredAssessment]  # Store.saved_assessments(codes)
     carry: CarryBasis
-    as_rows: dict[tuple[str, str], StoredAssessment]  # what the rows of an unedited export ask for
+    findings: dict[tuple[str, str], list[tuple[str, str]]]  # the findings the rows of an unedited export hold
     derived: dict[tuple[str, str], str]  # the statuses those give on the as-of date
 
 
@@ -385,16 +385,14 @@ class _Reader:
             return None
         saved = self.store.saved_assessments(codes)
         elements = [e.id for o in treaty.obligations() for e in o.elements]
-        as_rows = {}
+        findings = {}
         for iso3 in codes:
             for element in elements:
                 db = saved.get((iso3, element))
-                findings = [{"provision": f["provision"], "extent": f["extent"]} for f in db.findings] if db is not None else []
-                as_rows[(iso3, element)] = StoredAssessment(iso3, element, findings)
+                findings[(iso3, element)] = [(f["provision"], f["extent"]) for f in db.findings] if db is not None else []
         carry = CarryBasis.of(self.catalog, treaty)
         countries = [self.catalog.countries[c] for c in codes]
-        derived = _element_statuses(treaty, countries, {**saved, **as_rows} if carry.carries else as_rows, as_of, carry)
-        return _Ahead(codes, saved, carry, as_rows, derived)
+        return _Ahead(codes, saved, carry, findings, _derived(treaty, countries, saved, findings, as_of, carry))
 
     def _headers(self) -> bool:
         found = tuple(self.cells.rows[0][: L.ASSESSMENT_READ_COLUMNS]) if self.cells.rows else ()
@@ -430,14 +428,17 @@ class _Reader:
         skip_formula_check = COL["element_text"]
         width = L.ASSESSMENT_READ_COLUMNS
         formulas = self.cells.formulas
+        c_element, c_country, c_version, c_status, c_findings = COL["element"], COL["country"], COL["version"], COL["status"], COL["findings"]
+        c_reason, c_source, c_hook, c_note = COL["judgment_reason"], COL["judgment_source"], COL["hook"], COL["note"]
         for r, row in enumerate(self.cells.rows[1:], start=2):
             if r > last_row:
                 self.errors.append(CellError(self.sheet, "", t("the sheet goes on past row {last}; a workbook of {treaty} holds at most {capacity} "
                                              "rows (one per element and country), so the rest was not read; delete the extra rows").format(
                                                  last=f"{last_row:,}", treaty=treaty.id, capacity=f"{capacity:,}")))
                 break
-            values = row[:width] + [None] * (width - len(row))
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            values = row[:width] if len(row) >= width else row + [None] * (width - len(row))
+            first = values[0]  # an element id: the row is not blank (most rows)
+            if (first is None or first.__class__ is str and not first.strip()) and all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             self.plan_.rows += 1
             before = len(self.errors)
@@ -447,31 +448,31 @@ class _Reader:
             if len(self.errors) > before:
                 continue
             text = [v if v.__class__ is str and "_x" not in v else _text(v) for v in values]  # most cells: plain text
-            element = _blank(text[COL["element"]]) or ""
-            country = (_blank(text[COL["country"]]) or "").upper()
+            element = _blank(text[c_element]) or ""
+            country = (_blank(text[c_country]) or "").upper()
             if element not in elements:
                 self.error(r, "element", t("unknown element {element} (not an element of {treaty})").format(element=repr(element), treaty=treaty.id)
                            if element else t("the element id is empty"))
             if country not in countries:
                 self.error(r, "country", t("unknown country {country}").format(country=repr(country)) if country else t("the country is empty"))
-            version = self._version(r, values[COL["version"]])
-            typed_status = _blank(text[COL["status"]]) or ""
+            version = self._version(r, values[c_version])
+            typed_status = _blank(text[c_status]) or ""
             status = L.status_code(typed_status, status_codes) or ""  # a status word of either language -> its code
             if status not in L.STATUS_CHOICES:
                 self.error(r, "status", t("status '{status}' is not one of {choices}").format(status=typed_status, choices=choices)
                            if typed_status else t("the status is empty; choose one of {choices}").format(choices=choices))
-            findings = self._findings(r, _blank(text[COL["findings"]]), provision_ids[country], country) if country in countries else []
-            reason = _blank(text[COL["judgment_reason"]])
-            source = _blank(text[COL["judgment_source"]])
+            findings = self._findings(r, _blank(text[c_findings]), provision_ids[country], country) if country in countries else []
+            reason = _blank(text[c_reason])
+            source = _blank(text[c_source])
             if source is not None and country in countries and source not in source_ids[country]:
                 self.error(r, "judgment_source", t("{source} is not a source id of {country} (see the Sources sheet)").format(source=repr(source), country=country))
-            hook = _blank(text[COL["hook"]])
+            hook = _blank(text[c_hook])
             if hook is not None:
                 if hook not in hooks:
                     self.error(r, "hook", t("{hook} is not a reservation or declaration of {treaty}").format(hook=repr(hook), treaty=treaty.id))
                 elif element in elements and element not in hooks[hook].elements:
                     self.error(r, "hook", t("{hook} does not allow reserving {element}").format(hook=hook, element=element))
-            note = text[COL["note"]]
+            note = text[c_note]
             note = None if note is None or not note.strip() else note
             key = (country, element)
             if key in seen and element and country:
@@ -510,7 +511,7 @@ class _Reader:
                 self.error(r, "findings", t("{provision!r} is not a provision of {country} (ids are in the Provisions sheet)").format(
                     provision=pid, country=country or t("this country")))
                 ok = False
-            elif any(p == pid for p, _ in out):
+            elif out and any(p == pid for p, _ in out):
                 self.error(r, "findings", t("{provision} is listed twice").format(provision=pid))
                 ok = False
             else:
@@ -530,11 +531,11 @@ class _Reader:
         saved = ahead.saved if ahead is not None else self.store.saved_assessments(codes)
         # what each row's findings give; statuses carried over the crosswalks read the saved basis elements
         carry = ahead.carry if ahead is not None else CarryBasis.of(self.catalog, treaty)
-        as_rows = {(r.country, r.element): StoredAssessment(r.country, r.element, [{"provision": p, "extent": x} for p, x in r.findings]) for r in rows}
-        if ahead is not None and as_rows == ahead.as_rows:  # the same scorer on the same records, scored ahead
-            derived = ahead.derived
+        # (the keys of `rows` are distinct: a second row of the same element and country is an error, left out)
+        if ahead is not None and len(rows) == len(ahead.findings) and all(ahead.findings.get((r.country, r.element)) == r.findings for r in rows):
+            derived = ahead.derived  # the same function of the same records, computed while the sheet was parsed
         else:
-            derived = _element_statuses(treaty, countries, {**saved, **as_rows} if carry.carries else as_rows, as_of, carry)
+            derived = _derived(treaty, countries, saved, {(r.country, r.element): r.findings for r in rows}, as_of, carry)
         pending: list[tuple[_Row, StoredAssessment, list[dict], dict | None]] = []
         for row in rows:
             key = (row.country, row.element)
@@ -683,6 +684,16 @@ def _values(findings: Iterable[dict], judgment: dict | None, note: str | None) -
         "hook": j.get("hook"),
         "note": note,
     }
+
+
+def _derived(
+    treaty: Treaty, countries: list[Country], saved: dict[tuple[str, str], StoredAssessment],
+    findings: dict[tuple[str, str], list[tuple[str, str]]], as_of: dt.date, carry: CarryBasis,
+) -> dict[tuple[str, str], str]:
+    """What the rows' findings give on `as_of` (their judgments aside); statuses carried over the crosswalks read
+    the saved basis elements."""
+    as_rows = {key: StoredAssessment(key[0], key[1], [{"provision": p, "extent": x} for p, x in pairs]) for key, pairs in findings.items()}
+    return _element_statuses(treaty, countries, {**saved, **as_rows} if carry.carries else as_rows, as_of, carry)
 
 
 def _element_statuses(
