@@ -84,6 +84,23 @@ def test_a_carried_over_treaty_gives_the_same_plan(store: Store, catalog: Catalo
     assert spy.scored >= 2 and [c.element for c in plan.changes] == [row["Element id"]]  # other findings than the read-ahead scored
 
 
+def test_notes_and_judgments_edited_keep_the_saved_findings(store: Store, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings untouched: the rows are matched with the read-ahead, and a change keeps the saved findings
+    themselves (notes, sources, verified marks), as without it."""
+    path = export(store, catalog, tmp_path / "two.xlsx")
+    rows = [r for r in rows_of(path) if r["Country"] == "KOR" and r["Findings"] and not r["Judgment reason"]]
+    a, b = rows[0], rows[1]
+    source = catalog.countries["KOR"].sources[0].id
+    edited = edit(path, {f"J{a['_row']}": "checked again", f"D{b['_row']}": "not_applicable", f"G{b['_row']}": "Outside the legal system.",
+                         f"H{b['_row']}": source})
+    plan, spy = both(store, catalog, edited, monkeypatch)
+    assert not plan.errors and not plan.conflicts and spy.reads == 1
+    assert [(c.element, sorted(c.fields)) for c in plan.changes] == [
+        (a["Element id"], ["note"]), (b["Element id"], ["judgment_reason", "judgment_source", "status"])]
+    for change in plan.changes:
+        assert change.change.findings == store.assessment("KOR", change.element).findings
+
+
 def test_edited_findings_are_scored_again(store: Store, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A row whose findings no longer give the status it shows is refused, however the read-ahead scored."""
     path = export(store, catalog, tmp_path / "two.xlsx")

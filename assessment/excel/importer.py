@@ -532,7 +532,8 @@ class _Reader:
         # what each row's findings give; statuses carried over the crosswalks read the saved basis elements
         carry = ahead.carry if ahead is not None else CarryBasis.of(self.catalog, treaty)
         # (the keys of `rows` are distinct: a second row of the same element and country is an error, left out)
-        if ahead is not None and len(rows) == len(ahead.findings) and all(ahead.findings.get((r.country, r.element)) == r.findings for r in rows):
+        matched = ahead is not None and len(rows) == len(ahead.findings) and all(ahead.findings.get((r.country, r.element)) == r.findings for r in rows)
+        if matched:
             derived = ahead.derived  # the same function of the same records, computed while the sheet was parsed
         else:
             derived = _derived(treaty, countries, saved, {(r.country, r.element): r.findings for r in rows}, as_of, carry)
@@ -544,7 +545,8 @@ class _Reader:
             judgment = self._judgment(row, d, db)
             if judgment is False:
                 continue
-            findings = _merge_findings(row.findings, db.findings)
+            # matched: every row holds its saved findings' pairs, in their order, which _merge_findings gives back
+            findings = db.findings if matched else _merge_findings(row.findings, db.findings)
             if findings == db.findings and judgment == db.judgment and row.note == db.note:
                 if row.version > (db.version or 0):
                     self.error(row.row, "version", self.t("version {version} is newer than the database's ({saved}): this workbook was not exported "
