@@ -201,6 +201,18 @@ def test_duplicate_rows_and_newer_versions(store: Store, catalog: Catalog, tmp_p
     refused(store, catalog, edit(path, {"C2": rows[0]["Version"] + 5}), "Assessment!C2: version")
 
 
+def test_emptied_key_cells_are_said_to_be_empty(store: Store, catalog: Catalog, tmp_path: Path) -> None:
+    """Cells a person cleared read as empty (calamine gives them as ''), not as a value that is wrong."""
+    path = export(store, catalog, tmp_path / "kor.xlsx")
+    refused(store, catalog, edit(path, {"C2": None}), "Assessment!C2: the version is empty; it must stay as exported")
+    refused(store, catalog, edit(path, {"D2": None}), "Assessment!D2: the status is empty; choose one of")
+    refused(store, catalog, edit(path, {"A2": None}), "Assessment!A2: the element id is empty")
+    refused(store, catalog, edit(path, {"B2": " "}), "Assessment!B2: the country is empty")
+    # a row cleared whole is skipped, not refused
+    plan = read(store, catalog, edit(path, {f"{c}2": None for c in "ABCDEFGHIJKLMNOPQ"}))
+    assert plan.to_json() == {"changes": [], "conflicts": [], "errors": []} and plan.rows == len(rows_of(path)) - 1
+
+
 def test_stale_rows_are_conflicts_shown_side_by_side(store: Store, catalog: Catalog, tmp_path: Path) -> None:
     path = export(store, catalog, tmp_path / "kor.xlsx")
     row = next(r for r in rows_of(path) if r["Version"] and not r["Judgment reason"])

@@ -483,7 +483,7 @@ class _Reader:
         return out
 
     def _version(self, r: int, value: Any) -> int | None:
-        if isinstance(value, bool) or value is None:
+        if isinstance(value, bool) or value is None or value == "":
             self.error(r, "version", self.t("the version is empty; it must stay as exported"))
             return None
         if isinstance(value, (int, float)) and float(value).is_integer() and value >= 0:
