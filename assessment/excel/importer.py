@@ -430,6 +430,7 @@ class _Reader:
         formulas = self.cells.formulas
         c_element, c_country, c_version, c_status, c_findings = COL["element"], COL["country"], COL["version"], COL["status"], COL["findings"]
         c_reason, c_source, c_hook, c_note = COL["judgment_reason"], COL["judgment_source"], COL["hook"], COL["note"]
+        status_choices = frozenset(L.STATUS_CHOICES)
         for r, row in enumerate(self.cells.rows[1:], start=2):
             if r > last_row:
                 self.errors.append(CellError(self.sheet, "", t("the sheet goes on past row {last}; a workbook of {treaty} holds at most {capacity} "
@@ -458,7 +459,7 @@ class _Reader:
             version = self._version(r, values[c_version])
             typed_status = _blank(text[c_status]) or ""
             status = L.status_code(typed_status, status_codes) or ""  # a status word of either language -> its code
-            if status not in L.STATUS_CHOICES:
+            if status not in status_choices:
                 self.error(r, "status", t("status '{status}' is not one of {choices}").format(status=typed_status, choices=choices)
                            if typed_status else t("the status is empty; choose one of {choices}").format(choices=choices))
             findings = self._findings(r, _blank(text[c_findings]), provision_ids[country], country) if country in countries else []
