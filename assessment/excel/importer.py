@@ -328,10 +328,11 @@ class _Reader:
             return self.plan_
         # never more than one row per element and country plus some spare rows (and the header) are read
         capacity = sum(len(o.elements) for o in treaty.obligations()) * len(self.catalog.countries)
-        # calamine parses the sheet without holding the GIL: while it does (and while zlib unpacks the sheet's
-        # XML for the formula search), this thread reads the database for the countries the workbook was
-        # exported for. Leaving the block waits for both readers, so the workbook is never closed under them.
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="xlsx-read") as pool:
+        # calamine parses the sheet without holding the GIL: while it does (and then while zlib unpacks the
+        # sheet's XML for the formula search), this thread reads the database for the countries the workbook was
+        # exported for. One worker does both in turn (a second one only competed for the same two cores).
+        # Leaving the block waits for the worker, so the workbook is never closed under it.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-read") as pool:
             values = pool.submit(self.wb.values, self.sheet, 1 + capacity + SPARE_ROWS + 1)
             formulas = pool.submit(self.wb.formulas, self.sheet)
             self.ahead = self._read_ahead(treaty)
