@@ -179,6 +179,6 @@ def records_from_saved(countries: Sequence[Country], saved: Mapping[tuple[str, s
         if iso3 not in wanted:
             continue
         # a provision saved after `countries` was read cannot be scored yet; the next read will count it
-        findings = [f for f in s.findings if provision_key(iso3, _get(f, "provision")) in known]
+        findings = [f for f in s.findings if provision_key(iso3, _get(f, "provision")) in known] if s.findings else ()
         out.elements.append(element_record(iso3, element, findings, s.judgment))
     return out
