@@ -437,6 +437,38 @@ def test_a_save_that_changes_nothing_writes_no_version(mini_store: Store) -> Non
 
 
 @BACKENDS
+def test_a_provision_another_process_added_can_be_cited_at_once(mini_store: Store, mini_catalog, database_url: str) -> None:
+    """A save is checked against the copy of the country the last save kept; when that copy refuses a reference
+    (here: a provision another app process added since), the country is read again before the save is refused."""
+    ed = editor(mini_store)
+    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1)  # keeps a copy
+    other = Store.open(mini_catalog, database_url)
+    added = other.provisions("AAA")[0].provision.model_copy(update={"id": "aaa.cc.11", "article": "11"})
+    other.save_provision(ed, "AAA", added, expected_version=0)
+    other.engine.dispose()
+    saved = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[Finding(provision="aaa.cc.11", extent="full")], judgment=None, note=None,
+                                       expected_version=2)
+    assert saved.version == 3 and mini_store.assessment("AAA", ELEMENT).findings[0].provision == "aaa.cc.11"
+
+
+@BACKENDS
+def test_a_save_checked_against_an_outdated_copy_is_checked_again_under_the_lock(mini_store: Store) -> None:
+    """The copy a save was checked against passes it, but the country's provisions changed meanwhile (nothing in
+    the app deletes one; the SQL stands for any change the copy missed): the lock sees the new key, checks the
+    edit again against the rows, refuses it, and nothing is written."""
+    ed = editor(mini_store)
+    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1)  # keeps a copy
+    with mini_store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM provisions WHERE iso3 = 'AAA' AND id = 'aaa.cpa.30'"))
+    n, data_version = audit_count(mini_store), mini_store.data_version()
+    with pytest.raises(ValidationFailed, match="'aaa.cpa.30' is not defined"):
+        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[Finding(provision="aaa.cpa.30", extent="partial")], judgment=None, note=None,
+                                   expected_version=2)
+    assert mini_store.assessment("AAA", ELEMENT).version == 2
+    assert audit_count(mini_store) == n and mini_store.data_version() == data_version
+
+
+@BACKENDS
 def test_users_are_changed_disabled_and_enabled(mini_store: Store) -> None:
     admin = mini_store.add_user(SYSTEM, "root", Role.admin, "password-long-1")
     ed = editor(mini_store)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -186,6 +186,26 @@ def _load_working(conn: Connection, iso3: str | None = None) -> dict[str, Countr
     return {code: Country.model_validate(d) for code, d in docs.items()}
 
 
+class Locked(NamedTuple):
+    """A country row locked for a write: its review state, and the key of its checked copy."""
+
+    state: str
+    check_key: tuple
+
+
+def _check_key(iso3: Any) -> list[Any]:
+    """What the checked copy of a country (`Store._country_for_check`) is cached on, for `iso3` (a code, or the
+    countries' column in a query of them): the seeding counter (seeding and refreshing replace details and
+    provisions) with the count and the version sum of the country's provisions (a provision save adds one or
+    raises a version; nothing else writes them)."""
+    p = t.provisions.c
+    return [
+        select(t.counters.c.value).where(t.counters.c.name == DATA_VERSION).scalar_subquery(),
+        select(func.count()).select_from(t.provisions).where(p.iso3 == iso3).scalar_subquery(),
+        select(func.coalesce(func.sum(p.version), 0)).where(p.iso3 == iso3).scalar_subquery(),
+    ]
+
+
 class Store:
     """All reads and writes of working assessments. One instance per process; it is thread-safe."""
 
@@ -197,7 +217,7 @@ class Store:
         # SQLite's busy handler, whose back-off sleeps (up to 100 ms) dominated p95 latency; other processes
         # still wait on the busy timeout. PostgreSQL needs no such queue.
         self._sqlite_writers = threading.Lock() if engine.dialect.name == "sqlite" else None
-        self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (its write counters, _country_for_check)
+        self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (_check_key, _country_for_check)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -252,8 +272,10 @@ class Store:
         if conn.execute(select(t.users.c.disabled).where(t.users.c.name == user.name)).scalar_one_or_none():
             raise PermissionDenied(Msg("{name} is disabled; an admin can enable the account again", name=user.name))
 
-    def _lock_countries(self, conn: Connection, codes: Iterable[str]) -> dict[str, str]:
-        """Lock the review rows of these countries for the rest of the transaction and return their states.
+    def _lock_countries(self, conn: Connection, user: User, codes: Iterable[str]) -> dict[str, Locked]:
+        """Lock the review rows of these countries for the rest of the transaction and return their states (and
+        the key of their checked copy, see `_country_for_check`); refuse a user an admin has disabled since the
+        caller read the account. One statement: the write's first.
 
         Every write takes these locks first, so saves and review transitions of one country serialise: an
         approval cannot publish an edit that slipped in after it read the state, and a save marks draft the
@@ -261,15 +283,23 @@ class Store:
         countries in another order queue instead of deadlocking. (PostgreSQL: SELECT ... FOR UPDATE; SQLite has
         one writer at a time already and ignores the clause.)"""
         wanted = sorted(set(codes))
+        user.require_active()
         if not wanted:
+            self._require_active(conn, user)
             return {}
+        c = t.countries.c
+        disabled = select(t.users.c.disabled).where(t.users.c.name == user.name).scalar_subquery()
         rows = conn.execute(
-            select(t.countries.c.iso3, t.countries.c.review_state)
-            .where(t.countries.c.iso3.in_(wanted))
-            .order_by(t.countries.c.iso3)
-            .with_for_update()
+            select(c.iso3, c.review_state, disabled, *_check_key(c.iso3))
+            .where(c.iso3.in_(wanted))
+            .order_by(c.iso3)
+            .with_for_update(of=t.countries)
         ).all()
-        return dict(rows)
+        if not rows:  # none of them exists: the account is still checked first, as for any write
+            self._require_active(conn, user)
+        elif rows[0][2]:
+            raise PermissionDenied(Msg("{name} is disabled; an admin can enable the account again", name=user.name))
+        return {r[0]: Locked(r[1], tuple(r[3:])) for r in rows}
 
     def _mark_draft(self, conn: Connection, user: User, iso3: str, source: str, at: dt.datetime, state: str | None) -> None:
         """An edit makes a country a draft again; `state` is the one read under the country's row lock."""
@@ -277,28 +307,33 @@ class Store:
             conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=ReviewState.draft.value))
             self._audit(conn, user, iso3, "country", [("review_state", state, ReviewState.draft.value)], source, at)
 
-    def _country_for_check(self, conn: Connection, iso3: str) -> Country:
-        """The country as the reference checks see it. Stored provisions were validated when written, so they
-        are rebuilt without re-validation (the checks read only their ids and sources).
+    def _country_for_check(self, conn: Connection, iso3: str, key: tuple | None = None) -> tuple[tuple, Country]:
+        """(its cache key, the country as the reference checks see it). Stored provisions were validated when
+        written, so they are rebuilt without re-validation (the checks read only their ids and sources).
 
         Kept per country until its provisions or details may have changed, so a save need not read and rebuild
-        every provision again: the key is the seeding counter (seeding and refreshing replace details and
-        provisions) with the count and the version sum of the country's provisions (a provision save adds one
-        or raises a version; nothing else writes them). The key is read before the rows, so a cached country
-        is never older than its key."""
-        p = t.provisions.c
-        seeded = select(t.counters.c.value).where(t.counters.c.name == DATA_VERSION).scalar_subquery()
-        key = tuple(conn.execute(select(seeded, func.count(), func.coalesce(func.sum(p.version), 0)).where(p.iso3 == iso3)).one())
+        every provision again (see `_check_key`). The key (read here unless the caller read it, as the lock
+        does) is read before the rows, so a cached country is never older than its key."""
+        if key is None:
+            key = tuple(conn.execute(select(*_check_key(iso3))).one())
         cached = self._checked.get(iso3)
         if cached is not None and cached[0] == key:
-            return cached[1]
+            return cached
         row = conn.execute(select(t.countries.c.name, t.countries.c.meta).where(t.countries.c.iso3 == iso3)).one_or_none()
         if row is None:
             raise ValidationFailed([Msg("no country {iso} in the database", iso=iso3)])
         provisions = [Provision.model_construct(**json.loads(d)) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
         country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)}).model_copy(update={"provisions": provisions})
         self._checked[iso3] = (key, country)
-        return country
+        return key, country
+
+    def _problems(self, country: Country, new: ElementAssessment, many: bool) -> list[str]:
+        """What is wrong with one element's new assessment in this country (prefixed with the element in a batch)."""
+        try:
+            self._check(country.model_copy(update={"assessments": [new]}))
+        except ValidationFailed as exc:
+            return [Msg("{iso} {element}: {problem}", iso=country.iso3, element=new.element, problem=m) if many else m for m in exc.messages]
+        return []
 
     def _check(self, country: Country) -> None:
         issues = check_country(Doc(country.iso3, country), self.index, from_file=False)
@@ -504,7 +539,6 @@ class Store:
         applied in one transaction; one stale version refuses the whole batch and nothing is written."""
         prepared: list[tuple[str, ElementAssessment, int]] = []
         problems: list[str] = []
-        countries: dict[str, Country] = {}
         for change in changes:
             iso3 = change.iso3.upper()
             user.require_edit(iso3)
@@ -514,23 +548,39 @@ class Store:
                 problems += [Msg("{iso} {element}: {problem}", iso=iso3, element=change.element, problem=m) for m in validation_messages(exc, whole="assessment")]
                 continue
             prepared.append((iso3, new, change.expected_version))
-        # Validate before taking the write lock (WAL readers do not block writers). Provisions and sources are
-        # never deleted, so a reference that resolves now still resolves when the rows are written.
-        with self.engine.connect() as conn:
-            for iso3 in {p[0] for p in prepared}:
-                countries[iso3] = self._country_for_check(conn, iso3)
-        for iso3, new, _ in prepared:
-            try:
-                self._check(countries[iso3].model_copy(update={"assessments": [new]}))
-            except ValidationFailed as exc:
-                problems += [Msg("{iso} {element}: {problem}", iso=iso3, element=new.element, problem=m) if len(changes) > 1 else m for m in exc.messages]
+        # Validate before taking the write lock (WAL readers do not block writers), against the checked copy of
+        # the country the last write kept (no read at all) or, when there is none or it refuses, against the
+        # rows read now. The lock reads the copy's key again: if provisions or details changed meanwhile, the
+        # edits are checked once more under the lock, so they are never written against an outdated check.
+        many = len(changes) > 1
+        found: dict[int, list[str]] = {}
+        checked: dict[str, tuple] = {}  # iso3 -> key of the copy its edits were checked against
+        for iso3 in dict.fromkeys(p[0] for p in prepared):
+            mine = [i for i, p in enumerate(prepared) if p[0] == iso3]
+            cached = self._checked.get(iso3)
+            if cached is not None:
+                checked[iso3] = cached[0]
+                found.update((i, self._problems(cached[1], prepared[i][1], many)) for i in mine)
+            if cached is None or any(found[i] for i in mine):  # the copy may predate a provision just added
+                with self.engine.connect() as conn:
+                    checked[iso3], country = self._country_for_check(conn, iso3)
+                found.update((i, self._problems(country, prepared[i][1], many)) for i in mine)
+        problems += [m for i in sorted(found) for m in found[i]]
         if problems:
             raise ValidationFailed(problems)
         at = now()
         records = []
         with self._write() as conn:
-            self._require_active(conn, user)
-            states = self._lock_countries(conn, (p[0] for p in prepared))
+            locked = self._lock_countries(conn, user, checked)
+            for iso3, key in checked.items():
+                if iso3 not in locked:
+                    raise ValidationFailed([Msg("no country {iso} in the database", iso=iso3)])
+                if locked[iso3].check_key != key:
+                    _, country = self._country_for_check(conn, iso3, locked[iso3].check_key)
+                    again = [m for code, new, _ in prepared if code == iso3 for m in self._problems(country, new, many)]
+                    if again:
+                        raise ValidationFailed(again)
+            states = {code: lock.state for code, lock in locked.items()}
             for iso3, new, expected_version in prepared:
                 records.append(self._write_assessment(conn, user, iso3, new, expected_version, source, at))
             changed = sorted({r.iso3 for r in records if r.changed})
@@ -582,9 +632,9 @@ class Store:
         at = now()
         document = provision.model_dump_json(exclude_none=True)
         with self._write() as conn:
-            self._require_active(conn, user)
-            states = self._lock_countries(conn, [iso3])
-            country = self._country_for_check(conn, iso3)
+            locked = self._lock_countries(conn, user, [iso3])
+            states = {code: lock.state for code, lock in locked.items()}
+            _, country = self._country_for_check(conn, iso3, locked[iso3].check_key if iso3 in locked else None)
             others = [p for p in country.provisions if p.id != provision.id]
             self._check(country.model_copy(update={"provisions": [*others, provision]}))
             old = conn.execute(select(t.provisions).where(t.provisions.c.iso3 == iso3, t.provisions.c.id == provision.id)).mappings().one_or_none()
@@ -638,8 +688,8 @@ class Store:
         iso3 = iso3.upper()
         at = now()
         with self._write() as conn:
-            self._require_active(conn, user)
-            state = self._lock_countries(conn, [iso3]).get(iso3)
+            lock = self._lock_countries(conn, user, [iso3]).get(iso3)
+            state = None if lock is None else lock.state
             if state is None:
                 raise KeyError(Msg("no country {iso} in the database", iso=iso3))
             if state not in allowed_from:
