@@ -469,6 +469,43 @@ def test_a_save_checked_against_an_outdated_copy_is_checked_again_under_the_lock
 
 
 @BACKENDS
+@pytest.mark.parametrize("one_statement_rows", [0, 32])
+def test_a_batch_records_audit_draft_and_counter_whichever_way_it_is_sent(mini_store: Store, monkeypatch, one_statement_rows: int) -> None:
+    """The audit rows, the draft mark and the counter bump go in one statement on PostgreSQL when the rows are
+    few, else in one statement each; both ways record the same."""
+    from assessment.store import AssessmentChange
+
+    monkeypatch.setattr(Store, "ONE_STATEMENT_AUDIT_ROWS", one_statement_rows)
+    ed = editor(mini_store)
+    n, data_version = audit_count(mini_store), mini_store.data_version()
+    batch = [
+        AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "one", 1),  # findings and note change
+        AssessmentChange("AAA", "tst1.art4.1b.e1", tuple(PARTIAL), None, None, 0),  # a first save
+    ]
+    mini_store.save_assessments(ed, batch, source="excel")
+    rows = [(h.record, h.field, h.old, h.new) for h in mini_store.history("AAA")][n:]
+    assert [r[:2] for r in rows] == [(ELEMENT, "findings"), (ELEMENT, "note"), ("tst1.art4.1b.e1", "findings"), ("country", "review_state")]
+    assert rows[-1][2:] == ("approved", "draft") and mini_store.review_state("AAA") == "draft"
+    assert mini_store.data_version() == data_version + 1
+    mini_store.save_assessments(ed, [AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "two", 2)], source="excel")  # a draft already
+    assert [(h.field, h.new) for h in mini_store.history("AAA")][n + 4:] == [("note", "two")] and mini_store.data_version() == data_version + 2
+
+
+@BACKENDS
+def test_a_first_save_that_meets_a_row_written_meanwhile_is_stale(mini_store: Store) -> None:
+    """Every save inserts under its country's row lock, so a first save cannot meet a row written meanwhile;
+    should one exist all the same (a writer without the lock, simulated in the same transaction here), the
+    insert writes nothing and says who wrote the row."""
+    at = dt.datetime.now(dt.UTC)
+    element = "tst1.art4.1b.e1"
+    with mini_store._write() as conn:
+        conn.execute(t.assessments.insert().values(iso3="AAA", element=element, position=99, findings="[]", note="theirs", version=1, updated_by="ann", updated_at=at))
+        with pytest.raises(StaleVersion, match="changed by ann"):
+            mini_store._insert_assessment(conn, "AAA", element, {"findings": "[]", "judgment": None, "note": "mine", "updated_by": "ed", "updated_at": at})
+    assert mini_store.assessment("AAA", element).note == "theirs"
+
+
+@BACKENDS
 def test_users_are_changed_disabled_and_enabled(mini_store: Store) -> None:
     admin = mini_store.add_user(SYSTEM, "root", Role.admin, "password-long-1")
     ed = editor(mini_store)

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Catalog
@@ -186,6 +188,10 @@ def _load_working(conn: Connection, iso3: str | None = None) -> dict[str, Countr
     return {code: Country.model_validate(d) for code, d in docs.items()}
 
 
+#: The fields of an assessment a save writes and audits.
+ASSESSMENT_FIELDS = ("findings", "judgment", "note")
+
+
 class Locked(NamedTuple):
     """A country row locked for a write: its review state, and the key of its checked copy."""
 
@@ -218,6 +224,8 @@ class Store:
         # still wait on the busy timeout. PostgreSQL needs no such queue.
         self._sqlite_writers = threading.Lock() if engine.dialect.name == "sqlite" else None
         self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (_check_key, _country_for_check)
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._upsert = pg_insert if self._postgresql else sqlite_insert  # INSERT ... ON CONFLICT, which both have
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -244,27 +252,58 @@ class Store:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
+    def _bump_statement(self, countries: Iterable[str] = ()) -> Any:
         """Count every write, so readers can tell cheaply whether anything changed.
 
         A write to countries bumps one counter per country (`data_version:KOR`), taken under that country's row
         lock, so writers on different countries never queue on a shared counter row; other writes (seeding)
-        bump `data_version`. `data_version()` is their sum, which grows with every write."""
-        for name in [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]:
-            done = conn.execute(update(t.counters).where(t.counters.c.name == name).values(value=t.counters.c.value + 1))
-            if done.rowcount == 0:
-                conn.execute(insert(t.counters).values(name=name, value=1))
+        bump `data_version`. `data_version()` is their sum, which grows with every write. One statement: a
+        counter that does not exist yet is inserted at 1."""
+        names = [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]
+        stmt = self._upsert(t.counters).values([{"name": name, "value": 1} for name in names])
+        return stmt.on_conflict_do_update(index_elements=[t.counters.c.name], set_={"value": t.counters.c.value + 1})
 
-    def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
+    def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
+        conn.execute(self._bump_statement(countries))
+
+    @staticmethod
+    def _audit_rows(user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> list[dict[str, Any]]:
         if source not in tuple(AuditSource):
             raise ValueError(f"unknown source {source!r}")
-        rows = [
+        return [
             {"at": at, "user_name": user.name, "iso3": iso3, "record": record, "field": f, "old": old, "new": new, "source": source}
             for f, old, new in changes
             if old != new
         ]
+
+    def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
+        rows = self._audit_rows(user, iso3, record, changes, source, at)
         if rows:
             conn.execute(insert(t.audit), rows)
+
+    #: Up to this many audit rows go in one statement with the draft marks and the counters (PostgreSQL).
+    ONE_STATEMENT_AUDIT_ROWS = 32
+
+    def _record_changes(self, conn: Connection, user: User, rows: list[dict[str, Any]], changed: Iterable[str], states: dict[str, str], source: str,
+                        at: dt.datetime) -> None:
+        """What every write of `changed` countries carries besides its rows: the audit `rows`, the review state
+        set back to draft (audited too) where `states` (read under the row lock) is not draft, and the bump of
+        their write counters. On PostgreSQL one statement (the audit INSERT carries the other two as
+        data-modifying CTEs: they run in the same statement, none reads what another writes); else one each."""
+        changed = sorted(set(changed))
+        drafts = [c for c in changed if states.get(c) not in (None, ReviewState.draft)]
+        rows = rows + [r for c in drafts for r in self._audit_rows(user, c, "country", [("review_state", states[c], ReviewState.draft.value)], source, at)]
+        draft = update(t.countries).where(t.countries.c.iso3.in_(drafts)).values(review_state=ReviewState.draft.value) if drafts else None
+        bump = self._bump_statement(changed)
+        if self._postgresql and 0 < len(rows) <= self.ONE_STATEMENT_AUDIT_ROWS:
+            stmt = insert(t.audit).values(rows).add_cte(bump.cte("bump"))
+            conn.execute(stmt if draft is None else stmt.add_cte(draft.cte("draft")))
+            return
+        if draft is not None:
+            conn.execute(draft)
+        if rows:
+            conn.execute(insert(t.audit), rows)
+        conn.execute(bump)
 
     def _require_active(self, conn: Connection, user: User) -> None:
         """Refuse a write by a user an admin has disabled since the caller read the account."""
@@ -300,12 +339,6 @@ class Store:
         elif rows[0][2]:
             raise PermissionDenied(Msg("{name} is disabled; an admin can enable the account again", name=user.name))
         return {r[0]: Locked(r[1], tuple(r[3:])) for r in rows}
-
-    def _mark_draft(self, conn: Connection, user: User, iso3: str, source: str, at: dt.datetime, state: str | None) -> None:
-        """An edit makes a country a draft again; `state` is the one read under the country's row lock."""
-        if state is not None and state != ReviewState.draft:
-            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=ReviewState.draft.value))
-            self._audit(conn, user, iso3, "country", [("review_state", state, ReviewState.draft.value)], source, at)
 
     def _country_for_check(self, conn: Connection, iso3: str, key: tuple | None = None) -> tuple[tuple, Country]:
         """(its cache key, the country as the reference checks see it). Stored provisions were validated when
@@ -581,49 +614,74 @@ class Store:
                     if again:
                         raise ValidationFailed(again)
             states = {code: lock.state for code, lock in locked.items()}
+            rows: list[dict[str, Any]] = []
             for iso3, new, expected_version in prepared:
-                records.append(self._write_assessment(conn, user, iso3, new, expected_version, source, at))
+                record, audit = self._write_assessment(conn, user, iso3, new, expected_version, source, at)
+                records.append(record)
+                rows += audit
             changed = sorted({r.iso3 for r in records if r.changed})
-            for iso3 in changed:
-                self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
             if changed:
-                self._bump(conn, changed)
+                self._record_changes(conn, user, rows, changed, states, source, at)
         return records
 
-    def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str, at: dt.datetime) -> AssessmentRecord:
+    def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str,
+                          at: dt.datetime) -> tuple[AssessmentRecord, list[dict[str, Any]]]:
+        """Write one element (the caller holds its country's row lock); returns the record and its audit rows."""
         element = new.element
-        old = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
         values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
-        fields = ("findings", "judgment", "note")
+        old, written = self._update_assessment(conn, iso3, element, values, expected_version)
         if old is None and expected_version == 0 and (values["findings"], values["judgment"], values["note"]) == ("[]", None, None):
-            return AssessmentRecord(iso3, element, (), None, None, 0, None, None, changed=False)  # nothing typed: nothing to save
-        if old is not None and old["version"] == expected_version and all(old[f] == values[f] for f in fields):
+            return AssessmentRecord(iso3, element, (), None, None, 0, None, None, changed=False), []  # nothing typed: nothing to save
+        if old is not None and not written and old["version"] == expected_version and all(old[f] == values[f] for f in ASSESSMENT_FIELDS):
             # A save that changes nothing writes no version: colleagues would get false "saved after you opened it" warnings.
             return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, old["version"], old["updated_by"],
-                                    _utc(old["updated_at"]), changed=False)
+                                    _utc(old["updated_at"]), changed=False), []
         if old is None:
             if expected_version != 0:
                 raise StaleVersion(f"{iso3} {element}", expected_version, 0, "nobody", at)
-            position = conn.execute(select(func.coalesce(func.max(t.assessments.c.position), -1) + 1).where(t.assessments.c.iso3 == iso3)).scalar_one()
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(t.assessments).values(iso3=iso3, element=element, position=position, version=1, **values))
-            except IntegrityError:
-                current = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one()
-                raise StaleVersion(f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"])) from None
+            self._insert_assessment(conn, iso3, element, values)
             before: dict[str, Any] = {"findings": "[]", "judgment": None, "note": None}
+        elif not written:
+            raise StaleVersion(f"{iso3} {element}", expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
         else:
-            done = conn.execute(
-                update(t.assessments)
-                .where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element, t.assessments.c.version == expected_version)
-                .values(version=t.assessments.c.version + 1, **values)
-            )
-            if done.rowcount != 1:
-                raise StaleVersion(f"{iso3} {element}", expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
             before = dict(old)
-        self._audit(conn, user, iso3, element, [(f, before[f], values[f]) for f in ("findings", "judgment", "note")], source, at)
+        rows = self._audit_rows(user, iso3, element, [(f, before[f], values[f]) for f in ASSESSMENT_FIELDS], source, at)
         version = 1 if old is None else expected_version + 1
-        return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at)
+        return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at), rows
+
+    def _update_assessment(self, conn: Connection, iso3: str, element: str, values: dict[str, Any], expected_version: int) -> tuple[Any, bool]:
+        """(the element's row as it was, or None; whether it was updated to `values`). The conditional UPDATE
+        writes only at `expected_version` and only when findings, judgment or note differ, so a stale or
+        unchanged save writes nothing. PostgreSQL: one statement, the row as it was read by a CTE beside the
+        UPDATE (the same snapshot; under the country's row lock no other save writes the row); else a read,
+        then the UPDATE if the read says it applies."""
+        a = t.assessments.c
+        here = (a.iso3 == iso3, a.element == element)
+        columns = (a.findings, a.judgment, a.note, a.version, a.updated_by, a.updated_at)
+        conditional = (
+            update(t.assessments)
+            .where(*here, a.version == expected_version, or_(*(a[f].is_distinct_from(values[f]) for f in ASSESSMENT_FIELDS)))
+            .values(version=a.version + 1, **values)
+        )
+        if self._postgresql:
+            old = select(*columns).where(*here).cte("old")
+            written = conditional.returning(a.version).cte("written")
+            row = conn.execute(select(old, select(written.c.version).scalar_subquery().label("written"))).mappings().one_or_none()
+            return row, row is not None and row["written"] is not None
+        row = conn.execute(select(*columns).where(*here)).mappings().one_or_none()
+        if row is None or row["version"] != expected_version or all(row[f] == values[f] for f in ASSESSMENT_FIELDS):
+            return row, False
+        return row, conn.execute(conditional).rowcount == 1
+
+    def _insert_assessment(self, conn: Connection, iso3: str, element: str, values: dict[str, Any]) -> None:
+        """The first save of an element, at the end of its country's list, in one statement. If the row exists
+        after all (a writer that took no country lock), nothing is written and StaleVersion names its author."""
+        a = t.assessments.c
+        position = select(func.coalesce(func.max(a.position), -1) + 1).where(a.iso3 == iso3).scalar_subquery()
+        stmt = self._upsert(t.assessments).values(iso3=iso3, element=element, position=position, version=1, **values)
+        if conn.execute(stmt.on_conflict_do_nothing(index_elements=[a.iso3, a.element]).returning(a.version)).first() is None:
+            current = conn.execute(select(t.assessments).where(a.iso3 == iso3, a.element == element)).mappings().one()
+            raise StaleVersion(f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"]))
 
     def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = AuditSource.browser) -> ProvisionRecord:
         """Create (expected_version 0) or change a provision or bill, e.g. record that a bill came into force."""
@@ -660,9 +718,8 @@ class Store:
                 if done.rowcount != 1:
                     raise StaleVersion(provision.id, expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
                 old_doc = old["document"]
-            self._audit(conn, user, iso3, provision.id, [("provision", old_doc, document)], source, at)
-            self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
-            self._bump(conn, [iso3])
+            rows = self._audit_rows(user, iso3, provision.id, [("provision", old_doc, document)], source, at)
+            self._record_changes(conn, user, rows, [iso3], states, source, at)
         return next(p for p in self.provisions(iso3) if p.provision.id == provision.id)
 
     def restore(self, user: User, entry_id: int, *, expected_version: int) -> AssessmentRecord:
