@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, String, bindparam, delete, func, insert, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -212,6 +213,59 @@ def _check_key(iso3: Any) -> list[Any]:
     ]
 
 
+AUDIT_COLUMNS = ("at", "user_name", "iso3", "record", "field", "old", "new", "source")
+
+
+class SaveStatements:
+    """The statements of the save path, built once per store with bound parameters. Building SQLAlchemy
+    constructs on every save, and compiling the ones it cannot cache (any multi-row VALUES), cost more Python
+    per save than the database spent on the save; PostgreSQL's audit rows and counter names therefore go as
+    arrays (unnest), one cached statement whatever their number."""
+
+    def __init__(self, postgresql: bool):
+        c, a = t.countries.c, t.assessments.c
+        disabled = select(t.users.c.disabled).where(t.users.c.name == bindparam("user_name")).scalar_subquery()
+        #: countries.iso3, review_state, whether the user is disabled, the check key; locked in ISO order
+        self.lock = (
+            select(c.iso3, c.review_state, disabled, *_check_key(c.iso3))
+            .where(c.iso3.in_(bindparam("codes", expanding=True)))
+            .order_by(c.iso3)
+            .with_for_update(of=t.countries)
+        )
+        here = (a.iso3 == bindparam("at_iso3"), a.element == bindparam("at_element"))
+        new = {f: bindparam(f"new_{f}", type_=a[f].type) for f in (*ASSESSMENT_FIELDS, "updated_by", "updated_at")}
+        self.old_assessment = select(a.findings, a.judgment, a.note, a.version, a.updated_by, a.updated_at).where(*here)
+        #: writes only at the expected version, and only when findings, judgment or note differ
+        self.update_assessment = (
+            update(t.assessments)
+            .where(*here, a.version == bindparam("expected"), or_(*(a[f].is_distinct_from(new[f]) for f in ASSESSMENT_FIELDS)))
+            .values(version=a.version + 1, **new)
+        )
+        upsert = pg_insert if postgresql else sqlite_insert
+        self.bump = upsert(t.counters).values(name=bindparam("counter"), value=1).on_conflict_do_update(
+            index_elements=[t.counters.c.name], set_={"value": t.counters.c.value + 1})
+        self.draft = update(t.countries).where(c.iso3.in_(bindparam("drafts", expanding=True))).values(review_state=ReviewState.draft.value)
+        self.audit = insert(t.audit)
+        if postgresql:
+            old = self.old_assessment.cte("old")
+            written = self.update_assessment.returning(a.version).cte("written")
+            #: the row as it was (a CTE beside the UPDATE: the same snapshot) and the version written, if any
+            self.old_and_update = select(old, select(written.c.version).scalar_subquery().label("written"))
+            rows = func.unnest(*(bindparam(f"audit_{k}", type_=ARRAY(t.audit.c[k].type)) for k in AUDIT_COLUMNS)).table_valued(
+                *AUDIT_COLUMNS, with_ordinality="n").render_derived(name="audit_rows")
+            bump = pg_insert(t.counters).from_select(["name", "value"], select(func.unnest(bindparam("names", type_=ARRAY(String))), literal(1)))
+            bump = bump.on_conflict_do_update(index_elements=[t.counters.c.name], set_={"value": t.counters.c.value + 1})
+            draft = update(t.countries).where(c.iso3 == func.any(bindparam("drafts", type_=ARRAY(String)))).values(review_state=ReviewState.draft.value)
+            #: audit rows (in order), draft marks and counter bumps of a write in one statement: the two others
+            #: are data-modifying CTEs of the audit INSERT; each writes its own table and none reads another's
+            self.record_changes = (
+                insert(t.audit)
+                .from_select(list(AUDIT_COLUMNS), select(*(rows.c[k] for k in AUDIT_COLUMNS)).order_by(rows.c.n))
+                .add_cte(bump.cte("bump"))
+                .add_cte(draft.cte("draft"))
+            )
+
+
 class Store:
     """All reads and writes of working assessments. One instance per process; it is thread-safe."""
 
@@ -226,6 +280,7 @@ class Store:
         self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (_check_key, _country_for_check)
         self._postgresql = engine.dialect.name == "postgresql"
         self._upsert = pg_insert if self._postgresql else sqlite_insert  # INSERT ... ON CONFLICT, which both have
+        self._sql = SaveStatements(self._postgresql)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -252,19 +307,19 @@ class Store:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _bump_statement(self, countries: Iterable[str] = ()) -> Any:
+    @staticmethod
+    def _counter_names(countries: Iterable[str] = ()) -> list[str]:
         """Count every write, so readers can tell cheaply whether anything changed.
 
         A write to countries bumps one counter per country (`data_version:KOR`), taken under that country's row
         lock, so writers on different countries never queue on a shared counter row; other writes (seeding)
-        bump `data_version`. `data_version()` is their sum, which grows with every write. One statement: a
-        counter that does not exist yet is inserted at 1."""
-        names = [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]
-        stmt = self._upsert(t.counters).values([{"name": name, "value": 1} for name in names])
-        return stmt.on_conflict_do_update(index_elements=[t.counters.c.name], set_={"value": t.counters.c.value + 1})
+        bump `data_version`. `data_version()` is their sum, which grows with every write. A counter that does
+        not exist yet is inserted at 1 (INSERT ... ON CONFLICT DO UPDATE)."""
+        return [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]
 
     def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
-        conn.execute(self._bump_statement(countries))
+        for name in self._counter_names(countries):
+            conn.execute(self._sql.bump, {"counter": name})
 
     @staticmethod
     def _audit_rows(user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> list[dict[str, Any]]:
@@ -279,31 +334,25 @@ class Store:
     def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
         rows = self._audit_rows(user, iso3, record, changes, source, at)
         if rows:
-            conn.execute(insert(t.audit), rows)
-
-    #: Up to this many audit rows go in one statement with the draft marks and the counters (PostgreSQL).
-    ONE_STATEMENT_AUDIT_ROWS = 32
+            conn.execute(self._sql.audit, rows)
 
     def _record_changes(self, conn: Connection, user: User, rows: list[dict[str, Any]], changed: Iterable[str], states: dict[str, str], source: str,
                         at: dt.datetime) -> None:
         """What every write of `changed` countries carries besides its rows: the audit `rows`, the review state
         set back to draft (audited too) where `states` (read under the row lock) is not draft, and the bump of
-        their write counters. On PostgreSQL one statement (the audit INSERT carries the other two as
-        data-modifying CTEs: they run in the same statement, none reads what another writes); else one each."""
+        their write counters. On PostgreSQL one statement (`SaveStatements.record_changes`); else one each."""
         changed = sorted(set(changed))
         drafts = [c for c in changed if states.get(c) not in (None, ReviewState.draft)]
         rows = rows + [r for c in drafts for r in self._audit_rows(user, c, "country", [("review_state", states[c], ReviewState.draft.value)], source, at)]
-        draft = update(t.countries).where(t.countries.c.iso3.in_(drafts)).values(review_state=ReviewState.draft.value) if drafts else None
-        bump = self._bump_statement(changed)
-        if self._postgresql and 0 < len(rows) <= self.ONE_STATEMENT_AUDIT_ROWS:
-            stmt = insert(t.audit).values(rows).add_cte(bump.cte("bump"))
-            conn.execute(stmt if draft is None else stmt.add_cte(draft.cte("draft")))
+        if self._postgresql:
+            params = {f"audit_{k}": [r[k] for r in rows] for k in AUDIT_COLUMNS}
+            conn.execute(self._sql.record_changes, {**params, "names": self._counter_names(changed), "drafts": drafts})
             return
-        if draft is not None:
-            conn.execute(draft)
+        if drafts:
+            conn.execute(self._sql.draft, {"drafts": drafts})
         if rows:
-            conn.execute(insert(t.audit), rows)
-        conn.execute(bump)
+            conn.execute(self._sql.audit, rows)
+        self._bump(conn, changed)
 
     def _require_active(self, conn: Connection, user: User) -> None:
         """Refuse a write by a user an admin has disabled since the caller read the account."""
@@ -326,14 +375,7 @@ class Store:
         if not wanted:
             self._require_active(conn, user)
             return {}
-        c = t.countries.c
-        disabled = select(t.users.c.disabled).where(t.users.c.name == user.name).scalar_subquery()
-        rows = conn.execute(
-            select(c.iso3, c.review_state, disabled, *_check_key(c.iso3))
-            .where(c.iso3.in_(wanted))
-            .order_by(c.iso3)
-            .with_for_update(of=t.countries)
-        ).all()
+        rows = conn.execute(self._sql.lock, {"user_name": user.name, "codes": wanted}).all()
         if not rows:  # none of them exists: the account is still checked first, as for any write
             self._require_active(conn, user)
         elif rows[0][2]:
@@ -655,23 +697,14 @@ class Store:
         unchanged save writes nothing. PostgreSQL: one statement, the row as it was read by a CTE beside the
         UPDATE (the same snapshot; under the country's row lock no other save writes the row); else a read,
         then the UPDATE if the read says it applies."""
-        a = t.assessments.c
-        here = (a.iso3 == iso3, a.element == element)
-        columns = (a.findings, a.judgment, a.note, a.version, a.updated_by, a.updated_at)
-        conditional = (
-            update(t.assessments)
-            .where(*here, a.version == expected_version, or_(*(a[f].is_distinct_from(values[f]) for f in ASSESSMENT_FIELDS)))
-            .values(version=a.version + 1, **values)
-        )
+        params = {"at_iso3": iso3, "at_element": element, "expected": expected_version, **{f"new_{k}": v for k, v in values.items()}}
         if self._postgresql:
-            old = select(*columns).where(*here).cte("old")
-            written = conditional.returning(a.version).cte("written")
-            row = conn.execute(select(old, select(written.c.version).scalar_subquery().label("written"))).mappings().one_or_none()
+            row = conn.execute(self._sql.old_and_update, params).mappings().one_or_none()
             return row, row is not None and row["written"] is not None
-        row = conn.execute(select(*columns).where(*here)).mappings().one_or_none()
+        row = conn.execute(self._sql.old_assessment, params).mappings().one_or_none()
         if row is None or row["version"] != expected_version or all(row[f] == values[f] for f in ASSESSMENT_FIELDS):
             return row, False
-        return row, conn.execute(conditional).rowcount == 1
+        return row, conn.execute(self._sql.update_assessment, params).rowcount == 1
 
     def _insert_assessment(self, conn: Connection, iso3: str, element: str, values: dict[str, Any]) -> None:
         """The first save of an element, at the end of its country's list, in one statement. If the row exists
