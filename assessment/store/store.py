@@ -226,9 +226,11 @@ class SaveStatements:
         c, a = t.countries.c, t.assessments.c
         disabled = select(t.users.c.disabled).where(t.users.c.name == bindparam("user_name")).scalar_subquery()
         #: countries.iso3, review_state, whether the user is disabled, the check key; locked in ISO order
+        # (PostgreSQL: an array, not IN with a list, which SQLAlchemy renders anew on every execution)
+        codes = c.iso3 == func.any(bindparam("codes", type_=ARRAY(String))) if postgresql else c.iso3.in_(bindparam("codes", expanding=True))
         self.lock = (
             select(c.iso3, c.review_state, disabled, *_check_key(c.iso3))
-            .where(c.iso3.in_(bindparam("codes", expanding=True)))
+            .where(codes)
             .order_by(c.iso3)
             .with_for_update(of=t.countries)
         )
