@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import _data, _ui
 from app_pages._ui import t
-from assessment.brief import ElementFact, ProvisionFact, article_label, no_bill_text, no_law_text, obligation_elements
+from assessment.brief import ElementFact, GapFact, ProvisionFact, article_label, no_bill_text, no_law_text, obligation_elements
 from assessment.charts import register_frame
 from assessment.i18n import N_
 from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, ReviewState, day, percent, register_badge, status_badge, verified_mark
@@ -49,9 +49,9 @@ if asked and asked not in catalog.countries and asked in _data.country_names(ws)
 c1, c2, c3 = st.columns([2, 2, 1])
 iso = _ui.choose_country(catalog, where=c1)
 treaty_id = _ui.choose_treaty(catalog, where=c2)
-as_of = _ui.choose_date(t("As of"), "as_of", today, where=c3, help=t("Compare a past date with today: the score counts law in force on this date."))
 
-b = _data.brief(ws, iso, treaty_id, as_of, lang)
+# What does not depend on the date is drawn once per page run; a date change reruns only `dated` below.
+b = _data.brief(ws, iso, treaty_id, today, lang)
 st.title(t("{country} and the {treaty}").format(country=b.name, treaty=b.treaty_short))
 if b.register_source is None:
     st.markdown(t("**Status under the {treaty} not recorded**: the treaty register read holds no entry for this country.").format(
@@ -61,37 +61,6 @@ else:
     st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
 if b.summary:
     st.caption(_ui.md(b.summary))
-if ws.view == "working" and _data.store().review_state(iso) != ReviewState.approved:
-    approved = _data.published_workspace()
-    approved_score = _data.brief(approved, iso, treaty_id, as_of).score if iso in approved.catalog.countries else None
-    st.warning(t("**{mark}**: you see the working assessment of {country}. Approved readiness on {date}: **{approved}** (draft: {draft}). "
-                 "Aides see the approved one.").format(mark=_ui.md(t(DRAFT_MARK).capitalize()), country=_ui.md(b.name), date=day(as_of, lang),
-                                                       approved=percent(approved_score, lang=lang), draft=percent(b.score, lang=lang)))
-
-m = st.columns(5)
-m[0].metric(t("Readiness on {date}").format(date=day(as_of, lang)), percent(b.score, lang=lang), help=t("Law in force on the chosen date."))
-now = _data.brief(ws, iso, treaty_id, today, lang) if as_of != today else b
-if as_of != today:
-    change = None if b.score is None or now.score is None else round((now.score - b.score) * 100)
-    delta = t("{change:+d} points since then").format(change=change) if change else None
-    m[1].metric(t("Readiness today"), percent(now.score, lang=lang), delta=delta)
-else:
-    m[1].metric(t("Readiness today"), percent(now.score, lang=lang))
-m[2].metric(t("If the pending bills pass"), percent(b.score_with_bills, lang=lang),
-            help=t("Counts bills pending on the chosen date as if in force; never blended into the score."))
-m[3].metric(t("Checklist assessed"), percent(b.coverage, lang=lang), help=t("Share of elements with a finding or a judgment."))
-m[4].metric(t("Critical gaps"), len(b.gaps))
-carried = _data.score(ws, iso, treaty_id, as_of).carried
-if carried:
-    own = sum(1 for _, capped in carried.values() if capped)
-    st.info(_ui.md(t("{n} element(s) of this treaty are carried over from the Budapest Convention (ETS 185) through "
-                     "the crosswalk, not assessed here; {own} of them need their own assessment beyond what ETS 185 covers. "
-                     "Look closer at an obligation to see each one and open its basis.").format(n=len(carried), own=own)))
-st.download_button(
-    t("Download the gap report (Excel)"), data=lambda: _data.workbook(ws, (iso,), treaty_id, as_of, lang),
-    file_name=f"gaps-{iso}-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
-    help=t("README, Summary, Gaps, the editable Assessment sheet, Provisions, Bills and Sources. Staff can edit it and bring it back on the Import page."),
-)
 
 
 def obligation_label(oid: str) -> str:
@@ -99,13 +68,7 @@ def obligation_label(oid: str) -> str:
     return f"{article_label(o.article, lang)} {content.obligation_title(o)}"
 
 
-# Opened from a heatmap cell (or a shared link): one obligation in detail.
-obligations = [o.id for o in catalog.treaty(treaty_id).obligations() if o.elements]
-focus = _ui.choose(t("Look closer at an obligation"), ["", *obligations], "obligation", "",
-                   format_func=lambda o: t("— pick one to see its elements —") if not o else obligation_label(o))
-
-
-def element_rows(facts: list[ElementFact]) -> pd.DataFrame:
+def element_rows(facts: list[ElementFact], as_of: dt.date) -> pd.DataFrame:
     rows = []
     for e in facts:
         first = e.provisions[0].source if e.provisions else e.judgment_source
@@ -130,61 +93,124 @@ ELEMENT_COLUMNS = {
     "basis": st.column_config.LinkColumn(t("Basis"), display_text=t("open the ETS 185 element")),
 }
 
-if focus:
-    o = catalog.obligations[focus]
-    with st.container(border=True):
-        st.subheader(obligation_label(focus))
-        st.caption(_ui.md(content.obligation_summary(o)))
-        st.dataframe(element_rows(obligation_elements(catalog, _data.score(ws, iso, treaty_id, as_of), focus, lang)),
-                     hide_index=True, width="stretch", column_config=ELEMENT_COLUMNS)
-
-st.subheader(t("Scores per chapter"))
-_ui.plotly(_data.chapter_figure(ws, iso, treaty_id, as_of, today, lang), key="chapters")
-
-st.subheader(t("Critical gaps on {date}").format(date=day(as_of, lang)))
-if not b.gaps:
-    _ui.empty(t("No critical gap on this date. Pick an earlier date to see what was missing, or open the Compare page."))
-
 
 def provision_line(p: ProvisionFact) -> str:
     return f"- **{_ui.md(p.citation)}**, {_ui.md(p.stage_text)} — {_ui.source_md(p.source)}"
 
 
-for g in b.gaps:
-    with st.container(border=True):
-        # one Markdown element per card, not five: each element costs the browser a render of its own
-        parts = [f"#### {_ui.md(status_badge(g.status, lang))} · {_ui.md(article_label(g.article, lang))} {_ui.md(g.title)}"]
-        core = t(" (core)")
-        not_met = t("Elements not met")
-        parts.append(f"**{not_met}**\n" + "\n".join(
-            f"- {_ui.md(status_badge(e.status, lang))}{core if e.core else ''}: {_ui.md(e.text)}"
-            + (f" — *{_ui.md(e.carried_text)}*" if e.carried_text else "") for e in g.elements))
-        law = [provision_line(p) for p in g.in_force + g.ended]
-        judged = t("Assessor's judgment")
-        law += [f"- {judged}: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
-        law_on = t("National law on {date}").format(date=day(as_of, lang))
-        closing = t("Bill that would close it")
-        parts.append(f"**{law_on}**\n"
-                     + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g, lang))}"))
-        if g.bills:
-            parts.append(f"**{closing}**\n" + "\n".join(
-                f"- **{_ui.md(bill.bill_label)}**, {_ui.md(bill.stage_text)}: {_ui.md(bill.summary)} — {_ui.source_md(bill.source)}"
-                for bill in g.bills))
-        else:
-            parts.append(f"**{closing}**\n- *{_ui.md(no_bill_text(g, lang))}*")
-        if g.later:
-            since = t("Since {date}").format(date=day(as_of, lang))
-            parts.append(f"**{since}**\n" + "\n".join(
-                f"- **{_ui.md(p.citation)}**: {_ui.md(p.history)} — {_ui.source_md(p.source)}" for p in g.later))
-        st.markdown("\n\n".join(parts))
-        st.page_link(_ui.COUNTRY, label=t("Look closer at this obligation"), icon=":material/zoom_in:",
-                     query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=g.obligation))
+def gap_label(g: GapFact) -> str:
+    """A gap at a glance, in the card's one line: status, article and title, and the bill that would close it."""
+    closing = g.bills[0].stage_text if g.bills else t("no bill yet")
+    return t("{status} · {article} {title} — {closing}").format(
+        status=status_badge(g.status, lang), article=article_label(g.article, lang), title=g.title, closing=closing)
+
+
+def gap_details(g: GapFact, as_of: dt.date) -> str:
+    """The card's details: elements not met, the law on the date, the bill, what changed since (one Markdown)."""
+    core, not_met = t(" (core)"), t("Elements not met")
+    parts = [f"**{not_met}**\n" + "\n".join(
+        f"- {_ui.md(status_badge(e.status, lang))}{core if e.core else ''}: {_ui.md(e.text)}"
+        + (f" — *{_ui.md(e.carried_text)}*" if e.carried_text else "") for e in g.elements)]
+    law = [provision_line(p) for p in g.in_force + g.ended]
+    judged = t("Assessor's judgment")
+    law += [f"- {judged}: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
+    law_on = t("National law on {date}").format(date=day(as_of, lang))
+    closing = t("Bill that would close it")
+    parts.append(f"**{law_on}**\n" + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g, lang))}"))
+    if g.bills:
+        parts.append(f"**{closing}**\n" + "\n".join(
+            f"- **{_ui.md(bill.bill_label)}**, {_ui.md(bill.stage_text)}: {_ui.md(bill.summary)} — {_ui.source_md(bill.source)}"
+            for bill in g.bills))
+    else:
+        parts.append(f"**{closing}**\n- *{_ui.md(no_bill_text(g, lang))}*")
+    if g.later:
+        since = t("Since {date}").format(date=day(as_of, lang))
+        parts.append(f"**{since}**\n" + "\n".join(
+            f"- **{_ui.md(p.citation)}**: {_ui.md(p.history)} — {_ui.source_md(p.source)}" for p in g.later))
+    return "\n\n".join(parts)
+
+
+@st.fragment
+def dated() -> None:
+    """Everything that depends on the as-of date (or on the obligation looked at): a change of either reruns this
+    part only, so the browser redraws what changed and nothing else. The date control sits in the top row."""
+    as_of = _ui.choose_date(t("As of"), "as_of", today, where=c3,
+                            help=t("Compare a past date with today: the score counts law in force on this date."))
+    b = _data.brief(ws, iso, treaty_id, as_of, lang)
+    if ws.view == "working" and _data.store().review_state(iso) != ReviewState.approved:
+        approved = _data.published_workspace()
+        approved_score = _data.brief(approved, iso, treaty_id, as_of).score if iso in approved.catalog.countries else None
+        st.warning(t("**{mark}**: you see the working assessment of {country}. Approved readiness on {date}: **{approved}** (draft: {draft}). "
+                     "Aides see the approved one.").format(mark=_ui.md(t(DRAFT_MARK).capitalize()), country=_ui.md(b.name), date=day(as_of, lang),
+                                                           approved=percent(approved_score, lang=lang), draft=percent(b.score, lang=lang)))
+
+    m = st.columns(5)
+    m[0].metric(t("Readiness on {date}").format(date=day(as_of, lang)), percent(b.score, lang=lang), help=t("Law in force on the chosen date."))
+    now = _data.brief(ws, iso, treaty_id, today, lang)
+    if as_of != today:
+        change = None if b.score is None or now.score is None else round((now.score - b.score) * 100)
+        delta = t("{change:+d} points since then").format(change=change) if change else None
+        m[1].metric(t("Readiness today"), percent(now.score, lang=lang), delta=delta)
+    else:
+        m[1].metric(t("Readiness today"), percent(now.score, lang=lang))
+    m[2].metric(t("If the pending bills pass"), percent(b.score_with_bills, lang=lang),
+                help=t("Counts bills pending on the chosen date as if in force; never blended into the score."))
+    m[3].metric(t("Checklist assessed"), percent(b.coverage, lang=lang), help=t("Share of elements with a finding or a judgment."))
+    m[4].metric(t("Critical gaps"), len(b.gaps))
+    carried = _data.score(ws, iso, treaty_id, as_of).carried
+    if carried:
+        own = sum(1 for _, capped in carried.values() if capped)
+        st.info(_ui.md(t("{n} element(s) of this treaty are carried over from the Budapest Convention (ETS 185) through "
+                         "the crosswalk, not assessed here; {own} of them need their own assessment beyond what ETS 185 covers. "
+                         "Look closer at an obligation to see each one and open its basis.").format(n=len(carried), own=own)))
+    st.download_button(
+        t("Download the gap report (Excel)"), data=lambda: _data.workbook(ws, (iso,), treaty_id, as_of, lang),
+        file_name=f"gaps-{iso}-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
+        help=t("README, Summary, Gaps, the editable Assessment sheet, Provisions, Bills and Sources. Staff can edit it and bring it back on the Import page."),
+    )
+
+    # Opened from a heatmap cell (or a shared link): one obligation in detail.
+    obligations = [o.id for o in catalog.treaty(treaty_id).obligations() if o.elements]
+    pick = t("— pick one to see its elements —")  # fixed now: Streamlit may call format_func outside this run
+    focus = _ui.choose(t("Look closer at an obligation"), ["", *obligations], "obligation", "",
+                       format_func=lambda o: pick if not o else obligation_label(o))
+    if focus:
+        o = catalog.obligations[focus]
+        with st.container(border=True):
+            st.subheader(obligation_label(focus))
+            st.caption(_ui.md(content.obligation_summary(o)))
+            st.dataframe(element_rows(obligation_elements(catalog, _data.score(ws, iso, treaty_id, as_of), focus, lang), as_of),
+                         hide_index=True, width="stretch", column_config=ELEMENT_COLUMNS)
+
+    st.subheader(t("Scores per chapter"))
+    _ui.plotly(_data.chapter_figure(ws, iso, treaty_id, as_of, today, lang), key="chapters")
+
+    st.subheader(t("Critical gaps on {date}").format(date=day(as_of, lang)))
+    if not b.gaps:
+        _ui.empty(t("No critical gap on this date. Pick an earlier date to see what was missing, or open the Compare page."))
+    else:
+        st.caption(t("Each line is a gap and the bill that would close it. Open one for its elements, the law and the sources."))
+    for g in b.gaps:
+        # Details on demand: a closed card is one line; its details are built and drawn only while it is open.
+        card = st.expander(_ui.md(gap_label(g)), key=f"gap_{g.obligation}", on_change="rerun")
+        if card.open:
+            with card:
+                st.markdown(gap_details(g, as_of))
+                st.page_link(_ui.COUNTRY, label=t("Look closer at this obligation"), icon=":material/zoom_in:",
+                             query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=g.obligation))
+
+    st.page_link(_ui.BRIEF, label=t("Printable brief for an aide"), icon=":material/description:",
+                 query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat()))
+
+
+dated()
 
 st.subheader(t("Timeline: accession steps and law changes"))
+# The story up to today, whatever date the scores above are for: a date change does not redraw it.
 if not b.events:
     _ui.empty(t("No events recorded for this country. Add `events:` to its data file (docs/data-format.md)."))
 else:
-    events, figure = _data.timeline(ws, iso, treaty_id, as_of, lang)
+    events, figure = _data.timeline(ws, iso, treaty_id, today, lang)
     _ui.plotly(figure, key="timeline")
     st.dataframe(events[["when", "step", "title", "source", "link", "checked"]], hide_index=True, width="stretch",
                  column_config={"when": t("Date"), "step": t("Step"), "title": st.column_config.TextColumn(t("What happened"), width="large"),
@@ -204,7 +230,4 @@ else:
                        "effect": t("Effect"), "note": t("Why"), "source": t("Source"),
                        "link": st.column_config.LinkColumn(t("Link"), display_text=t("open source")), "checked": t("Checked")},
     )
-
-st.page_link(_ui.BRIEF, label=t("Printable brief for an aide"), icon=":material/description:",
-             query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat()))
 st.caption(t("Research last checked {date}.").format(date=day(b.researched, lang)))

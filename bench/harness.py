@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -29,11 +30,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60, log=None) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            out = ""
+            if log is not None:
+                log.seek(0)
+                out = log.read().decode(errors="replace")
             raise RuntimeError(f"streamlit exited with {proc.returncode} before answering:\n{out}")
         try:
             with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
@@ -56,19 +60,22 @@ def streamlit_server(script: Path | str = PROJECT / "app.py", env: dict[str, str
         "--server.headless", "true", "--server.address", LOOPBACK, "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *(args or []),
     ]
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    try:
-        wait_healthy(base, proc)
-        yield base
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # our own process group only
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    # The server's output goes to a file, not a pipe: nobody reads a pipe while the tests run, and a server that
+    # logged more than the pipe holds (64 KiB) would block mid-request. The file is shown if the server dies.
+    with tempfile.TemporaryFile(prefix="accession-streamlit-") as log:
+        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            wait_healthy(base, proc, log=log)
+            yield base
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)  # our own process group only
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
 
 
 @contextmanager

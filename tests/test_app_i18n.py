@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 
 from app_pages import _nav
 from assessment import i18n
+from assessment.catalog import load_catalog
 from tests.test_app_pages import elements, open_page, staff_token
 
 HANGUL = re.compile("[가-힣]")
@@ -63,7 +64,6 @@ def shown_labels(at) -> list[str]:
 
 def _data_titles() -> set[str]:
     """Titles that are data, not interface (the Treaty page is titled with the treaty's own title)."""
-    from assessment.catalog import load_catalog
     from assessment.translations import Content
 
     catalog = load_catalog()
@@ -105,6 +105,10 @@ def test_reading_pages_read_korean(page: _nav.PageSpec) -> None:
 def test_korean_country_page_has_korean_dates_citations_and_links() -> None:
     at = open_page("app_pages/country.py", None, lang="ko", iso="KOR", treaty="ets185", as_of="2025-12-12")
     assert any(m.label == "2025년 12월 12일 준비도" for m in at.metric)
+    assert at.expander, "the gap cards, closed"
+    for obligation in load_catalog().treaty("ets185").obligations():  # open every card, as a reader clicking each line
+        at.session_state[f"gap_{obligation.id}"] = True
+    at.run()
     text = "\n".join(m.value for m in at.markdown)
     assert "형사소송법" in text
     assert "[영문]" in text or "[영문]" in " ".join(s.value for s in at.subheader) or True  # ETS 185 untranslated here: marked

@@ -156,15 +156,21 @@ def test_korea_deep_link_opens_korea_on_that_date(korea_page: AppTest, engine: E
 
 
 def test_korea_gaps_show_element_provision_bill_and_stage(korea_page: AppTest, catalog: Catalog, engine: Engine) -> None:
-    text = text_of(korea_page)
     then = engine.score_country("KOR", "ets185", KOREA_THEN)
     brief = country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN)
-    for gap in brief.gaps:
-        assert f"Art\\. {_ui.md(gap.article)} {_ui.md(gap.title)}" in text
-        for bill in gap.bills:
-            assert _ui.md(bill.bill_label) in text and _ui.md(bill.stage_text) in text
+    # at a glance: one line per gap, with the stage of the bill that would close it (or "no bill yet")
+    labels = [e.label for e in korea_page.expander]
+    assert len(labels) == len(brief.gaps)
+    for gap, label in zip(brief.gaps, labels):
+        assert f"Art\\. {_ui.md(gap.article)} {_ui.md(gap.title)}" in label
+        assert (_ui.md(gap.bills[0].stage_text) if gap.bills else "no bill yet") in label
     assert "ets185.art16" in then.critical_gaps  # the story the data tells: preservation was missing then
+    assert "Elements not met" not in text_of(korea_page)  # details on demand: a closed card draws nothing
+    korea_page.session_state["gap_ets185.art16"] = True  # what a click on the card does
+    text = text_of(korea_page.run())
     art16 = next(g for g in brief.gaps if g.obligation == "ets185.art16")
+    for bill in art16.bills:
+        assert _ui.md(bill.bill_label) in text and _ui.md(bill.stage_text) in text
     assert _ui.md(art16.elements[0].text) in text
     assert "Criminal Procedure Act" in text.replace("\\", "")
     assert "unverified" in text or "✓ verified" in text  # every fact carries its mark

@@ -437,6 +437,73 @@ def test_a_save_that_changes_nothing_writes_no_version(mini_store: Store) -> Non
 
 
 @BACKENDS
+def test_a_provision_another_process_added_can_be_cited_at_once(mini_store: Store, mini_catalog, database_url: str) -> None:
+    """A save is checked against the copy of the country the last save kept; when that copy refuses a reference
+    (here: a provision another app process added since), the country is read again before the save is refused."""
+    ed = editor(mini_store)
+    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1)  # keeps a copy
+    other = Store.open(mini_catalog, database_url)
+    added = other.provisions("AAA")[0].provision.model_copy(update={"id": "aaa.cc.11", "article": "11"})
+    other.save_provision(ed, "AAA", added, expected_version=0)
+    other.engine.dispose()
+    saved = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[Finding(provision="aaa.cc.11", extent="full")], judgment=None, note=None,
+                                       expected_version=2)
+    assert saved.version == 3 and mini_store.assessment("AAA", ELEMENT).findings[0].provision == "aaa.cc.11"
+
+
+@BACKENDS
+def test_a_save_checked_against_an_outdated_copy_is_checked_again_under_the_lock(mini_store: Store) -> None:
+    """The copy a save was checked against passes it, but the country's provisions changed meanwhile (nothing in
+    the app deletes one; the SQL stands for any change the copy missed): the lock sees the new key, checks the
+    edit again against the rows, refuses it, and nothing is written."""
+    ed = editor(mini_store)
+    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1)  # keeps a copy
+    with mini_store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM provisions WHERE iso3 = 'AAA' AND id = 'aaa.cpa.30'"))
+    n, data_version = audit_count(mini_store), mini_store.data_version()
+    with pytest.raises(ValidationFailed, match="'aaa.cpa.30' is not defined"):
+        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[Finding(provision="aaa.cpa.30", extent="partial")], judgment=None, note=None,
+                                   expected_version=2)
+    assert mini_store.assessment("AAA", ELEMENT).version == 2
+    assert audit_count(mini_store) == n and mini_store.data_version() == data_version
+
+
+@BACKENDS
+def test_a_batch_records_audit_draft_and_counter_in_order(mini_store: Store) -> None:
+    """The audit rows, the draft mark and the counter bump (on PostgreSQL one statement, the audit rows as arrays;
+    on SQLite one statement each) record every change, in the order made."""
+    from assessment.store import AssessmentChange
+
+    ed = editor(mini_store)
+    n, data_version = audit_count(mini_store), mini_store.data_version()
+    batch = [
+        AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "one", 1),  # findings and note change
+        AssessmentChange("AAA", "tst1.art4.1b.e1", tuple(PARTIAL), None, None, 0),  # a first save
+    ]
+    mini_store.save_assessments(ed, batch, source="excel")
+    rows = [(h.record, h.field, h.old, h.new) for h in mini_store.history("AAA")][n:]
+    assert [r[:2] for r in rows] == [(ELEMENT, "findings"), (ELEMENT, "note"), ("tst1.art4.1b.e1", "findings"), ("country", "review_state")]
+    assert rows[-1][2:] == ("approved", "draft") and mini_store.review_state("AAA") == "draft"
+    assert mini_store.data_version() == data_version + 1
+    mini_store.save_assessments(ed, [AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "two", 2)], source="excel")  # a draft already
+    assert [(h.field, h.new) for h in mini_store.history("AAA")][n + 4:] == [("note", "two")] and mini_store.data_version() == data_version + 2
+
+
+@BACKENDS
+def test_a_first_save_that_meets_a_row_written_meanwhile_is_stale(mini_store: Store) -> None:
+    """Every save inserts under its country's row lock, so a first save cannot meet a row written meanwhile;
+    should one exist all the same (a writer without the lock, simulated in the same transaction here), the
+    insert writes nothing and says who wrote the row."""
+    at = dt.datetime.now(dt.UTC)
+    element = "tst1.art4.1b.e1"
+    with mini_store._write() as conn:
+        conn.execute(t.assessments.insert().values(iso3="AAA", element=element, position=99, findings="[]", note="theirs", version=1, updated_by="ann", updated_at=at))
+        with pytest.raises(StaleVersion, match="changed by ann"):
+            mini_store._insert_assessment(conn, "AAA", element, {"findings": "[]", "judgment": None, "note": "mine", "updated_by": "ed", "updated_at": at})
+    assert mini_store.assessment("AAA", element).note == "theirs"
+
+
+@BACKENDS
 def test_users_are_changed_disabled_and_enabled(mini_store: Store) -> None:
     admin = mini_store.add_user(SYSTEM, "root", Role.admin, "password-long-1")
     ed = editor(mini_store)

@@ -18,14 +18,21 @@ ELEMENT = "tst1.art3.e1"
 PARTIAL = [Finding(provision="aaa.cc.10", extent="partial")]
 
 
-def _slow_down(store: Store, thread_prefix: str, sql_start: str, seconds: float) -> None:
-    """Widen a race window: after a statement starting with `sql_start`, threads named `thread_prefix...` pause,
-    so an interleaving that happened in 1 round of 100 happens in nearly every round."""
+def _slow_down(store: Store, thread_prefix: str, sql_start: str, seconds: float, anywhere: bool = False) -> list[str]:
+    """Widen a race window: after a statement starting with `sql_start` (or, `anywhere`, containing it: on
+    PostgreSQL a save's UPDATE is a CTE of a statement starting WITH), threads named `thread_prefix...` pause,
+    so an interleaving that happened in 1 round of 100 happens in nearly every round. Returns the threads'
+    names, one per pause, so a test can tell that its window was widened."""
+    paused: list[str] = []
 
     @event.listens_for(store.engine, "after_cursor_execute")
     def _pause(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if threading.current_thread().name.startswith(thread_prefix) and statement.lstrip().upper().startswith(sql_start):
+        sql = " ".join(statement.upper().split())
+        if threading.current_thread().name.startswith(thread_prefix) and (sql_start in sql if anywhere else sql.startswith(sql_start)):
+            paused.append(threading.current_thread().name)
             time.sleep(seconds)
+
+    return paused
 
 
 def _race(*calls) -> list[BaseException | None]:
@@ -100,10 +107,11 @@ def approve_save_race(store: Store, rounds: int) -> Counter:
 def test_approve_and_save_of_one_country_serialise(mini_store: Store) -> None:
     # the approval pauses between reading the review state and acting on it: without a row lock the editor's
     # save slips into that gap on PostgreSQL and the unreviewed edit is published
-    _slow_down(mini_store, "race-0", "SELECT", 0.02)
+    paused = _slow_down(mini_store, "race-0", "SELECT", 0.02)
     counts = approve_save_race(mini_store, rounds=8)
     print(dict(counts))
     assert counts["anomalies"] == 0, dict(counts)
+    assert paused  # the window was widened (the approval paused after reading the state)
     assert counts["approved"] + counts["saved"] >= counts["rounds"]  # one of the two always goes through
 
 
@@ -118,7 +126,7 @@ def test_batches_crossing_countries_do_not_deadlock(mini_store: Store) -> None:
     _second_country(mini_store)
     ed = mini_store.add_user(SYSTEM, "ed", Role.editor, "password-long-1", ["AAA", "BBB"])
     # each writer pauses after each row it updates, so both hold one country's row when they reach the other's
-    _slow_down(mini_store, "race-", "UPDATE ASSESSMENTS", 0.05)
+    paused = _slow_down(mini_store, "race-", "UPDATE ASSESSMENTS", 0.05, anywhere=True)
     counts: Counter = Counter()
     for n in range(4):
         v = {c: mini_store.assessment(c, ELEMENT).version for c in ("AAA", "BBB")}
@@ -140,3 +148,4 @@ def test_batches_crossing_countries_do_not_deadlock(mini_store: Store) -> None:
         counts["anomalies"] += len(notes) != 1  # all or nothing: both countries hold the same writer's batch
     print(dict(counts))
     assert counts == Counter(rounds=4, saved=4, stale=4)
+    assert paused  # the window was widened (the saving writer paused after updating its first country)

@@ -16,10 +16,13 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, String, bindparam, delete, func, insert, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Catalog
@@ -186,6 +189,85 @@ def _load_working(conn: Connection, iso3: str | None = None) -> dict[str, Countr
     return {code: Country.model_validate(d) for code, d in docs.items()}
 
 
+#: The fields of an assessment a save writes and audits.
+ASSESSMENT_FIELDS = ("findings", "judgment", "note")
+
+
+class Locked(NamedTuple):
+    """A country row locked for a write: its review state, and the key of its checked copy."""
+
+    state: str
+    check_key: tuple
+
+
+def _check_key(iso3: Any) -> list[Any]:
+    """What the checked copy of a country (`Store._country_for_check`) is cached on, for `iso3` (a code, or the
+    countries' column in a query of them): the seeding counter (seeding and refreshing replace details and
+    provisions) with the count and the version sum of the country's provisions (a provision save adds one or
+    raises a version; nothing else writes them)."""
+    p = t.provisions.c
+    return [
+        select(t.counters.c.value).where(t.counters.c.name == DATA_VERSION).scalar_subquery(),
+        select(func.count()).select_from(t.provisions).where(p.iso3 == iso3).scalar_subquery(),
+        select(func.coalesce(func.sum(p.version), 0)).where(p.iso3 == iso3).scalar_subquery(),
+    ]
+
+
+AUDIT_COLUMNS = ("at", "user_name", "iso3", "record", "field", "old", "new", "source")
+
+
+class SaveStatements:
+    """The statements of the save path, built once per store with bound parameters. Building SQLAlchemy
+    constructs on every save, and compiling the ones it cannot cache (any multi-row VALUES), cost more Python
+    per save than the database spent on the save; PostgreSQL's audit rows and counter names therefore go as
+    arrays (unnest), one cached statement whatever their number."""
+
+    def __init__(self, postgresql: bool):
+        c, a = t.countries.c, t.assessments.c
+        disabled = select(t.users.c.disabled).where(t.users.c.name == bindparam("user_name")).scalar_subquery()
+        #: countries.iso3, review_state, whether the user is disabled, the check key; locked in ISO order
+        # (PostgreSQL: an array, not IN with a list, which SQLAlchemy renders anew on every execution)
+        codes = c.iso3 == func.any(bindparam("codes", type_=ARRAY(String))) if postgresql else c.iso3.in_(bindparam("codes", expanding=True))
+        self.lock = (
+            select(c.iso3, c.review_state, disabled, *_check_key(c.iso3))
+            .where(codes)
+            .order_by(c.iso3)
+            .with_for_update(of=t.countries)
+        )
+        here = (a.iso3 == bindparam("at_iso3"), a.element == bindparam("at_element"))
+        new = {f: bindparam(f"new_{f}", type_=a[f].type) for f in (*ASSESSMENT_FIELDS, "updated_by", "updated_at")}
+        self.old_assessment = select(a.findings, a.judgment, a.note, a.version, a.updated_by, a.updated_at).where(*here)
+        #: writes only at the expected version, and only when findings, judgment or note differ
+        self.update_assessment = (
+            update(t.assessments)
+            .where(*here, a.version == bindparam("expected"), or_(*(a[f].is_distinct_from(new[f]) for f in ASSESSMENT_FIELDS)))
+            .values(version=a.version + 1, **new)
+        )
+        upsert = pg_insert if postgresql else sqlite_insert
+        self.bump = upsert(t.counters).values(name=bindparam("counter"), value=1).on_conflict_do_update(
+            index_elements=[t.counters.c.name], set_={"value": t.counters.c.value + 1})
+        self.draft = update(t.countries).where(c.iso3.in_(bindparam("drafts", expanding=True))).values(review_state=ReviewState.draft.value)
+        self.audit = insert(t.audit)
+        if postgresql:
+            old = self.old_assessment.cte("old")
+            written = self.update_assessment.returning(a.version).cte("written")
+            #: the row as it was (a CTE beside the UPDATE: the same snapshot) and the version written, if any
+            self.old_and_update = select(old, select(written.c.version).scalar_subquery().label("written"))
+            rows = func.unnest(*(bindparam(f"audit_{k}", type_=ARRAY(t.audit.c[k].type)) for k in AUDIT_COLUMNS)).table_valued(
+                *AUDIT_COLUMNS, with_ordinality="n").render_derived(name="audit_rows")
+            bump = pg_insert(t.counters).from_select(["name", "value"], select(func.unnest(bindparam("names", type_=ARRAY(String))), literal(1)))
+            bump = bump.on_conflict_do_update(index_elements=[t.counters.c.name], set_={"value": t.counters.c.value + 1})
+            draft = update(t.countries).where(c.iso3 == func.any(bindparam("drafts", type_=ARRAY(String)))).values(review_state=ReviewState.draft.value)
+            #: audit rows (in order), draft marks and counter bumps of a write in one statement: the two others
+            #: are data-modifying CTEs of the audit INSERT; each writes its own table and none reads another's
+            self.record_changes = (
+                insert(t.audit)
+                .from_select(list(AUDIT_COLUMNS), select(*(rows.c[k] for k in AUDIT_COLUMNS)).order_by(rows.c.n))
+                .add_cte(bump.cte("bump"))
+                .add_cte(draft.cte("draft"))
+            )
+
+
 class Store:
     """All reads and writes of working assessments. One instance per process; it is thread-safe."""
 
@@ -197,7 +279,10 @@ class Store:
         # SQLite's busy handler, whose back-off sleeps (up to 100 ms) dominated p95 latency; other processes
         # still wait on the busy timeout. PostgreSQL needs no such queue.
         self._sqlite_writers = threading.Lock() if engine.dialect.name == "sqlite" else None
-        self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (its write counters, _country_for_check)
+        self._checked: dict[str, tuple[tuple, Country]] = {}  # iso3 -> (_check_key, _country_for_check)
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._upsert = pg_insert if self._postgresql else sqlite_insert  # INSERT ... ON CONFLICT, which both have
+        self._sql = SaveStatements(self._postgresql)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -224,27 +309,52 @@ class Store:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
+    @staticmethod
+    def _counter_names(countries: Iterable[str] = ()) -> list[str]:
         """Count every write, so readers can tell cheaply whether anything changed.
 
         A write to countries bumps one counter per country (`data_version:KOR`), taken under that country's row
         lock, so writers on different countries never queue on a shared counter row; other writes (seeding)
-        bump `data_version`. `data_version()` is their sum, which grows with every write."""
-        for name in [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]:
-            done = conn.execute(update(t.counters).where(t.counters.c.name == name).values(value=t.counters.c.value + 1))
-            if done.rowcount == 0:
-                conn.execute(insert(t.counters).values(name=name, value=1))
+        bump `data_version`. `data_version()` is their sum, which grows with every write. A counter that does
+        not exist yet is inserted at 1 (INSERT ... ON CONFLICT DO UPDATE)."""
+        return [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]
 
-    def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
+    def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
+        for name in self._counter_names(countries):
+            conn.execute(self._sql.bump, {"counter": name})
+
+    @staticmethod
+    def _audit_rows(user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> list[dict[str, Any]]:
         if source not in tuple(AuditSource):
             raise ValueError(f"unknown source {source!r}")
-        rows = [
+        return [
             {"at": at, "user_name": user.name, "iso3": iso3, "record": record, "field": f, "old": old, "new": new, "source": source}
             for f, old, new in changes
             if old != new
         ]
+
+    def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
+        rows = self._audit_rows(user, iso3, record, changes, source, at)
         if rows:
-            conn.execute(insert(t.audit), rows)
+            conn.execute(self._sql.audit, rows)
+
+    def _record_changes(self, conn: Connection, user: User, rows: list[dict[str, Any]], changed: Iterable[str], states: dict[str, str], source: str,
+                        at: dt.datetime) -> None:
+        """What every write of `changed` countries carries besides its rows: the audit `rows`, the review state
+        set back to draft (audited too) where `states` (read under the row lock) is not draft, and the bump of
+        their write counters. On PostgreSQL one statement (`SaveStatements.record_changes`); else one each."""
+        changed = sorted(set(changed))
+        drafts = [c for c in changed if states.get(c) not in (None, ReviewState.draft)]
+        rows = rows + [r for c in drafts for r in self._audit_rows(user, c, "country", [("review_state", states[c], ReviewState.draft.value)], source, at)]
+        if self._postgresql:
+            params = {f"audit_{k}": [r[k] for r in rows] for k in AUDIT_COLUMNS}
+            conn.execute(self._sql.record_changes, {**params, "names": self._counter_names(changed), "drafts": drafts})
+            return
+        if drafts:
+            conn.execute(self._sql.draft, {"drafts": drafts})
+        if rows:
+            conn.execute(self._sql.audit, rows)
+        self._bump(conn, changed)
 
     def _require_active(self, conn: Connection, user: User) -> None:
         """Refuse a write by a user an admin has disabled since the caller read the account."""
@@ -252,8 +362,10 @@ class Store:
         if conn.execute(select(t.users.c.disabled).where(t.users.c.name == user.name)).scalar_one_or_none():
             raise PermissionDenied(Msg("{name} is disabled; an admin can enable the account again", name=user.name))
 
-    def _lock_countries(self, conn: Connection, codes: Iterable[str]) -> dict[str, str]:
-        """Lock the review rows of these countries for the rest of the transaction and return their states.
+    def _lock_countries(self, conn: Connection, user: User, codes: Iterable[str]) -> dict[str, Locked]:
+        """Lock the review rows of these countries for the rest of the transaction and return their states (and
+        the key of their checked copy, see `_country_for_check`); refuse a user an admin has disabled since the
+        caller read the account. One statement: the write's first.
 
         Every write takes these locks first, so saves and review transitions of one country serialise: an
         approval cannot publish an edit that slipped in after it read the state, and a save marks draft the
@@ -261,44 +373,44 @@ class Store:
         countries in another order queue instead of deadlocking. (PostgreSQL: SELECT ... FOR UPDATE; SQLite has
         one writer at a time already and ignores the clause.)"""
         wanted = sorted(set(codes))
+        user.require_active()
         if not wanted:
+            self._require_active(conn, user)
             return {}
-        rows = conn.execute(
-            select(t.countries.c.iso3, t.countries.c.review_state)
-            .where(t.countries.c.iso3.in_(wanted))
-            .order_by(t.countries.c.iso3)
-            .with_for_update()
-        ).all()
-        return dict(rows)
+        rows = conn.execute(self._sql.lock, {"user_name": user.name, "codes": wanted}).all()
+        if not rows:  # none of them exists: the account is still checked first, as for any write
+            self._require_active(conn, user)
+        elif rows[0][2]:
+            raise PermissionDenied(Msg("{name} is disabled; an admin can enable the account again", name=user.name))
+        return {r[0]: Locked(r[1], tuple(r[3:])) for r in rows}
 
-    def _mark_draft(self, conn: Connection, user: User, iso3: str, source: str, at: dt.datetime, state: str | None) -> None:
-        """An edit makes a country a draft again; `state` is the one read under the country's row lock."""
-        if state is not None and state != ReviewState.draft:
-            conn.execute(update(t.countries).where(t.countries.c.iso3 == iso3).values(review_state=ReviewState.draft.value))
-            self._audit(conn, user, iso3, "country", [("review_state", state, ReviewState.draft.value)], source, at)
-
-    def _country_for_check(self, conn: Connection, iso3: str) -> Country:
-        """The country as the reference checks see it. Stored provisions were validated when written, so they
-        are rebuilt without re-validation (the checks read only their ids and sources).
+    def _country_for_check(self, conn: Connection, iso3: str, key: tuple | None = None) -> tuple[tuple, Country]:
+        """(its cache key, the country as the reference checks see it). Stored provisions were validated when
+        written, so they are rebuilt without re-validation (the checks read only their ids and sources).
 
         Kept per country until its provisions or details may have changed, so a save need not read and rebuild
-        every provision again: the key is the seeding counter (seeding and refreshing replace details and
-        provisions) with the count and the version sum of the country's provisions (a provision save adds one
-        or raises a version; nothing else writes them). The key is read before the rows, so a cached country
-        is never older than its key."""
-        p = t.provisions.c
-        seeded = select(t.counters.c.value).where(t.counters.c.name == DATA_VERSION).scalar_subquery()
-        key = tuple(conn.execute(select(seeded, func.count(), func.coalesce(func.sum(p.version), 0)).where(p.iso3 == iso3)).one())
+        every provision again (see `_check_key`). The key (read here unless the caller read it, as the lock
+        does) is read before the rows, so a cached country is never older than its key."""
+        if key is None:
+            key = tuple(conn.execute(select(*_check_key(iso3))).one())
         cached = self._checked.get(iso3)
         if cached is not None and cached[0] == key:
-            return cached[1]
+            return cached
         row = conn.execute(select(t.countries.c.name, t.countries.c.meta).where(t.countries.c.iso3 == iso3)).one_or_none()
         if row is None:
             raise ValidationFailed([Msg("no country {iso} in the database", iso=iso3)])
         provisions = [Provision.model_construct(**json.loads(d)) for d in conn.execute(select(t.provisions.c.document).where(t.provisions.c.iso3 == iso3)).scalars()]
         country = Country.model_validate({"iso3": iso3, "name": row.name, **json.loads(row.meta)}).model_copy(update={"provisions": provisions})
         self._checked[iso3] = (key, country)
-        return country
+        return key, country
+
+    def _problems(self, country: Country, new: ElementAssessment, many: bool) -> list[str]:
+        """What is wrong with one element's new assessment in this country (prefixed with the element in a batch)."""
+        try:
+            self._check(country.model_copy(update={"assessments": [new]}))
+        except ValidationFailed as exc:
+            return [Msg("{iso} {element}: {problem}", iso=country.iso3, element=new.element, problem=m) if many else m for m in exc.messages]
+        return []
 
     def _check(self, country: Country) -> None:
         issues = check_country(Doc(country.iso3, country), self.index, from_file=False)
@@ -504,7 +616,6 @@ class Store:
         applied in one transaction; one stale version refuses the whole batch and nothing is written."""
         prepared: list[tuple[str, ElementAssessment, int]] = []
         problems: list[str] = []
-        countries: dict[str, Country] = {}
         for change in changes:
             iso3 = change.iso3.upper()
             user.require_edit(iso3)
@@ -514,66 +625,98 @@ class Store:
                 problems += [Msg("{iso} {element}: {problem}", iso=iso3, element=change.element, problem=m) for m in validation_messages(exc, whole="assessment")]
                 continue
             prepared.append((iso3, new, change.expected_version))
-        # Validate before taking the write lock (WAL readers do not block writers). Provisions and sources are
-        # never deleted, so a reference that resolves now still resolves when the rows are written.
-        with self.engine.connect() as conn:
-            for iso3 in {p[0] for p in prepared}:
-                countries[iso3] = self._country_for_check(conn, iso3)
-        for iso3, new, _ in prepared:
-            try:
-                self._check(countries[iso3].model_copy(update={"assessments": [new]}))
-            except ValidationFailed as exc:
-                problems += [Msg("{iso} {element}: {problem}", iso=iso3, element=new.element, problem=m) if len(changes) > 1 else m for m in exc.messages]
+        # Validate before taking the write lock (WAL readers do not block writers), against the checked copy of
+        # the country the last write kept (no read at all) or, when there is none or it refuses, against the
+        # rows read now. The lock reads the copy's key again: if provisions or details changed meanwhile, the
+        # edits are checked once more under the lock, so they are never written against an outdated check.
+        many = len(changes) > 1
+        found: dict[int, list[str]] = {}
+        checked: dict[str, tuple] = {}  # iso3 -> key of the copy its edits were checked against
+        for iso3 in dict.fromkeys(p[0] for p in prepared):
+            mine = [i for i, p in enumerate(prepared) if p[0] == iso3]
+            cached = self._checked.get(iso3)
+            if cached is not None:
+                checked[iso3] = cached[0]
+                found.update((i, self._problems(cached[1], prepared[i][1], many)) for i in mine)
+            if cached is None or any(found[i] for i in mine):  # the copy may predate a provision just added
+                with self.engine.connect() as conn:
+                    checked[iso3], country = self._country_for_check(conn, iso3)
+                found.update((i, self._problems(country, prepared[i][1], many)) for i in mine)
+        problems += [m for i in sorted(found) for m in found[i]]
         if problems:
             raise ValidationFailed(problems)
         at = now()
         records = []
         with self._write() as conn:
-            self._require_active(conn, user)
-            states = self._lock_countries(conn, (p[0] for p in prepared))
+            locked = self._lock_countries(conn, user, checked)
+            for iso3, key in checked.items():
+                if iso3 not in locked:
+                    raise ValidationFailed([Msg("no country {iso} in the database", iso=iso3)])
+                if locked[iso3].check_key != key:
+                    _, country = self._country_for_check(conn, iso3, locked[iso3].check_key)
+                    again = [m for code, new, _ in prepared if code == iso3 for m in self._problems(country, new, many)]
+                    if again:
+                        raise ValidationFailed(again)
+            states = {code: lock.state for code, lock in locked.items()}
+            rows: list[dict[str, Any]] = []
             for iso3, new, expected_version in prepared:
-                records.append(self._write_assessment(conn, user, iso3, new, expected_version, source, at))
+                record, audit = self._write_assessment(conn, user, iso3, new, expected_version, source, at)
+                records.append(record)
+                rows += audit
             changed = sorted({r.iso3 for r in records if r.changed})
-            for iso3 in changed:
-                self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
             if changed:
-                self._bump(conn, changed)
+                self._record_changes(conn, user, rows, changed, states, source, at)
         return records
 
-    def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str, at: dt.datetime) -> AssessmentRecord:
+    def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str,
+                          at: dt.datetime) -> tuple[AssessmentRecord, list[dict[str, Any]]]:
+        """Write one element (the caller holds its country's row lock); returns the record and its audit rows."""
         element = new.element
-        old = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one_or_none()
         values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
-        fields = ("findings", "judgment", "note")
+        old, written = self._update_assessment(conn, iso3, element, values, expected_version)
         if old is None and expected_version == 0 and (values["findings"], values["judgment"], values["note"]) == ("[]", None, None):
-            return AssessmentRecord(iso3, element, (), None, None, 0, None, None, changed=False)  # nothing typed: nothing to save
-        if old is not None and old["version"] == expected_version and all(old[f] == values[f] for f in fields):
+            return AssessmentRecord(iso3, element, (), None, None, 0, None, None, changed=False), []  # nothing typed: nothing to save
+        if old is not None and not written and old["version"] == expected_version and all(old[f] == values[f] for f in ASSESSMENT_FIELDS):
             # A save that changes nothing writes no version: colleagues would get false "saved after you opened it" warnings.
             return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, old["version"], old["updated_by"],
-                                    _utc(old["updated_at"]), changed=False)
+                                    _utc(old["updated_at"]), changed=False), []
         if old is None:
             if expected_version != 0:
                 raise StaleVersion(f"{iso3} {element}", expected_version, 0, "nobody", at)
-            position = conn.execute(select(func.coalesce(func.max(t.assessments.c.position), -1) + 1).where(t.assessments.c.iso3 == iso3)).scalar_one()
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(t.assessments).values(iso3=iso3, element=element, position=position, version=1, **values))
-            except IntegrityError:
-                current = conn.execute(select(t.assessments).where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element)).mappings().one()
-                raise StaleVersion(f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"])) from None
+            self._insert_assessment(conn, iso3, element, values)
             before: dict[str, Any] = {"findings": "[]", "judgment": None, "note": None}
+        elif not written:
+            raise StaleVersion(f"{iso3} {element}", expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
         else:
-            done = conn.execute(
-                update(t.assessments)
-                .where(t.assessments.c.iso3 == iso3, t.assessments.c.element == element, t.assessments.c.version == expected_version)
-                .values(version=t.assessments.c.version + 1, **values)
-            )
-            if done.rowcount != 1:
-                raise StaleVersion(f"{iso3} {element}", expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
             before = dict(old)
-        self._audit(conn, user, iso3, element, [(f, before[f], values[f]) for f in ("findings", "judgment", "note")], source, at)
+        rows = self._audit_rows(user, iso3, element, [(f, before[f], values[f]) for f in ASSESSMENT_FIELDS], source, at)
         version = 1 if old is None else expected_version + 1
-        return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at)
+        return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at), rows
+
+    def _update_assessment(self, conn: Connection, iso3: str, element: str, values: dict[str, Any], expected_version: int) -> tuple[Any, bool]:
+        """(the element's row as it was, or None; whether it was updated to `values`). The conditional UPDATE
+        writes only at `expected_version` and only when findings, judgment or note differ, so a stale or
+        unchanged save writes nothing. PostgreSQL: one statement, the row as it was read by a CTE beside the
+        UPDATE (the same snapshot; under the country's row lock no other save writes the row); else a read,
+        then the UPDATE if the read says it applies."""
+        params = {"at_iso3": iso3, "at_element": element, "expected": expected_version, **{f"new_{k}": v for k, v in values.items()}}
+        if self._postgresql:
+            row = conn.execute(self._sql.old_and_update, params).mappings().one_or_none()
+            return row, row is not None and row["written"] is not None
+        row = conn.execute(self._sql.old_assessment, params).mappings().one_or_none()
+        if row is None or row["version"] != expected_version or all(row[f] == values[f] for f in ASSESSMENT_FIELDS):
+            return row, False
+        return row, conn.execute(self._sql.update_assessment, params).rowcount == 1
+
+    def _insert_assessment(self, conn: Connection, iso3: str, element: str, values: dict[str, Any]) -> None:
+        """The first save of an element, at the end of its country's list, in one statement. If the row exists
+        after all (a writer that took no country lock), nothing is written and StaleVersion names its author."""
+        a = t.assessments.c
+        position = select(func.coalesce(func.max(a.position), -1) + 1).where(a.iso3 == iso3).scalar_subquery()
+        stmt = self._upsert(t.assessments).values(iso3=iso3, element=element, position=position, version=1, **values)
+        if conn.execute(stmt.on_conflict_do_nothing(index_elements=[a.iso3, a.element]).returning(a.version)).first() is None:
+            current = conn.execute(select(t.assessments).where(a.iso3 == iso3, a.element == element)).mappings().one()
+            raise StaleVersion(f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"]))
 
     def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = AuditSource.browser) -> ProvisionRecord:
         """Create (expected_version 0) or change a provision or bill, e.g. record that a bill came into force."""
@@ -582,9 +725,9 @@ class Store:
         at = now()
         document = provision.model_dump_json(exclude_none=True)
         with self._write() as conn:
-            self._require_active(conn, user)
-            states = self._lock_countries(conn, [iso3])
-            country = self._country_for_check(conn, iso3)
+            locked = self._lock_countries(conn, user, [iso3])
+            states = {code: lock.state for code, lock in locked.items()}
+            _, country = self._country_for_check(conn, iso3, locked[iso3].check_key if iso3 in locked else None)
             others = [p for p in country.provisions if p.id != provision.id]
             self._check(country.model_copy(update={"provisions": [*others, provision]}))
             old = conn.execute(select(t.provisions).where(t.provisions.c.iso3 == iso3, t.provisions.c.id == provision.id)).mappings().one_or_none()
@@ -610,9 +753,8 @@ class Store:
                 if done.rowcount != 1:
                     raise StaleVersion(provision.id, expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
                 old_doc = old["document"]
-            self._audit(conn, user, iso3, provision.id, [("provision", old_doc, document)], source, at)
-            self._mark_draft(conn, user, iso3, source, at, states.get(iso3))
-            self._bump(conn, [iso3])
+            rows = self._audit_rows(user, iso3, provision.id, [("provision", old_doc, document)], source, at)
+            self._record_changes(conn, user, rows, [iso3], states, source, at)
         return next(p for p in self.provisions(iso3) if p.provision.id == provision.id)
 
     def restore(self, user: User, entry_id: int, *, expected_version: int) -> AssessmentRecord:
@@ -638,8 +780,8 @@ class Store:
         iso3 = iso3.upper()
         at = now()
         with self._write() as conn:
-            self._require_active(conn, user)
-            state = self._lock_countries(conn, [iso3]).get(iso3)
+            lock = self._lock_countries(conn, user, [iso3]).get(iso3)
+            state = None if lock is None else lock.state
             if state is None:
                 raise KeyError(Msg("no country {iso} in the database", iso=iso3))
             if state not in allowed_from:

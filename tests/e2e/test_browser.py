@@ -58,8 +58,11 @@ def test_korea_deep_link_shows_the_preservation_gap_and_its_bill(page, base: str
     page.goto(f"{base}/country?iso=KOR&treaty=ets185&as_of={KOREA_THEN.isoformat()}")
     page.get_by_text(f"Critical gaps on {KOREA_THEN:%d %b %Y}").wait_for(timeout=WAIT_MS)
     art16 = next(g for g in country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN).gaps if g.obligation == "ets185.art16")
-    card = page.locator("[data-testid='stVerticalBlockBorderWrapper'], [data-testid='stVerticalBlock']").filter(
-        has_text=f"Art. {art16.article} {art16.title}").last
+    card = page.locator("[data-testid='stExpander']").filter(has_text=f"Art. {art16.article} {art16.title}").first
+    line = card.locator("summary").inner_text()  # at a glance: the gap and the stage of the bill that would close it
+    assert art16.bills and art16.bills[0].stage_text in line
+    card.locator("summary").click()  # details on demand
+    card.get_by_text("Bill that would close it").wait_for(timeout=WAIT_MS)
     text = card.inner_text()
     assert "Criminal Procedure Act" in text
     for bill in art16.bills:
@@ -108,7 +111,9 @@ def test_brief_opens_and_downloads_as_pdf(page, base: str) -> None:
 def test_koreas_un_page_marks_statuses_carried_over_from_ets185(page, base: str) -> None:
     page.goto(f"{base}/country?iso=KOR&treaty=uncc2024&obligation=uncc2024.art7")
     page.get_by_text("carried over from the Budapest Convention", exact=False).first.wait_for(timeout=WAIT_MS)
-    page.get_by_text("carried over from ETS 185 Art. 2", exact=False).first.wait_for(timeout=WAIT_MS)
+    card = page.locator("[data-testid='stExpander']").filter(has_text="Art. 42").first  # a gap carried over from Art. 29
+    card.locator("summary").click()
+    card.get_by_text("carried over from ETS 185 Art. 29", exact=False).first.wait_for(timeout=WAIT_MS)
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Readiness today").first
     metric.wait_for(timeout=WAIT_MS)
     value = metric.locator("[data-testid='stMetricValue']").inner_text()

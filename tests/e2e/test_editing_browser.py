@@ -6,50 +6,26 @@ from __future__ import annotations
 
 import uuid
 
-
 from assessment import service
-from assessment.changes import element_label
-from assessment.store import SYSTEM
+from tests.e2e.staff import ELEMENT, LABEL, WAIT_MS, add_user, sign_in
+from tests.e2e.staff import new_page as _new_page
+from tests.e2e.staff import open_element as _open_element
 from tests.e2e.test_browser import _left_the_machine
 
-WAIT_MS = 60_000
-ELEMENT = "ets185.art1.e1"  # the first element of the first obligation: the Edit page opens on it
-#: The Edit page names an element by its article and text (words, not ids).
-LABEL = element_label(service.catalog(), ELEMENT)
 SEEN: list[str] = []
 
 
 def editor(countries=("KOR",)) -> str:
-    name = f"ed{uuid.uuid4().hex[:6]}"
-    service.store().add_user(SYSTEM, name, "editor", "password-long-1", countries)
-    return name
+    return add_user("editor", countries)
 
 
 def new_page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    context.on("request", lambda r: SEEN.append(r.url))
-    return context.new_page()
-
-
-def sign_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/signin")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password", exact=True).fill("password-long-1")
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
+    return _new_page(browser, SEEN)
 
 
 def open_element(page):  # type: ignore[no-untyped-def]
     """Go to Edit through the menu (a page switch keeps the session) and open the element's form."""
-    page.get_by_role("link", name="Edit").click()
-    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
-    summary = page.locator("[data-testid='stExpander'] summary").filter(has_text=LABEL).first
-    summary.wait_for(timeout=WAIT_MS)
-    box = page.locator("[data-testid='stExpander']").filter(has_text=LABEL).first
-    if box.get_by_label("Note").count() == 0 or not box.get_by_label("Note").is_visible():
-        summary.click()
-    box.get_by_label("Note").wait_for(timeout=WAIT_MS)
-    return box
+    return _open_element(page, LABEL, via_menu=True)
 
 
 def test_saved_edit_survives_page_change_and_reload(browser, base: str) -> None:

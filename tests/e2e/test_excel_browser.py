@@ -13,16 +13,16 @@ from assessment import service
 from assessment.excel import export_workbook
 from assessment.store import SYSTEM
 from tests.e2e.test_browser import _left_the_machine
-from tests.e2e.test_editing_browser import WAIT_MS, editor, sign_in
+from tests.e2e.staff import WAIT_MS, sign_in
+from tests.e2e.staff import add_user as editor
+from tests.e2e.staff import new_page as _new_page
 
 SEEN: list[str] = []
 ELEMENT = "ets185.art16.e8"
 
 
 def new_page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
-    context.on("request", lambda r: SEEN.append(r.url))
-    return context.new_page()
+    return _new_page(browser, SEEN, accept_downloads=True)
 
 
 def test_country_page_downloads_the_gap_report(browser, base: str) -> None:

@@ -8,49 +8,18 @@ from __future__ import annotations
 import re
 import uuid
 
-
 from assessment import service
 from assessment.store import SYSTEM
+from tests.e2e.staff import ELEMENT, WAIT_MS, fill_sign_in, open_element, sign_in, wait_cookie
+from tests.e2e.staff import add_user as user
+from tests.e2e.staff import new_page as _new_page
 from tests.e2e.test_browser import _left_the_machine
 
-WAIT_MS = 60_000
-PASSWORD = "password-long-1"
-ELEMENT = "ets185.art1.e1"
 SEEN: list[str] = []
 
 
-def user(role: str = "editor", countries=("KOR",)) -> str:
-    name = f"{role[:3]}{uuid.uuid4().hex[:6]}"
-    service.store().add_user(SYSTEM, name, role, PASSWORD, countries)
-    return name
-
-
 def new_page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    context.on("request", lambda r: SEEN.append(r.url))
-    return context.new_page()
-
-
-def fill_sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-
-
-def sign_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/signin")
-    fill_sign_in(page, name)
-    page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
-    wait_cookie(page)  # later page.goto calls are new sessions that sign in from the cookie
-
-
-def wait_cookie(page) -> None:  # type: ignore[no-untyped-def]
-    """The session cookie is written by a script in the page after the sign-in rerun."""
-    for _ in range(100):
-        if any(c["name"] == "ar_session" for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no session cookie: {page.context.cookies()}")
+    return _new_page(browser, SEEN)
 
 
 def test_reload_and_deep_link_on_edit_keep_the_password_sign_in(browser, base: str) -> None:
@@ -97,17 +66,6 @@ def test_a_disabled_user_is_put_out(browser, base: str) -> None:
     page.get_by_text("do not match").wait_for(timeout=WAIT_MS)
     page.screenshot(path="/tmp/e2e-disabled.png", full_page=True)
     page.context.close()
-
-
-def open_element(page):  # type: ignore[no-untyped-def]
-    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
-    summary = page.locator("[data-testid='stExpander'] summary").first
-    summary.wait_for(timeout=WAIT_MS)
-    box = page.locator("[data-testid='stExpander']").first
-    if not box.get_by_label("Note").is_visible():
-        summary.click()
-    box.get_by_label("Note").wait_for(timeout=WAIT_MS)
-    return box
 
 
 def test_no_op_save_draft_mark_review_diff_and_send_back(browser, base: str) -> None:

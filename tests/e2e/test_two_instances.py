@@ -9,24 +9,21 @@ import uuid
 import pytest
 
 from assessment.catalog import load_catalog
-from assessment.store import SYSTEM, Store
+from assessment.store import Store
 from bench.harness import chromium, streamlit_server
-from tests.e2e.test_editing_browser import ELEMENT, LABEL, WAIT_MS, open_element, sign_in
+from tests.e2e.staff import ELEMENT, LABEL, WAIT_MS, add_user, new_page, open_element, sign_in
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_save_in_one_instance_is_seen_and_guarded_in_the_other(database_url: str) -> None:
     store = Store.open(load_catalog(), database_url)  # migrated and seeded once, before either instance starts
-    first, second = (f"ed{uuid.uuid4().hex[:6]}" for _ in range(2))
-    for name in (first, second):
-        store.add_user(SYSTEM, name, "editor", "password-long-1", ("KOR",))
+    first, second = (add_user("editor", ("KOR",), store=store) for _ in range(2))
     env = {"ASSESSMENT_DATABASE_URL": database_url}
     with streamlit_server(env=env) as one, streamlit_server(env=env) as two, chromium() as browser:
-        a = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
-        b = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
+        a, b = new_page(browser), new_page(browser)
         sign_in(a, one, first)
         sign_in(b, two, second)
-        box_a, box_b = open_element(a), open_element(b)  # both read the same version, each through its own server
+        box_a, box_b = open_element(a, LABEL, via_menu=True), open_element(b, LABEL, via_menu=True)  # both read the same version, each through its own server
 
         note = f"saved through instance one {uuid.uuid4().hex[:6]}"
         box_a.get_by_label("Note").fill(note)
@@ -43,6 +40,6 @@ def test_a_save_in_one_instance_is_seen_and_guarded_in_the_other(database_url: s
 
         b.get_by_role("link", name="Overview").click()  # leave and come back: instance two reads the saved value
         b.get_by_role("link", name="Country").wait_for(timeout=WAIT_MS)
-        assert open_element(b).get_by_label("Note").input_value() == note
+        assert open_element(b, LABEL, via_menu=True).get_by_label("Note").input_value() == note
         b.screenshot(path="/tmp/e2e-two-instances.png", full_page=True)
     store.engine.dispose()

@@ -1,0 +1,87 @@
+"""What the staff browser tests share: a user made for the test, a browser page that records every request it
+makes, the password sign-in, and the Edit page's form for one element, opened and settled before a click.
+
+Settled matters: the element form holds a data editor whose code loads on its own after the form is drawn.
+When it arrives the form grows and everything below it moves down, so a click aimed at Save before then lands
+on whatever moved under the pointer (seen in CI as a "lost" save: the click hit the Judgment label)."""
+
+from __future__ import annotations
+
+import uuid
+
+from assessment import service
+from assessment.changes import element_label
+from assessment.store import SYSTEM
+
+WAIT_MS = 60_000
+PASSWORD = "password-long-1"
+ELEMENT = "ets185.art1.e1"  # the first element of the first obligation: the Edit page opens on it
+#: The Edit page names an element by its article and text (words, not ids).
+LABEL = element_label(service.catalog(), ELEMENT)
+
+
+def add_user(role: str = "editor", countries=("KOR",), store=None) -> str:  # type: ignore[no-untyped-def]
+    name = f"{role[:3]}{uuid.uuid4().hex[:6]}"
+    (store or service.store()).add_user(SYSTEM, name, role, PASSWORD, countries)
+    return name
+
+
+def new_page(browser, seen: list[str] | None = None, **options):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, **options)
+    if seen is not None:
+        context.on("request", lambda r: seen.append(r.url))
+    return context.new_page()
+
+
+def fill_sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def sign_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/signin")
+    fill_sign_in(page, name)
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
+    wait_cookie(page)  # later page.goto calls are new sessions that sign in from the cookie
+
+
+def wait_cookie(page) -> None:  # type: ignore[no-untyped-def]
+    """The session cookie is written by a script in the page after the sign-in rerun."""
+    for _ in range(100):
+        if any(c["name"] == "ar_session" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no session cookie: {page.context.cookies()}")
+
+
+def settled(page, box) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the app's run is over, the form's data editor is drawn and its Save button stops moving."""
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=WAIT_MS)
+    box.locator("[data-testid='data-grid-canvas']").first.wait_for(timeout=WAIT_MS)
+    save = box.get_by_role("button", name="Save", exact=True)
+    before = None
+    for _ in range(100):
+        now = save.bounding_box()
+        if now is not None and now == before:
+            return
+        before = now
+        page.wait_for_timeout(100)
+    raise AssertionError("the Save button kept moving for 10 s")
+
+
+def open_element(page, label: str | None = None, *, via_menu: bool = False):  # type: ignore[no-untyped-def]
+    """Open the element's form on Edit (the first element, or the one named `label`) and return it settled.
+    `via_menu` goes to Edit through the menu first: a page switch keeps the browser session."""
+    if via_menu:
+        page.get_by_role("link", name="Edit").click()
+    page.get_by_text("Edit an assessment").wait_for(timeout=WAIT_MS)
+    boxes = page.locator("[data-testid='stExpander']")
+    box = (boxes.filter(has_text=label) if label else boxes).first
+    summary = box.locator("summary").first
+    summary.wait_for(timeout=WAIT_MS)
+    if box.get_by_label("Note").count() == 0 or not box.get_by_label("Note").is_visible():
+        summary.click()
+    box.get_by_label("Note").wait_for(timeout=WAIT_MS)
+    settled(page, box)
+    return box
