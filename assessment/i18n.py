@@ -89,13 +89,19 @@ def _po(lang: str) -> Path:
     return LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def compile_catalogue(lang: str, *, write: bool = True) -> bytes:
-    """Compile locales/<lang>/.../messages.po to .mo bytes (and write the .mo beside it when we can)."""
-    from babel.messages.mofile import write_mo
+def read_catalogue(lang: str):  # type: ignore[no-untyped-def]
+    """locales/<lang>/LC_MESSAGES/messages.po, parsed (a babel Catalog)."""
     from babel.messages.pofile import read_po
 
     with _po(lang).open("rb") as f:
-        catalogue = read_po(f, locale=lang)
+        return read_po(f, locale=lang)
+
+
+def compile_catalogue(lang: str, *, write: bool = True) -> bytes:
+    """Compile locales/<lang>/.../messages.po to .mo bytes (and write the .mo beside it when we can)."""
+    from babel.messages.mofile import write_mo
+
+    catalogue = read_catalogue(lang)
     buf = io.BytesIO()
     write_mo(buf, catalogue, use_fuzzy=False)
     data = buf.getvalue()
@@ -154,7 +160,7 @@ def extract() -> None:
     """Extract every marked message into locales/messages.pot and merge it into each language's .po."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import write_po
 
     root = LOCALES.parent
     template = Catalog(project="Accession Readiness", charset="utf-8")
@@ -171,8 +177,7 @@ def extract() -> None:
         po = _po(lang)
         po.parent.mkdir(parents=True, exist_ok=True)
         if po.exists():
-            with po.open("rb") as f:
-                catalogue = read_po(f, locale=lang)
+            catalogue = read_catalogue(lang)
         else:
             catalogue = Catalog(locale=lang, project="Accession Readiness", charset="utf-8")
         catalogue.update(template, no_fuzzy_matching=True)
@@ -194,10 +199,7 @@ def _extract_file(path: Path):
 
 def untranslated(lang: str) -> list[str]:
     """Messages of `lang`'s catalogue that have no translation (or only a fuzzy one)."""
-    from babel.messages.pofile import read_po
-
-    with _po(lang).open("rb") as f:
-        catalogue = read_po(f, locale=lang)
+    catalogue = read_catalogue(lang)
     out = []
     for m in catalogue:
         if not m.id:

@@ -7,7 +7,6 @@ import re
 import string
 
 import pytest
-from babel.messages.pofile import read_po
 
 from app_pages import _nav
 from assessment import i18n
@@ -31,8 +30,7 @@ def _literal(text: str) -> str:
 
 def _patterns(lang: str) -> list[re.Pattern]:
     """Each catalogue message (its translation in `lang`) as a pattern: placeholders match any text."""
-    with (i18n.LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        catalogue = read_po(f, locale=lang)
+    catalogue = i18n.read_catalogue(lang)
     out = []
     for m in catalogue:
         if not m.id:

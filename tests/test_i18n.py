@@ -9,7 +9,6 @@ import string
 import pytest
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from assessment import i18n
 from assessment.vocab import day, percent, status_badge
@@ -18,8 +17,7 @@ PO = i18n.LOCALES / "ko" / "LC_MESSAGES" / "messages.po"
 
 
 def _catalogue(lang: str = "ko") -> PoCatalog:
-    with (i18n.LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        return read_po(f, locale=lang)
+    return i18n.read_catalogue(lang)
 
 
 def _fields(text: str) -> set[str]:
