@@ -51,16 +51,16 @@ iso = _ui.choose_country(catalog, where=c1)
 treaty_id = _ui.choose_treaty(catalog, where=c2)
 
 # What does not depend on the date is drawn once per page run; a date change reruns only `dated` below.
-b = _data.brief(ws, iso, treaty_id, today, lang)
-st.title(t("{country} and the {treaty}").format(country=b.name, treaty=b.treaty_short))
-if b.register_source is None:
+current = _data.brief(ws, iso, treaty_id, today, lang)  # the brief today
+st.title(t("{country} and the {treaty}").format(country=current.name, treaty=current.treaty_short))
+if current.register_source is None:
     st.markdown(t("**Status under the {treaty} not recorded**: the treaty register read holds no entry for this country.").format(
-        treaty=_ui.md(b.treaty_short)))
+        treaty=_ui.md(current.treaty_short)))
 else:
-    standing = register_badge(b.register_status, lang) + (t(" since {date}").format(date=day(b.register_since, lang)) if b.register_since else "")
-    st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(b.register_source)}")
-if b.summary:
-    st.caption(_ui.md(b.summary))
+    standing = register_badge(current.register_status, lang) + (t(" since {date}").format(date=day(current.register_since, lang)) if current.register_since else "")
+    st.markdown(f"**{_ui.md(standing)}** — {_ui.source_md(current.register_source)}")
+if current.summary:
+    st.caption(_ui.md(current.summary))
 
 
 def obligation_label(oid: str) -> str:
@@ -146,7 +146,7 @@ def dated() -> None:
 
     m = st.columns(5)
     m[0].metric(t("Readiness on {date}").format(date=day(as_of, lang)), percent(b.score, lang=lang), help=t("Law in force on the chosen date."))
-    now = _data.brief(ws, iso, treaty_id, today, lang)
+    now = current  # today's brief, from this page's last full run (iso and treaty change only in a full run)
     if as_of != today:
         change = None if b.score is None or now.score is None else round((now.score - b.score) * 100)
         delta = t("{change:+d} points since then").format(change=change) if change else None
@@ -207,7 +207,7 @@ dated()
 
 st.subheader(t("Timeline: accession steps and law changes"))
 # The story up to today, whatever date the scores above are for: a date change does not redraw it.
-if not b.events:
+if not current.events:
     _ui.empty(t("No events recorded for this country. Add `events:` to its data file (docs/data-format.md)."))
 else:
     events, figure = _data.timeline(ws, iso, treaty_id, today, lang)
@@ -218,16 +218,16 @@ else:
                                 "checked": t("Checked")})
 
 st.subheader(t("Planned reservations and declarations"))
-if not b.hooks:
+if not current.hooks:
     _ui.empty(t("None recorded. Add `planned_hooks:` to the country file when the government says what it will reserve or declare."))
 else:
     st.dataframe(
         pd.DataFrame([{"kind": h.kind, "basis": f"{h.basis}, {h.paragraph}", "summary": h.summary, "effect": h.effect,
                        "note": h.note, "source": h.source.title, "link": h.source.url,
-                       "checked": verified_mark(h.source.verified, lang)} for h in b.hooks]),
+                       "checked": verified_mark(h.source.verified, lang)} for h in current.hooks]),
         hide_index=True, width="stretch",
         column_config={"kind": t("Kind"), "basis": t("Allowed by"), "summary": st.column_config.TextColumn(t("What it allows"), width="large"),
                        "effect": t("Effect"), "note": t("Why"), "source": t("Source"),
                        "link": st.column_config.LinkColumn(t("Link"), display_text=t("open source")), "checked": t("Checked")},
     )
-st.caption(t("Research last checked {date}.").format(date=day(b.researched, lang)))
+st.caption(t("Research last checked {date}.").format(date=day(current.researched, lang)))
