@@ -219,6 +219,13 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
         TableColumn(t("Kind"), 10), TableColumn(t("Date"), 11, DATE), TableColumn(t("Accessed"), 11, DATE), TableColumn(t("Link"), 40, LINK),
     ])
 
+    # words repeated on every row, looked up once per report (a 200-country report has 28,800 assessment rows)
+    status_word = {name: L.status_text(name, lang) for name in STATUS_NAMES}
+    badge = {name: status_badge(name, lang) for name in STATUS_NAMES}
+    yes_no = {flag: _yes(flag, lang) for flag in (True, False)}
+    stage_word = {s: stage_label(s, lang) for s in Stage}
+    critical_yes = t("yes")
+
     results: list[CountryResult] = []
     chapter_scores: list[tuple[list, list]] = []
     assessment_rows: dict[str, tuple[int, int]] = {}
@@ -257,7 +264,7 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
                 obligation_critical.setdefault(oid, []).append(iso3)
         for oid, bill_ids in gap_bills.items():
             o = obligations[oid]
-            critical.rows.append([iso3, obligation_title[oid], o.article, status_badge(obl_status[oid], lang), oid,
+            critical.rows.append([iso3, obligation_title[oid], o.article, badge[obl_status[oid]], oid,
                                   _bills_text(bill_ids, provs, stage, lang, iso3, content) or t("none pending")])
 
         cited_by: dict[str, list[str]] = {}
@@ -269,9 +276,9 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
             for f in s.findings:
                 cited_by.setdefault(f["provision"], []).append(eid)
             assessment.rows.append([
-                eid, iso3, s.version, L.status_text(st_now, lang), element_text[eid], findings_text(s.findings), j.get("reason"), j.get("source"),
-                j.get("hook"), s.note, o.article, obligation_title[o.id], "\n".join(citations), "\n".join(bill_ids), L.status_text(st_bills, lang),
-                _yes(verified, lang),
+                eid, iso3, s.version, status_word[st_now], element_text[eid], findings_text(s.findings), j.get("reason"), j.get("source"),
+                j.get("hook"), s.note, o.article, obligation_title[o.id], "\n".join(citations), "\n".join(bill_ids), status_word[st_bills],
+                yes_no[verified],
                 f"{s.updated_by}, {s.updated_at:%Y-%m-%d %H:%M}" if s.updated_at else None,
             ])
             if opt or st_now not in OPEN_STATUSES:
@@ -280,9 +287,9 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
             exists = "\n".join(f"{c} ({extent[c]})" if c in extent else c for c in citations)
             source = j.get("source") or next((f.get("source") or provs[f["provision"]].source for f in s.findings if f["provision"] in provs), None)
             gaps.rows.append([
-                iso3, o.article, obligation_title[o.id], eid, element_text[eid], status_badge(st_now, lang), t("yes") if o.id in gap_bills else "",
+                iso3, o.article, obligation_title[o.id], eid, element_text[eid], badge[st_now], critical_yes if o.id in gap_bills else "",
                 exists, _missing_text(st_now, s, element_text[eid], lang), _bills_text(bill_ids, provs, None, lang, iso3, content),
-                "\n".join(stage_label(stage[b], lang) for b in bill_ids if b in stage), source_link(source),
+                "\n".join(stage_word[stage[b]] for b in bill_ids if b in stage), source_link(source),
             ])
         assessment_rows[iso3] = (first, len(assessment.rows) - 1)
 
@@ -290,15 +297,15 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
             lc = p.lifecycle
             provisions.rows.append([
                 iso3, p.id, _statute(iso3, p, content), p.article, p.paragraph, content.provision_summary(iso3, p) if content else p.summary,
-                stage_label(stage[p.id], lang), lc.introduced, lc.passed,
-                lc.promulgated, lc.in_force, lc.repealed, lc.lapsed, _yes(lc.dates_verified, lang), _yes(p.verified, lang), len(cited_by.get(p.id, [])),
+                stage_word[stage[p.id]], lc.introduced, lc.passed,
+                lc.promulgated, lc.in_force, lc.repealed, lc.lapsed, yes_no[lc.dates_verified], yes_no[p.verified], len(cited_by.get(p.id, [])),
                 source_link(p.source),
             ])
             if stage[p.id] not in (Stage.in_force, Stage.repealed):
                 bill = p.bill
                 bills.rows.append([
                     iso3, p.id, bill.number if bill else None, _bill_title(iso3, p, content),
-                    stage_label(stage[p.id], lang), lc.introduced, lc.passed, lc.promulgated, lc.in_force, lc.lapsed,
+                    stage_word[stage[p.id]], lc.introduced, lc.passed, lc.promulgated, lc.in_force, lc.lapsed,
                     ", ".join(cited_by.get(p.id, [])), Link(bill.url, t("bill page")) if bill and bill.url else None, source_link(p.source),
                 ])
         for s in country.sources:
@@ -326,7 +333,7 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
         )
         for oid, statuses in obligation_status.items():
             o = obligations[oid]
-            comparison.rows.append([o.article, oid, obligation_title[oid], kind_label(o.kind.value, lang), *(status_badge(s, lang) for s in statuses),
+            comparison.rows.append([o.article, oid, obligation_title[oid], kind_label(o.kind.value, lang), *(badge[s] for s in statuses),
                                     ", ".join(obligation_critical.get(oid, []))])
 
     return Report(
