@@ -531,3 +531,30 @@ def test_users_are_changed_disabled_and_enabled(mini_store: Store) -> None:
     mini_store.update_user(admin, "ed", password="a-new-long-password")  # a password reset ends every session
     assert mini_store.session_user(new_token) is None
     assert mini_store.authenticate("ed", "a-new-long-password") is not None
+
+
+@BACKENDS
+def test_saved_assessments_are_read_again_after_any_write(mini_store: Store, mini_catalog, database_url: str) -> None:
+    """The bulk read is cached per country on its write counters: an unchanged country is served from the cache,
+    and every way of writing an assessment (a save here, a save by another app process, a restore) is seen by
+    the next read."""
+    ed = editor(mini_store)
+    first = mini_store.saved_assessments(["AAA"])
+    assert mini_store.saved_assessments(["aaa"])[("AAA", ELEMENT)] is first[("AAA", ELEMENT)]  # nothing changed: the cached record
+    assert first[("AAA", ELEMENT)].version == 1
+
+    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="mine", expected_version=1)
+    mine = mini_store.saved_assessments(["AAA"])[("AAA", ELEMENT)]
+    assert (mine.version, mine.note, mine.findings[0]["extent"]) == (2, "mine", "partial")
+
+    other = Store.open(mini_catalog, database_url)
+    other.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="theirs", expected_version=2)
+    other.engine.dispose()
+    theirs = mini_store.saved_assessments(["AAA"])[("AAA", ELEMENT)]
+    assert (theirs.version, theirs.note) == (3, "theirs")
+
+    entry = [h for h in mini_store.history("AAA", ELEMENT) if h.field == "note"][-1]  # "mine" -> "theirs": restores "mine"
+    mini_store.restore(ed, entry.id, expected_version=3)
+    restored = mini_store.saved_assessments(["AAA"])[("AAA", ELEMENT)]
+    assert (restored.version, restored.note) == (4, "mine")
+    assert mini_store.saved_assessments([]) == {}
