@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import _auth
-from assessment import charts, service
+from assessment import charts, grids, service
 from assessment.brief import CountryBrief, brief_docx, brief_pdf, country_brief, pdf_font_available
 from assessment.translations import Content
 from assessment.problems import CatalogInvalid
@@ -202,15 +202,15 @@ def obligation_meta(ws: Workspace, treaty: str, lang: str = "en") -> pd.DataFram
 
 
 @_cached(32)
-def _heatmap(_ws: Workspace, version: str, treaty: str, as_of: dt.date, with_bills: bool,
-             chapters: tuple[str, ...], kinds: tuple[str, ...], lang: str) -> go.Figure:
+def _status_grid(_ws: Workspace, version: str, treaty: str, as_of: dt.date, with_bills: bool,
+                 chapters: tuple[str, ...], kinds: tuple[str, ...], lang: str) -> grids.StatusGrid:
     shown = charts.filter_obligations(obligation_meta(_ws, treaty, lang), list(chapters), list(kinds))
-    return charts.status_heatmap(all_scores(_ws, as_of, with_bills).obligations(treaty), shown, country_names(_ws, lang), lang)
+    return grids.status_grid(all_scores(_ws, as_of, with_bills).obligations(treaty), shown, country_names(_ws, lang), lang)
 
 
-def heatmap(ws: Workspace, treaty: str, as_of: dt.date, with_bills: bool, chapters: list[str], kinds: list[str], lang: str = "en") -> go.Figure:
-    """Countries x obligations of one treaty, filtered by chapter and kind."""
-    return _heatmap(ws, ws.version, treaty, as_of, with_bills, tuple(chapters), tuple(kinds), lang)
+def status_grid(ws: Workspace, treaty: str, as_of: dt.date, with_bills: bool, chapters: list[str], kinds: list[str], lang: str = "en") -> grids.StatusGrid:
+    """Obligations x countries of one treaty, filtered by chapter and kind."""
+    return _status_grid(ws, ws.version, treaty, as_of, with_bills, tuple(chapters), tuple(kinds), lang)
 
 
 # ------------------------------------------------------------------------------------------------ errors

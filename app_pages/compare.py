@@ -1,4 +1,4 @@
-"""Compare: every assessed country against every obligation of a treaty, by status. Click a cell to open
+"""Compare: every obligation of a treaty against every assessed country, by status. Click a cell to open
 that country's obligation."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages import _data, _ui
 from app_pages._ui import t
 from assessment.brief import article_label
+from assessment.grids import ARTICLE, ARTICLE_WIDTH, COUNTRY_WIDTH, OBLIGATION, OBLIGATION_WIDTH
 from assessment.vocab import STATUS_STYLE, kind_label
 
 ws = _data.workspace()
@@ -47,18 +48,26 @@ st.download_button(
     file_name=f"compare-{treaty_id}-{as_of.isoformat()}.xlsx", mime=_data.XLSX, icon=":material/download:", on_click="ignore",
     help=t("One workbook with a Comparison sheet and every assessed country's gaps and assessment."),
 )
-event = _ui.plotly(_data.heatmap(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds, lang), key="heatmap",
-                   on_select="rerun", selection_mode="points")
-st.caption(t("Each cell shows a status symbol and colour: {legend}. Click a cell to open that country's obligation.").format(
+grid = _data.status_grid(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds, lang)
+st.caption(t("Each cell names the country's status, with its symbol and colour: {legend}. Click a country's cell to open that obligation.").format(
     legend=" · ".join(s.badge_in(lang) for s in STATUS_STYLE.values())))
+column_config = {
+    ARTICLE: st.column_config.TextColumn(t("Article"), width=ARTICLE_WIDTH, pinned=True),
+    OBLIGATION: st.column_config.TextColumn(t("Obligation"), width=OBLIGATION_WIDTH, pinned=True),
+    **{iso: st.column_config.TextColumn(name, width=COUNTRY_WIDTH, help=t("{country}: click a cell to open that obligation").format(country=name))
+       for iso, name in grid.countries.items()},
+}
+event = st.dataframe(grid.styled(), key="status_grid", on_select="rerun", selection_mode="single-cell", hide_index=True,
+                     width="stretch", height="content", column_config=column_config)
 
-points = event.selection.points if event else []
-if points:
-    iso, obligation = points[0]["customdata"][:2]
+cells = event.selection.cells if event else []
+picked = grid.at(*cells[0]) if cells else None
+if picked:
+    iso, obligation = picked
     st.switch_page(_ui.COUNTRY, query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))
 
 # Details on demand: the controls are built and drawn only while the expander is open.
-by_hand = st.expander(t("Open a cell without the chart"), key="cell_by_hand_open", on_change="rerun")
+by_hand = st.expander(t("Open a cell by choosing from lists"), key="cell_by_hand_open", on_change="rerun")
 if by_hand.open:
     with by_hand:
         a, o, go = st.columns([1, 2, 1])

@@ -169,7 +169,7 @@ def dated() -> None:
         help=t("README, Summary, Gaps, the editable Assessment sheet, Provisions, Bills and Sources. Staff can edit it and bring it back on the Import page."),
     )
 
-    # Opened from a heatmap cell (or a shared link): one obligation in detail.
+    # Opened from a cell of Compare's grid (or a shared link): one obligation in detail.
     obligations = [o.id for o in catalog.treaty(treaty_id).obligations() if o.elements]
     pick = t("— pick one to see its elements —")  # fixed now: Streamlit may call format_func outside this run
     focus = _ui.choose(t("Look closer at an obligation"), ["", *obligations], "obligation", "",

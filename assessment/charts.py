@@ -16,12 +16,9 @@ from .vocab import (
     REGISTER_STYLE,
     SCORE_SCALE,
     SERIES_COLOUR,
-    STATUS_STYLE,
-    STATUSES,
     VERMILLION,
     RegisterStatus,
     Series,
-    Style,
     day,
     percent,
 )
@@ -124,17 +121,6 @@ def ranking_frame(now: pd.DataFrame, with_bills: pd.DataFrame, treaty: str, name
 # ---------------------------------------------------------------------------------------------- figures
 
 
-def _legend_swatch(fig: go.Figure, style: Style, lang: str = "en") -> None:
-    """A legend entry (square of the colour, symbol and label) without data of its own."""
-    fig.add_trace(
-        go.Scatter(
-            x=[None], y=[None], mode="markers", name=style.badge_in(lang),
-            marker={"symbol": "square", "size": 14, "color": style.colour, "line": {"color": "#555555", "width": 1}},
-            hoverinfo="skip",
-        )
-    )
-
-
 def world_map(register: pd.DataFrame, ranking: pd.DataFrame, treaty_title: str, lang: str = "en") -> go.Figure:
     """Choropleth of treaty status (one trace per status, so the legend names them) with the readiness score
     of every assessed country as a labelled marker. Draws from the local topology (PLOTLY_CONFIG)."""
@@ -210,63 +196,6 @@ def chapter_bars(now: pd.DataFrame, with_bills: pd.DataFrame, today: pd.DataFram
         barmode="group", height=120 + 70 * len(labels), margin={"l": 0, "r": 30, "t": 30, "b": 0},
         xaxis={"range": [0, 1.12], "tickformat": ".0%", "title": t("Readiness score")},
         yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-    )
-    return fig
-
-
-def status_heatmap(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str], lang: str = "en") -> go.Figure:
-    """Countries x obligations, coloured by status with the status symbol in each cell.
-
-    `long` is AllScores.obligations(treaty) (country, obligation, status, ...), `meta` is obligation_meta() of
-    the obligations to show, in order. Each cell's customdata is (iso3, obligation id), so a click on it can
-    open that country's obligation; an invisible square marker per cell makes cells clickable, since plotly
-    heatmaps do not report point selections.
-    """
-    codes = {s.value: i for i, s in enumerate(STATUSES)}
-    ids = list(meta["id"])
-    frame = long[long["obligation"].isin(ids)]
-    table = frame.pivot(index="country", columns="obligation", values="status").reindex(columns=ids)
-    countries = [str(c) for c in table.index]
-    labels = [names.get(c, c) for c in countries]
-    z = table.apply(lambda col: col.astype(str).map(codes)).to_numpy(dtype=float)
-    symbols = np.vectorize(lambda c: STATUS_STYLE[STATUSES[int(c)]].symbol if not np.isnan(c) else "")(z) if z.size else z
-    x = list(meta["label"])
-    n = len(STATUSES)
-    scale = []
-    for i, status in enumerate(STATUSES):  # stepped scale: code i covers [i/n, (i+1)/n]
-        scale += [[i / n, STATUS_STYLE[status].colour], [(i + 1) / n, STATUS_STYLE[status].colour]]
-    titles = dict(zip(meta["id"], meta["title"]))
-    fig = go.Figure(
-        go.Heatmap(
-            z=z, x=x, y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
-            text=symbols, texttemplate="%{text}", textfont={"size": 13}, hoverinfo="skip",
-        )
-    )
-    xs, ys, custom = [], [], []
-    for r, iso in enumerate(countries):
-        for c, oid in enumerate(ids):
-            if np.isnan(z[r, c]):
-                continue
-            status = STATUSES[int(z[r, c])]
-            xs.append(x[c])
-            ys.append(labels[r])
-            custom.append([iso, oid, labels[r], f"{x[c]} {titles[oid]}", STATUS_STYLE[status].badge_in(lang)])
-    fig.add_trace(
-        go.Scatter(
-            x=xs, y=ys, mode="markers", customdata=custom, showlegend=False, name="cells",
-            marker={"symbol": "square", "size": 22, "opacity": 0},
-            selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
-            hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>%{customdata[4]}<br><i>" + gettext(lang)(N_("Click to open")) + "</i><extra></extra>",
-        )
-    )
-    for status in STATUSES:
-        _legend_swatch(fig, STATUS_STYLE[status], lang)
-    fig.update_layout(
-        height=max(320, 170 + 40 * len(labels)), margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        xaxis={"side": "top", "tickangle": -60, "type": "category", "showgrid": False, "fixedrange": True},
-        yaxis={"autorange": "reversed", "type": "category", "showgrid": False, "fixedrange": True},
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0},
-        plot_bgcolor="#FFFFFF", clickmode="event+select", dragmode=False,
     )
     return fig
 

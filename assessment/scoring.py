@@ -797,7 +797,7 @@ class AllScores:
         return pd.concat(frames, ignore_index=True)
 
     def obligations(self, treaty: str) -> pd.DataFrame:
-        """Long table (country, obligation, status, score, critical) for one treaty, for heatmaps."""
+        """Long table (country, obligation, status, score, critical) for one treaty, for the Compare grid."""
         g = self.grids[treaty]
         o0, o1 = self.engine.structure.treaty_obligations[treaty]
         ids = [o.id for o in self.engine.structure.obligations[o0:o1]]

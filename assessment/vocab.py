@@ -75,7 +75,7 @@ WHITE, BLACK = "#FFFFFF", "#000000"
 @dataclass(frozen=True)
 class Style:
     label: str  # plain words for people
-    symbol: str  # shown inside heatmap cells and next to the label, so colour is never the only cue
+    symbol: str  # shown in the Compare grid's cells and next to the label, so colour is never the only cue
     colour: str  # fill
     ink: str  # text colour that reads on the fill
 

@@ -44,7 +44,7 @@ FINISHED = """([selector, text, minCount]) => {
 PAGES = {  # name -> (path and query, marker selector, marker text, how many of the selector)
     "browser_overview": ("/", ".geolayer path.choroplethlocation", "Treaty register:", 50),
     "browser_country": ("/country?iso=KOR&treaty=ets185", None, "Research last checked", 1),
-    "browser_compare": ("/compare?treaty=ets185", ".heatmaplayer", "Open a cell without the chart", 1),
+    "browser_compare": ("/compare?treaty=ets185", "[data-testid='data-grid-canvas']", "Open a cell by choosing from lists", 1),
     "browser_treaty": ("/treaty?id=ets185", None, "Every reservation and declaration", 1),
     "browser_brief": ("/brief?iso=KOR&treaty=ets185", None, "See the full country page", 1),
 }

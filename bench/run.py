@@ -198,7 +198,7 @@ def bench_page_country(repeat: int) -> dict:
 
 @benchmark
 def bench_page_compare(repeat: int) -> dict:
-    """The compare heatmap (every country x every Budapest obligation): warm AppTest rerun."""
+    """The Compare grid (every Budapest obligation x every country): warm AppTest rerun."""
     return _page_ratio("app_pages/compare.py", {"treaty": "ets185"}, repeat)
 
 

@@ -16,7 +16,6 @@ from assessment.charts import (
     obligation_meta,
     ranking_frame,
     register_frame,
-    status_heatmap,
     timeline,
     world_map,
 )
@@ -129,37 +128,6 @@ def test_chapter_bars_show_today_only_when_the_date_differs(mini: Engine) -> Non
     assert len(two.data) == 2 and len(three.data) == 3
     assert list(two.data[0].x) == pytest.approx(list(np.nan_to_num(now.chapters["score"])))
     assert list(two.data[1].text) == [percent(v) for v in bills.chapters["score"]]
-
-
-def test_heatmap_cells_carry_status_code_symbol_and_where_a_click_goes(mini: Engine, mini_catalog: Catalog) -> None:
-    long = mini.score_all(BEFORE_BILL).obligations("tst1")
-    meta = obligation_meta(mini_catalog.treaty("tst1"))
-    fig = status_heatmap(long, meta, {"AAA": "Testland"})
-    heat = fig.data[0]
-    expected = dict(zip(mini.score_country("AAA", "tst1", BEFORE_BILL).obligations["id"],
-                        mini.score_country("AAA", "tst1", BEFORE_BILL).obligations["status"].astype(str)))
-    assert list(heat.y) == ["Testland"]
-    for col, oid in enumerate(meta["id"]):
-        status = Status(expected[oid])
-        assert heat.z[0][col] == STATUSES.index(status)
-        assert heat.text[0][col] == STATUS_STYLE[status].symbol
-    cells = fig.data[1]
-    assert [tuple(c[:2]) for c in cells.customdata] == [("AAA", oid) for oid in meta["id"]]
-    assert fig.layout.clickmode == "event+select"
-    legend = [t.name for t in fig.data if t.showlegend is not False and t.type == "scatter"]
-    assert legend == [s.badge for s in STATUS_STYLE.values()]
-
-
-def test_heatmap_colours_each_status_with_its_own_colour(mini: Engine, mini_catalog: Catalog) -> None:
-    fig = status_heatmap(mini.score_all(BEFORE_BILL).obligations("tst1"), obligation_meta(mini_catalog.treaty("tst1")), {})
-    heat = fig.data[0]
-    n = len(STATUSES)
-    scale = [(round(p, 9), c) for p, c in heat.colorscale]
-    for code, status in enumerate(STATUSES):
-        position = (code - heat.zmin) / (heat.zmax - heat.zmin)  # where code lands on the 0..1 scale
-        low, high = round(code / n, 9), round((code + 1) / n, 9)
-        assert low < position < high
-        assert (low, STATUS_STYLE[status].colour) in scale and (high, STATUS_STYLE[status].colour) in scale
 
 
 def test_timeline_separates_verified_from_unverified() -> None:

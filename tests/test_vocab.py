@@ -17,7 +17,8 @@ import pytest
 from assessment import scoring, vocab
 from assessment.brief import brief_sections, country_brief
 from assessment.catalog import PROJECT_ROOT, Catalog
-from assessment.charts import chapter_bars, status_heatmap
+from assessment.charts import chapter_bars
+from assessment.grids import status_grid
 from assessment.excel import export_workbook
 from assessment.excel.export import element_formula_text
 from assessment.records import records_from_catalog
@@ -50,11 +51,11 @@ def test_a_changed_status_label_shows_on_every_surface(catalog: Catalog, engine:
     result = engine.score_country("KOR", "ets185", KOREA_THEN)
     assert "ets185.art16" in result.critical_gaps
 
-    # chart: the heatmap legend
+    # the Compare grid: Korea's Art. 16 cell
     from assessment.charts import obligation_meta
 
-    heatmap = status_heatmap(engine.score_all(KOREA_THEN).obligations("ets185"), obligation_meta(catalog.treaty("ets185")), {})
-    assert badge in [t.name for t in heatmap.data]
+    grid = status_grid(engine.score_all(KOREA_THEN).obligations("ets185"), obligation_meta(catalog.treaty("ets185")), {})
+    assert grid.table.loc[grid.obligations.index("ets185.art16"), "KOR"] == badge
     # Excel: the README legend and the badges of the Gaps sheet
     wb = _workbook(catalog, engine)
     assert badge in _cells(wb, "README") and badge in _cells(wb, "Gaps")

@@ -1,5 +1,5 @@
 """The real app in Debian's headless Chromium: the map draws offline, Korea's deep link shows the preservation
-gap and its bill, a heatmap click opens the country, the brief downloads as PDF, and no request leaves
+gap and its bill, a click in Compare's grid opens the country, the brief downloads as PDF, and no request leaves
 127.0.0.1. Without /usr/bin/chromium these tests fail (CI installs it); they never download a browser."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 
 from assessment.brief import country_brief
 from assessment.catalog import Catalog
+from assessment.grids import ARTICLE_WIDTH, COUNTRY_WIDTH, OBLIGATION_WIDTH
 from assessment.scoring import Engine
 from bench.harness import LOOPBACK
 
@@ -73,25 +74,33 @@ def test_korea_deep_link_shows_the_preservation_gap_and_its_bill(page, base: str
     page.screenshot(path="/tmp/e2e-korea.png", full_page=True)
 
 
-def test_clicking_a_heatmap_cell_opens_that_country_obligation(page, base: str, catalog: Catalog) -> None:
+def test_clicking_a_grid_cell_opens_that_country_obligation(page, base: str) -> None:
+    """Compare's grid is drawn on a canvas: the cell is found by its row in the grid's accessible table (the
+    row whose first cell says "Art. 16") and its column from the widths the page gives the columns."""
     page.goto(f"{base}/compare?treaty=ets185")
-    page.wait_for_selector(".heatmaplayer", timeout=WAIT_MS)
-    page.wait_for_timeout(500)
-    target = catalog.countries["KOR"].name
-    point = page.evaluate(
-        """([country, article]) => {
-            const gd = document.querySelector('.js-plotly-plot');
-            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            const box = gd.getBoundingClientRect();
-            return {x: box.left + xa._offset + xa.d2p(article), y: box.top + ya._offset + ya.d2p(country)};
-        }""",
-        [target, "Art. 16"],
-    )
-    page.mouse.click(point["x"], point["y"])
+    canvas = page.locator("[data-testid='data-grid-canvas']").first
+    canvas.wait_for(timeout=WAIT_MS)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
+    row = page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] td')].find(c => c.innerText === 'Art. 16')?.id""", timeout=WAIT_MS,
+    ).json_value()
+    headers = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"] th')].map(c => c.innerText)""")
+    column = headers.index("Republic of Korea") - 2  # after the article and obligation columns
+    box = canvas.bounding_box()
+    row_px = 35  # Streamlit's header and row height
+    x = box["x"] + ARTICLE_WIDTH + OBLIGATION_WIDTH + COUNTRY_WIDTH * column + COUNTRY_WIDTH / 2
+    y = box["y"] + row_px * (int(row.rsplit("-", 1)[1]) + 1) + row_px / 2
+    assert x < box["x"] + box["width"], "Korea's column is off the grid's visible width: widen the viewport"
+    page.mouse.click(x, y)
     page.wait_for_url("**/country?**", timeout=WAIT_MS)
     query = parse_qs(urlparse(page.url).query)
     assert query["iso"] == ["KOR"] and query["obligation"] == ["ets185.art16"] and query["treaty"] == ["ets185"]
     page.get_by_text("Expedited preservation of stored computer data").first.wait_for(timeout=WAIT_MS)
+    page.go_back()  # back on Compare, the grid is shown again: the old selection does not open the country again
+    canvas.wait_for(timeout=WAIT_MS)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
+    page.wait_for_timeout(1000)
+    assert "/compare" in page.url
 
 
 def test_brief_opens_and_downloads_as_pdf(page, base: str) -> None:
