@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,7 @@ from assessment.problems import CatalogInvalid
 from assessment.scoring import AllScores, CountryScore
 from assessment.service import Workspace
 from assessment.store import SYSTEM, Store
-from assessment.vocab import verified_mark
+from assessment.vocab import ReviewState, verified_mark
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -50,6 +51,14 @@ def published_workspace() -> Workspace:
 def store() -> Store:
     """The database the staff pages read and write (every write checks the user's role again)."""
     return service.store()
+
+
+def drafts(ws: Workspace, codes: Iterable[str]) -> list[str]:
+    """Those of `codes` whose working assessment is not approved, when `ws` is the staff ("working") view; none
+    in the approved view aides see."""
+    if ws.view != "working":
+        return []
+    return [iso for iso in codes if store().review_state(iso) != ReviewState.approved]
 
 
 def _cached(max_entries: int = 64):

@@ -15,7 +15,7 @@ from assessment import i18n
 from assessment.brief import SourceRef
 from assessment.charts import PLOTLY_CONFIG
 from assessment.i18n import N_
-from assessment.vocab import verified_mark
+from assessment.vocab import DRAFT_MARK, verified_mark
 
 # Page files, for st.page_link / st.switch_page (paths relative to app.py).
 OVERVIEW = "app_pages/overview.py"
@@ -254,6 +254,14 @@ def clicked_country(event: Any, figure: Any = None) -> str | None:
         if isinstance(location, str) and len(location) == 3:
             return location.upper()
     return None
+
+
+def draft_warning(names: Sequence[str]) -> None:
+    """Staff see working assessments: name the countries shown in draft (`_data.drafts`), so no screenshot or
+    print of the page passes for the approved picture."""
+    if names:
+        st.warning(t("**{mark}**: you see the working assessments of {countries}. Aides see the approved ones.").format(
+            mark=md(t(DRAFT_MARK).capitalize()), countries=md(", ".join(names))))
 
 
 def empty(message: str) -> None:

@@ -30,6 +30,7 @@ as_of = _ui.choose_date(t("As of"), "as_of", today, where=c3)
 
 b = _data.brief(ws, iso, treaty_id, as_of, lang)
 st.title(t("{country} and the {treaty}").format(country=b.name, treaty=b.treaty_short))
+_ui.draft_warning([b.name] if _data.drafts(ws, [iso]) else [])
 st.caption(t("Readiness brief as of {date} · research last checked {checked} · "
              "scores count only law in force; pending bills are shown beside them, never blended in.").format(
     date=day(as_of, lang), checked=day(b.researched, lang)))

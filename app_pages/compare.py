@@ -11,7 +11,7 @@ from app_pages import _data, _ui
 from app_pages._ui import t
 from assessment.brief import article_label
 from assessment.grids import ARTICLE, ARTICLE_WIDTH, COUNTRY_WIDTH, OBLIGATION, OBLIGATION_WIDTH
-from assessment.vocab import DRAFT_MARK, STATUS_STYLE, ReviewState, kind_label
+from assessment.vocab import STATUS_STYLE, kind_label
 
 ws = _data.workspace()
 catalog = ws.catalog
@@ -49,11 +49,7 @@ st.download_button(
     help=t("One workbook with a Comparison sheet and every assessed country's gaps and assessment."),
 )
 grid = _data.status_grid(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds, lang)
-if ws.view == "working":  # staff see drafts; say whose, as the Country page does
-    drafts = [names.get(iso, iso) for iso in grid.countries if _data.store().review_state(iso) != ReviewState.approved]
-    if drafts:
-        st.warning(t("**{mark}**: you see the working assessments of {countries}. Aides see the approved ones.").format(
-            mark=_ui.md(t(DRAFT_MARK).capitalize()), countries=_ui.md(", ".join(drafts))))
+_ui.draft_warning([names.get(iso, iso) for iso in _data.drafts(ws, grid.countries)])
 st.caption(t("Each cell names the country's status, with its symbol and colour: {legend}. Click a country's cell to open that obligation.").format(
     legend=" · ".join(s.badge_in(lang) for s in STATUS_STYLE.values())))
 column_config = {

@@ -26,6 +26,7 @@ short = content.treaty_short(treaty_id)
 right.caption(t("Scores count law in force on {date}. Status from the treaty register.").format(date=day(today, lang)))
 
 register, ranking, world = _data.overview(ws, treaty_id, today, lang)
+_ui.draft_warning([content.country_name(iso) for iso in _data.drafts(ws, ws.catalog.countries)])
 
 NO_REGISTER = t("Who has signed or joined the {treaty} is not recorded here yet, so no Party, signatory or "
                "invited State is counted or drawn.").format(treaty=short)

@@ -235,16 +235,19 @@ def test_compare_grid_rows_are_obligations_columns_countries_and_a_cell_click_op
     assert list(grid.proto.selection_mode) and not elements(at, "plotly_chart")  # no plotly on this page: its code is 4.7 MB
 
 
-def test_compare_names_the_countries_staff_see_in_draft(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("file", ["app_pages/compare.py", "app_pages/overview.py", "app_pages/brief.py"])
+def test_staff_are_told_which_countries_they_see_in_draft(file: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     from assessment.store import Store
 
     token = staff_token("admin")
     monkeypatch.setattr(Store, "review_state", lambda self, iso: "draft" if iso == "KOR" else "approved")
-    at = open_page("app_pages/compare.py", token, treaty="ets185")
+    at = open_page(file, token, treaty="ets185", iso="KOR")
     assert not at.exception
     warnings = [w.value for w in at.warning if "working assessments" in w.value]
     assert len(warnings) == 1 and catalog.countries["KOR"].name in warnings[0] and catalog.countries["DEU"].name not in warnings[0]
-    viewer = open_page("app_pages/compare.py", treaty="ets185")  # aides see the approved assessments: nothing to mark
+    other = open_page(file, token, treaty="ets185", iso="DEU")  # the brief of an approved country has nothing to mark
+    assert any("working assessments" in w.value for w in other.warning) == (file != "app_pages/brief.py")
+    viewer = open_page(file, treaty="ets185", iso="KOR")  # aides see the approved assessments: nothing to mark
     assert not any("working assessments" in w.value for w in viewer.warning)
 
 
