@@ -12,6 +12,7 @@ Signed-in staff (editor, reviewer, admin) see the working drafts; everyone else 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Iterable
@@ -96,13 +97,19 @@ def brief(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en
     return _brief(ws, ws.version, iso3, treaty, as_of, lang)
 
 
+def _document_brief(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str, draft: bool) -> CountryBrief:
+    """The brief a PDF or Word file is made of: marked when staff download a draft."""
+    b = brief(ws, iso3, treaty, as_of, lang)
+    return dataclasses.replace(b, draft=True) if draft else b
+
+
 @_cached(32)
-def _pdf(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str) -> bytes:
-    return brief_pdf(brief(_ws, iso3, treaty, as_of, lang))
+def _pdf(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str, draft: bool) -> bytes:
+    return brief_pdf(_document_brief(_ws, iso3, treaty, as_of, lang, draft))
 
 
 def pdf(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> bytes:
-    return _pdf(ws, ws.version, iso3, treaty, as_of, lang)
+    return _pdf(ws, ws.version, iso3, treaty, as_of, lang, bool(drafts(ws, [iso3])))
 
 
 @st.cache_resource(show_spinner=False)
@@ -113,7 +120,7 @@ def pdf_possible(lang: str) -> bool:
 
 def docx(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> bytes:
     """The brief as an editable Word document, built on request."""
-    return brief_docx(brief(ws, iso3, treaty, as_of, lang))
+    return brief_docx(_document_brief(ws, iso3, treaty, as_of, lang, bool(drafts(ws, [iso3]))))
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -24,7 +24,7 @@ from .i18n import N_, gettext, ngettext, normalise
 from .models import Country, EventKind, HookKind, Kind, Lifecycle, Provision, Stage
 from .scoring import CountryScore, Engine
 from .translations import Content
-from .vocab import OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
+from .vocab import DRAFT_MARK, OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
 
 # ------------------------------------------------------------------------------------------------- facts
 
@@ -182,6 +182,7 @@ class CountryBrief:
     summary: str | None = None
     chapters: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # label, now, with bills
     lang: str = "en"
+    draft: bool = False  # the working assessment, not yet approved (staff's copy): the caption says so
 
     @property
     def bills(self) -> list[ProvisionFact]:
@@ -591,9 +592,13 @@ def brief_title(b: CountryBrief) -> str:
 
 
 def brief_caption(b: CountryBrief) -> str:
+    """The line under the title of the PDF and Word brief; a draft's begins by saying it is one."""
     t = gettext(b.lang)
-    return t("Readiness brief as of {date}. Research last checked {checked}. Scores count only law in force; "
-             "bills are shown beside them.").format(date=day(b.as_of, b.lang), checked=day(b.researched, b.lang))
+    caption = t("Readiness brief as of {date}. Research last checked {checked}. Scores count only law in force; "
+                "bills are shown beside them.").format(date=day(b.as_of, b.lang), checked=day(b.researched, b.lang))
+    if not b.draft:
+        return caption
+    return t("{mark}: a working assessment; aides see the approved one.").format(mark=t(DRAFT_MARK).capitalize()) + " " + caption
 
 
 def _numbered_sources(b: CountryBrief) -> tuple[list[tuple[str, list[Line]]], dict[tuple[str, str | None], int]]:

@@ -93,3 +93,23 @@ def test_english_workbook_still_reads_codes(store: Store, catalog: Catalog, tmp_
     assert L.sheet(L.ASSESSMENT, "en") in openpyxl.load_workbook(path, read_only=True).sheetnames
     assert L.status_code("해당 없음") == L.status_code("not_applicable") == L.status_code("Not applicable") == "not_applicable"
     assert gettext("ko")(L.SHEET_NAMES[L.ASSESSMENT]) == "평가"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_draft_brief_says_so_in_the_word_and_pdf_files(catalog, engine, lang: str, tmp_path: Path) -> None:
+    import dataclasses
+
+    from docx import Document
+
+    from assessment.vocab import DRAFT_MARK
+
+    mark = gettext(lang)(DRAFT_MARK).capitalize()
+    approved = country_brief(catalog, engine, "KOR", "ets185", WHEN, lang)
+    draft = dataclasses.replace(approved, draft=True)
+    words = {b.draft: "\n".join(p.text for p in Document(io.BytesIO(brief_docx(b))).paragraphs) for b in (approved, draft)}
+    assert mark in words[True] and mark not in words[False]
+    if shutil.which("pdftotext") and find_pdf_fonts() is not None:
+        path = tmp_path / "draft.pdf"
+        path.write_bytes(brief_pdf(draft))
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        assert "".join(mark.split()) in "".join(text.split())
