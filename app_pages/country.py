@@ -14,7 +14,7 @@ from app_pages._ui import t
 from assessment.brief import ElementFact, GapFact, ProvisionFact, article_label, no_bill_text, no_law_text, obligation_elements
 from assessment.charts import register_frame
 from assessment.i18n import N_
-from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, ReviewState, day, percent, register_badge, status_badge, verified_mark
+from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, day, percent, register_badge, status_badge, verified_mark
 
 ws = _data.workspace()
 catalog = ws.catalog
@@ -137,7 +137,7 @@ def dated() -> None:
     as_of = _ui.choose_date(t("As of"), "as_of", today, where=c3,
                             help=t("Compare a past date with today: the score counts law in force on this date."))
     b = _data.brief(ws, iso, treaty_id, as_of, lang)
-    if ws.view == "working" and _data.store().review_state(iso) != ReviewState.approved:
+    if _data.drafts(ws, [iso]):
         approved = _data.published_workspace()
         approved_score = _data.brief(approved, iso, treaty_id, as_of).score if iso in approved.catalog.countries else None
         st.warning(t("**{mark}**: you see the working assessment of {country}. Approved readiness on {date}: **{approved}** (draft: {draft}). "
