@@ -44,6 +44,11 @@ SIGN_IN_LOCK_AFTER = 5
 DATA_VERSION = "data_version"
 
 
+def _country_counter(iso3: str) -> str:
+    """The write counter of one country (`Store._counter_names`)."""
+    return f"{DATA_VERSION}:{iso3}"
+
+
 class StaleVersion(Exception):
     """The record changed since the caller read it; nothing was written."""
 
@@ -320,7 +325,7 @@ class Store:
         lock, so writers on different countries never queue on a shared counter row; other writes (seeding)
         bump `data_version`. `data_version()` is their sum, which grows with every write. A counter that does
         not exist yet is inserted at 1 (INSERT ... ON CONFLICT DO UPDATE)."""
-        return [f"{DATA_VERSION}:{c}" for c in sorted(set(countries))] or [DATA_VERSION]
+        return [_country_counter(c) for c in sorted(set(countries))] or [DATA_VERSION]
 
     def _bump(self, conn: Connection, countries: Iterable[str] = ()) -> None:
         for name in self._counter_names(countries):
@@ -566,7 +571,7 @@ class Store:
         if not codes:
             return {}
         a, c = t.assessments.c, t.counters.c
-        names = {f"{DATA_VERSION}:{code}": code for code in codes}
+        names = {_country_counter(code): code for code in codes}
         with self.engine.connect() as conn:
             counters = dict(conn.execute(select(c.name, c.value).where(c.name.in_([DATA_VERSION, *names]))).all())
             keys = {code: (counters.get(DATA_VERSION, 0), counters.get(name, 0)) for name, code in names.items()}
