@@ -224,7 +224,6 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
     badge = {name: status_badge(name, lang) for name in STATUS_NAMES}
     yes_no = {flag: _yes(flag, lang) for flag in (True, False)}
     stage_word = {s: stage_label(s, lang) for s in Stage}
-    critical_yes = t("yes")
 
     results: list[CountryResult] = []
     chapter_scores: list[tuple[list, list]] = []
@@ -287,7 +286,7 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
             exists = "\n".join(f"{c} ({extent[c]})" if c in extent else c for c in citations)
             source = j.get("source") or next((f.get("source") or provs[f["provision"]].source for f in s.findings if f["provision"] in provs), None)
             gaps.rows.append([
-                iso3, o.article, obligation_title[o.id], eid, element_text[eid], badge[st_now], critical_yes if o.id in gap_bills else "",
+                iso3, o.article, obligation_title[o.id], eid, element_text[eid], badge[st_now], yes_no[True] if o.id in gap_bills else "",
                 exists, _missing_text(st_now, s, element_text[eid], lang), _bills_text(bill_ids, provs, None, lang, iso3, content),
                 "\n".join(stage_word[stage[b]] for b in bill_ids if b in stage), source_link(source),
             ])
