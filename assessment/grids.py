@@ -48,7 +48,7 @@ def status_grid(long: pd.DataFrame, meta: pd.DataFrame, names: dict[str, str], l
     ids = list(meta["id"])
     frame = long[long["obligation"].isin(ids)]
     codes = frame.pivot(index="obligation", columns="country", values="status").reindex(index=ids)
-    codes = codes.apply(lambda col: col.astype(object).where(col.notna(), "").astype(str)) if not codes.empty else codes
+    codes = codes.astype(object).where(codes.notna(), "").astype(str)  # "" where a country has no status
     countries = {str(c): names.get(str(c), str(c)) for c in codes.columns}
     codes.columns = list(countries)
     badges = {s.value: STATUS_STYLE[s].badge_in(lang) for s in Status}
