@@ -104,6 +104,22 @@ class EventKind(StrEnum):
     other = "other"
 
 
+class LegalSystem(StrEnum):
+    """The legal family a country's law belongs to: precedents from the same family are closer."""
+
+    civil = "civil"
+    common = "common"
+    mixed = "mixed"
+
+
+class PositionClaim(StrEnum):
+    """What a position says about a country's readiness for a treaty."""
+
+    ready = "ready"  # the whole treaty: the law needed to join is in place
+    not_ready = "not_ready"  # the whole treaty: law is still missing (optionally naming where)
+    statuses = "statuses"  # a status for each listed obligation or element
+
+
 class DatePrecision(StrEnum):
     day = "day"
     month = "month"
@@ -437,6 +453,43 @@ class PlannedHook(Strict):
     verified: bool = False
 
 
+class LegalSystemFact(Strict):
+    """The country's legal family, with where it was read."""
+
+    family: LegalSystem = Field(description="civil, common or mixed.")
+    source: str = Field(description="Id of an entry in this file's sources.")
+    verified: bool = Field(False, description="True when read in an official or primary source.")
+    note: str | None = None
+
+
+class Position(Strict):
+    """A sourced statement by someone else about the country's readiness. Whether it differs from the
+    assessment is computed on the position's date, never stored (assessment.positions)."""
+
+    id: DottedId = Field(description="e.g. kor.pos.moj-2025-12-12")
+    by: Text = Field(description="Who said it: a ministry, a parliamentary research service, a treaty committee, an author.")
+    date: dt.date = Field(description="When it was said (publication date of the source).")
+    treaty: TreatyId
+    claim: PositionClaim
+    statuses: dict[DottedId, Status] = Field(
+        default_factory=dict,
+        description="Obligation or element id -> the status the statement gives it. With claim 'statuses' the "
+        "claim itself; with 'not_ready' the obligations it names as not met (in any status but in_place).",
+    )
+    summary: Text = Field(description="What it says, in one line of our own words.")
+    source: str = Field(description="Id of an entry in this file's sources.")
+    verified: bool = Field(False, description="True when the statement was read in the source itself.")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _statuses_fit_claim(self) -> Position:
+        if self.claim == PositionClaim.statuses and not self.statuses:
+            raise ValueError(Msg("a 'statuses' position must list at least one obligation or element"))
+        if self.claim == PositionClaim.ready and self.statuses:
+            raise ValueError(Msg("a 'ready' position claims the whole treaty; list no statuses"))
+        return self
+
+
 class Country(Strict):
     """The whole of data/countries/<ISO3>.yaml."""
 
@@ -444,11 +497,13 @@ class Country(Strict):
     name: Text
     researched: dt.date = Field(description="Date the research in this file was last checked.")
     summary: str | None = None
+    legal_system: LegalSystemFact | None = Field(None, description="Civil, common or mixed law, sourced.")
     sources: list[Source]
     provisions: list[Provision] = Field(default_factory=list)
     assessments: list[ElementAssessment] = Field(default_factory=list)
     events: list[CountryEvent] = Field(default_factory=list)
     planned_hooks: list[PlannedHook] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list, description="Others' sourced statements on readiness.")
 
 
 # --------------------------------------------------------------------------------------------------------

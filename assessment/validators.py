@@ -179,6 +179,10 @@ def country_sources_exist(doc: Doc[Country]) -> Iterator[Problem]:
         yield from check(e.source, ("events", i, "source"))
     for i, h in enumerate(c.planned_hooks):
         yield from check(h.source, ("planned_hooks", i, "source"))
+    for i, pos in enumerate(c.positions):
+        yield from check(pos.source, ("positions", i, "source"))
+    if c.legal_system is not None:
+        yield from check(c.legal_system.source, ("legal_system", "source"))
 
 
 def country_claims_are_sourced(doc: Doc[Country]) -> Iterator[Problem]:
@@ -238,6 +242,18 @@ def register_references_exist(doc: Doc[StatusRegister], treaties: dict[str, Trea
         if e.source not in known:
             yield Problem(doc.file, ("entries", i, "source"), f"unknown source {e.source!r}")
 
+def country_positions_refer_to_treaty(doc: Doc[Country], index: TreatyIndex) -> Iterator[Problem]:
+    """A position names a known treaty, and each status it claims is for an obligation or element of it."""
+    obligations = set(index.elements.values())
+    for i, pos in enumerate(doc.model.positions):
+        if pos.treaty not in index.treaties:
+            yield Problem(doc.file, ("positions", i, "treaty"), Msg("unknown treaty {treaty}", treaty=pos.treaty))
+            continue
+        for key in pos.statuses:
+            known = key in obligations or key in index.elements
+            if not known or not key.startswith(pos.treaty + "."):
+                yield Problem(doc.file, ("positions", i, "statuses", key), Msg("{id} is not an obligation or element of {treaty}", id=key, treaty=pos.treaty))
+
 
 # ------------------------------------------------------------------------------------------------ composed
 
@@ -263,6 +279,7 @@ def check_country(doc: Doc[Country], index: TreatyIndex, *, from_file: bool = Tr
         problems += check(doc)
     problems += country_elements_exist(doc, index)
     problems += country_hooks_allowed(doc, index)
+    problems += country_positions_refer_to_treaty(doc, index)
     return problems
 
 
