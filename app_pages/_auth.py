@@ -7,12 +7,14 @@ Every write checks the role again in the store, so nothing here is a security bo
 from __future__ import annotations
 
 import json
+import os
 
 import streamlit as st
 
 from assessment import service
 from assessment.i18n import N_
-from assessment.store import Role, SignInLocked, User
+from assessment.store import Role, SignInBusy, SignInLocked, User
+from assessment.store.auth import client_address
 
 TOKEN = "session_token"
 NOTICE = "_auth_notice"
@@ -108,11 +110,14 @@ def role() -> str:
 
 
 def _client() -> str:
-    """The browser's address as the server sees it: failed sign-ins are counted per name and per client."""
+    """The browser's address: failed sign-ins slow down per client. Behind a reverse proxy, name the header it
+    writes in ASSESSMENT_TRUSTED_PROXY_HEADER and the number of proxies in ASSESSMENT_TRUSTED_PROXY_HOPS."""
     try:
-        return str(st.context.ip_address or "unknown")
+        peer, headers = st.context.ip_address, dict(st.context.headers or {})
     except Exception:  # noqa: BLE001 - AppTest and old Streamlit have no address
-        return "unknown"
+        peer, headers = None, {}
+    hops = os.environ.get("ASSESSMENT_TRUSTED_PROXY_HOPS", "1")
+    return client_address(peer, headers, os.environ.get("ASSESSMENT_TRUSTED_PROXY_HEADER"), int(hops) if hops.isdigit() else 1)
 
 
 def sign_in(name: str, password: str) -> User | None:
@@ -172,6 +177,8 @@ def sign_in_form(key: str = "sign_in") -> None:
             signed_in = sign_in(name, password)
         except SignInLocked as exc:
             st.error(t("Sign-in is locked for a while: {reason}.").format(reason=says(exc)))
+        except SignInBusy as exc:
+            st.warning(says(exc))
         else:
             if signed_in is None:
                 st.error(t("That user name and password do not match."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -111,3 +112,16 @@ def check_password(stored_hash: str | None, password: str) -> bool:
         return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def client_address(peer: str | None, headers: Mapping[str, str], header: str | None, hops: int = 1) -> str:
+    """The address sign-in failures are counted under. Without a trusted proxy it is the peer the server sees.
+    Behind `hops` reverse proxies that each append the address they received from to `header` (e.g.
+    X-Forwarded-For), the client is the `hops`-th entry from the right: entries further left were written by
+    the client itself and prove nothing. A missing or too short header falls back to the peer."""
+    if header and hops > 0:
+        value = next((v for k, v in headers.items() if k.lower() == header.lower()), "")
+        entries = [e.strip() for e in value.split(",") if e.strip()]
+        if len(entries) >= hops:
+            return entries[-hops][:100]
+    return (peer or "unknown")[:100]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import secrets
 import threading
 import time
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, String, bindparam, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, Engine, String, bindparam, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -40,6 +41,10 @@ SESSION_HOURS = 8
 #: 2 s); this many failures for one name, or four times as many from one client, lock it until the window passes.
 SIGN_IN_WINDOW = dt.timedelta(minutes=15)
 SIGN_IN_LOCK_AFTER = 5
+#: Failures from one client count 1/4 as much towards its slowdown as failures for one name, and never lock.
+SIGN_IN_CLIENT_FACTOR = 4
+#: Password checks (argon2, 64 MiB each) running at once in this process; more wait, then are told to try again.
+SIGN_IN_CHECKS = threading.BoundedSemaphore(int(os.environ.get("ASSESSMENT_SIGN_IN_CHECKS", "2")))
 #: Name of the write counter (per country: "data_version:KOR"); readers cache on the sum of them.
 DATA_VERSION = "data_version"
 
@@ -65,6 +70,13 @@ class SignInLocked(Exception):
     def __init__(self, until: dt.datetime):
         self.until = until
         super().__init__(Msg("too many failed sign-ins; try again after {until:%H:%M} UTC", until=until))
+
+
+class SignInBusy(Exception):
+    """Too many sign-ins are being checked at this moment; this one was not checked and not counted."""
+
+    def __init__(self) -> None:
+        super().__init__(Msg("too many sign-ins are being checked at once; try again in a moment"))
 
 
 class ValidationFailed(Exception):
@@ -937,41 +949,62 @@ class Store:
 
     #: Base of the slowdown after a failed sign-in, in seconds (tests set it to 0).
     sign_in_delay = 0.25
+    #: How long a sign-in waits for one of the password-check places before it is told to try again.
+    sign_in_wait = 5.0
 
     def _recent_failures(self, conn: Connection, column: Any, value: str, at: dt.datetime) -> list[dt.datetime]:
-        """Times of the failed sign-ins for this name or client in the window, since its last success."""
+        """Times of the failed (or still unfinished) sign-ins for this name or client in the window, since its
+        last success."""
         a = t.sign_in_attempts
         last_ok = conn.execute(select(func.max(a.c.at)).where(column == value, a.c.ok.is_(True))).scalar_one_or_none()
         since = max(at - SIGN_IN_WINDOW, _utc(last_ok)) if last_ok is not None else at - SIGN_IN_WINDOW
-        return [_utc(x) for x in conn.execute(select(a.c.at).where(column == value, a.c.ok.is_(False), a.c.at > since).order_by(a.c.at)).scalars()]
+        return [_utc(x) for x in conn.execute(select(a.c.at).where(column == value, a.c.ok.is_(False), a.c.at >= since).order_by(a.c.at)).scalars()]
 
-    def authenticate(self, name: str, password: str, client: str = "unknown") -> User | None:
-        """The user when name and password match, else None. Every attempt is recorded; failures slow the next
-        try for that name and client, and enough of them lock it for a while (SignInLocked). An unknown name
-        costs a password check like a known one, so the time to answer does not reveal which names exist."""
-        name, client = normalise_name(name)[:100], client[:100]
-        at = now()
+    def _admit_sign_in(self, name: str, client: str) -> tuple[int, int]:
+        """Decide and record in one transaction, before any password is checked: the attempt is written as a
+        failure at once (made a success only if the password then matches), so parallel attempts for one name
+        see each other and at most SIGN_IN_LOCK_AFTER of them are ever checked. Returns (the attempt's row id,
+        recent failures for the slowdown); SignInLocked when the name is locked. The client only slows down: a
+        shared address (a reverse proxy) must never lock out a person who types the right password."""
         a = t.sign_in_attempts
-        with self.engine.connect() as conn:
+        with self._write() as conn:
+            if self._postgresql:  # one gate per name across instances; SQLite's BEGIN IMMEDIATE already is one
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": "sign-in:" + name})
+            at = now()
             by_name = self._recent_failures(conn, a.c.user_name, name, at)
             by_client = self._recent_failures(conn, a.c.client, client, at)
-            stored = conn.execute(select(t.users.c.password_hash).where(t.users.c.name == name)).scalar_one_or_none()
-        locked = [
-            times[-limit] + SIGN_IN_WINDOW for times, limit in ((by_name, SIGN_IN_LOCK_AFTER), (by_client, 4 * SIGN_IN_LOCK_AFTER)) if len(times) >= limit
-        ]
-        if locked:
-            with self._write() as conn:
-                conn.execute(insert(a).values(at=at, user_name=name, client=client, ok=False))
-            raise SignInLocked(max(locked))
-        failures = max(len(by_name), len(by_client))
+            attempt = conn.execute(insert(a).values(at=at, user_name=name, client=client, ok=False).returning(a.c.id)).scalar_one()
+        if len(by_name) >= SIGN_IN_LOCK_AFTER:
+            raise SignInLocked(by_name[-SIGN_IN_LOCK_AFTER] + SIGN_IN_WINDOW)
+        return attempt, max(len(by_name), len(by_client) // SIGN_IN_CLIENT_FACTOR)
+
+    def authenticate(self, name: str, password: str, client: str = "unknown") -> User | None:
+        """The user when name and password match, else None. Every attempt is recorded before the password is
+        checked; failures slow the next try for that name and client, and enough of them for one name lock it
+        for a while (SignInLocked). At most `sign_in_checks` password checks (64 MiB of memory each) run at
+        once in this process; beyond that the answer is SignInBusy, unrecorded. An unknown name costs a
+        password check like a known one, so the time to answer does not reveal which names exist."""
+        name, client = normalise_name(name)[:100], client[:100]
+        attempt, failures = self._admit_sign_in(name, client)
+        a = t.sign_in_attempts
         if failures and self.sign_in_delay:
             time.sleep(min(self.sign_in_delay * 2 ** (failures - 1), 2.0))
-        ok = check_password(stored, password)
+        if not SIGN_IN_CHECKS.acquire(timeout=self.sign_in_wait):
+            with self._write() as conn:  # not checked, so not a failure: the person may simply try again
+                conn.execute(delete(a).where(a.c.id == attempt))
+            raise SignInBusy()
+        try:
+            with self.engine.connect() as conn:
+                stored = conn.execute(select(t.users.c.password_hash).where(t.users.c.name == name)).scalar_one_or_none()
+            ok = check_password(stored, password)
+        finally:
+            SIGN_IN_CHECKS.release()
         user = self.user(name) if ok else None
         if user is not None and user.disabled:
             user, ok = None, False  # the same answer as a wrong password: a disabled account reveals nothing
-        with self._write() as conn:
-            conn.execute(insert(a).values(at=at, user_name=name, client=client, ok=ok))
+        if ok:
+            with self._write() as conn:
+                conn.execute(update(a).where(a.c.id == attempt).values(ok=True))
         return user
 
     def sign_in_attempts(self, name: str) -> list[tuple[dt.datetime, str, bool]]:
