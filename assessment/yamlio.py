@@ -143,7 +143,11 @@ def dump_yaml(data: Any) -> str:
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Safe dumper that writes str-based enums as plain strings (dates stay unquoted YAML dates)."""
+    """Safe dumper that writes str-based enums as plain strings (dates stay unquoted YAML dates), and a shared
+    object in full each time instead of as an anchor and aliases, which a person editing the file cannot follow."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 _Dumper.add_multi_representer(StrEnum, lambda dumper, value: dumper.represent_str(str(value.value)))

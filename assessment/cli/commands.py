@@ -16,6 +16,7 @@ from ..problems import CatalogInvalid
 from ..store import SYSTEM, PermissionDenied, Store, User, ValidationFailed
 from ..vocab import AuditSource, JudgmentStatus, percent
 from ..yamlio import dump_yaml
+from ..yamlwrite import merge, rewrite
 from .context import store_and_user
 from .exits import EXIT_INVALID, EXIT_OK, EXIT_STALE, EXIT_USAGE, WRITE_REFUSALS, report_refused_write
 from .parser import build_parser
@@ -299,18 +300,21 @@ def _cmd_dump(args: argparse.Namespace) -> int:
     if country is None:
         print(f"no country {args.country.upper()} in the database; known: {', '.join(sorted(countries))}", file=sys.stderr)
         return EXIT_USAGE
-    text = country_yaml(country)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+    if args.out:  # into an existing file: its comments, key order and quoting stay; never half-written
+        data = country.model_dump(mode="python", exclude_none=True)
+        rewrite(args.out, lambda document: data if document is None else merge(document, data), header=_dump_header(country))
         print(f"wrote {args.out}")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(country_yaml(country))
     return EXIT_OK
 
 
+def _dump_header(country: Country) -> str:
+    return f"# {country.name}: written by 'python -m assessment dump {country.iso3}'. Format: docs/data-format.md\n"
+
+
 def country_yaml(country: Country) -> str:
-    header = f"# {country.name}: written by 'python -m assessment dump {country.iso3}'. Format: docs/data-format.md\n"
-    return header + dump_yaml(country.model_dump(mode="python", exclude_none=True))
+    return _dump_header(country) + dump_yaml(country.model_dump(mode="python", exclude_none=True))
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

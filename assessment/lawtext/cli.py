@@ -12,11 +12,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..catalog import Catalog
 from ..models import Country
-from ..yamlio import dump_yaml
-from .check import check_country, pin_country
+from ..yamlwrite import merge, rewrite
+from .check import PinResult, check_country, pin_country
 
 ENV = "ASSESSMENT_LAWTEXT_DIR"
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE = 0, 1, 2
@@ -76,9 +77,7 @@ def _pin(args: argparse.Namespace, catalog: Catalog, country: Country, folder: P
         return _nothing_to_compare(folder, country, len(result.not_found))
     path = catalog.root / "data" / "countries" / f"{country.iso3}.yaml"
     if result.pinned:
-        original = path.read_text(encoding="utf-8")
-        header = _leading_comments(original)
-        path.write_text(header + dump_yaml(result.country.model_dump(mode="python", exclude_none=True)), encoding="utf-8")
+        rewrite(path, lambda document: _pin_into(document, result))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -100,11 +99,10 @@ def _nothing_to_compare(folder: Path, country: Country, not_found: int) -> int:
     return EXIT_USAGE
 
 
-def _leading_comments(text: str) -> str:
-    """The comment lines a research file opens with, kept when the file is rewritten."""
-    out = []
-    for line in text.splitlines(keepends=True):
-        if not line.startswith("#"):
-            break
-        out.append(line)
-    return "".join(out)
+def _pin_into(document: Any, result: PinResult) -> None:
+    """Only the pinned provisions' text records change; every other line of the file stays as it was."""
+    pinned = {p.id: p for p in result.country.provisions if p.id in set(result.pinned)}
+    for item in document["provisions"]:
+        provision = pinned.get(str(item.get("id")))
+        if provision is not None and provision.text is not None:
+            item["text"] = merge(item["text"], provision.text.model_dump(mode="python", exclude_none=True))
