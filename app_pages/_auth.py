@@ -113,11 +113,11 @@ def _client() -> str:
     """The browser's address: failed sign-ins slow down per client. Behind a reverse proxy, name the header it
     writes in ASSESSMENT_TRUSTED_PROXY_HEADER and the number of proxies in ASSESSMENT_TRUSTED_PROXY_HOPS."""
     try:
-        peer, headers = st.context.ip_address, dict(st.context.headers or {})
+        peer, headers = st.context.ip_address, {str(k): str(v) for k, v in (st.context.headers or {}).items()}
     except Exception:  # noqa: BLE001 - AppTest and old Streamlit have no address
         peer, headers = None, {}
     hops = os.environ.get("ASSESSMENT_TRUSTED_PROXY_HOPS", "1")
-    return client_address(peer, headers, os.environ.get("ASSESSMENT_TRUSTED_PROXY_HEADER"), int(hops) if hops.isdigit() else 1)
+    return client_address(str(peer) if peer else None, headers, os.environ.get("ASSESSMENT_TRUSTED_PROXY_HEADER"), int(hops) if hops.isdigit() else 1)
 
 
 def sign_in(name: str, password: str) -> User | None:
