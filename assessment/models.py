@@ -307,6 +307,9 @@ class Lifecycle(Strict):
     in_force: dt.date | None = None
     repealed: dt.date | None = None
     lapsed: dt.date | None = None
+    enacted_by: str | None = Field(
+        None, description="The act that brought the provision, in the wording assessed, into force, e.g. 'Act No. 74 of 2011'."
+    )
     dates_verified: bool = Field(False, description="True when every date given was read in a primary source.")
     note: str | None = None
 

@@ -16,6 +16,10 @@ from .i18n import gettext, normalise
 from .models import Country, CountryEvent, CountryTranslation, Hook, Obligation, Provision, TreatyTranslation
 
 
+def _hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
 def korean_article(article: str | None, paragraph: str | None = None) -> str | None:
     """'215-2' -> '제215조의2', '218' + paragraph '1' -> '제218조 제1항': the Korean way to cite an article."""
     if not article:
@@ -126,7 +130,7 @@ class Content:
         """The citation as the law writes it ('형사소송법 제215조의2'), when the data has it in this language."""
         if self.english:
             return None
-        if p.text is not None and self.lang == "ko":
+        if p.text is not None and self.lang == "ko" and _hangul(p.text.title):  # a peer's pinned text is not Korean
             return p.text.label + (f" 제{p.paragraph}항" if p.paragraph and p.paragraph.isdigit() else "")
         found = self._provision(iso3, p.id)
         if found and found.statute:
@@ -140,6 +144,11 @@ class Content:
         if self.english:
             return p.citation
         return f"{local} ({p.citation})" if local else self.fallback(p.citation)
+
+    def statute_name(self, iso3: str, p: Provision) -> str:
+        """The statute's name in this language where the data has it ('형사소송법'), else as the data writes it."""
+        found = self._provision(iso3, p.id)
+        return found.statute if found and found.statute and not self.english else p.statute
 
     def provision_summary(self, iso3: str, p: Provision) -> str:
         found = self._provision(iso3, p.id)

@@ -131,7 +131,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
         print(exc.args[0], file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        from ..positions import positions_json
+
+        report = {**result.to_json(), "positions": positions_json(ws.catalog, ws.engine, result.country, result.treaty, result.as_of)}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
     label = " (with bills)" if result.with_bills else ""
     print(f"{result.country} / {result.treaty} as of {result.as_of}{label}: score {_pct(result.score)}, coverage {_pct(result.coverage)}")
@@ -141,6 +144,37 @@ def _cmd_score(args: argparse.Namespace) -> int:
     print(f"Critical gaps ({len(gaps)}):")
     for gap, bills in gaps.items():
         print(f"  {gap}" + (f"  <- bills: {', '.join(bills)}" if bills else ""))
+    return EXIT_OK
+
+
+def _cmd_precedents(args: argparse.Namespace) -> int:
+    from ..precedents import precedents_json
+
+    ws = service.load_workspace(args.root, user=None if args.published else SYSTEM)
+    cat = ws.catalog
+    if args.country.upper() not in cat.countries or args.treaty not in cat.treaties:
+        print(f"unknown country {args.country!r} or treaty {args.treaty!r}; countries: {', '.join(sorted(cat.countries))}; "
+              f"treaties: {', '.join(sorted(cat.treaties))}", file=sys.stderr)
+        return EXIT_USAGE
+    unknown = [e for e in args.element or [] if not e.startswith(args.treaty + ".") or e not in cat.elements]
+    if unknown:
+        print(f"not an element of {args.treaty}: {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_USAGE
+    report = precedents_json(cat, ws.engine, args.country, args.treaty, args.element, args.as_of or dt.date.today(), args.lang)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{report['country']} / {report['treaty']} as of {report['as_of']}: how other Parties provide it")
+    for e in report["elements"]:
+        print(f"{e['id']} ({e['status']}): {len(e['precedents'])} precedent(s)")
+        for p in e["precedents"]:
+            mark = "verified" if p["verified"] else "unverified"
+            print(f"  {p['name']} ({p['country']}, {p['status']}, {mark}, {p['legal_system'] or 'legal system not recorded'})")
+            for pr in p["provisions"]:
+                since = f", in force since {pr['in_force']}" if pr["in_force"] else ""
+                by = f" by {pr['introduced_by']}" if pr["introduced_by"] else ""
+                article = f" Art. {pr['article']}" if pr["article"] else ""
+                print(f"    {pr['statute']}{article}{since}{by}: {pr['summary']}")
     return EXIT_OK
 
 
@@ -358,6 +392,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 STORE_COMMANDS = {
-    "score": _cmd_score, "finding": _cmd_finding, "set": _cmd_set, "user": _cmd_user, "dump": _cmd_dump,
+    "score": _cmd_score, "precedents": _cmd_precedents, "finding": _cmd_finding, "set": _cmd_set, "user": _cmd_user, "dump": _cmd_dump,
     "export": _cmd_export, "import": _cmd_import, "review": _cmd_review, "brief": _cmd_brief,
 }

@@ -38,6 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", action="store_true", help="score the approved state instead of the working drafts")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("precedents", help="how other Parties provide what a country lacks (외국 입법례), ranked")
+    p.add_argument("country", help="ISO 3166-1 alpha-3 code, e.g. KOR")
+    p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--element", action="append", default=None, metavar="ID", help="an element id (repeatable)")
+    which.add_argument("--gaps", action="store_true", help="the elements of the country's critical gaps (the default)")
+    p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of names and summaries")
+    p.add_argument("--published", action="store_true", help="read the approved state instead of the working drafts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("finding", help="print one element's assessment record with its history")
     p.add_argument("country")
     p.add_argument("element", help="element id, e.g. ets185.art16.e1")

@@ -1,0 +1,180 @@
+"""How other Parties provide what a country lacks (외국 입법례): for an element, the assessed countries whose law
+meets it on a date, with the provisions that do it, since when and by which law.
+
+The statuses and the verified marks come from the scorer (one formula); this module only reads the catalog for
+the provisions behind them and ranks the countries:
+1. in place before partial;
+2. verified before unverified (the scorer's mark: decisive findings read in a primary text, in force dates checked);
+3. the legal family closest to the asking country's (same family, then mixed, then the other);
+4. the most recent law first (a newer provision was written with today's technology and treaty in mind);
+5. the country code, so the order never depends on dict order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .catalog import Catalog
+from .models import Country, LegalSystem, Provision, Stage
+from .scoring import CountryScore, Engine
+from .translations import Content
+from .vocab import Status
+
+#: Statuses that make a country a precedent, best first.
+MEETING = (Status.in_place.value, Status.partial.value)
+
+
+@dataclass(frozen=True)
+class PrecedentProvision:
+    id: str
+    statute: str
+    article: str | None
+    citation: str
+    summary: str
+    in_force: dt.date | None  # since when it is law (the lifecycle's in-force date)
+    introduced_by: str | None  # the act that brought it in or last changed it, where the data names one
+    verified: bool  # its finding was read in a primary text
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "statute": self.statute, "article": self.article, "summary": self.summary,
+            "in_force": self.in_force.isoformat() if self.in_force else None, "introduced_by": self.introduced_by,
+        }
+
+
+@dataclass(frozen=True)
+class Precedent:
+    country: str
+    name: str
+    status: str  # in_place or partial
+    verified: bool
+    legal_system: str | None
+    provisions: tuple[PrecedentProvision, ...]
+
+    @property
+    def latest(self) -> dt.date | None:
+        dates = [p.in_force for p in self.provisions if p.in_force is not None]
+        return max(dates) if dates else None
+
+    def to_json(self) -> dict:
+        return {
+            "country": self.country, "name": self.name, "status": self.status, "verified": self.verified,
+            "legal_system": self.legal_system, "provisions": [p.to_json() for p in self.provisions],
+        }
+
+
+@dataclass(frozen=True)
+class ElementPrecedents:
+    id: str
+    status: str  # the asking country's status of the element on the date
+    precedents: tuple[Precedent, ...]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "status": self.status, "precedents": [p.to_json() for p in self.precedents]}
+
+
+def legal_distance(mine: LegalSystem | None, theirs: LegalSystem | None) -> int:
+    """0 the same family, 1 where either is mixed, 2 otherwise (or not recorded)."""
+    if mine is None or theirs is None:
+        return 2
+    if mine == theirs:
+        return 0
+    return 1 if LegalSystem.mixed in (mine, theirs) else 2
+
+
+def rank(precedents: list[Precedent], mine: LegalSystem | None) -> list[Precedent]:
+    """The module's ranking (see the docstring at the top), as one sort key."""
+
+    def key(p: Precedent) -> tuple:
+        latest = p.latest.toordinal() if p.latest else 0
+        family = LegalSystem(p.legal_system) if p.legal_system else None
+        return (MEETING.index(p.status), not p.verified, legal_distance(mine, family), -latest, p.country)
+
+    return sorted(precedents, key=key)
+
+
+def _family(country: Country) -> LegalSystem | None:
+    return country.legal_system.family if country.legal_system is not None else None
+
+
+def _introduced_by(p: Provision) -> str | None:
+    if p.lifecycle.enacted_by:
+        return p.lifecycle.enacted_by
+    if p.text is not None and p.text.amended_by is not None:
+        return p.text.amended_by.number
+    return None
+
+
+def _provisions(content: Content, country: Country, element: str, as_of: dt.date) -> tuple[PrecedentProvision, ...]:
+    """The provisions in force on `as_of` that the country's findings cite for the element, full ones first."""
+    assessment = next((a for a in country.assessments if a.element == element), None)
+    if assessment is None:
+        return ()
+    by_id = {p.id: p for p in country.provisions}
+    out: dict[str, tuple[bool, PrecedentProvision]] = {}
+    for f in assessment.findings:
+        p = by_id.get(f.provision)
+        if p is None or p.lifecycle.stage_at(as_of) is not Stage.in_force or p.id in out:
+            continue
+        out[p.id] = (f.extent.value != "full", PrecedentProvision(
+            id=p.id, statute=content.statute_name(country.iso3, p), article=p.article, citation=content.citation(country.iso3, p),
+            summary=content.provision_summary(country.iso3, p), in_force=p.lifecycle.in_force, introduced_by=_introduced_by(p),
+            verified=f.verified,
+        ))
+    return tuple(pp for _, pp in sorted(out.values(), key=lambda x: x[0]))
+
+
+def _scores(engine: Engine, countries: list[str], treaty: str, as_of: dt.date) -> dict[str, CountryScore]:
+    return {iso3: engine.score_country(iso3, treaty, as_of) for iso3 in countries}
+
+
+def precedents(
+    catalog: Catalog, engine: Engine, iso3: str, treaty: str, element_ids: list[str], as_of: dt.date, lang: str = "en",
+    *, limit: int | None = None,
+) -> list[ElementPrecedents]:
+    """For each element, the other countries whose law meets it on `as_of`, ranked; at most `limit` each."""
+    iso3 = iso3.upper()
+    content = Content(catalog, lang)
+    others = sorted(c for c in catalog.countries if c != iso3)
+    scores = _scores(engine, [iso3, *others], treaty, as_of)
+    status = {c: dict(zip(s.elements["id"], s.elements["status"].astype(str))) for c, s in scores.items()}
+    mine = _family(catalog.countries[iso3])
+    out = []
+    for eid in element_ids:
+        found = []
+        for other in others:
+            st = status[other].get(eid)
+            if st not in MEETING:
+                continue
+            country = catalog.countries[other]
+            provisions = _provisions(content, country, eid, as_of)
+            if not provisions:  # met through a carried-over status or a judgment: nothing to show a drafter
+                continue
+            verified = scores[other].element_detail()[eid][2]
+            family = _family(country)
+            found.append(Precedent(other, content.country_name(country), st, verified, family.value if family else None, provisions))
+        ranked = rank(found, mine)
+        out.append(ElementPrecedents(eid, status[iso3].get(eid, Status.unknown.value), tuple(ranked[:limit] if limit else ranked)))
+    return out
+
+
+def gap_elements(catalog: Catalog, result: CountryScore) -> list[str]:
+    """The elements behind a score's critical gaps that are not in place (optional ones left out), in order."""
+    status = dict(zip(result.elements["id"], result.elements["status"].astype(str)))
+    out = []
+    for oid in result.critical_gaps:
+        for e in catalog.obligations[oid].elements:
+            if not e.optional and status.get(e.id) != Status.in_place.value:
+                out.append(e.id)
+    return out
+
+
+def precedents_json(catalog: Catalog, engine: Engine, iso3: str, treaty: str, element_ids: list[str] | None, as_of: dt.date, lang: str = "en") -> dict:
+    """The stable `precedents --json` shape. `element_ids` None: the elements of the country's critical gaps."""
+    if element_ids is None:
+        element_ids = gap_elements(catalog, engine.score_country(iso3, treaty, as_of))
+    return {
+        "country": iso3.upper(), "treaty": treaty, "as_of": as_of.isoformat(),
+        "elements": [e.to_json() for e in precedents(catalog, engine, iso3, treaty, element_ids, as_of, lang)],
+    }
