@@ -310,8 +310,9 @@ def _element_facts(catalog: Catalog, srcs: _Sources, result: CountryScore, eleme
             ElementFact(
                 id=eid, text=srcs.content.element(eid), status=status.get(eid, Status.unknown.value), core=element.core,
                 optional=element.optional, provisions=provisions, bills=bills,
-                judgment=j.reason if j else None, judgment_source=srcs.ref(j.source, j.verified) if j else None,
-                note=a.note if a is not None else None,
+                judgment=srcs.content.judgment_reason(srcs.country.iso3, eid, j.reason) if j else None,
+                judgment_source=srcs.ref(j.source, j.verified) if j else None,
+                note=srcs.content.assessment_note(srcs.country.iso3, eid, a.note) if a is not None and a.note else None,
                 carried_from=tuple((b, catalog.obligation_of_element[b]) for b in basis), needs_own_assessment=capped, lang=srcs.lang,
             )
         )

@@ -595,3 +595,6 @@ class CountryTranslation(Strict):
     provisions: dict[DottedId, ProvisionText] = Field(default_factory=dict, description="provision id -> statute, summary")
     bills: dict[DottedId, Text] = Field(default_factory=dict, description="provision id of a bill -> title")
     events: list[EventText] = Field(default_factory=list, description="one per event of the country file, matched by date and kind")
+    judgments: dict[DottedId, Text] = Field(default_factory=dict, description="element id -> the judgment's reason")
+    notes: dict[DottedId, Text] = Field(default_factory=dict, description="element id -> the assessment's note")
+    positions: dict[DottedId, Text] = Field(default_factory=dict, description="position id -> its summary")

@@ -162,6 +162,18 @@ class Content:
             return local
         return self.fallback(english) if english else None
 
+    def judgment_reason(self, iso3: str, element: str, english: str) -> str:
+        tr = self._country(iso3)
+        return self._pick(tr.judgments.get(element) if tr else None, english)
+
+    def assessment_note(self, iso3: str, element: str, english: str) -> str:
+        tr = self._country(iso3)
+        return self._pick(tr.notes.get(element) if tr else None, english)
+
+    def position_summary(self, iso3: str, position_id: str, english: str) -> str:
+        tr = self._country(iso3)
+        return self._pick(tr.positions.get(position_id) if tr else None, english)
+
     def event_title(self, iso3: str, e: CountryEvent) -> str:
         tr = self._country(iso3)
         local = next((x.title for x in tr.events if x.date == e.date and x.kind == e.kind), None) if tr else None

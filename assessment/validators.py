@@ -332,6 +332,18 @@ def country_translation_keys_exist(doc: Doc[CountryTranslation], countries: dict
     for key in tr.bills:
         if key not in provisions:
             yield Problem(doc.file, ("bills", key), f"unknown provision {key} of {tr.iso3}")
+    judged = {a.element for a in c.assessments if a.judgment is not None}
+    for key in tr.judgments:
+        if key not in judged:
+            yield Problem(doc.file, ("judgments", key), f"{key} carries no judgment in data/countries/{tr.iso3}.yaml")
+    noted = {a.element for a in c.assessments if a.note}
+    for key in tr.notes:
+        if key not in noted:
+            yield Problem(doc.file, ("notes", key), f"{key} has no note in data/countries/{tr.iso3}.yaml")
+    positions = {p.id for p in c.positions}
+    for key in tr.positions:
+        if key not in positions:
+            yield Problem(doc.file, ("positions", key), f"unknown position {key} of {tr.iso3}")
     events = {(e.date, e.kind) for e in c.events}
     for i, e in enumerate(tr.events):
         if (e.date, e.kind) not in events:
