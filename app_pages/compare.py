@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages import _data, _ui
 from app_pages._ui import t
-from assessment.brief import article_label
+from assessment.vocab import article_label
 from assessment.grids import ARTICLE, ARTICLE_WIDTH, COUNTRY_WIDTH, OBLIGATION, OBLIGATION_WIDTH
 from assessment.vocab import STATUS_STYLE, kind_label
 

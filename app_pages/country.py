@@ -11,7 +11,8 @@ import streamlit as st
 
 from app_pages import _data, _ui
 from app_pages._ui import t
-from assessment.brief import ElementFact, GapFact, ProvisionFact, article_label, no_bill_text, no_law_text, obligation_elements
+from assessment.brief import ElementFact, GapFact, ProvisionFact, no_bill_text, no_law_text, obligation_elements
+from assessment.vocab import article_label
 from assessment.charts import register_frame
 from assessment.i18n import N_
 from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, day, percent, register_badge, status_badge, verified_mark

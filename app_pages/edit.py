@@ -14,7 +14,7 @@ import streamlit as st
 from app_pages import _auth, _data, _forms, _ui
 from app_pages._ui import says, t
 from assessment import editing
-from assessment.brief import article_label
+from assessment.vocab import article_label
 from assessment.changes import element_label, provision_titles, source_titles
 from assessment.models import Extent
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed

@@ -8,7 +8,8 @@ import streamlit as st
 
 from app_pages import _data, _ui
 from app_pages._ui import t
-from assessment.brief import HOOK_KIND_LABEL, article_label, basis_label
+from assessment.brief import HOOK_KIND_LABEL, basis_label
+from assessment.vocab import article_label
 from assessment.i18n import N_
 from assessment.models import HookKind
 from assessment.vocab import day, kind_label, status_badge, verified_mark

@@ -32,7 +32,7 @@ def element_label(catalog: Catalog, element_id: str, status: str | None = None, 
     if lang in (None, "en"):
         parts = [f"Art. {obligation.article}", _short(element.text)]
     else:
-        from .brief import article_label
+        from .vocab import article_label
         from .translations import Content
 
         parts = [article_label(obligation.article, lang), _short(Content(catalog, lang).element(element_id))]

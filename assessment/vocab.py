@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -292,3 +293,35 @@ KIND_LABEL: dict[str, str] = {
 def kind_label(kind: str, lang: str | None = None) -> str:
     """'empower' -> '권한 부여' in Korean."""
     return gettext(lang)(KIND_LABEL.get(str(kind), str(kind)))
+
+
+# ----------------------------------------------------------------------------------------------- citations
+
+#: Treaty sub-paragraph letters as Korean drafting writes them: (a) 가목, (b) 나목, ...
+KOREAN_ITEM_LETTERS = dict(zip("abcdefghijklmn", "가나다라마바사아자차카타파하"))
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+def article_label(article: str, lang: str = "en") -> str:
+    """A treaty article with its paragraphs in the reader's citation style, from one place:
+    '24(7)' -> 'Art. 24(7)' / '제24조제7항'; '18(1)(b)' -> 'Art. 18(1)(b)' / '제18조제1항나목'."""
+    m = re.match(r"^(\d+)(.*)$", article.strip())
+    number, rest = (m.group(1), m.group(2)) if m else (article, "")
+    if lang != "ko":
+        return gettext(lang)(N_("Art. {number}{rest}")).format(number=number, rest=rest)
+    parts = re.findall(r"\(([^()]+)\)", rest)
+    if not m or "".join(f"({p})" for p in parts) != rest:
+        return f"제{number}조{rest}"  # a shape Korean style has no rule for: say it as printed
+    out = f"제{number}조"
+    for depth, part in enumerate(parts):
+        if part.isdigit() and depth == 0:
+            out += f"제{part}항"
+        elif depth <= 1 and len(part) == 1 and part in KOREAN_ITEM_LETTERS:
+            out += f"{KOREAN_ITEM_LETTERS[part]}목"
+        elif part.isdigit():
+            out += f"제{part}호"
+        elif depth >= 2 and part in _ROMAN:
+            out += f" {_ROMAN.index(part) + 1})"
+        else:
+            out += f"({part})"
+    return out
