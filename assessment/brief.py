@@ -22,9 +22,12 @@ from pathlib import Path
 from .catalog import Catalog
 from .i18n import N_, gettext, ngettext, normalise
 from .models import Country, EventKind, HookKind, Kind, Lifecycle, Provision, Stage
+from .positions import PositionView, positions
+from .precedents import Precedent, precedents
 from .scoring import CountryScore, Engine
+from .story import LAW_STEPS, effect_text, effects_on
 from .translations import Content
-from .vocab import DRAFT_MARK, OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
+from .vocab import DRAFT_MARK, OPEN_STATUSES, article_label, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
 
 # ------------------------------------------------------------------------------------------------- facts
 
@@ -183,6 +186,13 @@ class CountryBrief:
     chapters: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # label, now, with bills
     lang: str = "en"
     draft: bool = False  # the working assessment, not yet approved (staff's copy): the caption says so
+    today: dt.date | None = None  # the day the brief was made: a brief for a past date tells every step since
+    effects: dict[dt.date, str] = field(default_factory=dict)  # step day -> what it closed or changed, in words
+    precedents: dict[str, list[Precedent]] = field(default_factory=dict)  # gap obligation -> up to 3 Parties
+    positions: list[PositionView] = field(default_factory=list)  # others' statements said by the date
+    position_texts: dict[str, str] = field(default_factory=dict)  # position id -> its summary in the brief's language
+    position_sources: dict[str, SourceRef] = field(default_factory=dict)  # position id -> where it was read
+    assessed_on: dt.date | None = None  # when the judgments were written (the research date)
 
     @property
     def bills(self) -> list[ProvisionFact]:
@@ -418,15 +428,42 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
         (t("Ch. {number} {title}").format(number=n, title=content.chapter(treaty, chapter_ids.get(title, ""), title)), _num(a), _num(b))
         for n, title, a, b in zip(now.chapters["number"], now.chapters["title"], now.chapters["score"], projected.chapters["score"])
     ]
+    today = dt.date.today()
+    events = timeline_facts(catalog, country.iso3, treaty, as_of, lang)
+    gaps = gap_facts(catalog, now, lang)
+    step_days = [e.date for e in events if e.date <= max(today, as_of) and (e.kind in LAW_STEPS or e.date > as_of)]
+    effects = {d: effect_text(x, lang, article_label) for d, x in effects_on(engine, country.iso3, treaty, step_days).items()}
+    views = positions(catalog, engine, country.iso3, treaty, later=as_of)
     return CountryBrief(
+        today=today, effects=effects, precedents=_gap_precedents(catalog, engine, country.iso3, treaty, gaps, as_of, lang),
+        positions=views, position_texts={v.position.id: content.position_summary(country.iso3, v.position.id, v.position.summary) for v in views},
+        position_sources={v.position.id: _Sources(country, content).ref(v.position.source, v.position.verified) for v in views},
+        assessed_on=country.researched,
         iso3=country.iso3, name=content.country_name(country), treaty=tr.id, treaty_title=content.treaty_title(tr.id),
         treaty_short=content.treaty_short(tr.id), as_of=as_of, lang=lang,
         score=now.score, score_with_bills=projected.score, coverage=now.coverage,
         register_status=entry.status if entry else RegisterStatus.none, register_since=since, register_source=reg_source,
-        gaps=gap_facts(catalog, now, lang), events=timeline_facts(catalog, country.iso3, treaty, as_of, lang),
+        gaps=gaps, events=events,
         hooks=hook_facts(catalog, country.iso3, treaty, lang), researched=country.researched, summary=content.country_summary(country),
         chapters=chapters,
     )
+
+
+#: Precedents the brief names after each gap.
+BRIEF_PRECEDENTS = 3
+
+
+def _gap_precedents(catalog: Catalog, engine: Engine, iso3: str, treaty: str, gaps: list[GapFact], as_of: dt.date, lang: str) -> dict[str, list[Precedent]]:
+    """For each gap, the best Parties for the element the brief names (its first core open element)."""
+    wanted = {g.obligation: ((e for e in g.elements if e.core), g.elements) for g in gaps}
+    element_of = {}
+    for oid, (core, all_open) in wanted.items():
+        first = next(core, None) or (all_open[0] if all_open else None)
+        if first is not None:
+            element_of[oid] = first.id
+    found = precedents(catalog, engine, iso3, treaty, list(element_of.values()), as_of, lang, limit=BRIEF_PRECEDENTS)
+    by_element = {e.id: list(e.precedents) for e in found}
+    return {oid: by_element.get(eid, []) for oid, eid in element_of.items()}
 
 
 def _num(x: float) -> float | None:
@@ -457,8 +494,6 @@ class Line:
         return all(s.verified for s in self.sources)
 
 
-LATER_EVENTS = 4  # steps after the chosen date that the brief lists before pointing to the timeline
-
 #: How a finding rates a provision, as plain words.
 EXTENT_LABEL = {"full": N_("full"), "partial": N_("partial")}
 
@@ -486,21 +521,13 @@ def no_bill_text(g: GapFact, lang: str = "en") -> str:
     return t("No pending bill addresses this gap; new legislation is needed.")
 
 
-def article_label(article: str, lang: str = "en") -> str:
-    """'Art. 24(7)' / '제24조(7)' for a treaty article ('18(1)(b)' keeps its paragraphs after the article)."""
-    m = re.match(r"^(\d+)(.*)$", article.strip())
-    number, rest = (m.group(1), m.group(2)) if m else (article, "")
-    return gettext(lang)(N_("Art. {number}{rest}")).format(number=number, rest=rest)
-
-
 def basis_label(basis: str, lang: str = "en") -> str:
     """A checklist's 'Art. 42' in the reader's language."""
     m = re.match(r"^Art\. (.+)$", basis.strip())
     return article_label(m.group(1), lang) if m else basis
 
 
-def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:  # noqa: C901 - four short sections, in reading order
-    """The brief as (heading, lines): where the country stands, what is missing, which bill fixes it, what next."""
+def _stands(b: CountryBrief) -> list[Line]:
     lang = b.lang
     t, nt = gettext(lang), ngettext(lang)
     reg = [b.register_source] if b.register_source else []
@@ -526,8 +553,25 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:  # noqa: C9
                               len(b.gaps)).format(n=len(b.gaps))))
     else:
         stands.append(Line(t("No critical gap remains on this date.")))
+    return stands
 
+
+def precedent_line(p: Precedent, lang: str) -> str:
+    """One Party's way of meeting an element, in one line: who, how well, which law, since when, by which act."""
+    t = gettext(lang)
+    laws = []
+    for pr in p.provisions:
+        since = t(", in force since {date}").format(date=day(pr.in_force, lang)) if pr.in_force else ""
+        by = t(" ({act})").format(act=pr.introduced_by) if pr.introduced_by else ""
+        laws.append(f"{pr.citation}{since}{by}: {pr.summary.rstrip('.')}.")
+    return f"{p.name} ({status_label(p.status, lang)}): " + " ".join(laws)
+
+
+def _missing(b: CountryBrief) -> list[Line]:
+    lang = b.lang
+    t, nt = gettext(lang), ngettext(lang)
     missing: list[Line] = []
+    judged_later = b.assessed_on is not None and b.assessed_on > b.as_of
     for g in b.gaps:
         core = [e for e in g.elements if e.core]
         shown = (core or g.elements)[:1]
@@ -542,21 +586,73 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:  # noqa: C9
             sources += [p.source for p in g.in_force]
         else:
             parts.append(no_law_text(g, lang))
+        if judged_later and g.judgments:
+            parts.append(t("(Judged on {date}, after the date of this brief.)").format(date=day(b.assessed_on, lang)))
         sources += [src for _, src in g.judgments[:1] if src]
         missing.append(Line(" ".join(parts), merge_sources(sources), lead=f"{article_label(g.article, lang)} {g.title}"))
+        for p in b.precedents.get(g.obligation, []):
+            refs = merge_sources([SourceRef(pr.source_title, pr.source_url, pr.verified) for pr in p.provisions])
+            missing.append(Line(precedent_line(p, lang), refs, lead=t(PRECEDENTS_LEAD)))
     if not missing:
         missing.append(Line(t("Nothing critical is missing on this date.")))
+    return missing
 
+
+def _fixes(b: CountryBrief) -> list[Line]:
+    t = gettext(b.lang)
     fixes: list[Line] = []
     for g in b.gaps:
         if g.bills:
             for bill in g.bills:
-                fixes.append(Line(f"{bill.bill_label}, {bill.stage_text}. {bill.summary}", (bill.source,), lead=article_label(g.article, lang)))
+                fixes.append(Line(f"{bill.bill_label}, {bill.stage_text}. {bill.summary}", (bill.source,), lead=article_label(g.article, b.lang)))
         else:
-            fixes.append(Line(no_bill_text(g, lang), lead=article_label(g.article, lang)))
+            fixes.append(Line(no_bill_text(g, b.lang), lead=article_label(g.article, b.lang)))
     if not fixes:
         fixes.append(Line(t("No bill is needed for a critical gap.")))
+    return fixes
 
+
+def _step_line(b: CountryBrief, e: EventFact) -> Line:
+    effect = b.effects.get(e.date, "")
+    return Line(f"{e.kind_label}: {e.title.rstrip('.')}." + (f" {effect}" if effect else ""), (e.source,), lead=e.date_text)
+
+
+def _changed(b: CountryBrief) -> list[Line]:
+    """Each step of each bill and law up to the date, with what it closed or changed."""
+    steps = [_step_line(b, e) for e in b.events if not e.later and e.kind in LAW_STEPS]
+    return steps or [Line(gettext(b.lang)("No bill or law has moved an obligation of this treaty up to this date."))]
+
+
+def _other_views(b: CountryBrief) -> list[Line]:
+    """Each sourced statement on readiness said by the date, set plainly beside this assessment."""
+    lang = b.lang
+    t = gettext(lang)
+    lines = []
+    for v in b.positions:
+        p = v.position
+        text = [b.position_texts.get(p.id, p.summary).rstrip(".") + "."]
+        articles = ", ".join(article_label(d.article, lang) for d in v.differences) if v.differences else ""
+        if v.differs and articles:
+            text.append(t("This assessment differs on {articles} on that date.").format(articles=articles))
+            weightiest = sorted((d for d in v.differences if d.reasons), key=lambda d: (d.assessed != "missing", d.kind == "designate"))
+            if weightiest:
+                d = weightiest[0]
+                text.append(t("Its reason ({article}): {reason}").format(article=article_label(d.article, lang), reason=d.reasons[0].rstrip(".") + "."))
+        elif v.differs:
+            text.append(t("This assessment differs: it finds no critical gap on that date."))
+        else:
+            text.append(t("This assessment agrees on that date."))
+        if v.later is not None and v.later_date is not None:
+            still = ", ".join(article_label(d.article, lang) for d in v.later.differences)
+            text.append(t("On {date} it still differs on {articles}.").format(date=day(v.later_date, lang), articles=still) if still
+                        else t("On {date} the assessment agrees with it.").format(date=day(v.later_date, lang)))
+        lines.append(Line(" ".join(text), (b.position_sources.get(p.id, SourceRef(p.source, None, p.verified)),),
+                          lead=t("{who}, {date}").format(who=p.by, date=day(p.date, lang))))
+    return lines or [Line(t("No other view on this country's readiness is recorded."))]
+
+
+def _next(b: CountryBrief) -> list[Line]:
+    t = gettext(b.lang)
     nxt: list[Line] = []
     for bill in b.bills:
         if bill.stage is Stage.introduced:
@@ -574,17 +670,36 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:  # noqa: C9
     for h in b.hooks:
         lead = t("Planned {kind} under {basis} ({paragraph})").format(kind=h.kind, basis=h.basis, paragraph=h.paragraph)
         nxt.append(Line(h.summary, (h.source,), lead=lead))
-    later = [e for e in b.events if e.later]
-    for e in later[:LATER_EVENTS]:
-        nxt.append(Line(f"{e.kind_label}: {e.title.rstrip('.')}.", (e.source,), lead=t("Since then, {date}").format(date=e.date_text)))
-    if len(later) > LATER_EVENTS:
-        nxt.append(Line(t("{n} more later steps are on the country page's timeline.").format(n=len(later) - LATER_EVENTS)))
-    return [
-        (t("Where it stands"), stands),
-        (t("What is missing"), missing),
-        (t("Which bill fixes it"), fixes),
-        (t("What happens next"), nxt),
+    return nxt
+
+
+def _since(b: CountryBrief) -> list[Line]:
+    """Every step after the date, down to the day the brief was made: a printout never points elsewhere."""
+    until = b.today or dt.date.today()
+    return [_step_line(b, e) for e in b.events if e.later and e.date <= until]
+
+
+#: The lead of a precedent line in the brief.
+PRECEDENTS_LEAD = N_("How Parties provide it")
+
+
+def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
+    """The brief as (heading, lines), in reading order: where the country stands, what is missing (and how
+    Parties provide it), which bill fixes it, what changed, other views, what happens next, and, for a past
+    date, every step since."""
+    t = gettext(b.lang)
+    sections = [
+        (t("Where it stands"), _stands(b)),
+        (t("What is missing"), _missing(b)),
+        (t("Which bill fixes it"), _fixes(b)),
+        (t("What changed"), _changed(b)),
+        (t("Other views"), _other_views(b)),
+        (t("What happens next"), _next(b)),
     ]
+    since = _since(b)
+    if since:
+        sections.append((t("Since then, down to {date}").format(date=day(b.today or dt.date.today(), b.lang)), since))
+    return sections
 
 
 def brief_title(b: CountryBrief) -> str:
@@ -695,12 +810,64 @@ def find_pdf_fonts() -> tuple[Path, Path] | None:
     return None
 
 
+def _han_font() -> Path | None:
+    """A font for Japanese kanji and kana (fontconfig's choice for Japanese, e.g. Debian's fonts-ipafont-gothic)."""
+    path = _fc_match(":lang=ja")
+    try:
+        return path if path is not None and _covers(path, "刑事訴訟法捜") else None
+    except Exception:  # noqa: BLE001 - a font file fontTools cannot read is simply not used
+        return None
+
+
 def pdf_font_available(lang: str = "en") -> bool:
     """Whether brief_pdf can write a brief in `lang` (the Brief page offers Word instead when not)."""
     return lang == "en" or find_pdf_fonts() is not None
 
 
 # ------------------------------------------------------------------------------------------------- PDF
+
+
+def _pdf_fonts(pdf, everything: str, lang: str):
+    """Register the fonts that cover `everything` (Hangul, symbols, Japanese kanji) and return (font name, a
+    cleaner for text); NoFontError names the characters no installed font covers (nothing is dropped)."""
+    fonts = find_pdf_fonts()
+    files = [fonts[0]] if fonts else []
+    if _SYMBOL_FONT.exists():
+        files.append(_SYMBOL_FONT)
+    han = _han_font() if fonts else None  # Japanese statute titles (刑事訴訟法) beyond the Korean font's hanja
+    if han is not None:
+        files.append(han)
+    if files:
+        missing = _uncovered(files, everything)
+        if missing:
+            raise NoFontError(missing, lang)
+        font, clean = "Brief", (lambda text: text)
+        main = fonts if fonts else (_SYMBOL_FONT, _SYMBOL_FONT.with_name("DejaVuSans-Bold.ttf"))
+        for style, path in (("", main[0]), ("B", main[1] if main[1].exists() else main[0])):
+            extra = {"collection_font_number": 0} if path.suffix.lower() == ".ttc" else {}
+            pdf.add_font(font, style, str(path), **extra)
+        fallbacks = []
+        if fonts and _SYMBOL_FONT.exists():
+            pdf.add_font("Symbols", "", str(_SYMBOL_FONT))
+            pdf.add_font("Symbols", "B", str(_SYMBOL_FONT))
+            fallbacks.append("Symbols")
+        if han is not None:
+            extra = {"collection_font_number": 0} if han.suffix.lower() == ".ttc" else {}
+            pdf.add_font("Han", "", str(han), **extra)
+            pdf.add_font("Han", "B", str(han), **extra)
+            fallbacks.append("Han")
+        if fallbacks:
+            pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    else:  # no font file at all: the built-in Helvetica, symbols spelt in ASCII, and nothing else may be lost
+        missing = "".join(c for c in dict.fromkeys(everything.translate(_ASCII)) if ord(c) > 255)
+        if missing:
+            raise NoFontError(missing, lang)
+        font = "Helvetica"
+
+        def clean(text: str) -> str:
+            return text.translate(_ASCII)
+
+    return font, clean
 
 
 def brief_pdf(b: CountryBrief) -> bytes:
@@ -725,34 +892,10 @@ def brief_pdf(b: CountryBrief) -> bytes:
     texts += [f"[{n}] {title}" + (f" - {url}" if url else "") for (title, url), n in numbers.items()]
     everything = "".join(texts)
 
-    fonts = find_pdf_fonts()
-    files = [fonts[0]] if fonts else []
-    if _SYMBOL_FONT.exists():
-        files.append(_SYMBOL_FONT)
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_margins(18, 16, 18)
-    if files:
-        missing = _uncovered(files, everything)
-        if missing:
-            raise NoFontError(missing, b.lang)
-        font, clean = "Brief", (lambda text: text)
-        main = fonts if fonts else (_SYMBOL_FONT, _SYMBOL_FONT.with_name("DejaVuSans-Bold.ttf"))
-        for style, path in (("", main[0]), ("B", main[1] if main[1].exists() else main[0])):
-            extra = {"collection_font_number": 0} if path.suffix.lower() == ".ttc" else {}
-            pdf.add_font(font, style, str(path), **extra)
-        if fonts and _SYMBOL_FONT.exists():
-            pdf.add_font("Symbols", "", str(_SYMBOL_FONT))
-            pdf.add_font("Symbols", "B", str(_SYMBOL_FONT))
-            pdf.set_fallback_fonts(["Symbols"], exact_match=False)
-    else:  # no font file at all: the built-in Helvetica, symbols spelt in ASCII, and nothing else may be lost
-        missing = "".join(c for c in dict.fromkeys(everything.translate(_ASCII)) if ord(c) > 255)
-        if missing:
-            raise NoFontError(missing, b.lang)
-        font = "Helvetica"
-
-        def clean(text: str) -> str:
-            return text.translate(_ASCII)
+    font, clean = _pdf_fonts(pdf, everything, b.lang)
 
     pdf.set_title(clean(t("{country}: {treaty} readiness brief").format(country=b.name, treaty=b.treaty_short)))
     pdf.set_lang(b.lang)

@@ -395,7 +395,8 @@ class Provision(Strict):
     def citation(self) -> str:
         parts = [self.statute]
         if self.article:
-            parts.append(f"Art. {self.article}" + (f"({self.paragraph})" if self.paragraph else ""))
+            para = self.paragraph or ""
+            parts.append(f"Art. {self.article}" + (para if para.startswith("(") else f"({para})" if para else ""))
         elif self.bill is not None:
             parts.append("bill" + (f" {self.bill.number}" if self.bill.number else ""))
         return ", ".join(parts)

@@ -23,6 +23,8 @@ from .vocab import Status
 @dataclass(frozen=True)
 class Difference:
     obligation: str
+    article: str  # the obligation's article as printed, e.g. '24(7)'
+    kind: str  # the obligation's kind (criminalise, empower, cooperate, designate, ...)
     claimed: str | None  # the status the position gives it (None: implied by 'ready' / 'not_ready')
     assessed: str  # the assessment's status of it on the position's date
     reasons: tuple[str, ...]  # the judgments' reasons behind the assessment, where an assessor wrote one
@@ -74,7 +76,9 @@ def compare(catalog: Catalog, country: Country, position: Position, result: Coun
 
     def add(obligation: str, claimed: str | None, assessed: str) -> None:
         if obligation not in differences:
-            differences[obligation] = Difference(obligation, claimed, assessed, _reasons(country, catalog, obligation, element_status))
+            o = catalog.obligations[obligation]
+            differences[obligation] = Difference(obligation, o.article, o.kind.value, claimed, assessed,
+                                                 _reasons(country, catalog, obligation, element_status))
 
     if position.claim is PositionClaim.ready:
         for gap in result.critical_gaps:

@@ -35,6 +35,8 @@ class PrecedentProvision:
     in_force: dt.date | None  # since when it is law (the lifecycle's in-force date)
     introduced_by: str | None  # the act that brought it in or last changed it, where the data names one
     verified: bool  # its finding was read in a primary text
+    source_title: str = ""  # where it was read (the brief numbers it among its sources)
+    source_url: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -112,6 +114,7 @@ def _provisions(content: Content, country: Country, element: str, as_of: dt.date
     if assessment is None:
         return ()
     by_id = {p.id: p for p in country.provisions}
+    sources = {s.id: s for s in country.sources}
     out: dict[str, tuple[bool, PrecedentProvision]] = {}
     for f in assessment.findings:
         p = by_id.get(f.provision)
@@ -120,7 +123,7 @@ def _provisions(content: Content, country: Country, element: str, as_of: dt.date
         out[p.id] = (f.extent.value != "full", PrecedentProvision(
             id=p.id, statute=content.statute_name(country.iso3, p), article=p.article, citation=content.citation(country.iso3, p),
             summary=content.provision_summary(country.iso3, p), in_force=p.lifecycle.in_force, introduced_by=_introduced_by(p),
-            verified=f.verified,
+            verified=f.verified, source_title=sources[f.source or p.source].title, source_url=sources[f.source or p.source].url,
         ))
     return tuple(pp for _, pp in sorted(out.values(), key=lambda x: x[0]))
 

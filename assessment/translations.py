@@ -20,6 +20,27 @@ def _hangul(text: str) -> bool:
     return any("\uac00" <= ch <= "\ud7a3" for ch in text)
 
 
+#: Countries whose law numbers inserted articles as 'N-M' (제N조의M). Elsewhere 'N-M' is a range of sections.
+KOREAN_NUMBERING = frozenset({"KOR"})
+
+
+def foreign_article(article: str | None, paragraph: str | None = None) -> str | None:
+    """A foreign section cited in Korean: '13' -> '제13조', '3-4' -> '제3조부터 제4조까지'; other shapes ('2703',
+    '100g', 'section 57') are kept as the source numbers them, so nothing is renumbered by guess."""
+    if not article:
+        return None
+    text = article.strip()
+    if re.fullmatch(r"\d+", text):
+        label = f"제{text}조"
+    elif m := re.fullmatch(r"(\d+)-(\d+)", text):
+        label = f"제{m.group(1)}조부터 제{m.group(2)}조까지"
+    elif m := re.fullmatch(r"(\d+)([a-zA-Z]{1,3})", text):  # German § 202a, UK s. 3ZA: the letters stay as printed
+        label = f"제{m.group(1)}조{m.group(2)}"
+    else:
+        label = text
+    return label + (f" 제{paragraph.strip()}항" if paragraph and paragraph.strip().isdigit() else "")
+
+
 def korean_article(article: str | None, paragraph: str | None = None) -> str | None:
     """'215-2' -> '제215조의2', '218' + paragraph '1' -> '제218조 제1항': the Korean way to cite an article."""
     if not article:
@@ -134,7 +155,7 @@ class Content:
             return p.text.label + (f" 제{p.paragraph}항" if p.paragraph and p.paragraph.isdigit() else "")
         found = self._provision(iso3, p.id)
         if found and found.statute:
-            article = korean_article(p.article, p.paragraph) if self.lang == "ko" else None
+            article = (korean_article if iso3 in KOREAN_NUMBERING else foreign_article)(p.article, p.paragraph) if self.lang == "ko" else None
             return f"{found.statute} {article}" if article else found.statute
         return None
 
@@ -175,9 +196,15 @@ class Content:
         return self._pick(tr.positions.get(position_id) if tr else None, english)
 
     def event_title(self, iso3: str, e: CountryEvent) -> str:
+        """The event's title in this language: matched by date and kind, and among several events of one day and
+        kind by their order in the file (a Party deposits several reservations on one day)."""
         tr = self._country(iso3)
-        local = next((x.title for x in tr.events if x.date == e.date and x.kind == e.kind), None) if tr else None
-        return self._pick(local, e.title)
+        if tr is None:
+            return self._pick(None, e.title)
+        same = [x for x in self.catalog.countries[iso3].events if x.date == e.date and x.kind == e.kind] if iso3 in self.catalog.countries else [e]
+        rank = next((i for i, x in enumerate(same) if x is e or x == e), 0)
+        local = [x.title for x in tr.events if x.date == e.date and x.kind == e.kind]
+        return self._pick(local[rank] if rank < len(local) else None, e.title)
 
 
 def coverage(catalog: Catalog, lang: str) -> dict[str, tuple[int, int]]:

@@ -146,7 +146,8 @@ def test_korea_timeline_orders_steps_and_marks_later_ones(catalog: Catalog, kore
 
 def test_brief_sections_say_where_what_which_and_next(korea_then) -> None:
     sections = dict(brief_sections(korea_then))
-    assert list(sections) == ["Where it stands", "What is missing", "Which bill fixes it", "What happens next"]
+    assert list(sections)[:6] == ["Where it stands", "What is missing", "Which bill fixes it", "What changed", "Other views", "What happens next"]
+    assert list(sections)[6].startswith("Since then, down to ")  # a brief for a past date tells every later step
     stands = " ".join(line.text for line in sections["Where it stands"])
     assert "Republic of Korea" in stands and korea_then.score is not None and f"{korea_then.score * 100:.0f}%" in stands
     leads = [line.lead for line in sections["What is missing"]]
