@@ -47,7 +47,7 @@ import pandas as pd
 from .catalog import Catalog
 from .models import Obligation, Treaty
 from .records import EvidenceRecords, records_from_catalog
-from .vocab import OPEN_STATUSES, STATUS_POINTS, STATUSES, Status
+from .vocab import ASSESSED_ENOUGH, OPEN_STATUSES, STATUS_POINTS, STATUSES, Status
 
 IN_PLACE, PARTIAL, MISSING, UNKNOWN, NOT_APPLICABLE, RESERVED = (STATUSES.index(s) for s in Status)
 STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
@@ -569,6 +569,20 @@ class CountryScore:
     @property
     def coverage(self) -> float | None:
         return _none_if_nan(coverage(self.grid)[0])
+
+    @property
+    def verified_share(self) -> float | None:
+        """Share of the assessed elements whose status rests on verified facts (the scorer's per-element mark);
+        None when nothing is assessed."""
+        statuses = self.elements["status"].astype(str).tolist()
+        detail = self.element_detail()
+        assessed = [eid for eid, s in zip(self.elements["id"], statuses) if s != Status.unknown.value]
+        return sum(detail[e][2] for e in assessed) / len(assessed) if assessed else None
+
+    @property
+    def partly_assessed(self) -> bool:
+        """Under ASSESSED_ENOUGH of the checklist assessed: a low score may mean 'not read yet', not 'missing'."""
+        return self.coverage is not None and self.coverage < ASSESSED_ENOUGH
 
     @property
     def critical_gaps(self) -> list[str]:

@@ -247,6 +247,19 @@ def verified_mark(verified: bool, lang: str | None = None) -> str:
 
 
 NOT_ASSESSED = N_("not assessed")
+#: Below this share of the checklist assessed, a country's score carries the 'partly assessed' mark: the score
+#: itself is unchanged (unassessed elements count as not met), the mark says why it may be low.
+ASSESSED_ENOUGH = 0.9
+PARTLY_ASSESSED = N_("partly assessed")
+
+
+def coverage_note(coverage: float | None, verified: float | None, lang: str | None = None) -> str:
+    """'95% assessed, 56% of it verified' (and ' · partly assessed' under ASSESSED_ENOUGH), beside a score."""
+    t = gettext(lang)
+    text = t("{assessed} assessed, {verified} of it verified").format(assessed=percent(coverage, lang=lang), verified=percent(verified, lang=lang))
+    if coverage is not None and coverage < ASSESSED_ENOUGH:
+        text += " · " + t(PARTLY_ASSESSED)
+    return text
 
 
 def percent(value: float | None, missing: str | None = None, lang: str | None = None) -> str:
@@ -325,3 +338,19 @@ def article_label(article: str, lang: str = "en") -> str:
         else:
             out += f"({part})"
     return out
+
+
+# ------------------------------------------------------------------------------------ legal families, claims
+
+LEGAL_SYSTEM_LABEL = {"civil": N_("civil law"), "common": N_("common law"), "mixed": N_("mixed system")}
+CLAIM_LABEL = {"ready": N_("ready"), "not_ready": N_("not ready"), "statuses": N_("statuses")}
+
+
+def legal_system_label(code: str | None, lang: str | None = None) -> str:
+    """'civil law' / '대륙법계'; '' when not recorded."""
+    return gettext(lang)(LEGAL_SYSTEM_LABEL[code]) if code else ""
+
+
+def claim_label(code: str, lang: str | None = None) -> str:
+    """What a position claims, in words."""
+    return gettext(lang)(CLAIM_LABEL[code])

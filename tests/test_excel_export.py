@@ -44,9 +44,10 @@ def test_sheets_of_one_and_of_several_countries(shipped_store: Store, catalog: C
     out = io.BytesIO()  # the dashboard's download button writes to memory
     export_workbook(workspace_of(shipped_store, catalog), ["KOR"], "ets185", AS_OF, out, store=shipped_store)
     one = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
-    assert one.sheetnames == [L.README, L.SUMMARY, L.GAPS, L.ASSESSMENT, L.PROVISIONS, L.BILLS, L.SOURCES, L.LISTS]
+    assert one.sheetnames == [L.README, L.SUMMARY, L.GAPS, L.ASSESSMENT, L.PROVISIONS, L.BILLS, L.SOURCES, L.PRECEDENTS, L.POSITIONS, L.LISTS]
     several = openpyxl.load_workbook(two_countries, read_only=True)
-    assert several.sheetnames == [L.README, L.SUMMARY, L.COMPARISON, L.GAPS, L.ASSESSMENT, L.PROVISIONS, L.BILLS, L.SOURCES, L.LISTS]
+    assert several.sheetnames == [L.README, L.SUMMARY, L.COMPARISON, L.GAPS, L.ASSESSMENT, L.PROVISIONS, L.BILLS, L.SOURCES, L.PRECEDENTS,
+                                  L.POSITIONS, L.LISTS]
     comparison = next(several[L.COMPARISON].iter_rows(max_row=1, values_only=True))
     assert ("KOR" in comparison) and ("JPN" in comparison)
     readme = [r for r in several[L.README].iter_rows(values_only=True)]
@@ -205,3 +206,27 @@ def test_cli_export_writes_the_file(catalog: Catalog, tmp_path: Path, monkeypatc
         assert not list(tmp_path.glob(".export-*")), "a failed export leaves no partial file"
     finally:
         service.reset_caches()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_precedents_other_views_and_the_partly_assessed_mark(shipped_store: Store, catalog: Catalog, lang: str) -> None:
+    """Issue 20's Precedents and Other views sheets, and issue 19's mark beside a score under 90% assessed."""
+    from assessment.i18n import gettext
+
+    t = gettext(lang)
+    ws = workspace_of(shipped_store, catalog)
+    out = io.BytesIO()
+    export_workbook(ws, ["KOR"], "ets185", dt.date(2026, 12, 6), out, store=shipped_store, lang=lang)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    precedents = list(wb[L.sheet(L.PRECEDENTS, lang)].iter_rows(values_only=True))
+    art29 = [r for r in precedents[1:] if r[2] == "ets185.art29.e1"]
+    parties = {r[5] for r in art29}
+    assert len(parties) >= 2 and (("Japan" in parties) if lang == "en" else ("일본" in parties))
+    views = list(wb[L.sheet(L.POSITIONS, lang)].iter_rows(values_only=True))
+    ministry = next(r for r in views[1:] if str(r[2]).startswith("2025-12-12") and r[3] == t("ready"))
+    assert ("Art. 29" if lang == "en" else "제29조") in ministry[5]
+    out2 = io.BytesIO()
+    export_workbook(ws, ["KOR"], "uncc2024", dt.date(2026, 12, 6), out2, store=shipped_store, lang=lang)
+    summary = list(openpyxl.load_workbook(io.BytesIO(out2.getvalue()), read_only=True)[L.sheet(L.SUMMARY, lang)].iter_rows(values_only=True))
+    row = next(r for r in summary if r[0] == "KOR")
+    assert row[8] == ("partly assessed" if lang == "en" else "일부만 평가됨") and 0 < row[7] <= 1

@@ -20,7 +20,7 @@ from ..records import CarryRecord, carry_records, records_from_saved
 from ..scoring import CountryScore, Engine, rollup
 from ..i18n import N_, gettext
 from ..translations import Content
-from ..vocab import NOT_ASSESSED, OPEN_STATUSES, STATUSES, Status, kind_label, status_badge
+from ..vocab import NOT_ASSESSED, OPEN_STATUSES, PARTLY_ASSESSED, STATUSES, Status, coverage_note, kind_label, status_badge
 from . import layout as L
 from ..store import StoredAssessment
 from .snapshot import findings_text
@@ -84,6 +84,8 @@ class Report:
     lang: str = "en"
     treaty_short: str = ""  # in `lang`
     treaty_title: str = ""
+    precedents: Table | None = None  # how other Parties provide what each country lacks (excel.remedies)
+    positions: Table | None = None  # others' statements on readiness, beside the assessment
 
     def tables(self) -> dict[str, list[Table]]:
         """Every table by sheet, in sheet order (the benchmark's baseline writes exactly these cells)."""
@@ -97,6 +99,10 @@ class Report:
         }
         if self.comparison is not None:
             out[L.COMPARISON] = [self.comparison]
+        if self.precedents is not None:
+            out[L.PRECEDENTS] = [self.precedents]
+        if self.positions is not None:
+            out[L.POSITIONS] = [self.positions]
         return out
 
 
@@ -186,6 +192,7 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
     headline = Table([
         TableColumn(t("Country"), 9), TableColumn(t("Name"), 24), TableColumn(t("Score now"), 11, PCT), TableColumn(t("Score with bills"), 11, PCT),
         TableColumn(t("Coverage"), 10, PCT), TableColumn(t("Critical gaps"), 9, INT), TableColumn(t("Pending bills"), 9, INT),
+        TableColumn(t("Verified"), 10, PCT), TableColumn(t("Assessment"), 16),
     ])
     chapter_cols = [TableColumn(t("Chapter"), 9), TableColumn(t("Title"), 34)]
     critical = Table([
@@ -253,7 +260,8 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
         pending = [pid for pid, st in stage.items() if st in _PENDING]
         results.append(CountryResult(country, now, with_bills, len(pending)))
         name = content.country_name(country) if content else country.name
-        headline.rows.append([iso3, name, _score_cell(now.score, lang), _score_cell(with_bills.score, lang), _num(now.coverage), len(now.critical_gaps), len(pending)])
+        headline.rows.append([iso3, name, _score_cell(now.score, lang), _score_cell(with_bills.score, lang), _num(now.coverage),
+                              len(now.critical_gaps), len(pending), _num(now.verified_share), t(PARTLY_ASSESSED) if now.partly_assessed else ""])
         chapter_scores.append((rollup(now.grid, chapter_keys)[0].tolist(), rollup(with_bills.grid, chapter_keys)[0].tolist()))
 
         obl_status = dict(zip(obligation_ids, (STATUS_NAMES[c] for c in now.grid.obligation_code[0].tolist())))
@@ -330,6 +338,8 @@ def build_report(  # noqa: C901 - one pass over the countries fills every sheet;
             + [TableColumn(r.country.iso3, 16, BADGE) for r in results]
             + [TableColumn(t("Critical gap in"), 16, WRAP)]
         )
+        comparison.rows.append(["", "", t("Assessed, verified"), "",
+                                *(coverage_note(r.now.coverage, r.now.verified_share, lang) for r in results), ""])
         for oid, statuses in obligation_status.items():
             o = obligations[oid]
             comparison.rows.append([o.article, oid, obligation_title[oid], kind_label(o.kind.value, lang), *(badge[s] for s in statuses),

@@ -33,6 +33,7 @@ from . import layout as L
 from .content import DATE, INT, LINK, PCT, WRAP, CarryBasis, Link, Report, Table, build_report
 from .safety import FORMULA_TRIGGERS, looks_like_formula
 from .snapshot import from_countries, gc_paused
+from .remedies import positions_table, precedents_table
 
 WORKBOOK_OPTIONS = {
     "constant_memory": False,
@@ -72,6 +73,9 @@ def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of
             saved = from_countries(chosen)
         report = build_report(treaty_model, chosen, saved, as_of, importable, CarryBasis.of(catalog, treaty_model), lang=lang,
                               content=Content(catalog, lang))
+        codes = [c.iso3 for c in chosen]
+        report.precedents = precedents_table(catalog, workspace.engine, codes, treaty, as_of, lang)
+        report.positions = positions_table(catalog, workspace.engine, codes, treaty, as_of, lang)
         write_report(report, out)
 
 
@@ -156,6 +160,10 @@ def _write(report: Report, target: str | IO[bytes]) -> None:
     _table_sheet(wb, styles, report, L.sheet(L.PROVISIONS, lang), report.provisions, freeze=(1, 2))
     _table_sheet(wb, styles, report, L.sheet(L.BILLS, lang), report.bills, freeze=(1, 2))
     _table_sheet(wb, styles, report, L.sheet(L.SOURCES, lang), report.sources, freeze=(1, 2))
+    if report.precedents is not None:
+        _table_sheet(wb, styles, report, L.sheet(L.PRECEDENTS, lang), report.precedents, freeze=(1, 3), badges=(4, 6))
+    if report.positions is not None:
+        _table_sheet(wb, styles, report, L.sheet(L.POSITIONS, lang), report.positions, freeze=(1, 2))
     _lists(wb, report, exported)
     wb.close()
 
@@ -345,6 +353,10 @@ def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime
         ("pair", sheet(L.PROVISIONS), t("National provisions with their lifecycle dates.")),
         ("pair", sheet(L.BILLS), t("Provisions not in force on the as-of date: bills at every stage, and lapsed ones.")),
         ("pair", sheet(L.SOURCES), t("Every source cited, with its link.")),
+        *([("pair", sheet(L.PRECEDENTS), t("For each element of a critical gap, the Parties whose law in force meets it: the provision, "
+                                             "since when, by which act, and whether it was verified (외국 입법례)."))] if report.precedents is not None else []),
+        *([("pair", sheet(L.POSITIONS), t("Statements by others on the country's readiness, each set beside this assessment on its "
+                                            "date and on the report's date."))] if report.positions is not None else []),
         ("gap", "", None),
         ("head", t("Editing the Assessment sheet"), None),
         *[("pair", L.header(c, lang), L.column_help(c, lang)) for c in L.ASSESSMENT_COLUMNS if c.editable],

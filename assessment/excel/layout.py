@@ -15,6 +15,7 @@ FORMAT_MARKER = "accession-readiness assessment workbook 1"
 README, SUMMARY, GAPS, ASSESSMENT, PROVISIONS, BILLS, SOURCES, COMPARISON, LISTS = (
     "README", "Summary", "Gaps", "Assessment", "Provisions", "Bills", "Sources", "Comparison", "Lists",
 )
+PRECEDENTS, POSITIONS = "Precedents", "Other views"
 
 #: Status column choice meaning "no judgment: the findings decide".
 FROM_FINDINGS = "(from findings)"
@@ -74,6 +75,7 @@ from ..vocab import status_label  # noqa: E402
 SHEET_NAMES = {
     README: N_("README"), SUMMARY: N_("Summary"), GAPS: N_("Gaps"), ASSESSMENT: N_("Assessment"),
     PROVISIONS: N_("Provisions"), BILLS: N_("Bills"), SOURCES: N_("Sources"), COMPARISON: N_("Comparison"),
+    PRECEDENTS: N_("Precedents"), POSITIONS: N_("Other views"),
 }
 N_("(from findings)")
 
