@@ -11,11 +11,11 @@ import streamlit as st
 
 from app_pages import _data, _ui
 from app_pages._ui import t
-from assessment.brief import ElementFact, GapFact, ProvisionFact, no_bill_text, no_law_text, obligation_elements
+from assessment.brief import PRECEDENTS_LEAD, ElementFact, GapFact, ProvisionFact, no_bill_text, no_law_text, obligation_elements, other_view_lines, precedent_provision_text
 from assessment.vocab import article_label
 from assessment.charts import register_frame
 from assessment.i18n import N_
-from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, day, percent, register_badge, status_badge, verified_mark
+from assessment.vocab import DRAFT_MARK, REGISTER_STYLE, RegisterStatus, coverage_note, day, legal_system_label, percent, register_badge, status_badge, verified_mark
 
 ws = _data.workspace()
 catalog = ws.catalog
@@ -131,6 +131,29 @@ def gap_details(g: GapFact, as_of: dt.date) -> str:
     return "\n\n".join(parts)
 
 
+def precedents_block(found: list, obligation: str, as_of: dt.date) -> None:
+    """'How Parties provide it' (외국 입법례): the best Parties side by side, each opening that Party's obligation."""
+    st.markdown(f"**{t(PRECEDENTS_LEAD)}**")
+    if not found:
+        st.caption(t("No assessed Party's law in force meets this element yet."))
+        return
+    for column, p in zip(st.columns(len(found)), found):
+        with column.container(border=True):
+            st.page_link(_ui.COUNTRY, label=p.name, query_params=_ui.params(iso=p.country, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))
+            st.caption(_ui.md(f"{status_badge(p.status, lang)} · {verified_mark(p.verified, lang)}"
+                              + (f" · {legal_system_label(p.legal_system, lang)}" if p.legal_system else "")))
+            st.markdown("\n".join(f"- {_ui.md(precedent_provision_text(pr, lang))}" for pr in p.provisions))
+
+
+def other_views(b) -> None:
+    """Others' statements on readiness said by the date, each beside this assessment: where it differs, why."""
+    st.subheader(t("Other views"))
+    for line in other_view_lines(b):
+        lead = f"**{_ui.md(line.lead)}**: " if line.lead else ""
+        sources = " · ".join(_ui.source_md(s) for s in line.sources)
+        st.markdown(f"- {lead}{_ui.md(line.text)}" + (f" — {sources}" if sources else ""))
+
+
 @st.fragment
 def dated() -> None:
     """Everything that depends on the as-of date (or on the obligation looked at): a change of either reruns this
@@ -158,6 +181,10 @@ def dated() -> None:
                 help=t("Counts bills pending on the chosen date as if in force; never blended into the score."))
     m[3].metric(t("Checklist assessed"), percent(b.coverage, lang=lang), help=t("Share of elements with a finding or a judgment."))
     m[4].metric(t("Critical gaps"), len(b.gaps))
+    st.caption(_ui.md(coverage_note(b.coverage, b.verified_share, lang)))
+    if b.partly_assessed:
+        st.info(t("Partly assessed: less than 90% of the checklist has been read for this country, so a low score may mean "
+                  "'not read yet' rather than 'missing'. Unassessed elements still count as not met."))
     carried = _data.score(ws, iso, treaty_id, as_of).carried
     if carried:
         own = sum(1 for _, capped in carried.values() if capped)
@@ -199,6 +226,9 @@ def dated() -> None:
                 st.markdown(gap_details(g, as_of))
                 st.page_link(_ui.COUNTRY, label=t("Look closer at this obligation"), icon=":material/zoom_in:",
                              query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=g.obligation))
+                precedents_block(b.precedents.get(g.obligation, []), g.obligation, as_of)
+
+    other_views(b)
 
     st.page_link(_ui.BRIEF, label=t("Printable brief for an aide"), icon=":material/description:",
                  query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat()))

@@ -23,11 +23,11 @@ from .catalog import Catalog
 from .i18n import N_, gettext, ngettext, normalise
 from .models import Country, EventKind, HookKind, Kind, Lifecycle, Provision, Stage
 from .positions import PositionView, positions
-from .precedents import Precedent, precedents
+from .precedents import Precedent, PrecedentProvision, precedents
 from .scoring import CountryScore, Engine
 from .story import LAW_STEPS, effect_text, effects_on
 from .translations import Content
-from .vocab import DRAFT_MARK, OPEN_STATUSES, article_label, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
+from .vocab import ASSESSED_ENOUGH, DRAFT_MARK, OPEN_STATUSES, article_label, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
 
 # ------------------------------------------------------------------------------------------------- facts
 
@@ -193,6 +193,11 @@ class CountryBrief:
     position_texts: dict[str, str] = field(default_factory=dict)  # position id -> its summary in the brief's language
     position_sources: dict[str, SourceRef] = field(default_factory=dict)  # position id -> where it was read
     assessed_on: dt.date | None = None  # when the judgments were written (the research date)
+    verified_share: float | None = None  # of the assessed elements, the share resting on verified facts
+
+    @property
+    def partly_assessed(self) -> bool:
+        return self.coverage is not None and self.coverage < ASSESSED_ENOUGH
 
     @property
     def bills(self) -> list[ProvisionFact]:
@@ -438,7 +443,7 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
         today=today, effects=effects, precedents=_gap_precedents(catalog, engine, country.iso3, treaty, gaps, as_of, lang),
         positions=views, position_texts={v.position.id: content.position_summary(country.iso3, v.position.id, v.position.summary) for v in views},
         position_sources={v.position.id: _Sources(country, content).ref(v.position.source, v.position.verified) for v in views},
-        assessed_on=country.researched,
+        assessed_on=country.researched, verified_share=now.verified_share,
         iso3=country.iso3, name=content.country_name(country), treaty=tr.id, treaty_title=content.treaty_title(tr.id),
         treaty_short=content.treaty_short(tr.id), as_of=as_of, lang=lang,
         score=now.score, score_with_bills=projected.score, coverage=now.coverage,
@@ -539,8 +544,10 @@ def _stands(b: CountryBrief) -> list[Line]:
                     "the treaty register read holds no entry for it.").format(country=b.name, treaty=b.treaty_short, title=b.treaty_title)),
         Line(
             t("On {date}, the law in force meets {score} of what the treaty asks (readiness score). "
-              "{coverage} of the checklist has been assessed; the rest counts as not met.").format(
-                date=day(b.as_of, lang), score=percent(b.score, lang=lang), coverage=percent(b.coverage, lang=lang))
+              "{coverage} of the checklist has been assessed ({verified} of that verified); the rest counts as not met.").format(
+                date=day(b.as_of, lang), score=percent(b.score, lang=lang), coverage=percent(b.coverage, lang=lang),
+                verified=percent(b.verified_share, lang=lang))
+            + (" " + t("Partly assessed: a low score here may mean 'not read yet' rather than 'missing'.") if b.partly_assessed else "")
         )
         if b.score is not None
         else Line(t("Nothing has been assessed yet for {country} against the {treaty}: there is no readiness score.").format(
@@ -558,13 +565,15 @@ def _stands(b: CountryBrief) -> list[Line]:
 
 def precedent_line(p: Precedent, lang: str) -> str:
     """One Party's way of meeting an element, in one line: who, how well, which law, since when, by which act."""
+    return f"{p.name} ({status_label(p.status, lang)}): " + " ".join(precedent_provision_text(pr, lang) for pr in p.provisions)
+
+
+def precedent_provision_text(pr: PrecedentProvision, lang: str) -> str:
+    """'Act, Art. 8, in force since 1 Nov 2012 (Act No. 74 of 2011): what it does.'"""
     t = gettext(lang)
-    laws = []
-    for pr in p.provisions:
-        since = t(", in force since {date}").format(date=day(pr.in_force, lang)) if pr.in_force else ""
-        by = t(" ({act})").format(act=pr.introduced_by) if pr.introduced_by else ""
-        laws.append(f"{pr.citation}{since}{by}: {pr.summary.rstrip('.')}.")
-    return f"{p.name} ({status_label(p.status, lang)}): " + " ".join(laws)
+    since = t(", in force since {date}").format(date=day(pr.in_force, lang)) if pr.in_force else ""
+    by = t(" ({act})").format(act=pr.introduced_by) if pr.introduced_by else ""
+    return f"{pr.citation}{since}{by}: {pr.summary.rstrip('.')}."
 
 
 def _missing(b: CountryBrief) -> list[Line]:
@@ -623,7 +632,7 @@ def _changed(b: CountryBrief) -> list[Line]:
     return steps or [Line(gettext(b.lang)("No bill or law has moved an obligation of this treaty up to this date."))]
 
 
-def _other_views(b: CountryBrief) -> list[Line]:
+def other_view_lines(b: CountryBrief) -> list[Line]:
     """Each sourced statement on readiness said by the date, set plainly beside this assessment."""
     lang = b.lang
     t = gettext(lang)
@@ -693,7 +702,7 @@ def brief_sections(b: CountryBrief) -> list[tuple[str, list[Line]]]:
         (t("What is missing"), _missing(b)),
         (t("Which bill fixes it"), _fixes(b)),
         (t("What changed"), _changed(b)),
-        (t("Other views"), _other_views(b)),
+        (t("Other views"), other_view_lines(b)),
         (t("What happens next"), _next(b)),
     ]
     since = _since(b)

@@ -19,7 +19,7 @@ from .catalog import Catalog
 from .models import Country, LegalSystem, Provision, Stage
 from .scoring import CountryScore, Engine
 from .translations import Content
-from .vocab import Status
+from .vocab import STATUSES, Status
 
 #: Statuses that make a country a precedent, best first.
 MEETING = (Status.in_place.value, Status.partial.value)
@@ -128,8 +128,22 @@ def _provisions(content: Content, country: Country, element: str, as_of: dt.date
     return tuple(pp for _, pp in sorted(out.values(), key=lambda x: x[0]))
 
 
-def _scores(engine: Engine, countries: list[str], treaty: str, as_of: dt.date) -> dict[str, CountryScore]:
-    return {iso3: engine.score_country(iso3, treaty, as_of) for iso3 in countries}
+def _element_facts(engine: Engine, iso3: str, treaty: str, element_ids: list[str], as_of: dt.date) -> dict[str, tuple[str, bool]]:
+    """element id -> (status, verified) on `as_of`, read off the scorer's arrays for just these elements (a full
+    element_detail per country cost more than the rest of the brief)."""
+    st = engine.structure
+    e0, _ = st.treaty_elements[treaty]
+    index = st.element_index
+    result = engine.score_country(iso3, treaty, as_of)
+    codes = result.grid.element_codes[0]
+    row = engine.rows_of(iso3).start
+    day = as_of.toordinal()
+    masks = engine.day_masks(day)
+    out = {}
+    for eid in element_ids:
+        code = int(codes[index[eid] - e0])
+        out[eid] = (STATUSES[code].value, engine.evidence_for(row, index[eid], day, code, masks)[2])
+    return out
 
 
 def precedents(
@@ -140,25 +154,23 @@ def precedents(
     iso3 = iso3.upper()
     content = Content(catalog, lang)
     others = sorted(c for c in catalog.countries if c != iso3)
-    scores = _scores(engine, [iso3, *others], treaty, as_of)
-    status = {c: dict(zip(s.elements["id"], s.elements["status"].astype(str))) for c, s in scores.items()}
+    facts = {c: _element_facts(engine, c, treaty, element_ids, as_of) for c in [iso3, *others]}
     mine = _family(catalog.countries[iso3])
     out = []
     for eid in element_ids:
         found = []
         for other in others:
-            st = status[other].get(eid)
-            if st not in MEETING:
+            status, verified = facts[other][eid]
+            if status not in MEETING:
                 continue
             country = catalog.countries[other]
             provisions = _provisions(content, country, eid, as_of)
             if not provisions:  # met through a carried-over status or a judgment: nothing to show a drafter
                 continue
-            verified = scores[other].element_detail()[eid][2]
             family = _family(country)
-            found.append(Precedent(other, content.country_name(country), st, verified, family.value if family else None, provisions))
+            found.append(Precedent(other, content.country_name(country), status, verified, family.value if family else None, provisions))
         ranked = rank(found, mine)
-        out.append(ElementPrecedents(eid, status[iso3].get(eid, Status.unknown.value), tuple(ranked[:limit] if limit else ranked)))
+        out.append(ElementPrecedents(eid, facts[iso3][eid][0], tuple(ranked[:limit] if limit else ranked)))
     return out
 
 

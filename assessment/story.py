@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .i18n import gettext
 from .models import EventKind
 from .scoring import Engine
-from .vocab import Status, status_label
+from .vocab import STATUSES, Status, status_label
 
 #: The kinds of timeline step that belong to the legislative story (accession steps are told elsewhere).
 LAW_STEPS = frozenset({EventKind.bill_introduced.value, EventKind.law_passed.value, EventKind.law_promulgated.value, EventKind.law_in_force.value})
@@ -33,25 +33,28 @@ class Effect:
         return self.after == Status.in_place.value and self.before != Status.in_place.value
 
 
-def _statuses(engine: Engine, iso3: str, treaty: str, when: dt.date, with_bills: bool) -> dict[str, tuple[str, str]]:
-    result = engine.score_country(iso3, treaty, when, with_bills)
-    obligations = result.obligations
-    return {o: (a, s) for o, a, s in zip(obligations["id"], obligations["article"], obligations["status"].astype(str))}
-
-
 def effects_on(engine: Engine, iso3: str, treaty: str, days: list[dt.date]) -> dict[dt.date, tuple[Effect, ...]]:
-    """For each day, the obligations whose status changed from the day before: in force first, then projected."""
+    """For each day, the obligations whose status changed from the day before: in force first, then projected.
+    Reads the scorer's obligation codes directly (a DataFrame per scoring cost more than the scoring)."""
+    o0, o1 = engine.structure.treaty_obligations[treaty]
+    obligations = engine.structure.obligations[o0:o1]
+    seen_codes: dict[tuple[dt.date, bool], list[int]] = {}
+
+    def codes(when: dt.date, with_bills: bool) -> list[int]:
+        if (when, with_bills) not in seen_codes:
+            seen_codes[(when, with_bills)] = engine.score_country(iso3, treaty, when, with_bills).grid.obligation_code[0].tolist()
+        return seen_codes[(when, with_bills)]
+
     out: dict[dt.date, tuple[Effect, ...]] = {}
     for day in sorted(set(days)):
         found: list[Effect] = []
-        seen: set[str] = set()
+        changed: set[str] = set()
         for with_bills in (False, True):
-            before = _statuses(engine, iso3, treaty, day - dt.timedelta(days=1), with_bills)
-            after = _statuses(engine, iso3, treaty, day, with_bills)
-            for oid, (article, status) in after.items():
-                if before[oid][1] != status and oid not in seen:
-                    seen.add(oid)
-                    found.append(Effect(oid, article, before[oid][1], status, with_bills))
+            before, after = codes(day - dt.timedelta(days=1), with_bills), codes(day, with_bills)
+            for o, b, a in zip(obligations, before, after):
+                if b != a and o.id not in changed:
+                    changed.add(o.id)
+                    found.append(Effect(o.id, o.article, STATUSES[b].value, STATUSES[a].value, with_bills))
         out[day] = tuple(found)
     return out
 

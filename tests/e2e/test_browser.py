@@ -74,6 +74,29 @@ def test_korea_deep_link_shows_the_preservation_gap_and_its_bill(page, base: str
     page.screenshot(path="/tmp/e2e-korea.png", full_page=True)
 
 
+def test_a_gap_cards_precedents_link_to_the_party_that_provides_it(page, base: str, catalog: Catalog, engine: Engine) -> None:
+    """Issue 20: a drafter opens Art. 29's gap card, reads how Parties provide it, and follows one to its page."""
+    today = dt.date.today()
+    brief = country_brief(catalog, engine, "KOR", "ets185", today)
+    parties = brief.precedents["ets185.art29"]
+    assert parties, "Korea's Art. 29 gap has no precedent in the shipped data"
+    page.goto(f"{base}/country?iso=KOR&treaty=ets185")
+    page.get_by_text("Critical gaps on").first.wait_for(timeout=WAIT_MS)
+    art29 = next(g for g in brief.gaps if g.obligation == "ets185.art29")
+    card = page.locator("[data-testid='stExpander']").filter(has_text=f"Art. {art29.article} {art29.title}").first
+    card.locator("summary").click()
+    card.get_by_text("How Parties provide it").wait_for(timeout=WAIT_MS)
+    text = card.inner_text()
+    for p in parties:
+        assert p.name in text and p.provisions[0].citation.split(",")[0] in text
+    card.get_by_role("link", name=parties[0].name).click()
+    page.wait_for_url(f"**/country?*iso={parties[0].country}*", timeout=WAIT_MS)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["iso"] == [parties[0].country] and query["obligation"] == ["ets185.art29"]
+    page.get_by_text("Expedited preservation of stored computer data (mutual assistance)").first.wait_for(timeout=WAIT_MS)
+    page.screenshot(path="/tmp/e2e-precedent.png", full_page=True)
+
+
 def test_clicking_a_grid_cell_opens_that_country_obligation(page, base: str) -> None:
     """Compare's grid is drawn on a canvas: the cell is found by its row in the grid's accessible table (the
     row whose first cell says "Art. 16") and its column from the widths the page gives the columns."""
