@@ -30,7 +30,8 @@ from assessment.problems import CatalogInvalid
 from assessment.scoring import AllScores, CountryScore
 from assessment.service import Workspace
 from assessment.store import SYSTEM, Store
-from assessment.vocab import ReviewState, verified_mark
+from assessment.i18n import gettext
+from assessment.vocab import ASSESSED_ENOUGH, PARTLY_ASSESSED, ReviewState, verified_mark
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -167,6 +168,9 @@ def _overview(_ws: Workspace, version: str, treaty: str, as_of: dt.date, lang: s
     ranking = charts.ranking_frame(
         all_scores(_ws, as_of).treaties, all_scores(_ws, as_of, True).treaties, treaty, names, register, lang
     )
+    verified = [score(_ws, c, treaty, as_of).verified_share for c in ranking["country"]]
+    ranking["verified"] = [v if v is not None else float("nan") for v in verified]
+    ranking["assessment"] = [gettext(lang)(PARTLY_ASSESSED) if c == c and c < ASSESSED_ENOUGH else "" for c in ranking["coverage"]]
     return register, ranking, charts.world_map(register, ranking, Content(_ws.catalog, lang).treaty_short(treaty), lang)
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages import _data, _ui
 from app_pages._ui import t
-from assessment.vocab import article_label
+from assessment.vocab import article_label, coverage_note
 from assessment.grids import ARTICLE, ARTICLE_WIDTH, COUNTRY_WIDTH, OBLIGATION, OBLIGATION_WIDTH
 from assessment.vocab import STATUS_STYLE, kind_label
 
@@ -50,12 +50,15 @@ st.download_button(
 )
 grid = _data.status_grid(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds, lang)
 _ui.draft_warning([names.get(iso, iso) for iso in _data.drafts(ws, grid.countries)])
+shares = {iso: coverage_note(r.coverage, r.verified_share, lang) for iso, r in ((iso, _data.score(ws, iso, treaty_id, as_of)) for iso in grid.countries)}
+st.caption(" · ".join(f"**{_ui.md(name)}**: {_ui.md(shares[iso])}" for iso, name in grid.countries.items()))
 st.caption(t("Each cell names the country's status, with its symbol and colour: {legend}. Click a country's cell to open that obligation.").format(
     legend=" · ".join(s.badge_in(lang) for s in STATUS_STYLE.values())))
 column_config = {
     ARTICLE: st.column_config.TextColumn(t("Article"), width=ARTICLE_WIDTH, pinned=True),
     OBLIGATION: st.column_config.TextColumn(t("Obligation"), width=OBLIGATION_WIDTH, pinned=True),
-    **{iso: st.column_config.TextColumn(name, width=COUNTRY_WIDTH, help=t("{country}: click a cell to open that obligation").format(country=name))
+    **{iso: st.column_config.TextColumn(name, width=COUNTRY_WIDTH, help=t("{country}: click a cell to open that obligation").format(country=name)
+                                         + f" ({shares[iso]})")
        for iso, name in grid.countries.items()},
 }
 event = st.dataframe(grid.styled(), key="status_grid", on_select="rerun", selection_mode="single-cell", hide_index=True,

@@ -58,11 +58,12 @@ if ranking.empty:
 else:
     table = ranking.assign(
         score=ranking["score"] * 100, score_with_bills=ranking["score_with_bills"] * 100, coverage=ranking["coverage"] * 100,
+        verified=ranking["verified"] * 100,
         open=[_ui.link("country", iso=c, treaty=treaty_id) for c in ranking["country"]],
         brief=[_ui.link("brief", iso=c, treaty=treaty_id) for c in ranking["country"]],
     )
     picked = st.dataframe(
-        table[["name", "status_label", "score", "score_with_bills", "coverage", "critical_gaps", "open", "brief"]],
+        table[["name", "status_label", "score", "score_with_bills", "coverage", "verified", "assessment", "critical_gaps", "open", "brief"]],
         hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="ranking",
         column_config={
             "name": t("Country"),
@@ -70,6 +71,8 @@ else:
             "score": st.column_config.ProgressColumn(t("Readiness now"), format="%.0f%%", min_value=0, max_value=100),
             "score_with_bills": st.column_config.ProgressColumn(t("If bills pass"), format="%.0f%%", min_value=0, max_value=100),
             "coverage": st.column_config.NumberColumn(t("Assessed"), format="%.0f%%"),
+            "verified": st.column_config.NumberColumn(t("Verified"), format="%.0f%%", help=t("Of the assessed elements, the share resting on facts read in the law itself.")),
+            "assessment": t("Assessment"),
             "critical_gaps": st.column_config.NumberColumn(t("Critical gaps")),
             "open": st.column_config.LinkColumn(t("Country page"), display_text=t("open")),
             "brief": st.column_config.LinkColumn(t("Brief"), display_text=t("brief")),

@@ -3,12 +3,15 @@ other treaties."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import _data, _ui
 from app_pages._ui import t
-from assessment.brief import HOOK_KIND_LABEL, basis_label
+from assessment.brief import HOOK_KIND_LABEL, basis_label, precedent_provision_text
+from assessment.precedents import providers
 from assessment.vocab import article_label
 from assessment.i18n import N_
 from assessment.models import HookKind
@@ -107,6 +110,19 @@ if focus:
                      column_config={"id": t("Id"), "kind": t("Kind"), "basis": t("Allowed by"),
                                     "summary": st.column_config.TextColumn(t("What it allows"), width="large"),
                                     "effect": t("Effect"), "elements": t("Elements it may take out"), "checked": t("Checked")})
+    if catalog.countries and o.elements:
+        st.markdown("**" + t("Who meets it and how, today") + "**")
+        found = providers(catalog, ws.engine, o.id, dt.date.today(), lang)
+        st.dataframe(pd.DataFrame([{
+            "country": p.name, "element": content.element(p.element), "status": status_badge(p.status, lang),
+            "verified": verified_mark(p.verified, lang),
+            "law": "\n".join(precedent_provision_text(pr, lang) for pr in p.provisions),
+            "open": _ui.page_url(_ui.COUNTRY, iso=p.country, treaty=tid, obligation=o.id),
+        } for p in found]), hide_index=True, width="stretch",
+            column_config={"country": t("Country"), "element": st.column_config.TextColumn(t("What the treaty asks"), width="medium"),
+                           "status": t("Status"), "verified": t("Checked"),
+                           "law": st.column_config.TextColumn(t("National law in force"), width="large"),
+                           "open": st.column_config.LinkColumn(t("Country page"), display_text=t("open"))})
     links = catalog.crosswalk_links(o.id)
     st.markdown("**" + t("Crosswalk to the other treaties") + "**")
     if links:

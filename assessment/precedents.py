@@ -193,3 +193,35 @@ def precedents_json(catalog: Catalog, engine: Engine, iso3: str, treaty: str, el
         "country": iso3.upper(), "treaty": treaty, "as_of": as_of.isoformat(),
         "elements": [e.to_json() for e in precedents(catalog, engine, iso3, treaty, element_ids, as_of, lang)],
     }
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One country's answer to one element of an obligation (the Treaty page's 'who meets it and how')."""
+
+    country: str
+    name: str
+    element: str
+    status: str
+    verified: bool
+    provisions: tuple[PrecedentProvision, ...]
+
+
+def providers(catalog: Catalog, engine: Engine, obligation_id: str, as_of: dt.date, lang: str = "en") -> list[Provider]:
+    """Every assessed country's status and law in force for each element of one obligation, those meeting it
+    first (in place, then partial; verified first), then the rest, so a reader sees who provides it and how."""
+    content = Content(catalog, lang)
+    obligation = catalog.obligations[obligation_id]
+    treaty = obligation_id.split(".", 1)[0]
+    element_ids = [e.id for e in obligation.elements]
+    rows = []
+    for iso3 in sorted(catalog.countries):
+        if iso3 not in engine.evidence.country_index:
+            continue
+        facts = _element_facts(engine, iso3, treaty, element_ids, as_of)
+        country = catalog.countries[iso3]
+        for eid in element_ids:
+            status, verified = facts[eid]
+            rows.append(Provider(iso3, content.country_name(country), eid, status, verified, _provisions(content, country, eid, as_of)))
+    order = {s: i for i, s in enumerate((*MEETING, Status.missing.value, Status.reserved.value, Status.not_applicable.value, Status.unknown.value))}
+    return sorted(rows, key=lambda r: (element_ids.index(r.element), order.get(r.status, 9), not r.verified, r.country))

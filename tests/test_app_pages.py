@@ -15,6 +15,7 @@ from assessment import service
 from assessment.brief import SourceRef, brief_sections, country_brief
 from assessment.catalog import PROJECT_ROOT, Catalog
 from assessment.problems import CatalogInvalid, Problem
+from assessment.vocab import status_label
 from assessment.scoring import Engine
 from assessment.vocab import percent, status_badge
 
@@ -269,6 +270,23 @@ def test_treaty_checklist_lists_obligations_hooks_and_crosswalk(catalog: Catalog
     assert list(elements_table["id"]) == [e.id for e in catalog.obligations["ets185.art16"].elements]
 
 
+def test_treaty_page_says_who_meets_an_obligation_and_how(catalog: Catalog, engine: Engine) -> None:
+    """Issue 20: per obligation, every assessed country's status and law in force, those meeting it first."""
+    at = open_page("app_pages/treaty.py", id="ets185", obligation="ets185.art29")
+    assert not at.exception
+    who = next(d.value for d in at.dataframe if "law" in d.value.columns and "country" in d.value.columns)
+    first = who[who["element"] == who["element"].iloc[0]]
+    assert set(first["country"]) == {c.name for c in catalog.countries.values()}  # every assessed country, once per element
+    today = dt.date.today()
+    e1 = engine.score_country("JPN", "ets185", today)
+    status = dict(zip(e1.elements["id"], e1.elements["status"].astype(str)))["ets185.art29.e1"]
+    japan = first[first["country"] == "Japan"].iloc[0]
+    assert japan["status"].endswith(status_label(status))
+    if status in ("in_place", "partial"):
+        assert "International Assistance" in japan["law"]
+    assert list(first["country"]).index("Republic of Korea") > list(first["country"]).index("Japan")  # meeting it comes first
+
+
 # ---------------------------------------------------------------------------------------------- brief
 
 
@@ -372,3 +390,19 @@ def test_overview_of_a_treaty_without_a_register_counts_nothing_and_shows_no_pat
     assert not any("Party" in label for label in labels)
     shown = " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "caption", "info") for e in elements(at, kind))
     assert "is not recorded here yet" in shown and "data/status" not in shown and ".yaml" not in shown
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "partly assessed"), ("ko", "일부만 평가됨")])
+def test_a_partly_assessed_country_carries_the_mark_on_overview_and_compare(lang: str, mark: str) -> None:
+    """Issue 19: under 90% assessed, a score says why it may be low; the score itself is unchanged."""
+    at = open_page("app_pages/overview.py", treaty="uncc2024", lang=lang)
+    assert not at.exception
+    ranking = next(d.value for d in at.dataframe if "assessment" in d.value.columns)
+    korea = ranking[ranking["name"].isin(["Republic of Korea", "대한민국"])].iloc[0]
+    assert korea["coverage"] < 90 and korea["assessment"] == mark and 0 <= korea["verified"] <= 100
+    at = open_page("app_pages/compare.py", treaty="uncc2024", lang=lang)
+    assert not at.exception
+    assert any(mark in c.value for c in at.caption)
+    at = open_page("app_pages/overview.py", treaty="ets185", lang=lang)
+    ranking = next(d.value for d in at.dataframe if "assessment" in d.value.columns)
+    assert (ranking["assessment"] == "").all()  # every country reads at least 90% of the Budapest checklist
