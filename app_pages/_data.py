@@ -194,7 +194,7 @@ def chapter_figure(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, today:
 
 
 @_cached()
-def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str) -> tuple[pd.DataFrame, go.Figure]:
+def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str, today: dt.date) -> tuple[pd.DataFrame, go.Figure]:
     events = pd.DataFrame(
         [
             {"date": e.date, "when": e.date_text, "kind": e.kind, "step": e.kind_label, "title": e.title,
@@ -204,12 +204,12 @@ def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.da
         ],
         columns=["date", "when", "kind", "step", "title", "source", "link", "verified", "checked"],
     )
-    return events, charts.timeline(events, as_of, lang)
+    return events, charts.timeline(events, as_of, lang, today)
 
 
-def timeline(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> tuple[pd.DataFrame, go.Figure]:
-    """(table of accession steps and law changes with sources, timeline figure)."""
-    return _timeline(ws, ws.version, iso3, treaty, as_of, lang)
+def timeline(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en", today: dt.date | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """(table of accession steps and law changes with sources, timeline figure marking the chosen date and today)."""
+    return _timeline(ws, ws.version, iso3, treaty, as_of, lang, today or as_of)
 
 
 @_cached(8)

@@ -114,7 +114,8 @@ def gap_details(g: GapFact, as_of: dt.date) -> str:
         + (f" — *{_ui.md(e.carried_text)}*" if e.carried_text else "") for e in g.elements)]
     law = [provision_line(p) for p in g.in_force + g.ended]
     judged = t("Assessor's judgment")
-    law += [f"- {judged}: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
+    written = "" if current.assessed_on is None or current.assessed_on <= as_of else " " + t("(assessed {date})").format(date=day(current.assessed_on, lang))
+    law += [f"- {judged}{written}: {_ui.md(reason)} — {_ui.source_md(src)}" for reason, src in g.judgments]
     law_on = t("National law on {date}").format(date=day(as_of, lang))
     closing = t("Bill that would close it")
     parts.append(f"**{law_on}**\n" + ("\n".join(law) if law else f"- {_ui.md(no_law_text(g, lang))}"))
@@ -233,20 +234,21 @@ def dated() -> None:
     st.page_link(_ui.BRIEF, label=t("Printable brief for an aide"), icon=":material/description:",
                  query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat()))
 
+    st.subheader(t("Timeline: accession steps and law changes"))
+    # The story up to today, with the chosen date and today both marked, so a past date is never read as now.
+    if not current.events:
+        _ui.empty(t("No events recorded for this country. Add `events:` to its data file (docs/data-format.md)."))
+    else:
+        events, figure = _data.timeline(ws, iso, treaty_id, as_of, lang, today)
+        _ui.plotly(figure, key="timeline")
+        st.dataframe(events[["when", "step", "title", "source", "link", "checked"]], hide_index=True, width="stretch",
+                     column_config={"when": t("Date"), "step": t("Step"), "title": st.column_config.TextColumn(t("What happened"), width="large"),
+                                    "source": t("Source"), "link": st.column_config.LinkColumn(t("Link"), display_text=t("open source")),
+                                    "checked": t("Checked")})
+
 
 dated()
 
-st.subheader(t("Timeline: accession steps and law changes"))
-# The story up to today, whatever date the scores above are for: a date change does not redraw it.
-if not current.events:
-    _ui.empty(t("No events recorded for this country. Add `events:` to its data file (docs/data-format.md)."))
-else:
-    events, figure = _data.timeline(ws, iso, treaty_id, today, lang)
-    _ui.plotly(figure, key="timeline")
-    st.dataframe(events[["when", "step", "title", "source", "link", "checked"]], hide_index=True, width="stretch",
-                 column_config={"when": t("Date"), "step": t("Step"), "title": st.column_config.TextColumn(t("What happened"), width="large"),
-                                "source": t("Source"), "link": st.column_config.LinkColumn(t("Link"), display_text=t("open source")),
-                                "checked": t("Checked")})
 
 st.subheader(t("Planned reservations and declarations"))
 if not current.hooks:

@@ -209,9 +209,10 @@ _EVENT_GROUP = {
 }
 
 
-def timeline(events: pd.DataFrame, as_of: dt.date | None = None, lang: str = "en") -> go.Figure:
+def timeline(events: pd.DataFrame, as_of: dt.date | None = None, lang: str = "en", today: dt.date | None = None) -> go.Figure:
     """Accession steps and law changes on a date axis. `events` has date, kind (EventKind value), title,
-    verified; verified facts are filled markers, unverified ones hollow."""
+    verified; verified facts are filled markers, unverified ones hollow. The chosen date and today are both
+    marked and labelled, so a past date is never read as the present."""
     t = gettext(lang)
     fig = go.Figure()
     if not events.empty:
@@ -229,9 +230,15 @@ def timeline(events: pd.DataFrame, as_of: dt.date | None = None, lang: str = "en
                     hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
                 )
             )
+    marks = []
     if as_of is not None:
-        fig.add_vline(x=dt.datetime.combine(as_of, dt.time()).timestamp() * 1000, line_dash="dot", line_color=VERMILLION)
-        fig.add_annotation(x=pd.Timestamp(as_of), y=1.0, yref="paper", text=t("as of {date}").format(date=day(as_of, lang)), showarrow=False, yanchor="bottom", font={"color": VERMILLION})
+        marks.append((as_of, t("as of {date}").format(date=day(as_of, lang)), VERMILLION, "dot", "right" if today and today > as_of else "left"))
+    if today is not None and today != as_of:
+        marks.append((today, t("today, {date}").format(date=day(today, lang)), SERIES_COLOUR[Series.today], "dash", "left"))
+    for when, label, colour, dash, side in marks:
+        fig.add_vline(x=dt.datetime.combine(when, dt.time()).timestamp() * 1000, line_dash=dash, line_color=colour)
+        fig.add_annotation(x=pd.Timestamp(when), y=1.0, yref="paper", text=label, showarrow=False, yanchor="bottom",
+                           xanchor="right" if side == "right" else "left", font={"color": colour})
     fig.update_layout(
         height=220, margin={"l": 0, "r": 0, "t": 30, "b": 0},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": [t(LAW_CHANGES), t(ACCESSION_STEPS)]},

@@ -141,3 +141,13 @@ def test_timeline_separates_verified_from_unverified() -> None:
     assert [t.name for t in fig.data] == ["verified", "unverified"]
     assert list(fig.data[0].y) == ["Accession steps"] and list(fig.data[1].y) == ["Law changes"]
     assert len(timeline(events.iloc[:0]).data) == 0
+
+
+def test_timeline_marks_the_chosen_date_and_today_and_labels_both() -> None:
+    """Issue 20: on a past date the timeline shows where the reader stands and where today is."""
+    events = pd.DataFrame([{"date": dt.date(2025, 12, 12), "kind": "law_passed", "title": "passed", "verified": True}])
+    past = timeline(events, dt.date(2025, 8, 21), "en", today=dt.date(2026, 12, 6))
+    labels = [a.text for a in past.layout.annotations]
+    assert labels == ["as of 21 Aug 2025", "today, 6 Dec 2026"] and len(past.layout.shapes) == 2
+    same = timeline(events, dt.date(2026, 12, 6), "ko", today=dt.date(2026, 12, 6))
+    assert len(same.layout.shapes) == 1 and "2026년 12월 6일" in same.layout.annotations[0].text
