@@ -242,7 +242,7 @@ UNVERIFIED_MARK = N_("unverified")
 
 
 def verified_mark(verified: bool, lang: str | None = None) -> str:
-    """'✓ verified' or 'unverified' ('✓ 확인됨' / '미확인'): whether a fact was read in its source."""
+    """'✓ verified' or 'unverified' ('✓ 검증됨' / '미검증'): whether a fact was read in its source."""
     return gettext(lang)(VERIFIED_MARK if verified else UNVERIFIED_MARK)
 
 
