@@ -9,11 +9,29 @@ article labels in Korean come first from a provision's pinned consolidated text 
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 from .catalog import Catalog
 from .i18n import gettext, normalise
 from .models import Country, CountryEvent, CountryTranslation, Hook, Obligation, Provision, TreatyTranslation
+
+
+@functools.cache
+def territory_name(iso3: str, lang: str) -> str | None:
+    """A country's or territory's name in `lang` from Unicode CLDR (Babel's data): ISO 3166 alpha-3 to alpha-2
+    through CLDR's own code mapping, then the locale's territory names. None where CLDR has no entry."""
+    from babel import Locale
+    from babel.core import get_global
+
+    aliases = get_global("territory_aliases").get(iso3.upper())
+    if not aliases:
+        return None
+    try:
+        return Locale.parse(lang).territories.get(aliases[0])
+    except (ValueError, LookupError):
+        return None
 
 
 def _hangul(text: str) -> bool:
@@ -131,11 +149,18 @@ class Content:
         return None if self.english else self.catalog.country_translations.get((iso3, self.lang))
 
     def country_name(self, c: Country | str, english: str | None = None) -> str:
+        """The country's name in this language: CLDR's (through Babel) for any ISO 3166 code, else the country
+        overlay's, else the English name (a name is a name: no mark, it reads the same)."""
         iso3 = c if isinstance(c, str) else c.iso3
         if english is None:
             english = self.catalog.countries[iso3].name if iso3 in self.catalog.countries else iso3
+        if self.english:
+            return english
+        cldr = territory_name(iso3, self.lang)
+        if cldr:
+            return cldr
         tr = self._country(iso3)
-        return tr.name if tr and tr.name else english  # a name is a name: no mark, it reads the same
+        return tr.name if tr and tr.name else english
 
     def country_summary(self, c: Country) -> str | None:
         if not c.summary:

@@ -25,7 +25,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     ws = service.load_workspace(args.root, user=SYSTEM)
     as_of = args.as_of or dt.date.today()
     try:
-        export_workbook(ws, args.countries, args.treaty, as_of, Path(args.out), store=service.store(args.root))
+        export_workbook(ws, args.countries, args.treaty, as_of, Path(args.out), store=service.store(args.root), lang=args.lang)
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return EXIT_USAGE
