@@ -11,6 +11,7 @@ from app_pages import _auth, _data, _ui
 from app_pages._ui import says, t
 from assessment.changes import changes_in_words, element_label, field_label, readable
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
+from assessment.vocab import audit_source_label, local_time
 
 user = _auth.require_staff()
 ws = _data.workspace()
@@ -28,13 +29,13 @@ country = catalog.countries[iso]
 element_tab, diff_tab = st.tabs([t("One element"), t("Changes between two dates")])
 
 
-RESTORE_CHOICE = t("#{entry} {field} changed by {user} at {at:%Y-%m-%d %H:%M}: back to '{value}'")  # fixed now: format functions may run later
+RESTORE_CHOICE = t("#{entry} {field} changed by {user} at {at}: back to '{value}'")  # fixed now: format functions may run later
 
 
 def restore_choice(i: int) -> str:
     e = next(e for e in restorable if e.id == i)
     return RESTORE_CHOICE.format(
-        entry=e.id, field=field_label(e.field, lang), user=e.user, at=e.at, value=readable(e.field, e.old, country, lang)[:80])
+        entry=e.id, field=field_label(e.field, lang), user=e.user, at=local_time(e.at), value=readable(e.field, e.old, country, lang)[:80])
 
 
 with element_tab:
@@ -46,8 +47,8 @@ with element_tab:
     else:
         for e in reversed(entries):  # newest first; old -> new as words that wrap, never cut off
             with st.container(border=True):
-                st.markdown(t("**{at:%Y-%m-%d %H:%M:%S} UTC** · {user} · from {source} · {field} · entry #{entry}").format(
-                    at=e.at, user=_ui.md(e.user), source=_ui.md(e.source), field=_ui.md(field_label(e.field, lang)), entry=e.id))
+                st.markdown(t("**{at}** · {user} · from {source} · {field} · entry #{entry}").format(
+                    at=local_time(e.at, seconds=True), user=_ui.md(e.user), source=_ui.md(audit_source_label(e.source, lang)), field=_ui.md(field_label(e.field, lang)), entry=e.id))
                 old, new = st.columns(2)
                 old.caption(t("Before"))
                 old.markdown(_ui.md(readable(e.field, e.old, country, lang)))

@@ -13,7 +13,7 @@ from app_pages._ui import nt, says, t
 from assessment.changes import changes_in_words
 from assessment.store import PermissionDenied, ValidationFailed
 from assessment.i18n import N_
-from assessment.vocab import REVIEW_LABEL, ReviewState
+from assessment.vocab import REVIEW_LABEL, ReviewState, local_time
 
 user = _auth.require_staff()
 ws = _data.workspace()
@@ -38,7 +38,7 @@ for iso in store.country_codes():
     if iso in ws.catalog.countries and lang != "en":
         name = names_in.country_name(ws.catalog.countries[iso])
     rows.append({"country": iso, "name": name, "state": t(REVIEW_LABEL[ReviewState(state)]), "_order": ORDER[state],
-                 "last change": t("{at:%Y-%m-%d %H:%M} by {user}").format(at=last.at, user=last.user) if last else ""})
+                 "last change": t("{at} by {user}").format(at=local_time(last.at), user=last.user) if last else ""})
 rows.sort(key=lambda r: (r["_order"], r["country"]))  # waiting for review first
 waiting = sum(r["_order"] == 0 for r in rows)
 st.markdown(nt("**{n} country waiting for review.**", "**{n} countries waiting for review.**", waiting).format(n=waiting) if waiting
@@ -54,13 +54,15 @@ country = ws.catalog.countries.get(iso)
 since = store.last_approved_at(iso) or dt.datetime.min.replace(tzinfo=dt.UTC)
 changes = changes_in_words(ws.catalog, country, store.diff(iso, since, dt.datetime.now(dt.UTC)), lang)
 
-st.subheader(t("What changed since the last approval ({since:%Y-%m-%d %H:%M} UTC)").format(since=since))
+approved_at = store.last_approved_at(iso)
+st.subheader(t("What changed since the last approval ({since})").format(since=local_time(approved_at)) if approved_at
+             else t("What changed since the data was loaded (never approved)"))
 if not changes:
     _ui.empty(t("Nothing changed since the last approval."))
 for c in changes:
     with st.container(border=True):
         st.markdown(t("**{what}** · {field} · by {users}").format(what=_ui.md(c.what), field=_ui.md(c.field), users=_ui.md(", ".join(c.users)))
-                    + (t(" at {at:%Y-%m-%d %H:%M} UTC").format(at=c.at) if c.at else "") + (t(" ({n} saves)").format(n=c.changes) if c.changes > 1 else ""))
+                    + (t(" at {at}").format(at=local_time(c.at)) if c.at else "") + (t(" ({n} saves)").format(n=c.changes) if c.changes > 1 else ""))
         old, new = st.columns(2)
         old.caption(t("Before"))
         old.markdown(_ui.md(c.old))
@@ -95,7 +97,7 @@ comments = [e for e in store.history(iso, "country") if e.field == "review_comme
 if comments:
     st.subheader(t("Recent review comments"))
     for e in reversed(comments):
-        st.markdown(f"- {e.at:%Y-%m-%d %H:%M} UTC, {_ui.md(e.user)}: {_ui.md(e.new)}")
+        st.markdown(f"- {local_time(e.at)}, {_ui.md(e.user)}: {_ui.md(e.new)}")
 
 st.subheader(t("Law changed since it was read"))
 to_review = {iso3: _data.law_review(ws, iso3) for iso3 in store.country_codes()}

@@ -15,7 +15,7 @@ from .i18n import N_, Msg, gettext, say
 from .models import Bill, ElementAssessment, Extent, Finding, Judgment, Lifecycle, Provision
 from .problems import validation_messages
 from .store import AssessmentRecord, ProvisionRecord, Store, User
-from .vocab import AuditSource, JudgmentStatus, status_label, status_word
+from .vocab import AuditSource, JudgmentStatus, local_time, status_label, status_word
 
 #: The judgment choice meaning "no judgment: the findings decide".
 FROM_FINDINGS = N_("(from the findings)")
@@ -130,12 +130,12 @@ def describe_input(status: str, reason: str, note: str, lang: str | None = None)
 
 
 def version_text(record: AssessmentRecord, lang: str | None = None) -> str:
-    """'Version 3, last saved by kim at 2026-01-02 10:00 UTC' (or 'never saved')."""
+    """'Version 3, last saved by kim at 2026-01-02 19:00 KST' (or 'never saved'), in the display zone."""
     t = gettext(lang)
     if record.updated_at is None:
         return t("Version {version}, never saved").format(version=record.version)
-    return t("Version {version}, last saved by {user} at {at:%Y-%m-%d %H:%M} UTC").format(
-        version=record.version, user=record.updated_by, at=record.updated_at)
+    return t("Version {version}, last saved by {user} at {at}").format(
+        version=record.version, user=record.updated_by, at=local_time(record.updated_at))
 
 
 def save_element(store: Store, user: User, iso3: str, element: str, *, rows: Iterable[Mapping[str, Any]], status: str, reason: str,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -235,6 +237,20 @@ class AuditSource(StrEnum):
     restore = "restore"
 
 
+AUDIT_SOURCE_LABEL = {
+    AuditSource.browser: N_("the web form"), AuditSource.excel: N_("an Excel workbook"), AuditSource.cli: N_("the command line"),
+    AuditSource.seed: N_("the shipped data"), AuditSource.restore: N_("a restore"),
+}
+
+
+def audit_source_label(source: str, lang: str | None = None) -> str:
+    """Where a change came from, in words ('the web form' / '웹 양식'); an unknown code as it is."""
+    try:
+        return gettext(lang)(AUDIT_SOURCE_LABEL[AuditSource(source)])
+    except ValueError:
+        return source
+
+
 # ------------------------------------------------------------------------------------------- formatting
 
 VERIFIED_MARK = N_("✓ verified")
@@ -354,3 +370,25 @@ def legal_system_label(code: str | None, lang: str | None = None) -> str:
 def claim_label(code: str, lang: str | None = None) -> str:
     """What a position claims, in words."""
     return gettext(lang)(CLAIM_LABEL[code])
+
+
+# ------------------------------------------------------------------------------------------------ times
+
+#: The zone times are shown in (staff read Korean Standard Time); ASSESSMENT_TIMEZONE names another IANA zone.
+DEFAULT_TIMEZONE = "Asia/Seoul"
+
+
+def display_zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(os.environ.get("ASSESSMENT_TIMEZONE") or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def local_time(at: dt.datetime | None, seconds: bool = False) -> str:
+    """A stored (UTC) time as a person reads it: '2026-01-02 19:00 KST', in the display zone, never bare UTC."""
+    if at is None:
+        return ""
+    aware = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    here = aware.astimezone(display_zone())
+    return here.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")

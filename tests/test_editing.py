@@ -51,7 +51,7 @@ def test_descriptions_for_the_side_by_side_view() -> None:
     assert editing.judgment_choice(judged) == "missing" and editing.judgment_choice(_record()) == editing.FROM_FINDINGS
     assert editing.describe_input(editing.FROM_FINDINGS, "", "") == "findings as edited in the table"
     assert editing.describe_input("unknown", "not read yet", "n") == "judgment: unknown — not read yet; note: n"
-    assert editing.version_text(judged) == "Version 3, last saved by kim at 2026-01-02 10:00 UTC"
+    assert editing.version_text(judged) == "Version 3, last saved by kim at 2026-01-02 19:00 KST"  # shown in Seoul time, never bare UTC
     assert editing.version_text(_record()) == "Version 0, never saved"
 
 

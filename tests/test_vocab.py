@@ -176,3 +176,18 @@ def test_no_import_cycle_in_assessment_or_app_pages() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name)
+
+
+def test_times_are_shown_in_the_display_zone_with_its_name(monkeypatch) -> None:
+    """Issue 22: staff read KST; a stored UTC time is never shown bare, and the zone is a setting."""
+    import datetime as dt
+
+    from assessment.vocab import local_time
+
+    at = dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.UTC)
+    assert local_time(at) == "2026-01-02 19:00 KST"
+    assert local_time(at, seconds=True) == "2026-01-02 19:00:00 KST"
+    monkeypatch.setenv("ASSESSMENT_TIMEZONE", "Europe/London")
+    assert local_time(at) == "2026-01-02 10:00 GMT"
+    monkeypatch.setenv("ASSESSMENT_TIMEZONE", "Not/AZone")
+    assert local_time(at).endswith("KST")  # a bad setting falls back, never crashes a page
