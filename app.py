@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import _auth, _ui
 from app_pages._data import show_catalog_problems, workspace
-from app_pages._nav import PAGES, current_role, visible_to
+from app_pages._nav import PAGES, SIGNED_IN_TITLE, SIGNIN_PATH, current_role, visible_to
 from assessment.problems import CatalogInvalid
 
 # No icons on pages or tab: Streamlit turns a Material icon into a favicon fetched from a font CDN.
@@ -20,7 +20,15 @@ _ui.language_switch()
 role = current_role()
 # Every page is registered, so a shared link to a staff page opens it (showing the sign-in form in place when
 # needed); the menu lists only what this role can use.
-pages = {p.url_path: st.Page(p.file, title=_ui.t(p.title), url_path=p.url_path, default=p.default,
+signed_in = _auth.current_user() is not None
+
+
+def title(spec) -> str:
+    """The menu title; the sign-in page reads 'Your account' once someone is signed in."""
+    return _ui.t(SIGNED_IN_TITLE) if signed_in and spec.url_path == SIGNIN_PATH else _ui.t(spec.title)
+
+
+pages = {p.url_path: st.Page(p.file, title=title(p), url_path=p.url_path, default=p.default,
                              visibility="visible" if visible_to(p, role) else "hidden") for p in PAGES}
 page = st.navigation(list(pages.values()))
 st.session_state[_auth.PAGE_PATH] = page.url_path

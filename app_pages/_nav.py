@@ -36,6 +36,11 @@ PAGES = (
 )
 
 
+#: The sign-in page's menu title once someone is signed in (it then shows the account and signs out).
+SIGNED_IN_TITLE = N_("Your account")
+SIGNIN_PATH = "signin"
+
+
 def pages_for(role: str) -> list[PageSpec]:
     """The pages `role` may open, in menu order."""
     if role not in ROLES:

@@ -7,8 +7,9 @@ import streamlit as st
 
 from app_pages import _auth, _ui
 from app_pages._ui import t
+from assessment.vocab import ROLE_NAME
 
-st.title(t("Sign in"))
+st.title(t("Sign in") if _auth.current_user() is None else t("Your account"))
 notice = st.session_state.pop(_auth.NOTICE, None)
 if notice:
     st.warning(notice)
@@ -16,7 +17,7 @@ if notice:
 user = _auth.current_user()
 if user is not None:
     editing = ", ".join(sorted(user.countries)) if user.countries and user.role.value == "editor" else ""
-    st.success(t("Signed in as {name} ({role})").format(name=_ui.md(user.name), role=user.role.value)
+    st.success(t("Signed in as {name} ({role})").format(name=_ui.md(user.name), role=t(ROLE_NAME[user.role]))
                + (t(", may edit {countries}").format(countries=editing) if editing else ""))
     if st.button(t("Sign out")):
         _auth.sign_out()

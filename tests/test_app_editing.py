@@ -54,7 +54,22 @@ def test_sign_in_page_starts_a_session() -> None:
     at = at.button[0].click().run()
     token = at.session_state["session_token"]
     assert service.store().session_user(token).name == name
-    assert any(f"Signed in as {name}" in s.value for s in at.success)
+    assert any(f"Signed in as {name} (editor)" in s.value for s in at.success)
+    assert at.title[0].value == "Your account"  # the page (and its menu entry) no longer says Sign in
+
+
+def test_signed_in_korean_reader_sees_the_role_and_account_in_korean() -> None:
+    """Issue 22: no 'editor' or '로그인 / Sign in' left on a Korean page after signing in."""
+    name, _ = new_user("editor")
+    store = service.store()
+    token = store.start_session(store.user(name))
+    at = app()
+    at.session_state["session_token"] = token
+    at.query_params["lang"] = "ko"
+    at = at.switch_page("app_pages/signin.py").run()
+    assert at.title[0].value == "내 계정"
+    success = " ".join(s.value for s in at.success)
+    assert "(편집자)" in success and "(editor)" not in success
 
 
 def test_save_goes_to_the_database_at_once() -> None:
