@@ -2,8 +2,9 @@
 
 Catalogue messages write both forms, '{country}은(는)', because the word is only known when the message is
 filled in; `attach` picks the right one from the last sound of that word, as a person would write it:
-'대한민국과', '일본은', '형사소송법 제215조의2를'. Where the word is not Korean and cannot be read (an id, a
-Latin name), both forms stay.
+'대한민국과', '일본은', '형사소송법 제215조의2를'. A Latin code is read letter by letter as Korean reads
+acronyms ('KOR을', 'ETS를'); a Latin word by the endings whose sound is sure ('minji가', 'kim은'); where the
+sound cannot be known (an id ending in punctuation, 'park'), both forms stay.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ _PATTERN = re.compile("|".join(re.escape(k) for k in _PAIRS))
 _DIGIT_FINAL = {"0": (True, False), "1": (True, True), "2": (False, False), "3": (True, False), "4": (False, False),
                 "5": (False, False), "6": (True, False), "7": (True, True), "8": (True, True), "9": (False, False)}
 _RIEUL = 8  # index of ㄹ among the final consonants of a Hangul syllable
+# Latin letters as Korean reads an acronym letter by letter (KOR: 케이오알, ETS: 이티에스): the last letter's name.
+_LETTER_FINAL = {c: (True, c == "L" or c == "R") for c in "LMNR"} | {c: (False, False) for c in "ABCDEFGHIJKOPQSTUVWXYZ"}
+# A Latin word read as a word (minji, kim, paul): the endings whose Korean sound is sure; others stay unresolved.
+_WORD_FINAL = {"a": (False, False), "e": (False, False), "i": (False, False), "o": (False, False), "u": (False, False),
+               "y": (False, False), "m": (True, False), "n": (True, False), "l": (True, True)}
 
 
 def _final(text: str) -> tuple[bool, bool] | None:
@@ -30,6 +36,13 @@ def _final(text: str) -> tuple[bool, bool] | None:
     if "가" <= last <= "힣":
         final = (ord(last) - 0xAC00) % 28
         return final != 0, final == _RIEUL
+    if last.isascii() and last.isalpha():
+        word = re.search(r"[A-Za-z]+$", text).group()
+        if word.isupper() and len(word) <= 5:  # an acronym or code, read letter by letter
+            return _LETTER_FINAL.get(last)
+        if word.lower().endswith("ng"):
+            return True, False
+        return _WORD_FINAL.get(last.lower())
     return _DIGIT_FINAL.get(last)
 
 
