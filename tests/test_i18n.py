@@ -115,7 +115,7 @@ def test_refusals_of_the_core_read_in_english_as_before_and_in_korean_when_said(
         kim.require_edit("JPN")
     assert str(denied.value) == "kim (editor) may not edit JPN"
     assert i18n.say(denied.value, "en") == "kim (editor) may not edit JPN"
-    assert i18n.say(denied.value, "ko") == "kim(편집자)은(는) JPN을(를) 편집할 수 없습니다"
+    assert i18n.say(denied.value, "ko") == "kim(편집자)은 JPN을 편집할 수 없습니다"
     with pytest.raises(ValueError) as invalid:
         Judgment(status="reserved", reason="r")
     [message] = validation_messages(invalid.value)
