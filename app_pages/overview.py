@@ -23,9 +23,11 @@ treaty_id = _ui.choose(
     format_func=lambda tid: f"{content.treaty_short(tid)} ({treaties[tid].series})",
 )
 short = content.treaty_short(treaty_id)
-right.caption(t("Scores count law in force on {date}. Status from the treaty register.").format(date=day(today, lang)))
+# ?as_of= is honoured (a shared link to a past date shows that date), never silently kept in the URL and ignored.
+as_of = _ui.choose_date(t("As of"), "as_of", today, where=right, help=t("Scores count law in force on this date."))
+right.caption(t("Scores count law in force on {date}. Status from the treaty register.").format(date=day(as_of, lang)))
 
-register, ranking, world = _data.overview(ws, treaty_id, today, lang)
+register, ranking, world = _data.overview(ws, treaty_id, as_of, lang)
 _ui.draft_warning([content.country_name(iso) for iso in _data.drafts(ws, ws.catalog.countries)])
 
 NO_REGISTER = t("Who has signed or joined the {treaty} is not recorded here yet, so no Party, signatory or "
@@ -50,7 +52,7 @@ else:
     st.caption(t("Click a country or a marker to open its page."))
     picked_iso = _ui.clicked_country(clicked, world)
     if picked_iso:
-        st.switch_page(_ui.COUNTRY, query_params={"iso": picked_iso, "treaty": treaty_id, "lang": lang})
+        st.switch_page(_ui.COUNTRY, query_params={"iso": picked_iso, "treaty": treaty_id, "as_of": as_of.isoformat(), "lang": lang})
 
 st.subheader(t("Ranking of assessed countries"))
 if ranking.empty:
@@ -59,8 +61,8 @@ else:
     table = ranking.assign(
         score=ranking["score"] * 100, score_with_bills=ranking["score_with_bills"] * 100, coverage=ranking["coverage"] * 100,
         verified=ranking["verified"] * 100,
-        open=[_ui.link("country", iso=c, treaty=treaty_id) for c in ranking["country"]],
-        brief=[_ui.link("brief", iso=c, treaty=treaty_id) for c in ranking["country"]],
+        open=[_ui.link("country", iso=c, treaty=treaty_id, as_of=as_of.isoformat()) for c in ranking["country"]],
+        brief=[_ui.link("brief", iso=c, treaty=treaty_id, as_of=as_of.isoformat()) for c in ranking["country"]],
     )
     picked = st.dataframe(
         table[["name", "status_label", "score", "score_with_bills", "coverage", "verified", "assessment", "critical_gaps", "open", "brief"]],
@@ -82,7 +84,7 @@ else:
                  "'If bills pass' counts pending bills as if they were in force."))
     rows = picked.selection.rows if picked else []
     if rows:
-        st.switch_page(_ui.COUNTRY, query_params=_ui.params(iso=ranking["country"][rows[0]], treaty=treaty_id))
+        st.switch_page(_ui.COUNTRY, query_params=_ui.params(iso=ranking["country"][rows[0]], treaty=treaty_id, as_of=as_of.isoformat()))
 
 # Details on demand: the register table is built and drawn only while its expander is open.
 register_box = st.expander(t("Treaty register: {n} States with their sources").format(n=len(register)), key="register_open", on_change="rerun")

@@ -406,3 +406,14 @@ def test_a_partly_assessed_country_carries_the_mark_on_overview_and_compare(lang
     at = open_page("app_pages/overview.py", treaty="ets185", lang=lang)
     ranking = next(d.value for d in at.dataframe if "assessment" in d.value.columns)
     assert (ranking["assessment"] == "").all()  # every country reads at least 90% of the Budapest checklist
+
+
+def test_overview_honours_as_of_in_its_link(engine: Engine) -> None:
+    """Issue 22: ?as_of= on Overview shows that date's scores instead of being kept in the URL and ignored."""
+    at = open_page("app_pages/overview.py", treaty="ets185", as_of="2025-08-21")
+    assert not at.exception
+    ranking = next(d.value for d in at.dataframe if "score" in d.value.columns and "name" in d.value.columns)
+    korea = ranking[ranking["name"] == "Republic of Korea"].iloc[0]
+    then = engine.score_country("KOR", "ets185", dt.date(2025, 8, 21)).score
+    assert korea["score"] == pytest.approx(then * 100)
+    assert "as_of=2025-08-21" in korea["open"]
