@@ -27,7 +27,7 @@ from .precedents import Precedent, PrecedentProvision, precedents
 from .scoring import CountryScore, Engine
 from .story import LAW_STEPS, effect_text, effects_on
 from .translations import Content
-from .vocab import ASSESSED_ENOUGH, DRAFT_MARK, OPEN_STATUSES, article_label, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
+from .vocab import ASSESSED_ENOUGH, DRAFT_MARK, OPEN_STATUSES, hook_label, article_label, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
 
 # ------------------------------------------------------------------------------------------------- facts
 
@@ -162,6 +162,7 @@ class HookFact:
     effect: str
     note: str
     source: SourceRef
+    label: str = ""  # 'reservation under Art. 42 (6(3))' / '제42조에 따른 유보(제6조제3항 관련)'
 
 
 @dataclass
@@ -402,7 +403,8 @@ def hook_facts(catalog: Catalog, iso3: str, treaty: str, lang: str = "en") -> li
         if h is None:
             continue
         out.append(HookFact(h.id, t(HOOK_KIND_LABEL[h.kind]), basis_label(h.basis, lang), h.paragraph, srcs.content.hook_summary(h),
-                            srcs.content.hook_effect(h), ph.note, srcs.ref(ph.source, ph.verified)))
+                            srcs.content.hook_effect(h), ph.note, srcs.ref(ph.source, ph.verified),
+                            hook_label(t(HOOK_KIND_LABEL[h.kind]), h.basis, h.paragraph, lang)))
     return out
 
 
@@ -677,7 +679,7 @@ def _next(b: CountryBrief) -> list[Line]:
     }[b.register_status] if b.register_source is not None else N_("Check the depositary's record of signatures and ratifications for this country.")
     nxt.append(Line(t(step)))
     for h in b.hooks:
-        lead = t("Planned {kind} under {basis} ({paragraph})").format(kind=h.kind, basis=h.basis, paragraph=h.paragraph)
+        lead = t("Planned: {hook}").format(hook=h.label)
         nxt.append(Line(h.summary, (h.source,), lead=lead))
     return nxt
 

@@ -356,6 +356,17 @@ def article_label(article: str, lang: str = "en") -> str:
     return out
 
 
+
+def hook_label(kind: str, basis: str, paragraph: str, lang: str = "en") -> str:
+    """A reservation or declaration named as each language cites it, from one place: 'reservation under Art. 42
+    (6(3))' / '제42조에 따른 유보(제6조제3항 관련)'. `kind` is the translated word, `basis` the checklist's 'Art. 42'."""
+    m = re.match(r"^Art\. (.+)$", basis.strip())
+    basis_text = article_label(m.group(1), lang) if m else basis
+    if lang == "ko":
+        return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(kind=kind, basis=basis_text, paragraph=article_label(paragraph, lang))
+    return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(kind=kind, basis=basis_text, paragraph=paragraph)
+
+
 # ------------------------------------------------------------------------------------ legal families, claims
 
 LEGAL_SYSTEM_LABEL = {"civil": N_("civil law"), "common": N_("common law"), "mixed": N_("mixed system")}

@@ -191,3 +191,30 @@ def test_times_are_shown_in_the_display_zone_with_its_name(monkeypatch) -> None:
     assert local_time(at) == "2026-01-02 10:00 GMT"
     monkeypatch.setenv("ASSESSMENT_TIMEZONE", "Not/AZone")
     assert local_time(at).endswith("KST")  # a bad setting falls back, never crashes a page
+
+
+@pytest.mark.parametrize(("article", "ko"), [("24(7)", "제24조제7항"), ("18(1)(a)", "제18조제1항가목"), ("27(9)(e)", "제27조제9항마목"),
+                                            ("16", "제16조"), ("1(d)", "제1조라목")])
+def test_korean_citation_style_for_treaty_articles(article: str, ko: str) -> None:
+    from assessment.vocab import article_label
+
+    assert article_label(article, "ko") == ko
+    assert article_label(article, "en") == f"Art. {article}"
+
+
+def test_every_ets185_obligation_label_has_a_korean_form_without_english_brackets(catalog) -> None:
+    """Issue 22: every obligation label of ETS 185 in Korean cites 제N조(제M항)(가목) and keeps no '(7)'-style bracket."""
+    import re
+
+    from assessment.vocab import article_label
+
+    for o in catalog.treaty("ets185").obligations():
+        label = article_label(o.article, "ko")
+        assert re.fullmatch(r"제\d+조(제\d+항)?([가-하]목)?( \d+\))?", label), (o.article, label)
+
+
+def test_reservations_are_named_in_korean_drafting_style() -> None:
+    from assessment.vocab import hook_label
+
+    assert hook_label("유보", "Art. 42", "6(3)", "ko") == "제42조에 따른 유보(제6조제3항 관련)"
+    assert hook_label("reservation", "Art. 42", "6(3)", "en") == "reservation under Art. 42 (6(3))"
