@@ -12,6 +12,7 @@ import streamlit as st
 from app_pages import _auth, _data, _ui
 from app_pages._ui import says, t
 from assessment.excel import PlanRefused, apply_plan, read_workbook
+from assessment.excel import layout as L
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
 
 user = _auth.require_staff()
@@ -58,9 +59,21 @@ if not plan.changes:
     st.stop()
 
 st.subheader(t("{n} change(s)").format(n=len(plan.changes)))
+lang = _ui.lang()
+COLUMN = {c.key: c for c in L.ASSESSMENT_COLUMNS}
+
+
+def shown(field: str, value: str | None) -> str:
+    """A value of the preview as a reader reads it: a status as its word, nothing as '(nothing)', never 'None'."""
+    if value is None or value == "":
+        return t("(nothing)")
+    return L.status_text(value, lang) if field == "status" else value
+
+
 st.dataframe(
     pd.DataFrame([
-        {"country": ch.country, "element": ch.element, "row": ch.row, "field": name, "old": old, "new": new}
+        {"country": ch.country, "element": ch.element, "row": ch.row,
+         "field": L.header(COLUMN[name], lang) if name in COLUMN else name, "old": shown(name, old), "new": shown(name, new)}
         for ch in plan.changes for name, (old, new) in ch.fields.items()
     ]),
     hide_index=True, width="stretch",

@@ -58,6 +58,11 @@ def test_upload_an_edited_workbook_and_save_the_change(browser, base: str, tmp_p
     page.locator("input[type='file']").set_input_files(str(path))
     page.get_by_text("1 change(s)", exact=True).wait_for(timeout=WAIT_MS)
     assert service.store().assessment("KOR", ELEMENT).version == before  # nothing written before confirming
+    # the preview names the field as the workbook's column does and never shows a bare 'None'
+    cells = page.wait_for_function(
+        """() => { const c = [...document.querySelectorAll('[data-testid="stDataFrame"] td')].map(x => x.innerText);
+                   return c.includes('Note') ? c : null; }""", timeout=WAIT_MS).json_value()
+    assert "None" not in cells and note in cells
     page.get_by_role("button", name="Save these 1 change(s)").click()
     page.get_by_text("Saved 1 change(s)").wait_for(timeout=WAIT_MS)
     after = service.store().assessment("KOR", ELEMENT)
