@@ -40,3 +40,22 @@ def test_docs_state_the_same_formula_as_the_code() -> None:
     code = _formula_bullets(scoring.__doc__ or "")
     assert len(code) >= 6
     assert _formula_bullets(doc) == code, "docs/scoring.md and the docstring of assessment/scoring.py disagree"
+
+
+def test_no_tracked_file_names_a_development_machines_path() -> None:
+    """An absolute path of a development machine (its work or home folder) means nothing elsewhere (issue 23)."""
+    import re
+    import subprocess
+
+    from assessment.catalog import PROJECT_ROOT
+
+    files = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.split()
+    pattern = re.compile(r"(?<![\w.:/~-])/(work|home|Users|root)/[\w.-]+")
+    found = []
+    for name in files:
+        path = PROJECT_ROOT / name
+        if path.suffix in (".png", ".xlsx", ".pdf", ".mo", ".sqlite") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        found += [f"{name}: {m.group()}" for m in pattern.finditer(text)]
+    assert found == [], found
