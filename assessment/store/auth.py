@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,29 +74,59 @@ RESERVED_NAMES = frozenset({"system", "seed", "nobody"})
 MAX_NAME = 100  # users.name is a column of 100 characters
 MIN_PASSWORD = 12
 
+#: Characters that show nothing although they are not controls (Unicode's Default_Ignorable_Code_Point outside
+#: the C categories: fillers, variation selectors, the combining grapheme joiner), and the blank braille cell.
+_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+
+
+def is_invisible(ch: str) -> bool:
+    """True for a character that leaves no mark: controls, formats (zero-width space, joiners, direction
+    marks, BOM), private-use, surrogates, unassigned, line and paragraph separators, and the ignorables."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or _IGNORABLE.match(ch) is not None
+
+
+def visible_length(text: str) -> int:
+    """How many characters of `text` (Unicode NFC, so a letter typed with a separate accent is one) show."""
+    return sum(not is_invisible(ch) for ch in unicodedata.normalize("NFC", text))
+
 
 def normalise_name(name: str) -> str:
     """The one form of a user name: Unicode NFC, surrounding blanks dropped (so 'admin ' is 'admin')."""
     return unicodedata.normalize("NFC", name).strip()
 
 
+def name_key(name: str) -> str:
+    """What two user names are compared by: NFKC with case folding (so 'ｓｙｓｔｅｍ' is 'system' and 'Admin1' is
+    'admin1'), invisible characters dropped and runs of blanks made one space. Names are stored and looked up
+    as typed (`normalise_name`); this only decides whether a new name is too like a reserved or existing one."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join("".join(ch for ch in folded if not is_invisible(ch)).split())
+
+
 def check_new_name(name: str) -> str:
     """The normalised name, or ValueError saying why no user may be called that (checked the same on every
-    database; PostgreSQL would otherwise refuse an over-long name with a traceback)."""
+    database; PostgreSQL would otherwise refuse an over-long name with a traceback). Whether it is too like an
+    existing name is the store's check (`name_key`), made under its write lock."""
     name = normalise_name(name)
     if not name:
         raise ValueError(Msg("a user needs a name"))
     if len(name) > MAX_NAME:
         raise ValueError(Msg("a user name has at most {limit} characters (this one has {n})", limit=MAX_NAME, n=len(name)))
-    if any(unicodedata.category(ch)[0] == "C" for ch in name):
-        raise ValueError(Msg("a user name may not contain control characters"))
-    if name.casefold() in RESERVED_NAMES:
+    if any(is_invisible(ch) for ch in name):
+        raise ValueError(Msg("a user name may not contain invisible or control characters"))
+    if name_key(name) in RESERVED_NAMES:
         raise ValueError(Msg("{name!r} is reserved for the system's own audit entries; choose another name", name=name))
     return name
 
 
 def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
+    """The argon2 hash of a new password, or ValueError: it needs MIN_PASSWORD characters that show (zero-width
+    spaces, NUL and other invisible or control characters do not count) and may not be only blanks."""
+    counted = visible_length(password)
+    if counted < MIN_PASSWORD:
+        if counted < len(unicodedata.normalize("NFC", password)):
+            raise ValueError(Msg("a password needs at least {n} characters; invisible and control characters do not count (this one has {counted})",
+                                 n=MIN_PASSWORD, counted=counted))
         raise ValueError(Msg("a password needs at least {n} characters", n=MIN_PASSWORD))
     if not password.strip():
         raise ValueError(Msg("a password may not be only blanks"))

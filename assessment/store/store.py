@@ -33,7 +33,7 @@ from ..validators import Doc, TreatyIndex, check_country
 from . import schema as t
 from ..i18n import Msg
 from ..vocab import AuditSource, ReviewState, review_word, role_word
-from .auth import SYSTEM, PermissionDenied, Role, User, check_new_name, check_password, hash_password, normalise_name
+from .auth import SYSTEM, PermissionDenied, Role, User, check_new_name, check_password, hash_password, name_key, normalise_name
 from .db import make_engine, migrate, writer
 
 SESSION_HOURS = 8
@@ -842,11 +842,19 @@ class Store:
 
     def _require_second_person(self, conn: Connection, user: User, iso3: str) -> None:
         """Approval needs a second person: the reviewer may not approve edits of their own made since the last
-        approval (state changes do not count)."""
-        last = conn.execute(select(func.max(t.snapshots.c.approved_at)).where(t.snapshots.c.iso3 == iso3)).scalar_one_or_none()
-        q = select(func.count()).select_from(t.audit).where(t.audit.c.iso3 == iso3, t.audit.c.user_name == user.name, t.audit.c.record != "country")
+        approval (state changes do not count).
+
+        "Since" is the order of the audit rows, never their times: every write of a country inserts its rows
+        while it holds the country's lock, which the caller holds now, so a later id is a later write on every
+        backend. A time is read from the writing instance's clock before it waits for the lock: an edit that
+        read its clock before an approval and committed after it, or one from an instance whose clock runs
+        slow, would look older than the approval it followed."""
+        a = t.audit.c
+        approved = (a.field == "review_state") & (a.new == ReviewState.approved.value)
+        last = conn.execute(select(func.max(a.id)).where(a.iso3 == iso3, approved | (a.field == "seed"))).scalar_one_or_none()
+        q = select(func.count()).select_from(t.audit).where(a.iso3 == iso3, a.user_name == user.name, a.record != "country")
         if last is not None:
-            q = q.where(t.audit.c.at > last)
+            q = q.where(a.id > last)
         if conn.execute(q).scalar_one():
             raise PermissionDenied(Msg("{name} edited {iso} since its last approval; another reviewer must approve it", name=user.name, iso=iso3))
 
@@ -865,6 +873,8 @@ class Store:
     # ----------------------------------------------------------------------------------------------- users
 
     def add_user(self, actor: User, name: str, role: Role | str, password: str, countries: Iterable[str] = ()) -> User:
+        """Add a user. The name may not be reserved, nor the same as an existing one once both are compared by
+        `name_key` (NFKC, case folded): 'Admin1' beside 'admin1' would be two people no one can tell apart."""
         actor.require_admin()
         role = Role(role)
         try:
@@ -872,11 +882,18 @@ class Store:
         except ValueError as exc:
             raise ValidationFailed([exc.args[0] if exc.args else str(exc)]) from None
         codes = self._country_list(countries)
+        password_hash = hash_password(password)  # before the write lock: a check costs 64 MiB and a tenth of a second
+        key = name_key(name)
         with self._write() as conn:
             self._require_active(conn, actor)
+            if self._postgresql:  # one adder of users at a time across instances; SQLite's BEGIN IMMEDIATE already is one
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('add-user'))"))
+            same = next((n for n in conn.execute(select(t.users.c.name)).scalars() if name_key(n) == key), None)
+            if same is not None:
+                raise ValidationFailed([Msg("a user named {name!r} exists already", name=same)])
             try:
                 with conn.begin_nested():
-                    conn.execute(insert(t.users).values(name=name, role=role.value, countries=",".join(codes), password_hash=hash_password(password), created_at=now()))
+                    conn.execute(insert(t.users).values(name=name, role=role.value, countries=",".join(codes), password_hash=password_hash, created_at=now()))
             except IntegrityError:
                 raise ValidationFailed([Msg("a user named {name!r} exists already", name=name)]) from None
         return User(name, role, frozenset(codes))
