@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints, field_validator, model_validator
+from pydantic_core import core_schema
 
 # Defined in vocab (no pydantic needed there); re-exported so `from assessment.models import Status` keeps working.
 from .i18n import Msg
@@ -132,6 +133,7 @@ class DatePrecision(StrEnum):
 
 #: The most characters one typed text (a note, a reason) may hold: what one spreadsheet cell holds, so every
 #: text survives an Excel export and import unchanged. Decided here, once, for every surface and database.
+#: Counted as Excel counts it (`cell_length`: UTF-16 units, so an emoji counts as two).
 MAX_TEXT = 32_767
 #: Ids are stored in columns of 200 characters (assessment/store/schema.py).
 MAX_ID = 200
@@ -141,8 +143,46 @@ DottedId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(\.[a-z0-9-]+)+$
 Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=MAX_TEXT)]
-Note = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+
+
+def cell_length(text: str) -> int:
+    """How many characters Excel counts in `text`: UTF-16 code units, so a character beyond U+FFFF (an emoji, a
+    rare Hanja) counts as two. Its cell limit (MAX_TEXT) is in these units."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def too_long_for_a_cell(text: str) -> Msg | None:
+    """Why `text` cannot be kept (it would be cut in a spreadsheet), with its length and the limit; None if it fits."""
+    if len(text) <= MAX_TEXT // 2:  # cannot exceed the limit even if every character counted twice
+        return None
+    count = cell_length(text)
+    if count <= MAX_TEXT:
+        return None
+    return Msg("{count} characters as Excel counts them (an emoji counts as two), more than the {limit} a spreadsheet cell holds; "
+               "shorten it (nothing was cut)", count=f"{count:,}", limit=f"{MAX_TEXT:,}")
+
+
+class _FitsACell:
+    """A text's length limit, counted as Excel counts it (pydantic's max_length counts code points, so a text of
+    emoji could pass and then be cut by the spreadsheet); the JSON Schema keeps `maxLength` for editors."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(cls._check, handler(source))
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {**handler(schema), "maxLength": MAX_TEXT}
+
+    @staticmethod
+    def _check(text: str) -> str:
+        if (problem := too_long_for_a_cell(text)) is not None:
+            raise ValueError(problem)
+        return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), _FitsACell]
+Note = Annotated[str, _FitsACell]
 
 #: Characters no database column can hold (PostgreSQL refuses NUL; surrogates are not UTF-8), whatever the
 #: surface they came from (a YAML file, a form, an Excel cell escaped as _x0000_).
@@ -363,7 +403,12 @@ class StatuteText(Strict):
     `assessment.lawtext` finds the article again in a folder of consolidated statutes.
     """
 
-    title: Text = Field(description="Statute title as the consolidated text writes it, e.g. 형사소송법.")
+    title: Text = Field(description="Statute title as the consolidated text writes it, e.g. 형사소송법 or 전기통신사업법 시행령.")
+    kind: Literal["act", "decree", "rule"] | None = Field(
+        None,
+        description="Which text of the statute's folder: act (법률.md), decree (시행령.md) or rule (시행규칙.md); "
+        "null: read from the title (… 시행령, … 시행규칙), else an Act.",
+    )
     article: Text = Field(description="Article label as its heading writes it, e.g. 제215조의2.")
     heading: str | None = Field(None, description="The article's heading (title in brackets), e.g. 보전요청.")
     version: LawVersion = Field(description="The consolidated version read: its promulgation number and dates.")
