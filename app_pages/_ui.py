@@ -23,6 +23,7 @@ COUNTRY = "app_pages/country.py"
 COMPARE = "app_pages/compare.py"
 TREATY = "app_pages/treaty.py"
 BRIEF = "app_pages/brief.py"
+EDIT = "app_pages/edit.py"
 
 # ------------------------------------------------------------------------------------------------ language
 

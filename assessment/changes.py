@@ -88,6 +88,8 @@ def readable(field: str, value: str | None, country: Country | None = None, lang
             return t(REVIEW_LABEL[ReviewState(value)])
         except (KeyError, ValueError):
             return value
+    if field == "law_review":
+        return t(LAW_REVIEW_LABEL.get(value, value))
     if field == "note" or field == "review_comment":
         return value
     try:
@@ -151,7 +153,10 @@ class Change:
     changes: int
 
 
+#: A reviewer's reading of a change of the law (the law watch), as words.
+LAW_REVIEW_LABEL = {"holds": N_("the assessment still holds"), "changed": N_("the assessment changed")}
 FIELD_LABEL = {"findings": N_("Findings"), "judgment": N_("Judgment"), "note": N_("Note"), "provision": N_("Provision or bill"),
+               "law_review": N_("Law reviewed"),
                "review_state": N_("Review state"), "review_comment": N_("Review comment")}
 
 

@@ -235,11 +235,12 @@ class AuditSource(StrEnum):
     cli = "cli"
     seed = "seed"
     restore = "restore"
+    law_watch = "law_watch"  # a reviewer's re-pin of a provision after reading a change of the law
 
 
 AUDIT_SOURCE_LABEL = {
     AuditSource.browser: N_("the web form"), AuditSource.excel: N_("an Excel workbook"), AuditSource.cli: N_("the command line"),
-    AuditSource.seed: N_("the shipped data"), AuditSource.restore: N_("a restore"),
+    AuditSource.seed: N_("the shipped data"), AuditSource.restore: N_("a restore"), AuditSource.law_watch: N_("the law watch"),
 }
 
 

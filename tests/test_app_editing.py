@@ -3,10 +3,12 @@ roles respected by the pages and, underneath, by the store."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from streamlit.testing.v1 import AppTest
 
+from app_pages import _ui
 from assessment import service
 from assessment.catalog import PROJECT_ROOT
 from assessment.store import SYSTEM
@@ -252,3 +254,138 @@ def test_korean_users_and_review_pages_say_refusals_in_korean() -> None:
     assert any("사용자를 관리할 수 없습니다" in plain(e.value) and "(편집자)" in plain(e.value) for e in at.error), [e.value for e in at.error]
     at = korean(app(store.start_session(store.user(editor))), "app_pages/review.py", iso="KOR")
     assert [t.value for t in at.title] == ["검토"] and not at.exception
+
+
+# ------------------------------------------------------------------------------------------------ issue 18
+
+
+def users_page(admin: str, **params: str) -> AppTest:
+    at = app(service.store().start_session(service.store().user(admin)))
+    at.query_params.update(params)
+    return at.switch_page("app_pages/admin.py").run()
+
+
+def add_form(at: AppTest):  # type: ignore[no-untyped-def]
+    """The add form's name, role, countries and password widgets and its button (the last of each label)."""
+    def last(widgets, label):  # type: ignore[no-untyped-def]
+        return [w for w in widgets if w.label.startswith(label)][-1]
+
+    return (last(at.text_input, "User name"), last(at.selectbox, "Role"), last(at.multiselect, "Countries"),
+            last(at.text_input, "Initial password"), last(at.button, "Add user"))
+
+
+def test_users_page_keeps_a_refused_add_role_included() -> None:
+    """Issue 18, item 9: a short password used to wipe the form and reset the role, so the retry added a viewer
+    (or, here, nobody: the name was gone)."""
+    admin, _ = new_user("admin")
+    name = f"analyst{uuid.uuid4().hex[:6]}"
+    at = users_page(admin)
+    name_box, role, countries, password, add = add_form(at)
+    name_box.input(name)
+    role.select("editor")
+    countries.select("KOR")
+    password.input("too short")
+    at = add.click().run()
+    assert any(e.value.startswith("Not added") for e in at.error), [e.value for e in at.error]
+    assert service.store().user(name) is None
+    name_box, role, countries, password, add = add_form(at)
+    assert (name_box.value, role.value, countries.value) == (name, "editor", ["KOR"])  # all still there, role included
+    password.input("a long enough password")
+    at = add.click().run()
+    added = service.store().user(name)
+    assert added is not None and added.role.value == "editor" and added.countries == {"KOR"}, [e.value for e in at.error]
+    name_box, role, countries, password, _ = add_form(at)  # and the form starts empty for the next person
+    assert (name_box.value, role.value, countries.value, password.value) == ("", "viewer", [], "")
+
+
+def test_users_page_shows_an_added_name_as_typed() -> None:
+    """Issue 18, item 9: the new name went into the 'Added' message as live Markdown (bold, a link)."""
+    admin, _ = new_user("admin")
+    name = f"**shout{uuid.uuid4().hex[:4]}** [x](https://example.org)"
+    at = users_page(admin)
+    name_box, role, _, password, add = add_form(at)
+    name_box.input(name)
+    role.select("reviewer")
+    password.input("a long enough password")
+    at = add.click().run()
+    assert service.store().user(name) is not None
+    message = next(s.value for s in at.success if s.value.startswith("Added"))
+    assert message == f"Added {_ui.md(name)} (reviewer).", message  # inert: shown as typed, no bold, no link
+
+
+def test_korean_users_page_heads_the_account_state_column_not_as_a_country() -> None:
+    """'State' (active or disabled) was translated 국가, a country."""
+    admin, _ = new_user("admin")
+    at = korean(app(service.store().start_session(service.store().user(admin))), "app_pages/admin.py")
+    table = at.dataframe[0]
+    headers = json.loads(table.proto.columns)
+    assert headers["state"]["label"] != "국가", headers
+    assert headers["name"]["label"] == "이름"  # the page is in Korean
+
+
+def test_stale_save_after_their_judgment_change_opens_the_comparison_in_the_element() -> None:
+    """Issue 18, item 11: when the other person changed the judgment (and so the element's status, which is in
+    its panel's label), the panel still holds the side-by-side view and says so in its own label."""
+    from assessment.models import Judgment
+
+    name, _ = new_user("editor")
+    other, _ = new_user("editor")
+    store = service.store()
+    at = edit_page(store.start_session(store.user(name)))
+    current = store.assessment("KOR", ELEMENT)
+    source = service.catalog().country("KOR").sources[0].id
+    store.save_assessment(store.user(other), "KOR", ELEMENT, findings=current.findings, note=current.note, expected_version=current.version,
+                          judgment=Judgment(status="missing", reason="Their reading: the order cannot reach stored data.", source=source))
+    at.text_area(key=f"{key(ELEMENT)}_note").input("my careful note")
+    at = save(at)
+    assert not at.exception
+    assert store.assessment("KOR", ELEMENT).note == current.note  # nothing overwritten
+    panels = [e for e in at.expander if "changed by someone else since you opened it" in e.label]
+    assert len(panels) == 1, [e.label for e in at.expander]
+    panel = panels[0]
+    assert panel.proto.expanded and "Missing" in panel.label
+    inside = [w.value for w in panel.warning]
+    assert any(f"{other} saved this element" in w for w in inside), inside  # the message beside the element
+    texts = [x.value for x in panel.text]
+    assert any("judgment: missing" in x for x in texts) and any("note: my careful note" in x for x in texts), texts  # side by side
+    assert any(b.key == f"{key(ELEMENT)}_keep" for b in panel.button)
+    assert at.text_area(key=f"{key(ELEMENT)}_note").value == "my careful note"
+
+
+def test_law_watch_shows_the_change_and_a_reviewer_re_pins_it_audited(tmp_path, monkeypatch) -> None:
+    """Issue 21: the Law watch lists a pinned provision whose law changed, with its text now and our summary; a
+    reviewer's 'still holds' re-pins it (the current version and a hash of the wording), audited under their name,
+    and the Edit page's 'the law changed' mark goes away."""
+    korea = service.catalog().country("KOR")
+    law = next(p for p in korea.provisions if p.id == "kor.cpa.215-2")
+    folder = tmp_path / "kr" / law.text.title
+    folder.mkdir(parents=True)
+    (folder / "법률.md").write_text(
+        f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '99999'\n시행일자: 2027-01-05\n---\n\n"
+        f"##### {law.text.article} ({law.text.heading})\n\n**①** 시험용 문장. <개정 2027.1.5>\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ASSESSMENT_LAWTEXT_DIR", str(tmp_path))
+    editor_name, _ = new_user("editor")
+    store = service.store()
+    at = app(store.start_session(store.user(editor_name))).switch_page("app_pages/law_watch.py").run()
+    assert not at.button and any("reviewers and admins" in i.value for i in at.info)  # an editor cannot review
+    name, _ = new_user("reviewer")
+    token = store.start_session(store.user(name))
+    at = app(token).switch_page("app_pages/law_watch.py").run()
+    assert not at.exception
+    assert any("rest on law that changed" in w.value for w in at.warning)
+    assert any("시험용 문장" in x.value for x in at.text)  # the article as it reads now
+    at = next(b for b in at.button if b.key == f"holds_KOR_{law.id}").click().run()
+    assert any("re-pinned" in s.value for s in at.success), [e.value for e in at.error]
+    saved = next(r for r in store.provisions("KOR") if r.provision.id == law.id).provision.text
+    assert saved.version.number == "99999" and saved.sha256 and saved.amended.isoformat() == "2027-01-05"
+    audit = [e for e in store.history("KOR", law.id) if e.source == "law_watch"]
+    assert {e.field for e in audit} == {"provision", "law_review"} and all(e.user == name for e in audit)
+    assert next(e for e in audit if e.field == "law_review").new == "holds"
+    at = app(token).switch_page("app_pages/law_watch.py").run()
+    assert not any(b.key == f"holds_KOR_{law.id}" for b in at.button)  # reviewed: no longer listed (the fake file drops others)
+    element = next(a.element for a in korea.assessments if any(f.provision == law.id for f in a.findings))
+    edit = edit_page(token, element)
+    warnings = [w.value.replace("\\", "").replace("\u200b", "") for w in edit.warning]
+    assert not any(f"({law.text.label}): review" in w for w in warnings), warnings  # this law's mark is gone

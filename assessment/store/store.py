@@ -760,10 +760,14 @@ class Store:
             current = conn.execute(select(t.assessments).where(a.iso3 == iso3, a.element == element)).mappings().one()
             raise StaleVersion(f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"]))
 
-    def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = AuditSource.browser) -> ProvisionRecord:
-        """Create (expected_version 0) or change a provision or bill, e.g. record that a bill came into force."""
+    def save_provision(self, user: User, iso3: str, provision: Provision, *, expected_version: int, source: str = AuditSource.browser,
+                       law_review: str | None = None) -> ProvisionRecord:
+        """Create (expected_version 0) or change a provision or bill, e.g. record that a bill came into force.
+        `law_review` ('holds' or 'changed'): a reviewer read a change of the law behind it (audited beside the save)."""
         iso3 = iso3.upper()
         user.require_edit(iso3)
+        if law_review is not None:
+            user.require_review()
         at = now()
         document = provision.model_dump_json(exclude_none=True)
         with self._write() as conn:
@@ -795,7 +799,8 @@ class Store:
                 if done.rowcount != 1:
                     raise StaleVersion(provision.id, expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
                 old_doc = old["document"]
-            rows = self._audit_rows(user, iso3, provision.id, [("provision", old_doc, document)], source, at)
+            changes = [("provision", old_doc, document)] + ([("law_review", None, law_review)] if law_review is not None else [])
+            rows = self._audit_rows(user, iso3, provision.id, changes, source, at)
             self._record_changes(conn, user, rows, [iso3], states, source, at)
         return next(p for p in self.provisions(iso3) if p.provision.id == provision.id)
 
