@@ -1,11 +1,14 @@
 """Who is signed in. A password sign-in starts a server-side session whose random token the browser keeps in a
 cookie (SameSite=Strict, Secure over HTTPS), so a reload or a shared link keeps the person signed in; every run
 checks the token against the sessions table, so signing out, an expired session or an admin disabling the user
-ends it at once. Single sign-on (st.login, OIDC) maps the identity's e-mail to a user row of that name.
-Every write checks the role again in the store, so nothing here is a security boundary on its own."""
+ends it at once. Served by serve.py, the server sets that cookie (HttpOnly: no script can read it); under a bare
+`streamlit run app.py` a script in the page writes it. Single sign-on (st.login, OIDC) maps the identity's e-mail
+to a user row of that name. Every write checks the role again in the store, so nothing here is a security
+boundary on its own."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 
@@ -38,22 +41,47 @@ def _queue_cookie(name: str, value: str | None, max_age: int = SESSION_SECONDS, 
     st.session_state.setdefault(_PENDING, {})[name] = (value, max_age, same_site)
 
 
+#: Set by serve.py: the server route that sets and clears the session cookie (HttpOnly) from a token the page hands it.
+SESSION_ROUTE_ENV = "ASSESSMENT_SESSION_COOKIE_ROUTE"
+#: Makes the queued cookie changes in the browser. One constant script (its data sits in the element beside it), so
+#: serve.py's Content-Security-Policy can allow exactly this script by its hash; a block of its own, so running it
+#: again in the same tab declares nothing twice (a second top-level `const` would stop it with a SyntaxError).
+COOKIE_SCRIPT = """(() => {
+  const data = JSON.parse(document.currentScript.parentNode.querySelector('[data-ar-cookies]').dataset.arCookies);
+  const https = window.location.protocol === 'https:';
+  for (const [name, value, maxAge, sameSite] of data.cookies) {
+    if (data.route && name === data.session) {
+      fetch(data.route, {method: value === null ? 'DELETE' : 'POST', credentials: 'same-origin', keepalive: true,
+                         headers: {'Content-Type': 'application/json'}, body: JSON.stringify({token: value, https})});
+    } else {
+      document.cookie = name + '=' + (value === null ? '' : encodeURIComponent(value)) + '; Path=/; Max-Age='
+        + (value === null ? 0 : maxAge) + '; SameSite=' + sameSite + (https ? '; Secure' : '');
+    }
+  }
+})();"""
+
+
+def session_route() -> str | None:
+    """The server route that sets the session cookie, when serve.py serves the app; None under a bare app.py."""
+    return os.environ.get(SESSION_ROUTE_ENV) or None
+
+
+def cookie_html(pending: dict[str, tuple[str | None, int, str]]) -> str:
+    """The element that makes `pending` cookie changes in the browser: their data, then COOKIE_SCRIPT."""
+    data = {"route": session_route(), "session": COOKIE,
+            "cookies": [[name, value, int(max_age), same_site] for name, (value, max_age, same_site) in pending.items()]}
+    return f'<div hidden data-ar-cookies="{html.escape(json.dumps(data), quote=True)}"></div><script>{COOKIE_SCRIPT}</script>'
+
+
 def sync_cookies() -> None:
-    """Write queued cookie changes in the browser: a few lines of script in the page (no request leaves the
-    server, nothing is fetched). Called by the router on every run; renders nothing when nothing is queued."""
+    """Make queued cookie changes in the browser: a few lines of script in the page (nothing is fetched from
+    elsewhere; served by serve.py, the session cookie is handed to this server, which sets it HttpOnly). Called by
+    the router on every run; renders nothing when nothing is queued."""
     pending = st.session_state.pop(_PENDING, None)
     if not pending:
         return
-    lines = []
-    for name, (value, max_age, same_site) in pending.items():
-        if value is None:
-            lines.append(f"document.cookie = {json.dumps(name)} + '=; Path=/; Max-Age=0; SameSite={same_site}' + secure;")
-        else:
-            lines.append(f"document.cookie = {json.dumps(name)} + '=' + encodeURIComponent({json.dumps(value)}) + "
-                         f"'; Path=/; Max-Age={int(max_age)}; SameSite={same_site}' + secure;")
-    script = "const secure = window.location.protocol === 'https:' ? '; Secure' : '';\n" + "\n".join(lines)
     with st.sidebar:
-        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+        st.html(cookie_html(pending), unsafe_allow_javascript=True)
 
 
 def _sso_identity() -> str | None:

@@ -23,8 +23,8 @@ except PermissionDenied as exc:
     st.error(says(exc))
     st.stop()
 done = st.session_state.pop(DONE, None)
-if done:
-    st.success(" ".join(t(message).format(**values) for message, values in done))
+if done:  # names are data: made inert, so a name like **x** or [x](url) shows as typed
+    st.success(" ".join(t(message).format(**{k: _ui.md(v) for k, v in values.items()}) for message, values in done))
 
 
 def role_text(role: str) -> str:
@@ -34,7 +34,7 @@ def role_text(role: str) -> str:
 
 st.dataframe(pd.DataFrame([{"name": u.name, "role": role_text(u.role.value), "may edit": ", ".join(sorted(u.countries)),
                             "state": t("disabled") if u.disabled else t("active")} for u in users]), hide_index=True, width="stretch",
-             column_config={"name": t("Name"), "role": t("Role"), "may edit": t("May edit"), "state": t("State")})
+             column_config={"name": t("Name"), "role": t("Role"), "may edit": t("May edit"), "state": t("Account status")})
 codes = store.country_codes()
 roles = [r.value for r in Role]
 ROLE_HELP = "; ".join(f"{role_text(r.value)}: {t(ROLE_LABEL[r])}" for r in Role)
@@ -81,12 +81,16 @@ if name:
                                        N_("{name} is disabled; their sessions ended and their writes are refused."), {"name": name})]
             st.rerun()
 
-with st.form("add_user", clear_on_submit=True):
+# The form keeps what was typed until a user is added (a refused add, e.g. a short password, keeps the role too,
+# so the retry adds what was meant); a new round of keys then starts it empty.
+ADD_ROUND = "_users_add_round"
+add_key = f"add_user_{st.session_state.setdefault(ADD_ROUND, 0)}"
+with st.form(add_key):
     st.subheader(t("Add a user"))
-    new_name = st.text_input(t("User name (for single sign-on: the person's e-mail address)"))
-    new_role = st.selectbox(t("Role"), roles, help=ROLE_HELP, format_func=role_text)
-    new_countries = st.multiselect(t("Countries an editor may edit"), codes)
-    new_password = st.text_input(t("Initial password (at least 12 characters, not all blanks)"), type="password")
+    new_name = st.text_input(t("User name (for single sign-on: the person's e-mail address)"), key=f"{add_key}_name")
+    new_role = st.selectbox(t("Role"), roles, help=ROLE_HELP, format_func=role_text, key=f"{add_key}_role")
+    new_countries = st.multiselect(t("Countries an editor may edit"), codes, key=f"{add_key}_countries")
+    new_password = st.text_input(t("Initial password (at least 12 characters, not all blanks)"), type="password", key=f"{add_key}_password")
     submitted = st.form_submit_button(t("Add user"), type="primary")
 if submitted:
     try:
@@ -95,4 +99,7 @@ if submitted:
         st.error(t("Not added: {reason}").format(reason=says(exc)))
     else:
         st.session_state[DONE] = [(N_("Added {name} ({role})."), {"name": added.name, "role": role_text(added.role.value)})]
+        st.session_state[ADD_ROUND] += 1
+        for typed in [k for k in st.session_state if str(k).startswith(f"{add_key}_")]:
+            del st.session_state[typed]  # the password above all: nothing typed stays in the session once added
         st.rerun()

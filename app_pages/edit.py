@@ -72,9 +72,13 @@ def element_form(element_id: str, status_now: str) -> None:
     saved = st.session_state.get(saved_key)
     draft = editing.draft_of(record, approved.get(element_id), lang)
     changed = law_changed.get(element_id, [])
+    stale = record.version != base  # someone saved it since this form was opened: compare before saving
     label = (element_label(catalog, element_id, status_now, lang) + (t(" · the law changed: review") if changed else "")
-             + (f" · {t(DRAFT_MARK)}" if draft else "") + (t(" · saved") if saved else ""))
-    with st.expander(label, expanded=bool(st.session_state.get(f"_open_{key}"))):
+             + (f" · {t(DRAFT_MARK)}" if draft else "") + (t(" · saved") if saved else "")
+             + (t(" · changed by someone else since you opened it") if stale else ""))
+    # A key keeps the panel as the person left it when its label changes (another person's judgment changes the
+    # status in it); without one, Streamlit redraws a relabelled panel closed, hiding the comparison inside it.
+    with st.expander(label, expanded=bool(st.session_state.get(f"_open_{key}")) or stale, key=f"{key}_panel"):
         st.markdown(_ui.md(content.element(element_id)))
         for change in changed:
             st.warning(_ui.md(change.message))
@@ -86,7 +90,7 @@ def element_form(element_id: str, status_now: str) -> None:
             st.success(t("Saved at {at:%H:%M:%S} UTC (version {version})").format(at=at, version=version), icon=":material/check:")
         if st.session_state.pop(f"_same_{key}", None):
             st.info(t("Nothing changed, so no new version was written."))
-        if record.version != base:
+        if stale:
             _forms.conflict_panel(record, key, base_key)
         hooks = [h.id for h in catalog.hooks.values() if element_id in h.elements]
         j = record.judgment

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages import _data, _ui
+from app_pages import _auth, _data, _ui
 from app_pages._ui import t
 from assessment.brief import HOOK_KIND_LABEL, basis_label, precedent_provision_text
 from assessment.precedents import providers
@@ -17,7 +17,8 @@ from assessment.i18n import N_
 from assessment.models import HookKind
 from assessment.vocab import day, kind_label, status_badge, verified_mark
 
-RELATION = {"equal": N_("= same duty"), "subset": N_("⊂ asks less than"), "superset": N_("⊃ asks more than"), "intersect": N_("∩ overlaps")}
+#: How this obligation relates to another treaty's, as a full phrase (the glossary's terms in Korean).
+RELATION = {"equal": N_("asks the same as"), "subset": N_("asks less than"), "superset": N_("asks more than"), "intersect": N_("overlaps with")}
 
 #: How an element got its status on another treaty (assessment.carryover), and what is left, as plain words.
 HOW = {"assessed directly": N_("assessed directly"), "carried over": N_("carried over"),
@@ -35,7 +36,17 @@ def hook_kind(kind: str) -> str:
     return t(HOOK_KIND_LABEL[HookKind(kind)])
 
 
+def crosswalk_target(other: str) -> str:
+    """Another treaty's obligation or element in words: 'UN Convention Art. 7' rather than 'uncc2024.art7'."""
+    obligation = catalog.obligation_of_element.get(other, other)
+    if obligation not in catalog.obligations:
+        return other
+    return f"{content.treaty_short(obligation.split('.', 1)[0])} {article_label(catalog.obligations[obligation].article, lang)}"
+
+
 def obligation_label(oid: str) -> str:
+    if oid not in catalog.obligations:  # never shown as a choice; named only in a notice about a link
+        return oid
     return f"{article_label(catalog.obligations[oid].article, lang)} {content.obligation_title(oid)}"
 
 
@@ -50,8 +61,8 @@ if treaty.parent:
     facts.append(t("supplements {treaty}").format(treaty=_ui.md(content.treaty_short(treaty.parent))))
 official = t("official text")
 st.markdown(" · ".join(facts) + f" · [{official}]({_ui.safe_url(treaty.source_url)})")
-if treaty.note:
-    st.caption(_ui.md(treaty.note))
+if treaty.note and _auth.current_user() is not None and _auth.current_user().can_read_drafts():
+    st.caption(_ui.md(treaty.note))  # research notes name data fields: staff read them, aides do not
 tr = catalog.treaty_translations.get((tid, lang))
 if tr is not None:
     st.caption(_ui.md(tr.note))
@@ -78,7 +89,7 @@ table = shown.assign(
     kind=[kind_label(k, lang) for k in shown["kind"]],
     elements=[len(by_id[i].elements) for i in shown["id"]],
     hooks=[", ".join(h.id for h in by_id[i].hooks) for i in shown["id"]],
-    crosswalk=[", ".join(f"{rel} {other}" for other, rel, _, _ in catalog.crosswalk_links(i)) for i in shown["id"]],
+    crosswalk=["; ".join(f"{t(RELATION[rel])} {crosswalk_target(other)}" for other, rel, _, _ in catalog.crosswalk_links(i)) for i in shown["id"]],
 )
 if table.empty:
     _ui.empty(t("No obligation matches these filters. Clear a chapter or kind filter above."))
@@ -88,7 +99,9 @@ else:
                                 "elements": t("Elements"), "hooks": t("Reservations / declarations"), "crosswalk": t("Crosswalk")})
 
 st.subheader(t("One obligation in detail"))
-focus = _ui.choose(t("Obligation"), list(shown["id"]) or [o.id for o in obligations], "obligation", "", format_func=obligation_label)
+choices = list(shown["id"]) or [o.id for o in obligations]
+# The first obligation is the default, so a link naming an unknown one (?obligation=xyz) says which is shown instead.
+focus = _ui.choose(t("Obligation"), choices, "obligation", choices[0], format_func=obligation_label)
 if focus:
     o = catalog.obligations[focus]
     st.markdown(f"**{_ui.md(kind_label(o.kind.value, lang))}** · " + t("weight {weight}").format(weight=f"{o.weight:g}")
@@ -142,8 +155,13 @@ if tid != "ets185" and catalog.countries:
     iso = _ui.choose_country(catalog)
     rows = _data.carryover(ws, iso, tid)
     left = sum(1 for r in rows if r.left)
-    st.caption(_ui.md(t("{carried} of {n} elements carried over from ETS 185, {direct} assessed directly; {left} still need an assessment.").format(
-        carried=sum(1 for r in rows if r.how == "carried over"), n=len(rows), direct=sum(1 for r in rows if r.how == "assessed directly"), left=left)))
+    carried = sum(1 for r in rows if r.how == "carried over")
+    direct = sum(1 for r in rows if r.how == "assessed directly")
+    partly = sum(1 for r in rows if r.how == "carried over" and r.left)
+    st.caption(_ui.md(t("Of {n} elements: {carried} carry their status over from ETS 185 ({partly} of them only in part), {direct} are "
+                        "assessed directly and {none} have no status yet. {left} still need an assessment of their own: the {none} "
+                        "without a status and the {partly} carried over only in part.").format(
+        n=len(rows), carried=carried, partly=partly, direct=direct, none=len(rows) - carried - direct, left=left)))
     st.dataframe(pd.DataFrame([{"article": article_label(r.article, lang), "element": content.element(r.element) if r.element in catalog.elements else r.text,
                                 "status": status_badge(r.status, lang), "how": t(HOW.get(r.how, r.how)),
                                 "ets185": "; ".join(f"{article_label(a, lang)} {b.rsplit('.', 1)[-1]}: {status_badge(s, lang)}" for b, a, s in r.basis),

@@ -82,8 +82,8 @@ def test_pages_for_roles() -> None:
     assert [p.url_path for p in _nav.pages_for("viewer")] == [*reading, "signin"]
     staff = ["edit", "history", "import", "review"]
     assert [p.url_path for p in _nav.pages_for("editor")] == [*reading, *staff, "signin"]
-    assert [p.url_path for p in _nav.pages_for("reviewer")] == [*reading, *staff, "signin"]
-    assert [p.url_path for p in _nav.pages_for("admin")] == [*reading, *staff, "users", "signin"]
+    assert [p.url_path for p in _nav.pages_for("reviewer")] == [*reading, *staff, "law-watch", "signin"]
+    assert [p.url_path for p in _nav.pages_for("admin")] == [*reading, *staff, "law-watch", "users", "signin"]
     assert sum(p.default for p in _nav.PAGES) == 1
     with pytest.raises(ValueError, match="unknown role"):
         _nav.pages_for("guest")
@@ -378,9 +378,26 @@ def test_a_treaty_with_nothing_assessed_reads_not_assessed_not_zero() -> None:
 def test_treaty_page_shows_the_crosswalk_view_for_a_country() -> None:
     at = open_page("app_pages/treaty.py", id="uncc2024", iso="KOR")
     assert not at.exception
-    assert any("carried over from ETS 185" in c.value for c in at.caption)
+    assert any("carry their status over from ETS 185" in c.value for c in at.caption)
     table = next(d.value for d in at.dataframe if "ets185" in d.value.columns)
     assert (table["how"] == "carried over").any() and (table["left"] == "needs its own assessment").any()
+    # the counts say what each counts and agree with the table (issue 22: '22 of 36 carried over... 36 still need')
+    import re
+
+    caption = next(c.value for c in at.caption if "carry their status over" in c.value)
+    n, carried, partly, direct, none, left = map(int, re.findall(r"\d+", caption.replace("ETS 185", ""))[:6])
+    assert n == len(table) and carried == int((table["how"] == "carried over").sum()) and direct == int((table["how"] == "assessed directly").sum())
+    assert left == none + partly == int((table["left"] != "").sum())
+
+
+def test_aides_see_no_research_notes_or_raw_crosswalk_codes_on_the_treaty_page(catalog: Catalog) -> None:
+    at = open_page("app_pages/treaty.py", id="uncc2024")
+    assert not at.exception
+    shown = " ".join(c.value for c in at.caption)
+    assert catalog.treaty("uncc2024").note and catalog.treaty("uncc2024").note[:40] not in shown  # staff-only research notes
+    checklist = at.dataframe[0].value
+    assert not checklist["crosswalk"].str.contains(r"\b(?:ets185|uncc2024|cets224)\.", regex=True).any()
+    assert checklist["crosswalk"].str.contains("asks the same as|asks less than|asks more than|overlaps with", regex=True).any()
 
 
 def test_overview_of_a_treaty_without_a_register_counts_nothing_and_shows_no_path() -> None:
@@ -417,3 +434,13 @@ def test_overview_honours_as_of_in_its_link(engine: Engine) -> None:
     then = engine.score_country("KOR", "ets185", dt.date(2025, 8, 21)).score
     assert korea["score"] == pytest.approx(then * 100)
     assert "as_of=2025-08-21" in korea["open"]
+
+
+def test_treaty_page_link_to_an_unknown_obligation_shows_a_notice(catalog: Catalog) -> None:
+    """Issue 18, item 10: /treaty?obligation=xyz raised KeyError; it says the link is not known and shows the first."""
+    at = open_page("app_pages/treaty.py", id="ets185", obligation="xyz")
+    assert not at.exception, [e.value for e in at.exception]
+    first = next(o for o in catalog.treaty("ets185").obligations() if o.elements)
+    notice = next(w.value for w in at.warning if "obligation=xyz" in w.value)
+    assert "is not known here; showing Art\\. 1 " in notice, notice  # the first obligation, named (Markdown-escaped)
+    assert list(at.dataframe[1].value["id"]) == [e.id for e in first.elements]  # the first obligation, in detail

@@ -182,7 +182,7 @@ def test_korean_country_link_shows_korean_and_the_switch_keeps_the_page(page, ba
     sidebar.locator("[data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="한국어").click()
     page.get_by_text("오늘 준비도").first.wait_for(timeout=WAIT_MS)
-    page.locator("[data-testid='stSidebarNav'] a", has_text="보고서").first.click()
+    page.locator("[data-testid='stSidebarNav'] a", has_text="브리핑").first.click()
     page.get_by_text("현황").first.wait_for(timeout=WAIT_MS)
     assert parse_qs(urlparse(page.url).query).get("lang") == ["ko"]
     page.screenshot(path="/tmp/e2e-brief-ko.png", full_page=True)

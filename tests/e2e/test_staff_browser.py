@@ -129,3 +129,94 @@ def test_a_map_click_opens_the_country(browser, base: str) -> None:
 
 def test_no_request_left_the_machine() -> None:
     assert SEEN and not _left_the_machine(SEEN), _left_the_machine(SEEN)
+
+
+# ------------------------------------------------------------------------------------------------ issue 18
+
+
+def session_cookie(page) -> str | None:  # type: ignore[no-untyped-def]
+    return next((c["value"] for c in page.context.cookies() if c["name"] == "ar_session"), None)
+
+
+def wait_no_cookie(page) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(100):
+        if session_cookie(page) is None:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the session cookie is still there: {page.context.cookies()}")
+
+
+def sign_in_again_and_reload(page, name: str, before: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Sign in on the form in place, see a new cookie written, reload: still signed in."""
+    fill_sign_in(page, name)
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
+    for _ in range(100):
+        if session_cookie(page) not in (None, before):
+            break
+        page.wait_for_timeout(100)
+    assert session_cookie(page) not in (None, before), "the sign-in wrote no cookie"
+    page.reload()
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=WAIT_MS)
+
+
+def test_signing_in_again_in_the_same_tab_writes_the_cookie(browser, base: str) -> None:
+    """Issue 18, item 6: after a sign-out, or an expired session, the next sign-in in the same tab wrote no cookie
+    (the cookie script declared `const secure` at the top level, and a second run in one tab stopped there), so
+    a reload signed the person out."""
+    name = user()
+    page = new_page(browser)
+    sign_in(page, base, name)
+    first = session_cookie(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("User name").wait_for(timeout=WAIT_MS)
+    wait_no_cookie(page)
+    sign_in_again_and_reload(page, name, first)
+
+    second = session_cookie(page)
+    service.store().end_session(second)  # as when it expires: the next run finds it gone
+    page.reload()
+    page.get_by_label("User name").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Your session ended").wait_for(timeout=WAIT_MS)
+    sign_in_again_and_reload(page, name, second)
+    page.context.close()
+
+
+def test_their_judgment_change_leaves_my_element_open_with_the_comparison(browser, base: str) -> None:
+    """Issue 18, item 11: the other person's judgment changes the element's status, which is in its panel's
+    label, and Streamlit redrew the relabelled panel closed, the comparison hidden inside it; only the banner at
+    the top said anything. The panel stays open, its label says so, and a refused save shows both versions."""
+    from assessment.models import Judgment
+    from tests.e2e.staff import LABEL, settled
+
+    store = service.store()
+    name, other = user(), user()
+    page = new_page(browser)
+    sign_in(page, base, name)
+    page.goto(f"{base}/edit?iso=KOR&treaty=ets185")
+    box = open_element(page)
+    current = store.assessment("KOR", ELEMENT)
+    source = service.catalog().country("KOR").sources[0].id
+    store.save_assessment(store.user(other), "KOR", ELEMENT, findings=current.findings, note=current.note, expected_version=current.version,
+                          judgment=Judgment(status="missing", reason="Their reading differs.", source=source))
+    page.get_by_role("tab", name="Provisions and bills").click()  # anything that reruns the page
+    page.get_by_label("Change a provision or bill (e.g. record that it came into force)").click()
+    page.get_by_role("option").nth(1).click()
+    page.get_by_text("changed Republic of Korea at").wait_for(timeout=WAIT_MS)  # the banner at the top
+    page.get_by_role("tab", name="Elements").click()
+    box = page.locator("[data-testid='stExpander']").filter(has_text=LABEL).first
+    box.get_by_text("changed by someone else since you opened it").wait_for(timeout=WAIT_MS)
+    settled(page, box)
+    assert box.locator("details").get_attribute("open") is not None, "the element's panel was closed"
+    assert box.get_by_text(f"{other} saved this element at").is_visible()
+
+    box.get_by_label("Note").fill("my careful note")
+    box.get_by_role("button", name="Save", exact=True).click()
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=WAIT_MS)
+    box = page.locator("[data-testid='stExpander']").filter(has_text=LABEL).first
+    assert box.locator("details").get_attribute("open") is not None
+    assert box.get_by_text(f"{other} saved this element at").is_visible()
+    assert box.get_by_text("note: my careful note").is_visible()  # my version beside theirs
+    assert box.get_by_label("Note").input_value() == "my careful note"
+    assert store.assessment("KOR", ELEMENT).judgment.reason == "Their reading differs."
+    page.screenshot(path="/tmp/e2e-stale-judgment.png", full_page=True)
+    page.context.close()
