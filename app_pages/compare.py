@@ -51,7 +51,6 @@ st.download_button(
 grid = _data.status_grid(ws, treaty_id, as_of, with_bills, picked_chapters, picked_kinds, lang)
 _ui.draft_warning([names.get(iso, iso) for iso in _data.drafts(ws, grid.countries)])
 shares = {iso: coverage_note(r.coverage, r.verified_share, lang) for iso, r in ((iso, _data.score(ws, iso, treaty_id, as_of)) for iso in grid.countries)}
-st.caption(" · ".join(f"**{_ui.md(name)}**: {_ui.md(shares[iso])}" for iso, name in grid.countries.items()))
 st.caption(t("Each cell names the country's status, with its symbol and colour: {legend}. Click a country's cell to open that obligation.").format(
     legend=" · ".join(s.badge_in(lang) for s in STATUS_STYLE.values())))
 column_config = {
@@ -63,6 +62,8 @@ column_config = {
 }
 event = st.dataframe(grid.styled(), key="status_grid", on_select="rerun", selection_mode="single-cell", hide_index=True,
                      width="stretch", height="content", column_config=column_config)
+# How much of each country was read, under the grid (a low status count may mean 'not read yet').
+st.caption(" · ".join(f"**{_ui.md(name)}**: {_ui.md(shares[iso])}" for iso, name in grid.countries.items()))
 
 cells = event.selection.cells if event else []
 picked = grid.at(*cells[0]) if cells else None

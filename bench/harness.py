@@ -49,7 +49,7 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60, log=Non
 
 
 @contextmanager
-def streamlit_server(script: Path | str = PROJECT / "app.py", env: dict[str, str] | None = None, cwd: Path = PROJECT,
+def streamlit_server(script: Path | str = PROJECT / "serve.py", env: dict[str, str] | None = None, cwd: Path = PROJECT,
                      port: int | None = None, args: list[str] | None = None) -> Iterator[str]:
     """Run `streamlit run script` on a loopback port (free unless given; extra `args` are Streamlit options such
     as --secrets.files); yields the base URL once /_stcore/health answers."""

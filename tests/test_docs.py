@@ -14,7 +14,7 @@ def test_readme_opens_with_setup_and_test_commands() -> None:
     """The first code block holds exactly the two commands, and CI runs the second one."""
     block = README.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert len(block) == 2
-    assert block[0].endswith("streamlit run app.py")
+    assert block[0].endswith("streamlit run serve.py")
     assert block[1] == "scripts/test"
     assert "scripts/test" in (PROJECT_ROOT / ".ci" / "run").read_text()
     assert "pytest" in (PROJECT_ROOT / "scripts" / "test").read_text()

@@ -200,9 +200,9 @@ def test_cli_export_writes_the_file(catalog: Catalog, tmp_path: Path, monkeypatc
     service.reset_caches()
     try:
         out = tmp_path / "r.xlsx"
-        args = argparse.Namespace(root=None, countries=["kor", "JPN"], treaty="ets185", out=str(out), as_of=AS_OF)
+        args = argparse.Namespace(root=None, countries=["kor", "JPN"], treaty="ets185", out=str(out), as_of=AS_OF, lang="en")
         assert cmd_export(args) == 0 and out.stat().st_size > 10_000
-        assert cmd_export(argparse.Namespace(root=None, countries=["XXX"], treaty="ets185", out=str(out), as_of=AS_OF)) == 2
+        assert cmd_export(argparse.Namespace(root=None, countries=["XXX"], treaty="ets185", out=str(out), as_of=AS_OF, lang="en")) == 2
         assert not list(tmp_path.glob(".export-*")), "a failed export leaves no partial file"
     finally:
         service.reset_caches()

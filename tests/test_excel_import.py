@@ -340,7 +340,7 @@ def test_cli_import_diff_apply_and_exit_codes(cli_db: Store, tmp_path: Path, cap
     from assessment.cli.excel import cmd_export, cmd_import
 
     path = tmp_path / "r.xlsx"
-    assert cmd_export(argparse.Namespace(root=None, countries=["KOR"], treaty="ets185", out=str(path), as_of=AS_OF)) == 0
+    assert cmd_export(argparse.Namespace(root=None, countries=["KOR"], treaty="ets185", out=str(path), as_of=AS_OF, lang="en")) == 0
     row = next(r for r in rows_of(path) if r["Version"])
     note_before = cli_db.assessment("KOR", row["Element id"]).note
     edited = edit(path, {f"J{row['_row']}": "from the ministry"})
@@ -377,7 +377,7 @@ def test_cli_import_exit_3_when_a_save_lands_between_read_and_write(cli_db: Stor
     from assessment.cli import excel as excel_cli
 
     path = tmp_path / "r.xlsx"
-    assert excel_cli.cmd_export(argparse.Namespace(root=None, countries=["KOR"], treaty="ets185", out=str(path), as_of=AS_OF)) == 0
+    assert excel_cli.cmd_export(argparse.Namespace(root=None, countries=["KOR"], treaty="ets185", out=str(path), as_of=AS_OF, lang="en")) == 0
     row = next(r for r in rows_of(path) if r["Version"])
     edited = edit(path, {f"J{row['_row']}": "mine"})
     real_read = excel_cli.read_workbook

@@ -2,8 +2,9 @@
 
 `read_workbook` never writes. It refuses unsafe files before parsing (`safety.check_upload`: zip bombs, macros,
 DTDs), reads the Assessment sheet's values with python-calamine (`cells.Book`, which also finds the cells that
-hold formulas), trusts only the id, country and version of the locked columns, and turns each row into the
-assessment it asks for:
+hold formulas or errors), trusts only the id, country and version of the locked columns, and turns each row into
+the assessment it asks for. A formula, an error value (#N/A) or a text longer than a cell holds (counted as Excel
+counts it) is refused with its cell, never read as a value, an empty cell or a cut text:
 
 * Status `in_place`, `partial` or `(from findings)`: no judgment; the findings decide. `in_place` or `partial`
   must be what the findings give on the workbook's as-of date, so a person never believes a status was saved
@@ -35,14 +36,14 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import ValidationError
 
 from ..i18n import LANGUAGES, Msg, gettext, say
-from ..models import Country, ElementAssessment, Finding, Judgment, Status, Treaty
+from ..models import MAX_ID, MAX_TEXT, Country, ElementAssessment, Finding, Judgment, Status, Treaty, cell_length, too_long_for_a_cell
 from ..scoring import STATUSES
 from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
 from ..validators import Doc, TreatyIndex, check_country
 from . import layout as L
 from .cells import Book, Sheet, Unreadable
 from .content import CarryBasis, evidence_engine
-from .safety import MAX_FILE_BYTES, UNSAFE_XML, UploadRefused, check_upload, unescape_ooxml
+from .safety import MAX_FILE_BYTES, UNSAFE_XML, UploadRefused, check_upload, fit_cell
 from .snapshot import findings_text, gc_paused
 
 COL = L.ASSESSMENT_INDEX
@@ -250,6 +251,7 @@ class _Row:
     source: str | None
     hook: str | None
     note: str | None
+    long_findings: str | None = None  # a Findings cell as long as a cell holds, read against the saved findings (`_compare`)
 
 
 @dataclass
@@ -264,11 +266,13 @@ class _Ahead:
 
 
 def _text(value: Any) -> str | None:
-    """A cell as text: numbers and dates a person typed into a text column become their plain form."""
+    """A cell as text: numbers and dates a person typed into a text column become their plain form. A string is
+    taken as calamine gives it: calamine has undone the _xHHHH_ escapes already, and undoing them again would turn
+    a typed '_x0041_' into 'A'."""
     if value is None:
         return None
     if isinstance(value, str):
-        return unescape_ooxml(value)
+        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -336,13 +340,16 @@ class _Reader:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-read") as pool:
             values = pool.submit(self.wb.values, self.sheet, 1 + capacity + SPARE_ROWS + 1)
             self.ahead = self._read_ahead(treaty)
-            formulas = self.wb.formulas(self.sheet)
-            self.cells = Sheet(values.result(), *formulas)
+            marks = self.wb.marks(self.sheet)
+            self.cells = Sheet(values.result(), marks)
         if not self._headers():
             return self.plan_
-        if self.cells.unplaced_formulas:
+        if self.cells.marks.unplaced_formulas:
             self.errors.append(CellError(self.sheet, "", self.t("{n} cell(s) hold a formula without a cell reference; formulas are not accepted: "
-                                                                "type the values themselves and save the workbook again").format(n=self.cells.unplaced_formulas)))
+                                                                "type the values themselves and save the workbook again").format(n=self.cells.marks.unplaced_formulas)))
+        if self.cells.marks.unplaced_errors:
+            self.errors.append(CellError(self.sheet, "", self.t("{n} cell(s) hold an error value (such as #N/A) without a cell reference; type the values "
+                                                                "themselves and save the workbook again").format(n=self.cells.marks.unplaced_errors)))
         rows = self._rows(treaty)
         self._compare(rows, treaty)
         self.errors.sort(key=_position)
@@ -427,9 +434,10 @@ class _Reader:
         # of trusting it, but never more than one row per element and country plus some spare rows.
         capacity = len(elements) * len(countries)
         last_row = 1 + capacity + SPARE_ROWS
-        skip_formula_check = COL["element_text"]
         width = L.ASSESSMENT_READ_COLUMNS
-        formulas = self.cells.formulas
+        formulas, error_cells = self.cells.marks.formulas, self.cells.marks.errors
+        marked = bool(formulas or error_cells)
+        free_texts, half_a_cell = (COL["findings"], COL["judgment_reason"], COL["note"]), MAX_TEXT // 2
         c_element, c_country, c_version, c_status, c_findings = COL["element"], COL["country"], COL["version"], COL["status"], COL["findings"]
         c_reason, c_source, c_hook, c_note = COL["judgment_reason"], COL["judgment_source"], COL["hook"], COL["note"]
         status_choices = frozenset(L.STATUS_CHOICES)
@@ -441,16 +449,17 @@ class _Reader:
                 break
             values = row[:width] if len(row) >= width else row + [None] * (width - len(row))
             first = values[0]  # an element id: the row is not blank (most rows)
-            if (first is None or first.__class__ is str and not first.strip()) and all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            if (first is None or first.__class__ is str and not first.strip()) and all(v is None or (isinstance(v, str) and not v.strip()) for v in values) \
+                    and not (marked and any((r - 1, i) in formulas or (r - 1, i) in error_cells for i in range(width))):
                 continue
             self.plan_.rows += 1
             before = len(self.errors)
-            for i in range(width) if formulas else ():
-                if (r - 1, i) in formulas and i != skip_formula_check:
-                    self.errors.append(CellError(self.sheet, _cell(r - 1, i), t("contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')")))
-            if len(self.errors) > before:
+            # the free texts, refused when longer than a cell holds (a text of at most half the limit fits even if
+            # every character counts twice); ids and codes that long are refused as unknown
+            long = [i for i in free_texts if values[i].__class__ is str and len(values[i]) > half_a_cell]
+            if (marked or long) and not self._cells_read_as_typed(r, values, marked, long):
                 continue
-            text = [v if v.__class__ is str and "_x" not in v else _text(v) for v in values]  # most cells: plain text
+            text = [v if v.__class__ is str else _text(v) for v in values]
             element = _blank(text[c_element]) or ""
             country = (_blank(text[c_country]) or "").upper()
             if element not in elements:
@@ -464,7 +473,13 @@ class _Reader:
             if status not in status_choices:
                 self.error(r, "status", t("status '{status}' is not one of {choices}").format(status=typed_status, choices=choices)
                            if typed_status else t("the status is empty; choose one of {choices}").format(choices=choices))
-            findings = self._findings(r, _blank(text[c_findings]), provision_ids[country], country) if country in countries else []
+            findings_cell, long_findings = text[c_findings], None
+            if country not in countries:
+                findings = []
+            elif findings_cell is not None and len(findings_cell) > half_a_cell and cell_length(findings_cell) >= MAX_TEXT - 1:
+                findings, long_findings = [], findings_cell  # perhaps saved findings the export could only write cut
+            else:
+                findings = self._findings(r, _blank(findings_cell), provision_ids[country], country)
             reason = _blank(text[c_reason])
             source = _blank(text[c_source])
             if source is not None and country in countries and source not in source_ids[country]:
@@ -475,15 +490,33 @@ class _Reader:
                     self.error(r, "hook", t("{hook} is not a reservation or declaration of {treaty}").format(hook=repr(hook), treaty=treaty.id))
                 elif element in elements and element not in hooks[hook].elements:
                     self.error(r, "hook", t("{hook} does not allow reserving {element}").format(hook=hook, element=element))
-            note = text[c_note]
-            note = None if note is None or not note.strip() else note
+            note = text[c_note] or None  # kept as typed, a note of blanks or line breaks too (as the Edit page keeps it)
             key = (country, element)
             if key in seen and element and country:
                 self.error(r, "element", t("{element} of {country} appears twice (also in row {row}); keep one row").format(element=element, country=country, row=seen[key]))
             seen.setdefault(key, r)
             if len(self.errors) == before and version is not None and findings is not None:
-                out.append(_Row(r, element, country, version, status, findings, reason, source, hook, note))
+                out.append(_Row(r, element, country, version, status, findings, reason, source, hook, note, long_findings))
         return out
+
+    def _cells_read_as_typed(self, r: int, values: list[Any], marked: bool, long: list[int]) -> bool:
+        """False, after saying why with the cell, when a cell of the row holds something other than what was typed:
+        a formula (calamine gives its cached value), an error (calamine gives an empty cell: taken as typed, it
+        would clear the value) or, among the columns `long`, a text longer than a cell holds (refused, never cut)."""
+        before, t, not_read = len(self.errors), self.t, COL["element_text"]  # shown, never read: nothing there changes anything
+        formulas, error_cells = self.cells.marks.formulas, self.cells.marks.errors
+        for i in range(len(values)) if marked else ():
+            if i == not_read:
+                continue
+            if (r - 1, i) in formulas:
+                self.errors.append(CellError(self.sheet, _cell(r - 1, i), t("contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')")))
+            elif (r - 1, i) in error_cells:
+                self.errors.append(CellError(self.sheet, _cell(r - 1, i), t("holds the error value {error}, not a value; type the value itself, or clear the cell "
+                                                                            "to leave it empty").format(error=error_cells[(r - 1, i)])))
+        for i in long:
+            if (problem := too_long_for_a_cell(values[i])) is not None:
+                self.errors.append(CellError(self.sheet, _cell(r - 1, i), say(problem, self.lang)))
+        return len(self.errors) == before
 
     def _version(self, r: int, value: Any) -> int | None:
         if isinstance(value, bool) or value is None or value == "":
@@ -532,6 +565,9 @@ class _Reader:
         countries = [self.catalog.countries[c] for c in codes]
         ahead = self.ahead if self.ahead is not None and self.ahead.codes == codes else None
         saved = ahead.saved if ahead is not None else self.store.saved_assessments(codes)
+        rows = self._findings_longer_than_a_cell(rows, saved)
+        if not rows:
+            return
         # what each row's findings give; statuses carried over the crosswalks read the saved basis elements
         carry = ahead.carry if ahead is not None else CarryBasis.of(self.catalog, treaty)
         # (the keys of `rows` are distinct: a second row of the same element and country is an error, left out)
@@ -588,6 +624,38 @@ class _Reader:
                 AssessmentChange(row.country, row.element, tuple(model.findings), model.judgment, model.note, db_version),
             ))
         self._cross_checks(changed)
+
+    def _findings_longer_than_a_cell(self, rows: list[_Row], saved: Mapping[tuple[str, str], StoredAssessment]) -> list[_Row]:
+        """The rows, with those whose saved findings are longer than a cell holds settled first: the export could
+        only write them cut, so a cell holding exactly that cut keeps them as saved, and anything else there is
+        refused (it may be a cut list, and saving it would drop the rest). A long cell of other findings is read
+        now. Nearly always there is nothing to settle."""
+        few = MAX_TEXT // (MAX_ID + len(":partial; "))  # ids are at most MAX_ID long: fewer findings always fit
+        too_long = {}
+        for key, db in saved.items():
+            if len(db.findings) > few and cell_length(full := findings_text(db.findings)) > MAX_TEXT:
+                too_long[key] = (full, [(f["provision"], f["extent"]) for f in db.findings])
+        if not too_long and all(row.long_findings is None for row in rows):
+            return rows
+        out = []
+        for row in rows:
+            long = too_long.get((row.country, row.element))
+            if long is not None and row.long_findings is not None and row.long_findings == fit_cell(long[0]):
+                row.findings = long[1]
+            elif long is not None:
+                self.error(row.row, "findings", self.t(
+                    "the saved findings of this element take {count} characters as Excel counts them, more than the {limit} a cell holds, so the "
+                    "workbook shows them cut; leave this cell as exported and change these findings on the Edit page").format(
+                        count=f"{cell_length(long[0]):,}", limit=f"{MAX_TEXT:,}"))
+                continue
+            elif row.long_findings is not None:
+                known = {p.id for p in self.catalog.countries[row.country].provisions}
+                findings = self._findings(row.row, _blank(row.long_findings), known, row.country)
+                if findings is None:
+                    continue
+                row.findings = findings
+            out.append(row)
+        return out
 
     def _judgment(self, row: _Row, derived: str, db: StoredAssessment) -> dict | None | bool:
         """The judgment the row asks for (None: the findings decide), or False after reporting why it cannot be."""

@@ -4,7 +4,7 @@ uploaded file is checked as a zip archive (size, entries, compression ratio, mac
 The importer reads cells with python-calamine, whose XML parser neither loads DTDs nor expands entities; the
 parts this module parses itself (content types, relationships) go through defusedxml. `check_upload` also
 refuses any part that declares a DTD (the door to entity expansion attacks), zip bombs and macro-enabled
-content, all before a reader parses anything.
+content, in the workbook and in any document embedded in it, all before a reader parses anything.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from typing import IO
+
+from ..models import MAX_TEXT, cell_length
 
 #: Text starting with one of these would be a formula (or DDE payload) if a spreadsheet parsed it.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,8 +34,23 @@ def looks_like_formula(text: str) -> bool:
 
 
 def unescape_ooxml(text: str) -> str:
-    """Undo the _xHHHH_ escapes of control characters in OOXML strings (openpyxl's read-only mode keeps them)."""
+    """Undo the _xHHHH_ escapes of control characters in OOXML strings (openpyxl's read-only mode keeps them;
+    calamine, which the importer reads with, has undone them already: never undo them twice)."""
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def fit_cell(text: str) -> str:
+    """`text` as a spreadsheet cell holds it: cut after MAX_TEXT UTF-16 units, never inside a character beyond
+    U+FFFF; what XlsxWriter writes (and Excel keeps) for a longer text. The models refuse such texts; only a
+    Findings cell listing very many findings can be this long, and the importer recognises it by this cut."""
+    if cell_length(text) <= MAX_TEXT:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > MAX_TEXT:
+            return text[:index]
+    return text
 
 
 @dataclass
@@ -80,7 +97,7 @@ def check_upload(data: bytes, name: str | None = None) -> None:
         names = {e.filename for e in entries}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise UploadRefused("the file is a zip archive but not an Excel workbook (.xlsx)")
-        _refuse_active_content(archive, entries)
+        _refuse_active_content(archive, entries, budget=[MAX_UNCOMPRESSED_BYTES - total])
         _refuse_dtds(archive, entries)
 
 
@@ -163,12 +180,24 @@ def _relationship_types(xml: bytes) -> set[str]:
 #: a character reference such as vba&#80;roject).
 _ACTIVE_MARKERS = ("macroenabled", "vbaproject", "activex", "vbadata", "macrosheet", "xlmacro")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+#: Office documents that may carry macros, by name (Excel stores an embedded one under its own extension)
+MACRO_ENABLED_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb", ".docm", ".dotm", ".pptm", ".potm", ".ppsm", ".ppam", ".sldm")
+MAX_NESTING = 3  # a document embedded in a document embedded in the workbook is as deep as we look (and accept)
 
 
-def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
-    """Refuse macros whatever the part is called: by declared content type, by relationship type, and by content
-    (a VBA project is an OLE compound file; an .xlsx has none)."""
+def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], inside: tuple[str, ...] = (), budget: list[int] | None = None) -> None:
+    """Refuse macros whatever the part is called: by declared content type, by relationship type, by name and by
+    content (a VBA project is an OLE compound file; an .xlsx has none). An embedded document that is itself a
+    package (a Word file in xl/embeddings/, whatever it is called) is opened and checked the same way, so a
+    macro-enabled .docm inside the workbook is refused too. `inside` names the packages being looked into,
+    `budget` the bytes they may still unpack to (shared with the workbook's own limit)."""
     from defusedxml.ElementTree import fromstring
+
+    budget = budget if budget is not None else [MAX_UNCOMPRESSED_BYTES]
+
+    def where(name: str) -> str:
+        return " in ".join((name, *reversed(inside)))
 
     def attributes(name: str, attribute: str) -> list[str]:
         try:
@@ -179,13 +208,51 @@ def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipIn
 
     for value in attributes("[Content_Types].xml", "ContentType"):
         if any(m in value.lower() for m in _ACTIVE_MARKERS):
+            if inside:
+                raise UploadRefused(f"the workbook embeds a macro-enabled document ({where('[Content_Types].xml')} declares {value}); "
+                                    "remove it, or embed it without macros, and save the workbook as .xlsx")
             raise UploadRefused(f"the workbook is macro-enabled (.xlsm): it declares {value}; save it as an Excel Workbook (.xlsx) without macros")
     for entry in entries:
-        if entry.filename.lower().endswith(".rels"):
+        lower = entry.filename.lower()
+        if inside and (lower.endswith("vbaproject.bin") or "/activex/" in lower):
+            raise UploadRefused(f"the workbook embeds a document that carries macros or ActiveX controls ({where(entry.filename)}); remove it and save the workbook as .xlsx")
+        if lower.endswith(MACRO_ENABLED_SUFFIXES):
+            raise UploadRefused(f"the workbook embeds a macro-enabled document ({where(entry.filename)}); remove it, or embed it without macros, and save the workbook as .xlsx")
+        if lower.endswith(".rels"):
             for value in _relationship_types(archive.read(entry.filename)):
                 if any(m in value.lower() for m in _ACTIVE_MARKERS):
-                    raise UploadRefused(f"the workbook links macros or ActiveX controls ({entry.filename}); save it as an Excel Workbook (.xlsx) without macros")
+                    raise UploadRefused(f"the workbook links macros or ActiveX controls ({where(entry.filename)}); save it as an Excel Workbook (.xlsx) without macros")
         elif not entry.is_dir():
             with archive.open(entry) as part:
-                if part.read(8) == _OLE_MAGIC:
-                    raise UploadRefused(f"the workbook carries an embedded program or object ({entry.filename}); save it as an Excel Workbook (.xlsx) without macros")
+                head = part.read(8)
+            if head == _OLE_MAGIC:
+                raise UploadRefused(f"the workbook carries an embedded program or object ({where(entry.filename)}); save it as an Excel Workbook (.xlsx) without macros")
+            if head.startswith(_ZIP_MAGIC):
+                _refuse_embedded_package(archive, entry, inside, budget)
+
+
+def _refuse_embedded_package(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, inside: tuple[str, ...], budget: list[int]) -> None:
+    """Look into a part that is a zip archive (an embedded Office document, whatever its name says) under the same
+    limits as the workbook itself: size, parts, compression ratio, encryption, DTDs, and then macros."""
+    name = " in ".join((entry.filename, *reversed(inside)))
+    if len(inside) + 1 > MAX_NESTING:
+        raise UploadRefused(f"the workbook embeds documents nested more than {MAX_NESTING} deep ({name}); remove them and save the workbook as .xlsx")
+    if entry.file_size > MAX_FILE_BYTES:
+        raise UploadRefused(f"the workbook embeds a document of {entry.file_size / 2**20:.0f} MiB ({name}); embedded documents above "
+                            f"{MAX_FILE_BYTES // 2**20} MiB are refused")
+    try:
+        nested = zipfile.ZipFile(io.BytesIO(archive.read(entry)))
+    except zipfile.BadZipFile:
+        return  # not an archive after all: nothing in it can run
+    with nested:
+        entries = nested.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise UploadRefused(f"the workbook embeds a document of {len(entries)} parts ({name}); more than {MAX_ENTRIES} is refused as suspicious")
+        for part in entries:
+            if part.flag_bits & 0x1:
+                raise UploadRefused(f"the workbook embeds an encrypted document ({name}), which cannot be checked for macros; remove it and save the workbook as .xlsx")
+            budget[0] -= part.file_size
+            if budget[0] < 0 or (part.file_size > RATIO_FLOOR_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1)):
+                raise UploadRefused(f"the workbook embeds a document that unpacks to too much ({name}); it is refused as a possible zip bomb")
+        _refuse_dtds(nested, entries)
+        _refuse_active_content(nested, entries, (*inside, entry.filename), budget)

@@ -48,7 +48,7 @@ def _main_text(page) -> str:
 
 def test_overview_draws_country_shapes_from_the_local_topology(page, base: str, catalog: Catalog) -> None:
     page.goto(f"{base}/")
-    page.wait_for_function("document.querySelectorAll('.geolayer path.choroplethlocation').length > 50", timeout=WAIT_MS)
+    page.wait_for_function("() => document.querySelectorAll('.geolayer path.choroplethlocation').length > 50", timeout=WAIT_MS)
     shapes = page.locator(".geolayer path.choroplethlocation").count()
     assert shapes >= 0.8 * len(catalog.registers["ets185"].entries)
     assert f"{base}/app/static/topojson/world_110m.json" in SEEN
