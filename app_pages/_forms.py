@@ -11,7 +11,7 @@ import streamlit as st
 from app_pages import _ui
 from app_pages._ui import says, t
 from assessment import editing
-from assessment.vocab import LIFECYCLE_LABEL
+from assessment.vocab import LIFECYCLE_LABEL, local_time
 from assessment.store import AssessmentRecord, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed
 
 
@@ -23,8 +23,8 @@ def pick(label: str, options: list[str], current: str | None, key: str | None = 
 def conflict_panel(record: AssessmentRecord, key: str, base_key: str) -> None:
     """Someone saved after the form `key` was opened: show both versions; keep mine or take theirs."""
     lang = _ui.lang()
-    st.warning(t("{user} saved this element at {at:%H:%M} UTC after you opened it. Your input below is kept. Compare, then keep yours or "
-                 "take theirs.").format(user=_ui.md(record.updated_by or t("someone")), at=record.updated_at))
+    st.warning(t("{user} saved this element at {at} after you opened it. Your input below is kept. Compare, then keep yours or "
+                 "take theirs.").format(user=_ui.md(record.updated_by or t("someone")), at=local_time(record.updated_at)))
     left, right = st.columns(2)
     left.markdown(t("**Saved in the database now**"))
     left.text(editing.describe(record, lang))
@@ -82,5 +82,5 @@ def provision_form(store: Store, user: User, iso3: str, source_ids: list[str], r
         if not saved.changed:
             st.info(t("Nothing changed, so no new version was written."))
             return
-        st.success(t("Saved {provision} at {at:%H:%M:%S} UTC (version {version}). Every element citing it is re-scored.").format(
-            provision=saved.provision.id, at=saved.updated_at, version=saved.version))
+        st.success(t("Saved {provision} at {at} (version {version}). Every element citing it is re-scored.").format(
+            provision=saved.provision.id, at=local_time(saved.updated_at, seconds=True), version=saved.version))

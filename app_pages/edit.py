@@ -18,7 +18,7 @@ from assessment.vocab import article_label
 from assessment.changes import element_label, provision_titles, source_titles
 from assessment.models import Extent
 from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
-from assessment.vocab import DRAFT_MARK, LIFECYCLE_LABEL, REVIEW_LABEL, ReviewState
+from assessment.vocab import DRAFT_MARK, LIFECYCLE_LABEL, REVIEW_LABEL, ReviewState, local_time
 
 user = _auth.require_staff()
 ws = _data.workspace()
@@ -46,8 +46,8 @@ marker_key = f"_marker_{iso}"
 latest = store.latest_change(iso)
 if latest is not None:
     if latest.id != st.session_state.setdefault(marker_key, latest.id) and latest.user != user.name:
-        st.info(t("{user} changed {country} at {at:%H:%M} UTC ({record}). Saved values below are current; your unsaved input is kept.").format(
-            user=_ui.md(latest.user), country=_ui.md(content.country_name(country)), at=latest.at, record=_ui.md(latest.record)))
+        st.info(t("{user} changed {country} at {at} ({record}). Saved values below are current; your unsaved input is kept.").format(
+            user=_ui.md(latest.user), country=_ui.md(content.country_name(country)), at=local_time(latest.at), record=_ui.md(latest.record)))
     st.session_state[marker_key] = latest.id
 review_state = store.review_state(iso)
 st.caption(t("Review state: **{state}**. Saving makes the country a draft again until a reviewer approves it.").format(
@@ -87,7 +87,7 @@ def element_form(element_id: str, status_now: str) -> None:
             st.warning(t("**{mark}.** Approved: {approved}").format(mark=_ui.md(t(DRAFT_MARK).capitalize()), approved=_ui.md(draft)))
         if saved:
             at, version = saved
-            st.success(t("Saved at {at:%H:%M:%S} UTC (version {version})").format(at=at, version=version), icon=":material/check:")
+            st.success(t("Saved at {at} (version {version})").format(at=local_time(at, seconds=True), version=version), icon=":material/check:")
         if st.session_state.pop(f"_same_{key}", None):
             st.info(t("Nothing changed, so no new version was written."))
         if stale:

@@ -193,6 +193,7 @@ class CountryBrief:
     positions: list[PositionView] = field(default_factory=list)  # others' statements said by the date
     position_texts: dict[str, str] = field(default_factory=dict)  # position id -> its summary in the brief's language
     position_sources: dict[str, SourceRef] = field(default_factory=dict)  # position id -> where it was read
+    position_authors: dict[str, str] = field(default_factory=dict)  # position id -> who said it, in the brief's language
     assessed_on: dt.date | None = None  # when the judgments were written (the research date)
     verified_share: float | None = None  # of the assessed elements, the share resting on verified facts
 
@@ -445,6 +446,7 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
         today=today, effects=effects, precedents=_gap_precedents(catalog, engine, country.iso3, treaty, gaps, as_of, lang),
         positions=views, position_texts={v.position.id: content.position_summary(country.iso3, v.position.id, v.position.summary) for v in views},
         position_sources={v.position.id: _Sources(country, content).ref(v.position.source, v.position.verified) for v in views},
+        position_authors={v.position.id: content.position_author(country.iso3, v.position.id, v.position.by) for v in views},
         assessed_on=country.researched, verified_share=now.verified_share,
         iso3=country.iso3, name=content.country_name(country), treaty=tr.id, treaty_title=content.treaty_title(tr.id),
         treaty_short=content.treaty_short(tr.id), as_of=as_of, lang=lang,
@@ -658,7 +660,7 @@ def other_view_lines(b: CountryBrief) -> list[Line]:
             text.append(t("On {date} it still differs on {articles}.").format(date=day(v.later_date, lang), articles=still) if still
                         else t("On {date} the assessment agrees with it.").format(date=day(v.later_date, lang)))
         lines.append(Line(" ".join(text), (b.position_sources.get(p.id, SourceRef(p.source, None, p.verified)),),
-                          lead=t("{who}, {date}").format(who=p.by, date=day(p.date, lang))))
+                          lead=t("{who}, {date}").format(who=b.position_authors.get(p.id, p.by), date=day(p.date, lang))))
     return lines or [Line(t("No other view on this country's readiness is recorded."))]
 
 

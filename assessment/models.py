@@ -644,3 +644,4 @@ class CountryTranslation(Strict):
     judgments: dict[DottedId, Text] = Field(default_factory=dict, description="element id -> the judgment's reason")
     notes: dict[DottedId, Text] = Field(default_factory=dict, description="element id -> the assessment's note")
     positions: dict[DottedId, Text] = Field(default_factory=dict, description="position id -> its summary")
+    position_authors: dict[DottedId, Text] = Field(default_factory=dict, description="position id -> who said it")

@@ -216,6 +216,12 @@ class Content:
         tr = self._country(iso3)
         return self._pick(tr.notes.get(element) if tr else None, english)
 
+    def position_author(self, iso3: str, position_id: str, english: str) -> str:
+        """Who said it, in this language (a ministry's or a member's name is a name: no mark)."""
+        tr = self._country(iso3)
+        local = tr.position_authors.get(position_id) if tr else None
+        return local or english
+
     def position_summary(self, iso3: str, position_id: str, english: str) -> str:
         tr = self._country(iso3)
         return self._pick(tr.positions.get(position_id) if tr else None, english)

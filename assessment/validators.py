@@ -341,7 +341,7 @@ def country_translation_keys_exist(doc: Doc[CountryTranslation], countries: dict
         if key not in noted:
             yield Problem(doc.file, ("notes", key), f"{key} has no note in data/countries/{tr.iso3}.yaml")
     positions = {p.id for p in c.positions}
-    for key in tr.positions:
+    for key in [*tr.positions, *tr.position_authors]:
         if key not in positions:
             yield Problem(doc.file, ("positions", key), f"unknown position {key} of {tr.iso3}")
     events = {(e.date, e.kind) for e in c.events}

@@ -28,7 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..i18n import gettext, normalise
 from ..store import Store
 from ..translations import Content
-from ..vocab import SERIES_COLOUR, STATUS_POINTS, STATUS_STYLE, Series, Status, points_text, status_badge
+from ..vocab import SERIES_COLOUR, STATUS_POINTS, STATUS_STYLE, Series, Status, local_time, points_text, status_badge
 from . import layout as L
 from .content import DATE, INT, LINK, PCT, WRAP, CarryBasis, Link, Report, Table, build_report
 from .safety import FORMULA_TRIGGERS, looks_like_formula
@@ -314,7 +314,7 @@ def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime
         ("title", t("Accession readiness gap report: {treaty} ({series})").format(treaty=report.treaty_short, series=tr.series), None),
         ("pair", t("Countries"), names),
         ("pair", t("As of"), t("{date}: scores count only law in force on this date").format(date=report.as_of.isoformat())),
-        ("pair", t("Exported"), f"{exported:%Y-%m-%d %H:%M} UTC"),
+        ("pair", t("Exported"), local_time(exported)),
         ("pair", t("State"), (
             t("Working drafts: you may edit the Assessment sheet and import the workbook again.")
             if report.importable else t("Approved assessments: a read-only copy; it cannot be imported.")

@@ -32,7 +32,7 @@ from ..problems import field_path, validation_messages
 from ..validators import Doc, TreatyIndex, check_country
 from . import schema as t
 from ..i18n import Msg
-from ..vocab import AuditSource, ReviewState, review_word, role_word
+from ..vocab import AuditSource, ReviewState, local_time, review_word, role_word
 from .auth import SYSTEM, PermissionDenied, Role, User, check_new_name, check_password, hash_password, name_key, normalise_name
 from .db import make_engine, migrate, writer
 
@@ -60,8 +60,8 @@ class StaleVersion(Exception):
     def __init__(self, what: str, seen: int, current: int, updated_by: str, updated_at: dt.datetime):
         self.what, self.seen, self.current, self.updated_by, self.updated_at = what, seen, current, updated_by, updated_at
         super().__init__(Msg(
-            "{what} was changed by {user} at {at:%Y-%m-%d %H:%M:%S} UTC (now version {current}, your edit was based on "
-            "version {seen}); nothing was written", what=what, user=updated_by, at=updated_at, current=current, seen=seen))
+            "{what} was changed by {user} at {at} (now version {current}, your edit was based on "
+            "version {seen}); nothing was written", what=what, user=updated_by, at=local_time(updated_at, seconds=True), current=current, seen=seen))
 
 
 class SignInLocked(Exception):
@@ -69,7 +69,7 @@ class SignInLocked(Exception):
 
     def __init__(self, until: dt.datetime):
         self.until = until
-        super().__init__(Msg("too many failed sign-ins; try again after {until:%H:%M} UTC", until=until))
+        super().__init__(Msg("too many failed sign-ins; try again after {until}", until=local_time(until)))
 
 
 class SignInBusy(Exception):
