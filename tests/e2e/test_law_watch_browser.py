@@ -1,0 +1,51 @@
+"""The Law watch in Chromium (issue 21): a reviewer signs in, reads a change of the law beside our summary,
+records that the assessment still holds, and the change leaves the list, re-pinned and audited under their name.
+The server watches a folder written for this test, in which Art. 215-2 carries an invented later amendment."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assessment import service
+from bench.harness import streamlit_server
+from staff import WAIT_MS, add_user, new_page, sign_in
+
+LAW = "kor.cpa.215-2"
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    korea = service.catalog().country("KOR")
+    law = next(p for p in korea.provisions if p.id == LAW)
+    with tempfile.TemporaryDirectory(prefix="law-watch-") as folder:
+        statute = Path(folder) / "kr" / law.text.title
+        statute.mkdir(parents=True)
+        (statute / "법률.md").write_text(
+            f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '99998'\n시행일자: 2027-01-05\n---\n\n"
+            f"##### {law.text.article} ({law.text.heading})\n\n**①** 브라우저 시험용 문장. <개정 2027.1.5>\n",
+            encoding="utf-8",
+        )
+        with streamlit_server(env={"ASSESSMENT_LAWTEXT_DIR": folder}) as url:
+            yield url
+
+
+def test_a_reviewer_reads_the_change_and_records_that_the_assessment_holds(browser, base: str) -> None:
+    reviewer = add_user("reviewer", countries=())
+    page = new_page(browser)
+    sign_in(page, base, reviewer)
+    page.get_by_role("link", name="Law watch").click()
+    page.get_by_text("rest on law that changed").first.wait_for(timeout=WAIT_MS)
+    assert "브라우저 시험용 문장" in page.locator("[data-testid='stMain']").inner_text()  # the article as it reads now
+    # the first 'still holds' button after Art. 215-2's text now: the one of its entry
+    page.locator("xpath=//*[contains(text(), '브라우저 시험용 문장')]/following::button[contains(., 'still holds')][1]").click()
+    page.get_by_text("re-pinned to today's text").wait_for(timeout=WAIT_MS)
+    saved = next(r for r in service.store().provisions("KOR") if r.provision.id == LAW).provision.text
+    assert saved.version.number == "99998" and saved.sha256
+    audit = [e for e in service.store().history("KOR", LAW) if e.source == "law_watch"]
+    assert audit and all(e.user == reviewer for e in audit)
+    page.screenshot(path="/tmp/e2e-law-watch.png", full_page=True)
+    page.context.close()
