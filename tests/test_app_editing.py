@@ -177,20 +177,27 @@ def test_users_page_changes_role_and_disables() -> None:
     assert service.store().user(target).disabled and service.store().user(target).role.value == "reviewer"
 
 
-def test_edit_and_review_pages_mark_an_element_whose_law_changed(tmp_path, monkeypatch) -> None:
-    """The statutes folder shows Art. 215-2 amended after the version it was read in: the Edit page marks the
-    Art. 16 element citing it and the Review page lists it (issue 8). The statute file is written for the test
-    from the pinned record, with an invented later amendment tag."""
+def korea_with_amended_215_2(folder, monkeypatch):  # type: ignore[no-untyped-def]
+    """A statutes folder for the app in which CPA Art. 215-2 carries an invented amendment after the version it was
+    read in (written from the pinned record), watched through ASSESSMENT_LAWTEXT_DIR: (Korea, that provision)."""
     korea = service.catalog().country("KOR")
     law = next(p for p in korea.provisions if p.id == "kor.cpa.215-2")
-    folder = tmp_path / "kr" / law.text.title
-    folder.mkdir(parents=True)
-    (folder / "법률.md").write_text(
+    statute = folder / "kr" / law.text.title
+    statute.mkdir(parents=True)
+    (statute / "법률.md").write_text(
         f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '99999'\n시행일자: 2027-01-05\n---\n\n"
         f"##### {law.text.article} ({law.text.heading})\n\n**①** 시험용 문장. <개정 2027.1.5>\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv("ASSESSMENT_LAWTEXT_DIR", str(tmp_path))
+    monkeypatch.setenv("ASSESSMENT_LAWTEXT_DIR", str(folder))
+    return korea, law
+
+
+def test_edit_and_review_pages_mark_an_element_whose_law_changed(tmp_path, monkeypatch) -> None:
+    """The statutes folder shows Art. 215-2 amended after the version it was read in: the Edit page marks the
+    Art. 16 element citing it and the Review page lists it (issue 8). The statute file is written for the test
+    from the pinned record, with an invented later amendment tag."""
+    korea, law = korea_with_amended_215_2(tmp_path, monkeypatch)
     element = next(a.element for a in korea.assessments if any(f.provision == law.id for f in a.findings))
     name, password = new_user("editor")
     token = service.store().start_session(service.store().user(name))
@@ -356,16 +363,7 @@ def test_law_watch_shows_the_change_and_a_reviewer_re_pins_it_audited(tmp_path, 
     """Issue 21: the Law watch lists a pinned provision whose law changed, with its text now and our summary; a
     reviewer's 'still holds' re-pins it (the current version and a hash of the wording), audited under their name,
     and the Edit page's 'the law changed' mark goes away."""
-    korea = service.catalog().country("KOR")
-    law = next(p for p in korea.provisions if p.id == "kor.cpa.215-2")
-    folder = tmp_path / "kr" / law.text.title
-    folder.mkdir(parents=True)
-    (folder / "법률.md").write_text(
-        f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '99999'\n시행일자: 2027-01-05\n---\n\n"
-        f"##### {law.text.article} ({law.text.heading})\n\n**①** 시험용 문장. <개정 2027.1.5>\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("ASSESSMENT_LAWTEXT_DIR", str(tmp_path))
+    korea, law = korea_with_amended_215_2(tmp_path, monkeypatch)
     editor_name, _ = new_user("editor")
     store = service.store()
     at = app(store.start_session(store.user(editor_name))).switch_page("app_pages/law_watch.py").run()
