@@ -295,3 +295,13 @@ def test_update_refuses_a_folder_inside_another_checkout_local_commits_and_a_los
     shutil.rmtree(upstream)
     lost = run_cli(MINI, "lawtext", "update", "--texts", str(texts))
     assert lost.returncode == 2 and "could not be pulled" in lost.stderr
+
+
+def test_a_presidential_decree_without_a_parent_act_is_found_in_its_own_folder(tmp_path: Path) -> None:
+    """Issue 21: the working procedures of CPA Art. 215-2(9) stand in a decree of its own (대통령령.md), and a
+    provision read in it is watched like any other."""
+    title = "검사와 사법경찰관의 상호협력과 일반적 수사준칙에 관한 규정"
+    write(tmp_path, f"kr/{title}/대통령령.md", statute(title, "36704", "2026.9.30", "2026-10-02",
+                                                   {"제42조의2": "##### 제42조의2 (보전요청)\n\n사법경찰관은 보전요청을 신청한다."}, []))
+    assert find_statute_file(tmp_path, title) == tmp_path / "kr" / title / "대통령령.md"
+    assert find_statute_file(tmp_path, title, "decree") is None  # a decree of an Act is still only its 시행령.md

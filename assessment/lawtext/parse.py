@@ -32,6 +32,9 @@ MAX_FILE_BYTES = 20_000_000  # the largest consolidated statute is a few MB
 MAX_FRONT_MATTER_BYTES = 64_000  # a statute's front matter is a dozen lines
 MAX_FRONT_MATTER_DEPTH = 8
 FILE_OF_KIND = {"act": "법률.md", "decree": "시행령.md", "rule": "시행규칙.md"}
+#: Where else a text of that kind may stand: a Presidential Decree with no parent Act (e.g. 검사와 사법경찰관의 상호협력과
+#: 일반적 수사준칙에 관한 규정) is its own folder's 대통령령.md.
+FILES_OF_KIND = {"act": ("법률.md", "대통령령.md"), "decree": ("시행령.md",), "rule": ("시행규칙.md",)}
 _TITLE_SUFFIX = {"decree": "시행령", "rule": "시행규칙"}
 
 # Every pattern below is unambiguous (no two quantifiers can share characters), so a match costs linear time
@@ -485,7 +488,7 @@ def find_statute_file(texts: Path, title: str, kind: str | None = None) -> Path 
         raise LawTextError(texts, None, f"statute title {_shown(title)} is not a plain folder name ('/', '\\', '..' or a control character): refused")
     root = texts.resolve()
     for name in _folder_names(title, kind):
-        for candidate in (texts / "kr" / name / FILE_OF_KIND[kind], texts / name / FILE_OF_KIND[kind]):
+        for candidate in (folder / name / file for file in FILES_OF_KIND[kind] for folder in (texts / "kr", texts)):
             if not os.path.lexists(candidate):
                 continue
             real = candidate.resolve()
