@@ -39,7 +39,8 @@ def test_a_reviewer_reads_the_change_and_records_that_the_assessment_holds(brows
     sign_in(page, base, reviewer)
     page.get_by_role("link", name="Law watch").click()
     page.get_by_text("rest on law that changed").first.wait_for(timeout=WAIT_MS)
-    assert "브라우저 시험용 문장" in page.locator("[data-testid='stMain']").inner_text()  # the article as it reads now
+    page.get_by_text("브라우저 시험용 문장").first.wait_for(timeout=WAIT_MS)  # the article as it reads now (drawn as the run streams)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
     # the first 'still holds' button after Art. 215-2's text now: the one of its entry
     page.locator("xpath=//*[contains(text(), '브라우저 시험용 문장')]/following::button[contains(., 'still holds')][1]").click()
     page.get_by_text("re-pinned to today's text").wait_for(timeout=WAIT_MS)
