@@ -211,11 +211,13 @@ def test_their_judgment_change_leaves_my_element_open_with_the_comparison(browse
 
     box.get_by_label("Note").fill("my careful note")
     box.get_by_role("button", name="Save", exact=True).click()
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=WAIT_MS)
+    # The refused save draws my version beside theirs; wait for it rather than for "not running", which the page
+    # can still show in the instant before the save's rerun starts (CI read it then).
     box = page.locator("[data-testid='stExpander']").filter(has_text=LABEL).first
+    box.get_by_text("note: my careful note").wait_for(timeout=WAIT_MS)  # my version beside theirs
+    settled(page, box)
     assert box.locator("details").get_attribute("open") is not None
     assert box.get_by_text(f"{other} saved this element at").is_visible()
-    assert box.get_by_text("note: my careful note").is_visible()  # my version beside theirs
     assert box.get_by_label("Note").input_value() == "my careful note"
     assert store.assessment("KOR", ELEMENT).judgment.reason == "Their reading differs."
     page.screenshot(path="/tmp/e2e-stale-judgment.png", full_page=True)
