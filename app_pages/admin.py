@@ -10,6 +10,7 @@ from app_pages import _auth, _data, _ui
 from app_pages._ui import says, t
 from assessment.i18n import N_
 from assessment.store import PermissionDenied, ValidationFailed
+from assessment.translations import territory_name
 from assessment.vocab import ROLE_LABEL, Role, role_name
 
 user = _auth.require_staff()
@@ -36,6 +37,14 @@ st.dataframe(pd.DataFrame([{"name": u.name, "role": role_text(u.role.value), "ma
                             "state": t("disabled") if u.disabled else t("active")} for u in users]), hide_index=True, width="stretch",
              column_config={"name": t("Name"), "role": t("Role"), "may edit": t("May edit"), "state": t("Account status")})
 codes = store.country_codes()
+
+
+def country_choice(code: str) -> str:
+    """'Japan (JPN)' / '일본 (JPN)': the name a person knows, with the code the store keeps."""
+    name = territory_name(code, lang)
+    return f"{name} ({code})" if name else code
+
+
 roles = [r.value for r in Role]
 ROLE_HELP = "; ".join(f"{role_text(r.value)}: {t(ROLE_LABEL[r])}" for r in Role)
 
@@ -56,7 +65,8 @@ if name:
     chosen = by_name[name]
     with st.form(f"change_{name}"):
         role = st.selectbox(t("Role"), roles, index=roles.index(chosen.role.value), help=ROLE_HELP, format_func=role_text)
-        countries = st.multiselect(t("Countries an editor may edit"), codes, default=sorted(c for c in chosen.countries if c in codes))
+        countries = st.multiselect(t("Countries an editor may edit"), codes, default=sorted(c for c in chosen.countries if c in codes),
+                                   placeholder=t("Choose countries"), format_func=country_choice)
         password = st.text_input(t("New password (leave empty to keep; at least 12 characters; ends their sessions)"), type="password")
         changed = st.form_submit_button(t("Save changes"), type="primary")
     if changed:
@@ -89,7 +99,8 @@ with st.form(add_key):
     st.subheader(t("Add a user"))
     new_name = st.text_input(t("User name (for single sign-on: the person's e-mail address)"), key=f"{add_key}_name")
     new_role = st.selectbox(t("Role"), roles, help=ROLE_HELP, format_func=role_text, key=f"{add_key}_role")
-    new_countries = st.multiselect(t("Countries an editor may edit"), codes, key=f"{add_key}_countries")
+    new_countries = st.multiselect(t("Countries an editor may edit"), codes, key=f"{add_key}_countries", placeholder=t("Choose countries"),
+                                   format_func=country_choice)
     new_password = st.text_input(t("Initial password (at least 12 characters, not all blanks)"), type="password", key=f"{add_key}_password")
     submitted = st.form_submit_button(t("Add user"), type="primary")
 if submitted:

@@ -18,6 +18,7 @@ from assessment.store import PermissionDenied, StaleVersion, ValidationFailed
 user = _auth.require_staff()
 ws = _data.workspace()
 store = _data.store()
+lang = _ui.lang()
 
 st.title(t("Import an edited gap report"))
 st.caption(t("Export a report from the Country or Compare page, edit the yellow columns of its Assessment sheet, "
@@ -31,10 +32,10 @@ digest = hashlib.sha256(upload.getvalue()).hexdigest()
 upload.seek(0)
 # Read each file once: every widget click reruns this page, and a large workbook takes seconds to read. The plan
 # is read again only when the file or the database changed (its comparison with saved versions would be old).
-key = (digest, store.data_version())
+key = (digest, store.data_version(), lang)  # a file refused as a whole is refused in the page's language
 if st.session_state.get("_import_plan_key") != key:
     with st.spinner(t("Checking the workbook…")):
-        st.session_state["_import_plan"] = read_workbook(upload, ws, store)  # keeps the file name: a .xlsm is refused as such
+        st.session_state["_import_plan"] = read_workbook(upload, ws, store, lang)  # keeps the file name: a .xlsm is refused as such
     st.session_state["_import_plan_key"] = key
 plan = st.session_state["_import_plan"]
 
@@ -59,7 +60,6 @@ if not plan.changes:
     st.stop()
 
 st.subheader(t("{n} change(s)").format(n=len(plan.changes)))
-lang = _ui.lang()
 COLUMN = {c.key: c for c in L.ASSESSMENT_COLUMNS}
 
 

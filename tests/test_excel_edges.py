@@ -311,3 +311,18 @@ def test_a_macro_enabled_document_embedded_in_a_workbook_is_refused(mini_store: 
     plain = _package({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": DOCUMENT})
     plan = read(mini_store, mini_catalog, _embed(good, "xl/embeddings/Microsoft_Word_Document.docx", plain))
     assert plan.to_json() == {"changes": [], "conflicts": [], "errors": []}
+
+
+@pytest.mark.parametrize(("data", "english", "korean"), [
+    (b"plain text, not a workbook", "is not an Excel workbook", "Excel 통합 문서(.xlsx)가 아닙니다"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old-style .xls workbook", "예전 형식(.xls)"),
+])
+def test_a_file_refused_as_a_whole_is_refused_in_the_uploaders_language(
+        data: bytes, english: str, korean: str, mini_store: Store, mini_catalog: Catalog) -> None:
+    """Issue 22: before a workbook's own language is known, its refusal is said in the page's language."""
+    ws = workspace_of(mini_store, mini_catalog)
+    in_english = read_workbook(data, ws, mini_store).errors
+    in_korean = read_workbook(data, ws, mini_store, "ko").errors
+    assert len(in_english) == len(in_korean) == 1
+    assert english in in_english[0].reason and korean not in in_english[0].reason
+    assert korean in in_korean[0].reason and english not in in_korean[0].reason

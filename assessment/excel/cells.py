@@ -18,6 +18,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from ..i18n import Msg
 from .safety import UploadRefused
 
 _NAME = rb"[A-Za-z_][A-Za-z0-9_.-]*"
@@ -149,7 +150,7 @@ class Book:
         rels = fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
         target = next((el.get("Target") for el in rels.iter() if el.get("Id") == rid), None)
         if not target:
-            raise UploadRefused(f"the workbook lists the sheet '{name}' but not where it is stored; save it again as .xlsx")
+            raise UploadRefused(Msg("the workbook lists the sheet '{name}' but not where it is stored; save it again as .xlsx", name=name))
         return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 

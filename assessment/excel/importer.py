@@ -168,36 +168,43 @@ def _read_bytes(source: Path | str | bytes | IO[bytes]) -> tuple[bytes, str | No
     return data, getattr(source, "name", None)
 
 
-def read_workbook(source: Path | str | bytes | IO[bytes], workspace: Any, store: Store) -> ImportPlan:
+def read_workbook(source: Path | str | bytes | IO[bytes], workspace: Any, store: Store, lang: str = "en") -> ImportPlan:
     """Read an edited workbook into a plan of changes, conflicts and errors; writes nothing.
 
     `workspace` is the staff ("working") view: its catalog gives the treaties and each country's provisions and
-    sources; `store` gives the saved values and versions the rows are compared with."""
+    sources; `store` gives the saved values and versions the rows are compared with. A file refused as a whole
+    (not a workbook, too large, macros, damaged) is refused in `lang`, the language of the person who uploaded it;
+    problems in cells are reported in the workbook's own language, as its headers are."""
     try:
         data, name = _read_bytes(source)
         check_upload(data, name)
     except UploadRefused as exc:
-        return ImportPlan(errors=[CellError("", "", exc.reason)])
+        return _refused(exc.reason, lang)
     except OSError as exc:
-        return ImportPlan(errors=[CellError("", "", f"the file could not be read: {exc.strerror or exc}")])
+        return _refused(Msg("the file could not be read: {reason}", reason=exc.strerror or str(exc)), lang)
     try:
         wb = Book(data)
     except Unreadable as exc:
-        return ImportPlan(errors=[CellError("", "", f"the file could not be read as an Excel workbook ({_plain(exc)})")])
+        return _refused(Msg("the file could not be read as an Excel workbook ({reason})", reason=_plain(exc)), lang)
     with gc_paused():
-        return _read_plan(wb, workspace, store)
+        return _read_plan(wb, workspace, store, lang)
 
 
-def _read_plan(wb: Book, workspace: Any, store: Store) -> ImportPlan:
+def _refused(reason: str, lang: str) -> ImportPlan:
+    """The plan of a file refused as a whole: one error, said in `lang`."""
+    return ImportPlan(errors=[CellError("", "", say(reason, lang))])
+
+
+def _read_plan(wb: Book, workspace: Any, store: Store, lang: str = "en") -> ImportPlan:
     try:
         return _Reader(wb, workspace, store).plan()
     except UploadRefused as exc:
-        return ImportPlan(errors=[CellError("", "", exc.reason)])
+        return _refused(exc.reason, lang)
     except (Unreadable, ParseError, zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
-        return ImportPlan(errors=[CellError("", "", f"the workbook is damaged: it could not be read ({_plain(exc)})")])
+        return _refused(Msg("the workbook is damaged: it could not be read ({reason})", reason=_plain(exc)), lang)
     except Exception as exc:
         if _is_unsafe_xml(exc):
-            return ImportPlan(errors=[CellError("", "", _UNSAFE_XML)])
+            return _refused(_UNSAFE_XML, lang)
         raise
     finally:
         wb.close()

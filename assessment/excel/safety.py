@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
+from ..i18n import Msg
 from ..models import MAX_TEXT, cell_length
 
 #: Text starting with one of these would be a formula (or DDE payload) if a spreadsheet parsed it.
@@ -66,37 +67,36 @@ class UploadRefused(Exception):
 def check_upload(data: bytes, name: str | None = None) -> None:
     """Refuse files that are not plain .xlsx workbooks or that could exhaust memory when unpacked."""
     if name and name.lower().endswith((".xlsm", ".xltm", ".xlam")):
-        raise UploadRefused(f"{name} is a macro-enabled workbook; save it as an Excel Workbook (.xlsx) and try again")
+        raise UploadRefused(Msg("{name} is a macro-enabled workbook; save it as an Excel Workbook (.xlsx) and try again", name=name))
     if len(data) > MAX_FILE_BYTES:
-        raise UploadRefused(f"the file is {len(data) / 2**20:.1f} MiB; workbooks above {MAX_FILE_BYTES // 2**20} MiB are refused")
+        raise UploadRefused(Msg("the file is {size_mib} MiB; workbooks above {limit_mib} MiB are refused", size_mib=f"{len(data) / 2**20:.1f}", limit_mib=MAX_FILE_BYTES // 2**20))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UploadRefused("the file is an old-style .xls workbook or is password-protected; save it as an unprotected Excel Workbook (.xlsx)")
+        raise UploadRefused(Msg("the file is an old-style .xls workbook or is password-protected; save it as an unprotected Excel Workbook (.xlsx)"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise UploadRefused("the file is not an Excel workbook (.xlsx): it is not a zip archive, or it is damaged") from None
+        raise UploadRefused(Msg("the file is not an Excel workbook (.xlsx): it is not a zip archive, or it is damaged")) from None
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ENTRIES:
-            raise UploadRefused(f"the workbook holds {len(entries)} parts; more than {MAX_ENTRIES} is refused as suspicious")
+            raise UploadRefused(Msg("the workbook holds {parts} parts; more than {limit} is refused as suspicious", parts=len(entries), limit=MAX_ENTRIES))
         total = 0
         for entry in entries:
             lower = entry.filename.lower()
             if lower.endswith("vbaproject.bin") or "/activex/" in lower:
-                raise UploadRefused(f"the workbook carries macros or ActiveX controls ({entry.filename}); save it as an Excel Workbook (.xlsx) without macros")
+                raise UploadRefused(Msg("the workbook carries macros or ActiveX controls ({part}); save it as an Excel Workbook (.xlsx) without macros", part=entry.filename))
             if entry.flag_bits & 0x1:
-                raise UploadRefused("the workbook is encrypted; save it without a password")
+                raise UploadRefused(Msg("the workbook is encrypted; save it without a password"))
             total += entry.file_size
             if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-                raise UploadRefused(
-                    f"{entry.filename} unpacks to {entry.file_size / 2**20:.0f} MiB from {entry.compress_size / 2**10:.0f} KiB; "
-                    "a compression ratio this high is refused as a possible zip bomb"
-                )
+                raise UploadRefused(Msg(
+                    "{part} unpacks to {size_mib} MiB from {packed_kib} KiB; a compression ratio this high is refused as a possible zip bomb",
+                    part=entry.filename, size_mib=f"{entry.file_size / 2**20:.0f}", packed_kib=f"{entry.compress_size / 2**10:.0f}"))
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise UploadRefused(f"the workbook unpacks to {total / 2**20:.0f} MiB; more than {MAX_UNCOMPRESSED_BYTES // 2**20} MiB is refused")
+            raise UploadRefused(Msg("the workbook unpacks to {size_mib} MiB; more than {limit_mib} MiB is refused", size_mib=f"{total / 2**20:.0f}", limit_mib=MAX_UNCOMPRESSED_BYTES // 2**20))
         names = {e.filename for e in entries}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UploadRefused("the file is a zip archive but not an Excel workbook (.xlsx)")
+            raise UploadRefused(Msg("the file is a zip archive but not an Excel workbook (.xlsx)"))
         _refuse_active_content(archive, entries, budget=[MAX_UNCOMPRESSED_BYTES - total])
         _refuse_dtds(archive, entries)
 
@@ -105,7 +105,7 @@ class UnsafeXml(UploadRefused):
     """A part declares a DTD (entity declarations): refused before any parser sees it."""
 
 
-UNSAFE_XML = "the workbook contains XML constructs (entity declarations) that are refused for safety; save it again as .xlsx from a spreadsheet program"
+UNSAFE_XML = Msg("the workbook contains XML constructs (entity declarations) that are refused for safety; save it again as .xlsx from a spreadsheet program")
 _XML_PARTS = (".xml", ".rels", ".vml")
 
 
@@ -168,7 +168,7 @@ def _relationship_types(xml: bytes) -> set[str]:
             try:
                 value = _CHAR_REF.sub(lambda c: chr(int(c.group(1)[1:], 16) if c.group(1)[0] == "x" else int(c.group(1))), value)
             except (ValueError, OverflowError):
-                raise UploadRefused("the workbook's relationships hold a character that does not exist; save it again as .xlsx") from None
+                raise UploadRefused(Msg("the workbook's relationships hold a character that does not exist; save it again as .xlsx")) from None
             for ref, ch in _NAMED_REFS.items():
                 value = value.replace(ref, ch)
             value = value.replace("&amp;", "&")
@@ -209,24 +209,25 @@ def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipIn
     for value in attributes("[Content_Types].xml", "ContentType"):
         if any(m in value.lower() for m in _ACTIVE_MARKERS):
             if inside:
-                raise UploadRefused(f"the workbook embeds a macro-enabled document ({where('[Content_Types].xml')} declares {value}); "
-                                    "remove it, or embed it without macros, and save the workbook as .xlsx")
-            raise UploadRefused(f"the workbook is macro-enabled (.xlsm): it declares {value}; save it as an Excel Workbook (.xlsx) without macros")
+                raise UploadRefused(Msg("the workbook embeds a macro-enabled document ({part} declares {declared}); "
+                                        "remove it, or embed it without macros, and save the workbook as .xlsx",
+                                        part=where("[Content_Types].xml"), declared=value))
+            raise UploadRefused(Msg("the workbook is macro-enabled (.xlsm): it declares {declared}; save it as an Excel Workbook (.xlsx) without macros", declared=value))
     for entry in entries:
         lower = entry.filename.lower()
         if inside and (lower.endswith("vbaproject.bin") or "/activex/" in lower):
-            raise UploadRefused(f"the workbook embeds a document that carries macros or ActiveX controls ({where(entry.filename)}); remove it and save the workbook as .xlsx")
+            raise UploadRefused(Msg("the workbook embeds a document that carries macros or ActiveX controls ({part}); remove it and save the workbook as .xlsx", part=where(entry.filename)))
         if lower.endswith(MACRO_ENABLED_SUFFIXES):
-            raise UploadRefused(f"the workbook embeds a macro-enabled document ({where(entry.filename)}); remove it, or embed it without macros, and save the workbook as .xlsx")
+            raise UploadRefused(Msg("the workbook embeds a macro-enabled document ({part}); remove it, or embed it without macros, and save the workbook as .xlsx", part=where(entry.filename)))
         if lower.endswith(".rels"):
             for value in _relationship_types(archive.read(entry.filename)):
                 if any(m in value.lower() for m in _ACTIVE_MARKERS):
-                    raise UploadRefused(f"the workbook links macros or ActiveX controls ({where(entry.filename)}); save it as an Excel Workbook (.xlsx) without macros")
+                    raise UploadRefused(Msg("the workbook links macros or ActiveX controls ({part}); save it as an Excel Workbook (.xlsx) without macros", part=where(entry.filename)))
         elif not entry.is_dir():
             with archive.open(entry) as part:
                 head = part.read(8)
             if head == _OLE_MAGIC:
-                raise UploadRefused(f"the workbook carries an embedded program or object ({where(entry.filename)}); save it as an Excel Workbook (.xlsx) without macros")
+                raise UploadRefused(Msg("the workbook carries an embedded program or object ({part}); save it as an Excel Workbook (.xlsx) without macros", part=where(entry.filename)))
             if head.startswith(_ZIP_MAGIC):
                 _refuse_embedded_package(archive, entry, inside, budget)
 
@@ -236,10 +237,10 @@ def _refuse_embedded_package(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, i
     limits as the workbook itself: size, parts, compression ratio, encryption, DTDs, and then macros."""
     name = " in ".join((entry.filename, *reversed(inside)))
     if len(inside) + 1 > MAX_NESTING:
-        raise UploadRefused(f"the workbook embeds documents nested more than {MAX_NESTING} deep ({name}); remove them and save the workbook as .xlsx")
+        raise UploadRefused(Msg("the workbook embeds documents nested more than {limit} deep ({name}); remove them and save the workbook as .xlsx", limit=MAX_NESTING, name=name))
     if entry.file_size > MAX_FILE_BYTES:
-        raise UploadRefused(f"the workbook embeds a document of {entry.file_size / 2**20:.0f} MiB ({name}); embedded documents above "
-                            f"{MAX_FILE_BYTES // 2**20} MiB are refused")
+        raise UploadRefused(Msg("the workbook embeds a document of {size_mib} MiB ({name}); embedded documents above {limit_mib} MiB are refused",
+                                size_mib=f"{entry.file_size / 2**20:.0f}", name=name, limit_mib=MAX_FILE_BYTES // 2**20))
     try:
         nested = zipfile.ZipFile(io.BytesIO(archive.read(entry)))
     except zipfile.BadZipFile:
@@ -247,12 +248,12 @@ def _refuse_embedded_package(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, i
     with nested:
         entries = nested.infolist()
         if len(entries) > MAX_ENTRIES:
-            raise UploadRefused(f"the workbook embeds a document of {len(entries)} parts ({name}); more than {MAX_ENTRIES} is refused as suspicious")
+            raise UploadRefused(Msg("the workbook embeds a document of {parts} parts ({name}); more than {limit} is refused as suspicious", parts=len(entries), name=name, limit=MAX_ENTRIES))
         for part in entries:
             if part.flag_bits & 0x1:
-                raise UploadRefused(f"the workbook embeds an encrypted document ({name}), which cannot be checked for macros; remove it and save the workbook as .xlsx")
+                raise UploadRefused(Msg("the workbook embeds an encrypted document ({name}), which cannot be checked for macros; remove it and save the workbook as .xlsx", name=name))
             budget[0] -= part.file_size
             if budget[0] < 0 or (part.file_size > RATIO_FLOOR_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1)):
-                raise UploadRefused(f"the workbook embeds a document that unpacks to too much ({name}); it is refused as a possible zip bomb")
+                raise UploadRefused(Msg("the workbook embeds a document that unpacks to too much ({name}); it is refused as a possible zip bomb", name=name))
         _refuse_dtds(nested, entries)
         _refuse_active_content(nested, entries, (*inside, entry.filename), budget)

@@ -74,6 +74,11 @@ def test_upload_an_edited_workbook_and_save_the_change(browser, base: str, tmp_p
     page.locator("input[type='file']").set_input_files(str(macro))
     page.get_by_text("The workbook was refused").wait_for(timeout=WAIT_MS)
     page.screenshot(path="/tmp/e2e-import.png", full_page=True)
+    # Issue 22: a file refused as a whole is refused in the language of the page that uploaded it
+    page.goto(page.url.split("?")[0] + "?lang=ko")
+    page.locator("input[type='file']").set_input_files(str(macro))
+    page.get_by_text("매크로 사용 통합 문서입니다").wait_for(state="attached", timeout=WAIT_MS)  # a cell of the problems grid
+    assert not page.get_by_text("is a macro-enabled workbook").count()
     page.context.close()
 
 
