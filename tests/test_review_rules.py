@@ -15,7 +15,7 @@ import pytest
 from assessment.catalog import load_catalog
 from assessment.models import Finding
 from assessment.store import SYSTEM, PermissionDenied, Role, StaleVersion, Store, ValidationFailed
-from assessment.store import store as store_module
+from assessment.store import base as store_module
 from backends import BACKENDS
 
 MINI = Path(__file__).parent / "data" / "mini"

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import assessment.store.store as store_module
+import assessment.store.users as store_module
 from assessment.store import SYSTEM, Role, SignInBusy, SignInLocked, Store
 from assessment.store.auth import client_address
 from backends import BACKENDS

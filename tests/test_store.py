@@ -313,7 +313,7 @@ def test_sign_in_failures_slow_down_lock_and_are_recorded(mini_store: Store) -> 
 def test_sign_in_slows_down_after_a_failure(mini_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """The delay the store asks for doubles with each recent failure and stops after a success (the requested
     sleeps are recorded, not timed, so a busy machine cannot make this test lie)."""
-    import assessment.store.store as store_module
+    import assessment.store.users as store_module
 
     slept: list[float] = []
     monkeypatch.setattr(store_module.time, "sleep", slept.append)
@@ -331,7 +331,7 @@ def test_sign_in_slows_down_after_a_failure(mini_store: Store, monkeypatch: pyte
 def test_an_unknown_name_costs_a_password_check_like_a_known_one(mini_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """No timing oracle on names: an unknown name is verified against a dummy hash, one real argon2 check."""
     import assessment.store.auth as auth
-    import assessment.store.store as store_module
+    import assessment.store.users as store_module
 
     verified: list[str] = []
     real = auth._hasher
