@@ -99,8 +99,7 @@ def _sso_user() -> User | None:
     email = _sso_identity()
     if email is None:
         return None
-    user = service.store().user(email)
-    return None if user is None or user.disabled else user
+    return service.store().identity_user(email)
 
 
 def sso_configured() -> bool:
