@@ -17,7 +17,7 @@ class CarryRow:
     article: str
     text: str
     status: str
-    how: str  # "assessed directly", "carried over", "no counterpart"
+    how: str  # one of "assessed directly", "carried over", "counterpart not assessed", "no ETS 185 counterpart"
     basis: tuple[tuple[str, str, str], ...]  # (ETS 185 element id, its article, its status)
     left: str  # what is left to assess, in words ("" when nothing)
 

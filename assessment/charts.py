@@ -19,6 +19,7 @@ from .vocab import (
     VERMILLION,
     RegisterStatus,
     Series,
+    article_label,
     day,
     percent,
 )
@@ -35,8 +36,6 @@ PLOTLY_CONFIG = {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "showLink": 
 def obligation_meta(treaty: Treaty, lang: str = "en", content=None) -> pd.DataFrame:
     """One row per obligation with elements: id, article, label, title, kind, chapter, chapter_label, in `lang`
     (`content`, an assessment.translations.Content, gives the translated titles)."""
-    from .vocab import article_label  # brief imports charts' neighbours; late import keeps the module graph flat
-
     t = gettext(lang)
     chapter_of_section = {s.id: c for c in treaty.chapters for s in c.sections}
     rows = []

@@ -3,8 +3,8 @@
 The vectorised scorer (`scoring`) and the plain-Python reference (`scoring_reference`) consume the same
 records, so the benchmark compares like with like and the reference can serve as a test oracle. This is the
 one path from an assessment to a scoring record: `element_record` takes an assessment as the documents hold
-it (Finding and Judgment models) or as the store's bulk read holds it (plain dicts), and nothing else builds
-an ElementRecord.
+it (Finding and Judgment models) or as the store's bulk read holds it (plain dicts). Only made-up data builds
+an ElementRecord directly (`assessment.synthetic` for the benchmarks, and unit tests).
 """
 
 from __future__ import annotations
