@@ -1,16 +1,19 @@
-"""Widgets of the Edit page that are more than a line or two: the side-by-side view of a save that landed after
-a form was opened, and the provision form. Rendering only: what the values mean is `assessment.editing`."""
+"""Widgets of the Edit page that are more than a line or two: the element form, the side-by-side view of a save
+that landed after a form was opened, and the provision form. Rendering only: what the values mean, and what a
+save does, is `assessment.editing`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _ui
 from app_pages._ui import says, t
 from assessment import editing
+from assessment.models import Extent
 from assessment.vocab import LIFECYCLE_LABEL, local_time
 from assessment.store import AssessmentRecord, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed
 
@@ -20,18 +23,19 @@ def pick(label: str, options: list[str], current: str | None, key: str | None = 
     return where.selectbox(label, options, key=key, index=options.index(current) if current in options else 0, format_func=format_func)
 
 
-def conflict_panel(record: AssessmentRecord, key: str, base_key: str) -> None:
+def conflict_panel(record: AssessmentRecord, key: str, panel: editing.ElementPanel) -> None:
     """Someone saved after the form `key` was opened: show both versions; keep mine or take theirs."""
-    lang = _ui.lang()
+    state = st.session_state
+    mine = editing.ElementInput(status=state.get(f"{key}_status", editing.FROM_FINDINGS),
+                                reason=state.get(f"{key}_reason", ""), note=state.get(f"{key}_note", ""))
+    both = editing.conflict(record, mine, _ui.lang())
     st.warning(t("{user} saved this element at {at} after you opened it. Your input below is kept. Compare, then keep yours or "
-                 "take theirs.").format(user=_ui.md(record.updated_by or t("someone")), at=local_time(record.updated_at)))
+                 "take theirs.").format(user=_ui.md(both.by or t("someone")), at=local_time(both.at)))
     left, right = st.columns(2)
     left.markdown(t("**Saved in the database now**"))
-    left.text(editing.describe(record, lang))
+    left.text(both.theirs)
     right.markdown(t("**Your version (not saved, still in the form below)**"))
-    state = st.session_state
-    right.text(editing.describe_input(state.get(f"{key}_status", editing.FROM_FINDINGS), state.get(f"{key}_reason", ""),
-                                      state.get(f"{key}_note", ""), lang))
+    right.text(both.mine)
     a, b = st.columns(2)
     keep = a.button(t("Keep mine: save it over theirs"), key=f"{key}_keep")
     take = b.button(t("Take theirs: discard my input"), key=f"{key}_take")
@@ -39,9 +43,45 @@ def conflict_panel(record: AssessmentRecord, key: str, base_key: str) -> None:
         for k in [k for k in state if str(k).startswith(key)]:
             del state[k]
     if keep or take:
-        state[base_key] = record.version
-        state[f"_open_{key}"] = True
+        panel.rebase(record)
         st.rerun()
+
+
+def element_fields(record: AssessmentRecord, key: str, hooks: list[str], source_ids: list[str],
+                   provision_label: dict[str, str], source_label: dict[str, str]) -> tuple[bool, editing.ElementInput]:
+    """The element form `key` (findings table, judgment, note), starting from `record`: (submitted?, what it holds).
+    The table shows provisions and sources by citation and title (`*_label`: id -> label); ids come back."""
+    lang, j, none = _ui.lang(), record.judgment, t("(none)")
+    with st.form(key):
+        frame = st.data_editor(
+            pd.DataFrame(editing.label_rows(editing.finding_rows(record), provision_label, source_label), columns=list(editing.FINDING_COLUMNS)),
+            key=f"{key}_findings",
+            num_rows="dynamic", width="stretch",
+            column_config={
+                "provision": st.column_config.SelectboxColumn(t("Provision"), options=list(provision_label.values()), required=True),
+                "extent": st.column_config.SelectboxColumn(t("Satisfies the element"), options=[e.value for e in Extent], required=True),
+                "note": st.column_config.TextColumn(t("Why (your words)")),
+                "source": st.column_config.SelectboxColumn(t("Source (default: the provision's)"), options=["", *source_label.values()]),
+                "verified": st.column_config.CheckboxColumn(t("Read in a primary text")),
+            },
+        )
+        status = st.selectbox(t("Judgment (overrides the findings)"), editing.JUDGMENT_CHOICES, key=f"{key}_status",
+                              index=editing.JUDGMENT_CHOICES.index(editing.judgment_choice(record)),
+                              format_func=lambda c: editing.judgment_choice_label(c, lang),
+                              help=t("missing: a cited provision does not do the job; not_applicable needs a reason; reserved only under a "
+                                     "reservation the treaty allows."))
+        reason = st.text_area(t(editing.REASON_FIELD), value=j.reason if j else "", key=f"{key}_reason",
+                              help=t("Needed whenever a judgment overrides the findings."))
+        cols = st.columns(3)
+        hook = pick(t("Reservation or declaration (for 'reserved')"), ["", *hooks], j and j.hook, f"{key}_hook", cols[0])
+        source = pick(t("Source of the judgment"), ["", *source_ids], j and j.source, f"{key}_jsource", cols[1],
+                      format_func=lambda i: source_label.get(i, i) if i else none)
+        verified = cols[2].checkbox(t("Judgment verified"), value=bool(j and j.verified), key=f"{key}_jverified")
+        note = st.text_area(t("Note"), value=record.note or "", key=f"{key}_note")
+        submitted = st.form_submit_button(t("Save"), type="primary")
+    provision_id, source_id = ({v: k for k, v in labels.items()} for labels in (provision_label, source_label))
+    rows = editing.id_rows(frame.to_dict("records"), provision_id, source_id)
+    return submitted, editing.ElementInput(tuple(rows), status, reason, hook, source, verified, note)
 
 
 def provision_form(store: Store, user: User, iso3: str, source_ids: list[str], record: ProvisionRecord | None, key: str,

@@ -1,21 +1,27 @@
-"""Form values -> validated changes: what the Edit page's forms mean, without any widget.
+"""Form values -> validated changes, and the save sequence of the Edit page, without any widget.
 
 The page only renders and calls these; every rule about which form value becomes which model field (an empty
 text is "not given", 'unknown' needs no reason, a hook only with 'reserved', a bill only when a bill field is
-filled) lives here, where a unit test can reach it. Saving goes through the store, which checks everything again.
+filled) lives here, where a unit test can reach it, and so does what happens around a save: it is based on the
+version the form was opened with, a save that lands after someone else's keeps the person's input and sets both
+versions side by side, a refusal says why in the reader's language, and the element's panel stays open. Saving
+goes through the store, which checks everything again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .i18n import N_, Msg, gettext, say
 from .models import Bill, ElementAssessment, Extent, Finding, Judgment, Lifecycle, Provision
 from .problems import validation_messages
-from .store import AssessmentRecord, ProvisionRecord, Store, User
-from .vocab import AuditSource, JudgmentStatus, local_time, status_label, status_word
+from .store import (
+    AssessmentRecord, AuditEntry, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed,
+)
+from .vocab import AuditSource, JudgmentStatus, Vocabulary, label, local_time, status_label, status_word
 
 #: The judgment choice meaning "no judgment: the findings decide".
 FROM_FINDINGS = N_("(from the findings)")
@@ -184,3 +190,172 @@ def provision_values(record: ProvisionRecord | None) -> dict[str, Any]:
         "bill_number": bill.number or "", "sponsor": bill.sponsor or "", "chamber": bill.chamber or "", "source": p.source,
         "verified": p.verified,
     }
+
+
+# ------------------------------------------------------------------------------------- the save sequence
+
+#: What a refused save says: input to fix, or a save the person may not make.
+NOT_SAVED_FIX = N_("Not saved. Please fix: {problems}")
+NOT_SAVED = N_("Not saved: {reason}")
+
+
+@dataclass
+class ElementPanel:
+    """What the Edit page remembers about one element's panel between reruns (kept in the session, no widget).
+
+    `base` is the version the form was opened with, or last saved or merged onto: a save is based on it, so a
+    saved version other than `base` means someone else saved in between."""
+
+    base: int
+    keep_open: bool = False  # the person saved or chose here: the panel stays open across reruns
+    saved: tuple[dt.datetime, int] | None = None  # when, and which version, this person's last save wrote
+    unchanged: bool = False  # the last save held what was saved already (said once)
+
+    def stale(self, record: AssessmentRecord) -> bool:
+        """Someone saved the element after this form was opened: compare before saving."""
+        return record.version != self.base
+
+    def expanded(self, record: AssessmentRecord) -> bool:
+        """Open after the person's own save or choice, and whenever there is a comparison to see."""
+        return self.keep_open or self.stale(record)
+
+    def rebase(self, record: AssessmentRecord) -> None:
+        """Base the form on `record` (after "keep mine" or "take theirs"), leaving the panel open."""
+        self.base, self.keep_open = record.version, True
+
+    def said_unchanged(self) -> bool:
+        """True once after a save that changed nothing, so the page says so once."""
+        unchanged, self.unchanged = self.unchanged, False
+        return unchanged
+
+
+@dataclass(frozen=True)
+class ElementInput:
+    """What the element form holds when it is submitted, provisions and sources mapped back to ids."""
+
+    rows: tuple[Mapping[str, Any], ...] = ()
+    status: str = FROM_FINDINGS
+    reason: str = ""
+    hook: str = ""
+    source: str = ""
+    verified: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone saved the element after the form was opened: who and when, and both versions in one line each."""
+
+    by: str | None
+    at: dt.datetime | None
+    theirs: str  # what is saved in the database now
+    mine: str  # the person's input, not saved, still in the form
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a save wrote nothing: a message (NOT_SAVED_FIX or NOT_SAVED) and the core's reasons (i18n.Msg), said in
+    the reader's language when shown."""
+
+    template: str
+    reasons: tuple[str, ...]
+
+    def text(self, lang: str | None = None, escape: Callable[[str], str] = str) -> str:
+        """The whole message in `lang`; `escape` makes the reasons (which may quote the person's input) inert."""
+        slot = "problems" if self.template == NOT_SAVED_FIX else "reason"
+        return gettext(lang)(self.template).format(**{slot: escape("; ".join(say(r, lang) for r in self.reasons))})
+
+
+@dataclass(frozen=True)
+class ElementView:
+    """One element as its panel shows it: the saved record and what follows for the panel."""
+
+    record: AssessmentRecord
+    panel: ElementPanel
+    draft: str | None  # the approved assessment in words when the saved one differs from it
+
+    @property
+    def stale(self) -> bool:
+        return self.panel.stale(self.record)
+
+    @property
+    def expanded(self) -> bool:
+        return self.panel.expanded(self.record)
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What came of a save: the record saved (possibly unchanged), or someone else's version first, or a refusal."""
+
+    record: AssessmentRecord | None = None
+    conflict: Conflict | None = None
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True)
+class CountryDesk:
+    """The country as the Edit page opens it: its review state, and a change by someone else this browser has not
+    seen yet (None when there is none)."""
+
+    review_state: str
+    news: AuditEntry | None
+    seen: int | None  # the id of the latest change, for the page to remember
+
+
+def open_country(store: Store, iso3: str, user: User, seen: int | None) -> CountryDesk:
+    """The country's review state, and its latest change when someone else made it since this browser last looked
+    (`seen`: the change id it remembered; None on first opening, when nothing is news)."""
+    latest = store.latest_change(iso3)
+    if latest is None:
+        return CountryDesk(store.review_state(iso3), None, seen)
+    news = latest if seen is not None and latest.id != seen and latest.user != user.name else None
+    return CountryDesk(store.review_state(iso3), news, latest.id)
+
+
+def open_element(store: Store, iso3: str, element: str, panel: ElementPanel | None, approved: ElementAssessment | None,
+                 lang: str | None = None) -> ElementView:
+    """The element as saved now, with the panel state the page kept (a new one, based on the saved version, on
+    first opening) and the approved assessment in words when the saved one is a draft."""
+    record = store.assessment(iso3, element)
+    panel = panel if panel is not None else ElementPanel(record.version)
+    return ElementView(record, panel, draft_of(record, approved, lang))
+
+
+def conflict(record: AssessmentRecord, mine: ElementInput, lang: str | None = None) -> Conflict:
+    """The saved version beside the person's unsaved input, for them to keep theirs or take the saved one."""
+    mine_text = describe_input(mine.status, mine.reason, mine.note, lang)
+    return Conflict(record.updated_by, record.updated_at, describe(record, lang), mine_text)
+
+
+def submit_element(store: Store, user: User, iso3: str, element: str, mine: ElementInput, panel: ElementPanel,
+                   lang: str | None = None) -> SaveOutcome:
+    """Save the element form, based on the version in `panel`, and update `panel`. Nothing is written when someone
+    saved in between (the outcome carries their version beside mine; my input stays in the form) or when the
+    store refuses (invalid input, a text too long for a spreadsheet cell, an edit the user may not make)."""
+    panel.keep_open = True
+    try:
+        saved = save_element(store, user, iso3, element, rows=mine.rows, status=mine.status, reason=mine.reason,
+                             hook=mine.hook, source=mine.source, verified=mine.verified, note=mine.note,
+                             expected_version=panel.base)
+    except StaleVersion:
+        return SaveOutcome(conflict=conflict(store.assessment(iso3, element), mine, lang))
+    except ValidationFailed as exc:
+        return SaveOutcome(refusal=Refusal(NOT_SAVED_FIX, tuple(exc.messages)))
+    except PermissionDenied as exc:
+        return SaveOutcome(refusal=Refusal(NOT_SAVED, (exc.args[0] if len(exc.args) == 1 else str(exc),)))
+    except ValueError as exc:
+        return SaveOutcome(refusal=Refusal(NOT_SAVED_FIX, tuple(validation_messages(exc, whole="value"))))
+    panel.base, panel.unchanged = saved.version, not saved.changed
+    if saved.changed:
+        panel.saved = (saved.updated_at, saved.version)
+    return SaveOutcome(record=saved)
+
+
+def provision_rows(store: Store, iso3: str, today: dt.date,
+                   lang: str | None = None) -> tuple[list[ProvisionRecord], list[dict[str, Any]]]:
+    """A country's saved provisions and bills, and one table row for each: id, citation, stage today, verified,
+    version (the stage as its code in English, its label in other languages)."""
+    records = store.provisions(iso3)
+    return records, [{"id": r.provision.id, "citation": r.provision.citation,
+                      "stage today": label(Vocabulary.stage, r.provision.lifecycle.stage_at(today).value, lang),
+                      "verified": r.provision.verified, "version": r.version} for r in records]
