@@ -90,6 +90,18 @@ def score(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, with_bills: boo
 
 
 @_cached()
+def _approved_score(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> float | None:
+    return _ws.engine.score_country(iso3, treaty, as_of).score if iso3 in _ws.catalog.countries else None
+
+
+def approved_score(iso3: str, treaty: str, as_of: dt.date) -> float | None:
+    """The readiness aides see on `as_of` (the approved assessment), for staff pages that set it beside a draft;
+    None when the country has no approved assessment or nothing of the treaty is assessed."""
+    approved = published_workspace()
+    return _approved_score(approved, approved.version, iso3, treaty, as_of)
+
+
+@_cached()
 def _brief(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str) -> CountryBrief:
     return country_brief(_ws.catalog, _ws.engine, iso3, treaty, as_of, lang)
 

@@ -163,8 +163,7 @@ def dated() -> None:
                             help=t("Compare a past date with today: the score counts law in force on this date."))
     b = _data.brief(ws, iso, treaty_id, as_of, lang)
     if _data.drafts(ws, [iso]):
-        approved = _data.published_workspace()
-        approved_score = _data.brief(approved, iso, treaty_id, as_of).score if iso in approved.catalog.countries else None
+        approved_score = _data.approved_score(iso, treaty_id, as_of)
         st.warning(t("**{mark}**: you see the working assessment of {country}. Approved readiness on {date}: **{approved}** (draft: {draft}). "
                      "Aides see the approved one.").format(mark=_ui.md(t(DRAFT_MARK).capitalize()), country=_ui.md(b.name), date=day(as_of, lang),
                                                            approved=percent(approved_score, lang=lang), draft=percent(b.score, lang=lang)))
