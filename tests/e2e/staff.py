@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from assessment import service
 from assessment.changes import element_label
 from assessment.store import SYSTEM
@@ -80,8 +82,18 @@ def open_element(page, label: str | None = None, *, via_menu: bool = False):  # 
     box = (boxes.filter(has_text=label) if label else boxes).first
     summary = box.locator("summary").first
     summary.wait_for(timeout=WAIT_MS)
-    if box.get_by_label("Note").count() == 0 or not box.get_by_label("Note").is_visible():
+    # Click only once the run is over: a click during the run can land on a panel the run then redraws (it stayed
+    # closed, or the click closed a panel the run was opening). A click that did not open it is tried again.
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=WAIT_MS)
+    note = box.get_by_label("Note")
+    for _ in range(3):
+        if note.count() and note.is_visible():
+            break
         summary.click()
-    box.get_by_label("Note").wait_for(timeout=WAIT_MS)
+        try:
+            note.wait_for(timeout=WAIT_MS // 4)
+        except PlaywrightTimeout:
+            continue
+    note.wait_for(timeout=WAIT_MS)
     settled(page, box)
     return box
