@@ -10,21 +10,10 @@ import streamlit as st
 
 from app_pages import _auth, _data, _ui
 from app_pages._ui import t
-from assessment.brief import HOOK_KIND_LABEL, basis_label, precedent_provision_text
-from assessment.precedents import providers
-from assessment.vocab import article_label
+from assessment.brief import precedent_provision_text
 from assessment.i18n import N_
-from assessment.models import HookKind
-from assessment.vocab import day, kind_label, status_badge, verified_mark
-
-#: How this obligation relates to another treaty's, as a full phrase (the glossary's terms in Korean).
-RELATION = {"equal": N_("asks the same as"), "subset": N_("asks less than"), "superset": N_("asks more than"), "intersect": N_("overlaps with")}
-
-#: How an element got its status on another treaty (assessment.carryover), and what is left, as plain words.
-HOW = {"assessed directly": N_("assessed directly"), "carried over": N_("carried over"),
-       "counterpart not assessed": N_("counterpart not assessed"), "no ETS 185 counterpart": N_("no ETS 185 counterpart")}
-LEFT = {"assess the ETS 185 counterpart, or this element directly": N_("assess the ETS 185 counterpart, or this element directly"),
-        "needs its own assessment": N_("needs its own assessment"), "the part ETS 185 does not cover": N_("the part ETS 185 does not cover")}
+from assessment.precedents import providers
+from assessment.vocab import Vocabulary, article_label, basis_label, day, kind_label, label_text, status_badge, verified_mark
 
 ws = _data.workspace()
 catalog = ws.catalog
@@ -33,7 +22,7 @@ content = _data.content(ws, lang)
 
 
 def hook_kind(kind: str) -> str:
-    return t(HOOK_KIND_LABEL[HookKind(kind)])
+    return label_text(Vocabulary.hook_kind, kind, lang)
 
 
 def crosswalk_target(other: str) -> str:
@@ -61,8 +50,10 @@ if treaty.parent:
     facts.append(t("supplements {treaty}").format(treaty=_ui.md(content.treaty_short(treaty.parent))))
 official = t("official text")
 st.markdown(" · ".join(facts) + f" · [{official}]({_ui.safe_url(treaty.source_url)})")
-if treaty.note and _auth.current_user() is not None and _auth.current_user().can_read_drafts():
-    st.caption(_ui.md(treaty.note))  # research notes name data fields: staff read them, aides do not
+reader = _auth.current_user()
+staff = reader is not None and reader.can_read_drafts()  # research notes (English, naming data fields and copies read) are for staff
+if treaty.note and staff:
+    st.caption(_ui.md(treaty.note))
 tr = catalog.treaty_translations.get((tid, lang))
 if tr is not None:
     st.caption(_ui.md(tr.note))
@@ -89,7 +80,7 @@ table = shown.assign(
     kind=[kind_label(k, lang) for k in shown["kind"]],
     elements=[len(by_id[i].elements) for i in shown["id"]],
     hooks=[", ".join(h.id for h in by_id[i].hooks) for i in shown["id"]],
-    crosswalk=["; ".join(f"{t(RELATION[rel])} {crosswalk_target(other)}" for other, rel, _, _ in catalog.crosswalk_links(i)) for i in shown["id"]],
+    crosswalk=["; ".join(f"{label_text(Vocabulary.relation, rel, lang)} {crosswalk_target(other)}" for other, rel, _, _ in catalog.crosswalk_links(i)) for i in shown["id"]],
 )
 if table.empty:
     _ui.empty(t("No obligation matches these filters. Clear a chapter or kind filter above."))
@@ -139,12 +130,12 @@ if focus:
     links = catalog.crosswalk_links(o.id)
     st.markdown("**" + t("Crosswalk to the other treaties") + "**")
     if links:
-        st.dataframe(pd.DataFrame([{"other": other, "treaty": content.treaty_short(other.split(".")[0]),
-                                    "title": content.obligation_title(other) if other in catalog.obligations
-                                    else content.element(other) if other in catalog.elements else "",
-                                    "relation": t(RELATION[rel]),
-                                    "note": note, "checked": verified_mark(ok, lang)} for other, rel, note, ok in links]),
-                     hide_index=True, width="stretch",
+        crosswalk = pd.DataFrame([{"other": other, "treaty": content.treaty_short(other.split(".")[0]),
+                                   "title": content.obligation_title(other) if other in catalog.obligations
+                                   else content.element(other) if other in catalog.elements else "",
+                                   "relation": label_text(Vocabulary.relation, rel, lang),
+                                   "note": note, "checked": verified_mark(ok, lang)} for other, rel, note, ok in links])
+        st.dataframe(crosswalk if staff else crosswalk.drop(columns="note"), hide_index=True, width="stretch",
                      column_config={"other": t("Obligation"), "treaty": t("Treaty"), "title": t("Title"), "relation": t("This one…"),
                                     "note": st.column_config.TextColumn(t("Note"), width="large"), "checked": t("Checked")})
     else:
@@ -163,9 +154,9 @@ if tid != "ets185" and catalog.countries:
                         "without a status and the {partly} carried over only in part.").format(
         n=len(rows), carried=carried, partly=partly, direct=direct, none=len(rows) - carried - direct, left=left)))
     st.dataframe(pd.DataFrame([{"article": article_label(r.article, lang), "element": content.element(r.element) if r.element in catalog.elements else r.text,
-                                "status": status_badge(r.status, lang), "how": t(HOW.get(r.how, r.how)),
+                                "status": status_badge(r.status, lang), "how": label_text(Vocabulary.carried, r.how, lang),
                                 "ets185": "; ".join(f"{article_label(a, lang)} {b.rsplit('.', 1)[-1]}: {status_badge(s, lang)}" for b, a, s in r.basis),
-                                "left": t(LEFT.get(r.left, r.left)) if r.left else ""} for r in rows]),
+                                "left": label_text(Vocabulary.left, r.left, lang) if r.left else ""} for r in rows]),
                  hide_index=True, width="stretch",
                  column_config={"article": t("Article"), "element": st.column_config.TextColumn(t("What the treaty asks"), width="large"),
                                 "status": t("Status"), "how": t("How"), "ets185": st.column_config.TextColumn(t("ETS 185 counterparts"), width="medium"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -21,13 +20,16 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .i18n import N_, gettext, ngettext, normalise
-from .models import Country, EventKind, HookKind, Kind, Lifecycle, Provision, Stage
+from .models import Country, EventKind, Kind, Lifecycle, Provision, Stage
 from .positions import PositionView, positions
 from .precedents import Precedent, PrecedentProvision, precedents
 from .scoring import CountryScore, Engine
 from .story import LAW_STEPS, effect_text, effects_on
 from .translations import Content
-from .vocab import ASSESSED_ENOUGH, DRAFT_MARK, OPEN_STATUSES, hook_label, article_label, SERIES_COLOUR, RegisterStatus, Series, Status, day, month, percent, rgb, status_label
+from .vocab import (
+    ASSESSED_ENOUGH, DRAFT_MARK, LIFECYCLE_STEPS, OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, Vocabulary, article_label,
+    basis_label, day, hook_label, label_text, month, percent, rgb, status_label,
+)
 
 # ------------------------------------------------------------------------------------------------- facts
 
@@ -234,36 +236,14 @@ def stage_text(lc: Lifecycle, when: dt.date, lang: str = "en") -> str:
     return text + (t(" (first step {date})").format(date=day(first, lang)) if first else "")
 
 
-#: The steps of a provision's lifecycle, as plain words.
-STEP_LABEL = {
-    "introduced": N_("introduced"), "passed": N_("passed"), "promulgated": N_("promulgated"),
-    "in_force": N_("in force"), "repealed": N_("repealed"), "lapsed": N_("lapsed"),
-}
-
-
 def history_text(lc: Lifecycle, lang: str = "en") -> str:
     """Every dated step of a provision: 'introduced 2 Oct 2025 · passed 12 Dec 2025'."""
     t = gettext(lang)
-    steps = [(t(label), getattr(lc, n)) for n, label in STEP_LABEL.items()]
+    steps = [(label_text(Vocabulary.stage, n, lang), getattr(lc, n)) for n in LIFECYCLE_STEPS]
     return " · ".join(f"{name} {day(d, lang)}" for name, d in steps if d is not None) or t("no date recorded")
 
 
-_EVENT_LABEL = {
-    EventKind.letter_of_intent: N_("Letter of intent"),
-    EventKind.invitation: N_("Invitation to accede"),
-    EventKind.signature: N_("Signature"),
-    EventKind.ratification: N_("Ratification"),
-    EventKind.accession: N_("Accession"),
-    EventKind.deposit: N_("Deposit of instrument"),
-    EventKind.entry_into_force: N_("Entry into force"),
-    EventKind.consent: N_("Parliamentary consent"),
-    EventKind.bill_introduced: N_("Bill introduced"),
-    EventKind.law_passed: N_("Law passed"),
-    EventKind.law_promulgated: N_("Law promulgated"),
-    EventKind.law_in_force: N_("Law in force"),
-    EventKind.statement: N_("Statement"),
-    EventKind.other: N_("Other"),
-}
+#: The timeline step each lifecycle date of a provision makes.
 _STAGE_EVENT = {
     "introduced": EventKind.bill_introduced,
     "passed": EventKind.law_passed,
@@ -287,7 +267,7 @@ class _Sources:
         if source_id is None:
             return SourceRef(gettext(self.lang)(N_("no source recorded")), None, False)
         s = self.sources.get(source_id)
-        return SourceRef(s.title, s.url, verified) if s else SourceRef(source_id, None, verified)
+        return SourceRef(self.content.source_title(s.title), s.url, verified) if s else SourceRef(source_id, None, verified)
 
     def provision_fact(self, pid: str, when: dt.date, extent: str | None = None, note: str | None = None,
                        source: str | None = None, verified: bool | None = None) -> ProvisionFact:
@@ -296,7 +276,7 @@ class _Sources:
         ref = self.ref(source or p.source, p.verified if verified is None else verified)
         t, iso3 = gettext(self.lang), self.country.iso3
         citation = self.content.citation(iso3, p)
-        sponsor = p.bill.sponsor if p.bill else None
+        sponsor = self.content.bill_sponsor(iso3, p)
         number = p.bill.number if p.bill else None
         who = sponsor or t("sponsor not recorded")
         no = t("bill no. {number}").format(number=number) if number else t("bill no. not found")
@@ -304,7 +284,7 @@ class _Sources:
             id=p.id, citation=citation, summary=self.content.provision_summary(iso3, p), stage=stage,
             stage_text=stage_text(p.lifecycle, when, self.lang), history=history_text(p.lifecycle, self.lang),
             in_force=stage is Stage.in_force, sponsor=sponsor, bill_number=number,
-            extent=gettext(self.lang)(extent) if extent else None, note=note, source=ref, bill_label=f"{citation} ({who}, {no})",
+            extent=label_text(Vocabulary.extent, extent, self.lang) if extent else None, note=note, source=ref, bill_label=f"{citation} ({who}, {no})",
         )
 
 
@@ -366,7 +346,6 @@ def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date, lan
     of the provisions cited for this treaty), oldest first; a lifecycle date already told by an event of the
     same day and kind is not repeated."""
     srcs = _Sources(catalog.country(iso3), Content(catalog, lang))
-    t = gettext(lang)
     out: list[EventFact] = []
     told = set()
     for e in srcs.country.events:
@@ -374,7 +353,8 @@ def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date, lan
             continue
         ref = srcs.ref(e.source, e.verified)
         fmt = {"day": day(e.date, lang), "month": month(e.date, lang), "year": f"{e.date.year}년" if lang == "ko" else f"{e.date:%Y}"}[e.precision.value]
-        out.append(EventFact(e.date, fmt, e.kind.value, t(_EVENT_LABEL[e.kind]), srcs.content.event_title(iso3, e), ref, e.note, e.date > as_of))
+        out.append(EventFact(e.date, fmt, e.kind.value, label_text(Vocabulary.event_kind, e.kind, lang), srcs.content.event_title(iso3, e), ref, e.note,
+                              e.date > as_of))
         told.add((e.date, e.kind))
     cited = {f.provision for eid, a in srcs.assessments.items() if eid.startswith(f"{treaty}.") for f in a.findings}
     for pid in sorted(cited):
@@ -388,14 +368,13 @@ def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date, lan
                 continue
             ref = srcs.ref(p.source, lc.dates_verified)
             title = f"{srcs.content.citation(iso3, p)}: {srcs.content.provision_summary(iso3, p)}"
-            out.append(EventFact(d, day(d, lang), kind.value, t(_EVENT_LABEL[kind]), title, ref, lc.note, d > as_of))
+            out.append(EventFact(d, day(d, lang), kind.value, label_text(Vocabulary.event_kind, kind, lang), title, ref, lc.note, d > as_of))
     return sorted(out, key=lambda e: e.date)
 
 
 def hook_facts(catalog: Catalog, iso3: str, treaty: str, lang: str = "en") -> list[HookFact]:
     """Reservations and declarations the country plans for this treaty."""
     srcs = _Sources(catalog.country(iso3), Content(catalog, lang))
-    t = gettext(lang)
     out = []
     for ph in srcs.country.planned_hooks:
         if not ph.hook.startswith(f"{treaty}."):
@@ -403,14 +382,10 @@ def hook_facts(catalog: Catalog, iso3: str, treaty: str, lang: str = "en") -> li
         h = catalog.hooks.get(ph.hook)
         if h is None:
             continue
-        out.append(HookFact(h.id, t(HOOK_KIND_LABEL[h.kind]), basis_label(h.basis, lang), h.paragraph, srcs.content.hook_summary(h),
-                            srcs.content.hook_effect(h), ph.note, srcs.ref(ph.source, ph.verified),
-                            hook_label(t(HOOK_KIND_LABEL[h.kind]), h.basis, h.paragraph, lang)))
+        kind = label_text(Vocabulary.hook_kind, h.kind, lang)
+        out.append(HookFact(h.id, kind, basis_label(h.basis, lang), h.paragraph, srcs.content.hook_summary(h), srcs.content.hook_effect(h),
+                            ph.note, srcs.ref(ph.source, ph.verified), hook_label(kind, h.basis, h.paragraph, lang)))
     return out
-
-
-#: Reservation or declaration, as plain words.
-HOOK_KIND_LABEL = {HookKind.reservation: N_("reservation"), HookKind.declaration: N_("declaration")}
 
 
 def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> CountryBrief:
@@ -428,7 +403,7 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
     since = None
     if entry is not None and register is not None:
         src = next((s for s in register.sources if s.id == entry.source), None)
-        reg_source = SourceRef(src.title if src else entry.source, src.url if src else None, entry.verified)
+        reg_source = SourceRef(content.source_title(src.title) if src else entry.source, src.url if src else None, entry.verified)
         since = {RegisterStatus.party: entry.ratification or entry.entry_into_force, RegisterStatus.signatory: entry.signature,
                  RegisterStatus.invited: entry.invitation}.get(entry.status)
     chapter_ids = {c.title: c.id for c in tr.chapters}
@@ -503,9 +478,6 @@ class Line:
         return all(s.verified for s in self.sources)
 
 
-#: How a finding rates a provision, as plain words.
-EXTENT_LABEL = {"full": N_("full"), "partial": N_("partial")}
-
 _STANDING = {
     RegisterStatus.party: N_("{country} is a Party to the {treaty} ({title}){since}."),
     RegisterStatus.signatory: N_("{country} has signed but not ratified the {treaty} ({title}){since}."),
@@ -528,12 +500,6 @@ def no_bill_text(g: GapFact, lang: str = "en") -> str:
     if g.kind == Kind.designate:
         return t("No law is needed: the authority must be designated and notified, usually at signature or deposit. No designation is recorded yet.")
     return t("No pending bill addresses this gap; new legislation is needed.")
-
-
-def basis_label(basis: str, lang: str = "en") -> str:
-    """A checklist's 'Art. 42' in the reader's language."""
-    m = re.match(r"^Art\. (.+)$", basis.strip())
-    return article_label(m.group(1), lang) if m else basis
 
 
 def _stands(b: CountryBrief) -> list[Line]:
@@ -1024,7 +990,7 @@ def brief_docx(b: CountryBrief) -> bytes:
 
 __all__ = [
     "CountryBrief", "ElementFact", "EventFact", "GapFact", "HookFact", "Line", "ProvisionFact", "SourceRef",
-    "NoFontError", "article_label", "basis_label", "brief_caption", "brief_docx", "brief_pdf", "brief_sections", "brief_title", "find_pdf_fonts",
-    "pdf_font_available", "country_brief", "day", "gap_facts", "hook_facts", "no_bill_text", "no_law_text", "obligation_elements",
+    "NoFontError", "brief_caption", "brief_docx", "brief_pdf", "brief_sections", "brief_title", "find_pdf_fonts",
+    "pdf_font_available", "country_brief", "gap_facts", "hook_facts", "no_bill_text", "no_law_text", "obligation_elements",
     "stage_text", "timeline_facts",
 ]

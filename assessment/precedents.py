@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .catalog import Catalog
-from .models import Country, LegalSystem, Provision, Stage
+from .models import Country, Extent, LegalSystem, Provision, Stage
 from .scoring import CountryScore, Engine
 from .translations import Content
 from .vocab import STATUSES, Status
@@ -120,10 +120,11 @@ def _provisions(content: Content, country: Country, element: str, as_of: dt.date
         p = by_id.get(f.provision)
         if p is None or p.lifecycle.stage_at(as_of) is not Stage.in_force or p.id in out:
             continue
-        out[p.id] = (f.extent.value != "full", PrecedentProvision(
+        source = sources[f.source or p.source]
+        out[p.id] = (f.extent is not Extent.full, PrecedentProvision(
             id=p.id, statute=content.statute_name(country.iso3, p), article=p.article, citation=content.citation(country.iso3, p),
             summary=content.provision_summary(country.iso3, p), in_force=p.lifecycle.in_force, introduced_by=_introduced_by(p),
-            verified=f.verified, source_title=sources[f.source or p.source].title, source_url=sources[f.source or p.source].url,
+            verified=f.verified, source_title=content.source_title(source.title), source_url=source.url,
         ))
     return tuple(pp for _, pp in sorted(out.values(), key=lambda x: x[0]))
 

@@ -10,7 +10,6 @@ article labels in Korean come first from a provision's pinned consolidated text 
 from __future__ import annotations
 
 import functools
-
 import re
 
 from .catalog import Catalog
@@ -36,6 +35,11 @@ def territory_name(iso3: str, lang: str) -> str | None:
 
 def _hangul(text: str) -> bool:
     return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+#: A source title that carries a Korean statute's own title after the English one: 'Criminal Procedure Act
+#: (형사소송법), consolidated text'. The bracket holds Hangul and no Latin letter; the English before it no Hangul.
+_KOREAN_TITLE = re.compile(r"^(?P<english>[^()\uac00-\ud7a3]+?) \((?P<korean>[^()A-Za-z]*[\uac00-\ud7a3][^()A-Za-z]*)\)(?P<rest>.*)$", re.S)
 
 
 #: Countries whose law numbers inserted articles as 'N-M' (제N조의M). Elsewhere 'N-M' is a range of sections.
@@ -199,6 +203,23 @@ class Content:
     def provision_summary(self, iso3: str, p: Provision) -> str:
         found = self._provision(iso3, p.id)
         return self._pick(found.summary if found else None, p.summary)
+
+    def bill_sponsor(self, iso3: str, p: Provision) -> str | None:
+        """Who sponsored a bill, in this language where the overlay names them ('조배숙 의원(국민의힘) 외 9인'),
+        else as the data writes it (a name is a name: no mark)."""
+        english = p.bill.sponsor if p.bill else None
+        tr = self._country(iso3)
+        # `sponsors` (provision id -> name) is read once the overlay model has it (CountryTranslation.sponsors)
+        local = (getattr(tr, "sponsors", None) or {}).get(p.id) if tr else None
+        return local or english
+
+    def source_title(self, title: str) -> str:
+        """A source's title as it opens in this language: in Korean, a Korean statute's own title first, where the
+        source's title carries it ('형사소송법 (Criminal Procedure Act), consolidated text'); otherwise as written."""
+        if self.lang != "ko":
+            return title
+        m = _KOREAN_TITLE.match(title)
+        return f"{m['korean']} ({m['english']}){m['rest']}" if m else title
 
     def bill_title(self, iso3: str, p: Provision) -> str | None:
         english = p.bill.title if p.bill and p.bill.title else None

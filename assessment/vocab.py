@@ -13,10 +13,11 @@ import math
 import os
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .i18n import N_, Msg, gettext
+from .i18n import DEFAULT, N_, Msg, gettext, normalise
 
 # ---------------------------------------------------------------------------------------------- statuses
 
@@ -133,15 +134,12 @@ def status_badge(status: str | Status, lang: str | None = None) -> str:
 
 def status_word(status: str | Status) -> Msg:
     """A status as a message value: its code ('missing') in English, its label (누락) in other languages."""
-    try:
-        return Msg.word(str(status), status_style(status).label)
-    except ValueError:
-        return Msg.word(str(status), str(status))
+    return label_word(Vocabulary.status, status)
 
 
 def status_label(status: str | Status, lang: str | None = None) -> str:
     """'In place' ('충족'), without the symbol."""
-    return gettext(lang)(status_style(status).label)
+    return label_text(Vocabulary.status, status, lang)
 
 
 def register_badge(status: str | RegisterStatus, lang: str | None = None) -> str:
@@ -177,20 +175,17 @@ ROLE_NAME: dict[Role, str] = {Role.viewer: N_("viewer"), Role.editor: N_("editor
 
 def role_name(role: str | Role, lang: str | None = None) -> str:
     """'editor' in English, '편집자' in Korean."""
-    return gettext(lang)(ROLE_NAME[Role(str(role))])
+    return label_text(Vocabulary.role, Role(str(role)), lang)
 
 
 def role_word(role: str | Role) -> Msg:
     """The role as a message value: its code in English, its name in other languages."""
-    return Msg.word(str(Role(str(role)).value), ROLE_NAME[Role(str(role))])
+    return label_word(Vocabulary.role, Role(str(role)))
 
 
 def review_word(state: str | ReviewState) -> Msg:
     """A review state as a message value: its code ('in_review') in English, its label (검토 중) elsewhere."""
-    try:
-        return Msg.word(str(state), REVIEW_LABEL[ReviewState(str(state))])
-    except ValueError:
-        return Msg.word(str(state), str(state))
+    return label_word(Vocabulary.review_state, state)
 
 
 #: Roles that read and edit the working drafts.
@@ -215,16 +210,20 @@ REVIEW_LABEL: dict[ReviewState, str] = {
 DRAFT_MARK = N_("draft, not yet approved")
 
 
-#: A provision's lifecycle dates as the form and messages name them.
-LIFECYCLE_LABEL: dict[str, str] = {
-    "introduced": N_("introduced"), "passed": N_("passed"), "promulgated": N_("promulgated"), "in_force": N_("in force"),
-    "repealed": N_("repealed"), "lapsed": N_("lapsed"),
+#: A provision's stage on a date (models.Stage), in order; the dated steps are the Lifecycle fields of the same names.
+STAGE_LABEL: dict[str, str] = {
+    "not_yet": N_("not yet"), "introduced": N_("introduced"), "passed": N_("passed"), "promulgated": N_("promulgated"),
+    "in_force": N_("in force"), "repealed": N_("repealed"), "lapsed": N_("lapsed"),
 }
+#: The dated steps of a provision's lifecycle (models.Lifecycle's date fields), in the order they happen.
+LIFECYCLE_STEPS: tuple[str, ...] = ("introduced", "passed", "promulgated", "in_force", "repealed", "lapsed")
+#: The same table under the name the edit form and the change log import (one table, two names).
+LIFECYCLE_LABEL = STAGE_LABEL
 
 
 def lifecycle_word(name: str) -> Msg:
     """A lifecycle date's name as a message value: 'in_force' in English (as the data writes it), 시행 elsewhere."""
-    return Msg.word(name, LIFECYCLE_LABEL.get(name, name))
+    return label_word(Vocabulary.stage, name)
 
 
 class AuditSource(StrEnum):
@@ -246,10 +245,7 @@ AUDIT_SOURCE_LABEL = {
 
 def audit_source_label(source: str, lang: str | None = None) -> str:
     """Where a change came from, in words ('the web form' / '웹 양식'); an unknown code as it is."""
-    try:
-        return gettext(lang)(AUDIT_SOURCE_LABEL[AuditSource(source)])
-    except ValueError:
-        return source
+    return label_text(Vocabulary.audit_source, source, lang)
 
 
 # ------------------------------------------------------------------------------------------- formatting
@@ -322,7 +318,7 @@ KIND_LABEL: dict[str, str] = {
 
 def kind_label(kind: str, lang: str | None = None) -> str:
     """'empower' -> '권한 부여' in Korean."""
-    return gettext(lang)(KIND_LABEL.get(str(kind), str(kind)))
+    return label_text(Vocabulary.obligation_kind, kind, lang)
 
 
 # ----------------------------------------------------------------------------------------------- citations
@@ -358,11 +354,16 @@ def article_label(article: str, lang: str = "en") -> str:
 
 
 
+def basis_label(basis: str, lang: str = "en") -> str:
+    """A checklist's 'Art. 42' in the reader's citation style ('제42조'); any other wording as it is."""
+    m = re.match(r"^Art\. (.+)$", basis.strip())
+    return article_label(m.group(1), lang) if m else basis
+
+
 def hook_label(kind: str, basis: str, paragraph: str, lang: str = "en") -> str:
     """A reservation or declaration named as each language cites it, from one place: 'reservation under Art. 42
     (6(3))' / '제42조에 따른 유보(제6조제3항 관련)'. `kind` is the translated word, `basis` the checklist's 'Art. 42'."""
-    m = re.match(r"^Art\. (.+)$", basis.strip())
-    basis_text = article_label(m.group(1), lang) if m else basis
+    basis_text = basis_label(basis, lang)
     if lang == "ko":
         return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(kind=kind, basis=basis_text, paragraph=article_label(paragraph, lang))
     return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(kind=kind, basis=basis_text, paragraph=paragraph)
@@ -376,12 +377,129 @@ CLAIM_LABEL = {"ready": N_("ready"), "not_ready": N_("not ready"), "statuses": N
 
 def legal_system_label(code: str | None, lang: str | None = None) -> str:
     """'civil law' / '대륙법계'; '' when not recorded."""
-    return gettext(lang)(LEGAL_SYSTEM_LABEL[code]) if code else ""
+    return label_text(Vocabulary.legal_system, code, lang) if code else ""
 
 
 def claim_label(code: str, lang: str | None = None) -> str:
     """What a position claims, in words."""
-    return gettext(lang)(CLAIM_LABEL[code])
+    return label_text(Vocabulary.claim, code, lang)
+
+
+# ------------------------------------------------------------------------------------ the other vocabularies
+
+#: How fully a finding's provision does the job (models.Extent).
+EXTENT_LABEL: dict[str, str] = {"full": N_("full"), "partial": N_("partial")}
+
+#: How an obligation relates to another treaty's (models.Relation), as a full phrase (the glossary's terms in Korean).
+RELATION_LABEL: dict[str, str] = {
+    "equal": N_("asks the same as"), "subset": N_("asks less than"), "superset": N_("asks more than"), "intersect": N_("overlaps with"),
+}
+
+#: Reservation or declaration (models.HookKind).
+HOOK_KIND_LABEL: dict[str, str] = {"reservation": N_("reservation"), "declaration": N_("declaration")}
+
+#: A step on a country's road to a treaty, and the steps of its law (models.EventKind).
+EVENT_KIND_LABEL: dict[str, str] = {
+    "letter_of_intent": N_("Letter of intent"), "invitation": N_("Invitation to accede"), "signature": N_("Signature"),
+    "ratification": N_("Ratification"), "accession": N_("Accession"), "deposit": N_("Deposit of instrument"),
+    "entry_into_force": N_("Entry into force"), "consent": N_("Parliamentary consent"), "bill_introduced": N_("Bill introduced"),
+    "law_passed": N_("Law passed"), "law_promulgated": N_("Law promulgated"), "law_in_force": N_("Law in force"),
+    "statement": N_("Statement"), "other": N_("Other"),
+}
+
+#: How an element got its status on another treaty (assessment.carryover's `how`), as plain words.
+CARRIED_LABEL: dict[str, str] = {
+    "assessed directly": N_("assessed directly"), "carried over": N_("carried over"),
+    "counterpart not assessed": N_("counterpart not assessed"), "no ETS 185 counterpart": N_("no ETS 185 counterpart"),
+}
+#: What is left to assess of such an element (assessment.carryover's `left`).
+LEFT_LABEL: dict[str, str] = {
+    "assess the ETS 185 counterpart, or this element directly": N_("assess the ETS 185 counterpart, or this element directly"),
+    "needs its own assessment": N_("needs its own assessment"), "the part ETS 185 does not cover": N_("the part ETS 185 does not cover"),
+}
+
+
+# ------------------------------------------------------------------------------------ labels, one helper
+
+
+class Vocabulary(StrEnum):
+    """Every vocabulary whose codes have a label for people, and the enum its codes come from. Tables of the
+    models' enums are keyed by the codes (their values): models imports vocab, so vocab cannot import them."""
+
+    status = "status"  # Status
+    register = "register"  # RegisterStatus
+    role = "role"  # Role
+    review_state = "review_state"  # ReviewState
+    audit_source = "audit_source"  # AuditSource
+    stage = "stage"  # models.Stage; its dated steps are the Lifecycle fields
+    extent = "extent"  # models.Extent
+    relation = "relation"  # models.Relation
+    hook_kind = "hook_kind"  # models.HookKind
+    obligation_kind = "obligation_kind"  # models.Kind
+    event_kind = "event_kind"  # models.EventKind
+    legal_system = "legal_system"  # models.LegalSystem
+    claim = "claim"  # models.PositionClaim
+    carried = "carried"  # carryover.CarryRow.how
+    left = "left"  # carryover.CarryRow.left
+
+
+class _StyleLabels(Mapping[str, str]):
+    """The labels of a style table (status, register), read at each look-up: the label lives in its Style."""
+
+    def __init__(self, styles: Mapping[str, Style]):
+        self._styles = styles
+
+    def __getitem__(self, code: str) -> str:
+        return self._styles[code].label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._styles)
+
+    def __len__(self) -> int:
+        return len(self._styles)
+
+
+#: Each vocabulary's code -> label table (English msgids, translated where shown).
+LABELS: dict[Vocabulary, Mapping[str, str]] = {
+    Vocabulary.status: _StyleLabels(STATUS_STYLE),
+    Vocabulary.register: _StyleLabels(REGISTER_STYLE),
+    Vocabulary.role: ROLE_NAME,
+    Vocabulary.review_state: REVIEW_LABEL,
+    Vocabulary.audit_source: AUDIT_SOURCE_LABEL,
+    Vocabulary.stage: STAGE_LABEL,
+    Vocabulary.extent: EXTENT_LABEL,
+    Vocabulary.relation: RELATION_LABEL,
+    Vocabulary.hook_kind: HOOK_KIND_LABEL,
+    Vocabulary.obligation_kind: KIND_LABEL,
+    Vocabulary.event_kind: EVENT_KIND_LABEL,
+    Vocabulary.legal_system: LEGAL_SYSTEM_LABEL,
+    Vocabulary.claim: CLAIM_LABEL,
+    Vocabulary.carried: CARRIED_LABEL,
+    Vocabulary.left: LEFT_LABEL,
+}
+
+
+def _label_of(kind: Vocabulary | str, code: str) -> str:
+    """The English label (a msgid) of `code`; an unknown code is its own label, so nothing is ever hidden."""
+    return LABELS[Vocabulary(kind)].get(str(code), str(code))
+
+
+def label(kind: Vocabulary | str, code: str, lang: str | None = None) -> str:
+    """The code in English ('in_force', as the data, the CLI and the help texts write it), its label in other
+    languages ('시행'): for cells and choices a reader may type back, and for codes named in English help."""
+    if normalise(lang) == DEFAULT:
+        return str(code)
+    return label_text(kind, code, lang)
+
+
+def label_text(kind: Vocabulary | str, code: str, lang: str | None = None) -> str:
+    """The label in the reader's language, English included ('in force' / '시행'): for sentences and prose."""
+    return gettext(lang)(_label_of(kind, code))
+
+
+def label_word(kind: Vocabulary | str, code: str) -> Msg:
+    """`label` as a message value, for the core's errors said before the reader's language is known."""
+    return Msg.word(str(code), _label_of(kind, code))
 
 
 # ------------------------------------------------------------------------------------------------ times

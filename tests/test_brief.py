@@ -11,7 +11,6 @@ from assessment.brief import (
     brief_pdf,
     brief_sections,
     country_brief,
-    day,
     gap_facts,
     history_text,
     obligation_elements,
@@ -21,6 +20,7 @@ from assessment.brief import (
 from assessment.catalog import Catalog
 from assessment.models import Lifecycle, Stage
 from assessment.scoring import Engine
+from assessment.vocab import day
 
 BEFORE_BILL = dt.date(2025, 8, 21)  # mini: the bill was introduced 2024-11-07, passed 2025-12-12, in force 2026-06-01
 KOREA_THEN = dt.date(2025, 8, 21)

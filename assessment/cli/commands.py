@@ -14,7 +14,7 @@ from .. import service
 from ..models import Country, Extent, Finding, Judgment, Treaty
 from ..problems import CatalogInvalid
 from ..store import SYSTEM, PermissionDenied, Store, User, ValidationFailed
-from ..vocab import AuditSource, JudgmentStatus, percent
+from ..vocab import AuditSource, JudgmentStatus, Vocabulary, label_text, percent
 from ..yamlio import dump_yaml
 from ..yamlwrite import merge, rewrite
 from .context import store_and_user
@@ -171,7 +171,7 @@ def _cmd_precedents(args: argparse.Namespace) -> int:
             mark = "verified" if p["verified"] else "unverified"
             print(f"  {p['name']} ({p['country']}, {p['status']}, {mark}, {p['legal_system'] or 'legal system not recorded'})")
             for pr in p["provisions"]:
-                since = f", in force since {pr['in_force']}" if pr["in_force"] else ""
+                since = f", {label_text(Vocabulary.stage, 'in_force')} since {pr['in_force']}" if pr["in_force"] else ""
                 by = f" by {pr['introduced_by']}" if pr["introduced_by"] else ""
                 article = f" Art. {pr['article']}" if pr["article"] else ""
                 print(f"    {pr['statute']}{article}{since}{by}: {pr['summary']}")

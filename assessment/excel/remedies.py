@@ -63,7 +63,7 @@ def positions_table(catalog: Catalog, engine: Engine, countries: Sequence[str], 
                 iso3, p.by, p.date, claim_label(p.claim.value, lang), content.position_summary(iso3, p.id, p.summary),
                 ", ".join(article_label(d.article, lang) for d in v.differences) or (t("the whole treaty") if v.differs else t("agrees")),
                 ", ".join(article_label(d.article, lang) for d in still) or t("agrees"),
-                "\n".join(reasons), verified_mark(p.verified, lang), Link(src.url, src.title) if src else None,
+                "\n".join(reasons), verified_mark(p.verified, lang), Link(src.url, content.source_title(src.title)) if src else None,
             ])
     return table
 
