@@ -908,3 +908,8 @@ class CountryTranslation(Strict):
     position_authors: dict[DottedId, Text] = Field(
         default_factory=dict, description="Who said each position, in this language, keyed by position id.",
     )
+    sponsors: dict[DottedId, Text] = Field(
+        default_factory=dict,
+        description="Who sponsored each bill, in this language (e.g. '조배숙 의원(국민의힘) 외 9인'), keyed by the id of the "
+        "provision that carries the bill; a bill not listed shows its sponsor as the country file writes it.",
+    )

@@ -209,8 +209,7 @@ class Content:
         else as the data writes it (a name is a name: no mark)."""
         english = p.bill.sponsor if p.bill else None
         tr = self._country(iso3)
-        # `sponsors` (provision id -> name) is read once the overlay model has it (CountryTranslation.sponsors)
-        local = (getattr(tr, "sponsors", None) or {}).get(p.id) if tr else None
+        local = tr.sponsors.get(p.id) if tr else None
         return local or english
 
     def source_title(self, title: str) -> str:

@@ -332,6 +332,10 @@ def country_translation_keys_exist(doc: Doc[CountryTranslation], countries: dict
     for key in tr.bills:
         if key not in provisions:
             yield Problem(doc.file, ("bills", key), f"unknown provision {key} of {tr.iso3}")
+    sponsored = {p.id for p in c.provisions if p.bill is not None and p.bill.sponsor}
+    for key in tr.sponsors:
+        if key not in sponsored:
+            yield Problem(doc.file, ("sponsors", key), f"{key} is not a bill with a sponsor in data/countries/{tr.iso3}.yaml")
     judged = {a.element for a in c.assessments if a.judgment is not None}
     for key in tr.judgments:
         if key not in judged:

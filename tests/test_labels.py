@@ -4,7 +4,6 @@ every surface that shows it follows: the brief, the workbook, the CLI's text and
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 
@@ -169,31 +168,8 @@ def test_korean_workbook_writes_the_extent_of_a_finding_in_korean(catalog: Catal
     assert "(partial)" in "\n".join(str(r[7]) for r in rows[1:] if r[7])  # the code, as the Findings column writes it
 
 
-#: Bill sponsors in Korean, each named in Korean elsewhere in the Korean overlay (event titles, position authors):
-#: 조배숙 의원(국민의힘), 김한규 의원(더불어민주당), 국회 법제사법위원회.
-KOREAN_SPONSORS = {
-    "kor.cpa.preservation-bill-cho": "조배숙 의원(국민의힘) 외 9인",
-    "kor.cpa.preservation-bill-kim": "김한규 의원(더불어민주당)",
-    "kor.cpa.215-2": "김한규·조배숙 의원 법안을 반영한 국회 법제사법위원회 대안(보도에 따름)",
-}
-
-
-def _with_korean_sponsors(catalog: Catalog) -> Catalog:
-    """The catalog with the Korean overlay naming the sponsors: the shipped one once its model has `sponsors`
-    (CountryTranslation), else the shipped overlay with KOREAN_SPONSORS added."""
-    if "sponsors" in models.CountryTranslation.model_fields:
-        return catalog
-
-    class WithSponsors(models.CountryTranslation):
-        sponsors: dict[str, str] = {}
-
-    overlay = catalog.country_translations[("KOR", "ko")]
-    korean = WithSponsors.model_validate({**overlay.model_dump(), "sponsors": KOREAN_SPONSORS})
-    return dataclasses.replace(catalog, country_translations={**catalog.country_translations, ("KOR", "ko"): korean})
-
-
 def test_korean_brief_names_bill_sponsors_in_korean(catalog: Catalog, engine: Engine) -> None:
-    korean = _with_korean_sponsors(catalog)
+    korean = catalog  # the shipped Korean overlay names the sponsors (CountryTranslation.sponsors)
     when = dt.date(2024, 12, 1)  # Art. 16 missing, Cho Baesook's bill pending
     ko = _docx_text(brief_docx(country_brief(korean, engine, "KOR", "ets185", when, "ko")))
     en = _docx_text(brief_docx(country_brief(korean, engine, "KOR", "ets185", when, "en")))
@@ -201,9 +177,16 @@ def test_korean_brief_names_bill_sponsors_in_korean(catalog: Catalog, engine: En
     assert "(Cho Baesook (People Power Party) and 9 co-sponsors, " in en and "조배숙" not in en
 
 
-@pytest.mark.skipif("sponsors" not in models.CountryTranslation.model_fields,
-                    reason="the Korean overlay can name sponsors once CountryTranslation has `sponsors` (models.py)")
 def test_shipped_korean_overlay_names_every_korean_bill_sponsor(catalog: Catalog) -> None:
     overlay = catalog.country_translations[("KOR", "ko")]
     sponsored = {p.id for p in catalog.countries["KOR"].provisions if p.bill and p.bill.sponsor}
     assert sponsored <= set(overlay.sponsors)
+
+
+def test_a_sponsor_for_no_bill_is_a_validation_problem(catalog: Catalog) -> None:
+    from assessment.validators import Doc, country_translation_keys_exist
+
+    overlay = catalog.country_translations[("KOR", "ko")]
+    wrong = overlay.model_copy(update={"sponsors": {**overlay.sponsors, "kor.cpa.215": "누군가"}})
+    problems = [str(p) for p in country_translation_keys_exist(Doc("KOR.ko.yaml", wrong), catalog.countries)]
+    assert any("kor.cpa.215 is not a bill with a sponsor" in p for p in problems), problems
