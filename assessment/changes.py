@@ -10,7 +10,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .i18n import N_, gettext
-from .models import Country
+from .models import Country, Extent
 from .vocab import LIFECYCLE_LABEL, REVIEW_LABEL, ReviewState, status_badge
 
 #: How long an element's text may be in a picker before it is cut (the whole text is shown on the page).
@@ -130,7 +130,7 @@ def _findings_text(data: list[Any], provisions: dict[str, Any], lang: str | None
     for f in data:
         p = provisions.get(f.get("provision"))
         name = p.citation if p is not None else f.get("provision", "?")
-        line = (t("{provision}: satisfies the element fully") if f.get("extent") == "full" else
+        line = (t("{provision}: satisfies the element fully") if f.get("extent") == Extent.full else
                 t("{provision}: satisfies the element partly")).format(provision=name)
         if f.get("note"):
             line += f" ({f['note']})"

@@ -21,7 +21,7 @@ from .problems import validation_messages
 from .store import (
     AssessmentRecord, AuditEntry, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed,
 )
-from .vocab import AuditSource, JudgmentStatus, Vocabulary, label, local_time, status_label, status_word
+from .vocab import AuditSource, JudgmentStatus, Vocabulary, label, local_time, status_word
 
 #: The judgment choice meaning "no judgment: the findings decide".
 FROM_FINDINGS = N_("(from the findings)")
@@ -43,13 +43,13 @@ def error_text(exc: ValueError, lang: str | None = None) -> str:
 def judgment_choice_label(choice: str, lang: str | None = None) -> str:
     """How the judgment control shows a choice: the code itself in English ('missing', as the help text names
     them), its label in another language ('누락'), and '(from the findings)' translated."""
-    if lang in (None, "en"):
-        return choice
-    return gettext(lang)(FROM_FINDINGS) if choice == FROM_FINDINGS else status_label(choice, lang)
+    if choice == FROM_FINDINGS:
+        return choice if lang in (None, "en") else gettext(lang)(FROM_FINDINGS)
+    return label(Vocabulary.status, choice, lang)
 
 
 def _extent(extent: str, lang: str | None) -> str:
-    return extent if lang in (None, "en") else gettext(lang)({"full": N_("full"), "partial": N_("partial")}.get(extent, extent))
+    return label(Vocabulary.extent, extent, lang)
 
 
 def finding_rows(record: AssessmentRecord) -> list[dict[str, Any]]:

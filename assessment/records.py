@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog
-from .models import Country, JudgmentStatus, Provision, Status
+from .models import Country, Extent, JudgmentStatus, Provision, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +95,10 @@ def element_record(iso3: str, element: str, findings: Iterable[Any], judgment: A
     verified: list[bool] = []
     for f in findings:  # one loop, plain dicts first: the store's bulk read gives tens of thousands of them
         if f.__class__ is dict:
-            keys.append((provision_key(iso3, f.get("provision")), f.get("extent") == "full"))
+            keys.append((provision_key(iso3, f.get("provision")), f.get("extent") == Extent.full))
             verified.append(bool(f.get("verified")))
         else:
-            keys.append((provision_key(iso3, _get(f, "provision")), _get(f, "extent") == "full"))
+            keys.append((provision_key(iso3, _get(f, "provision")), _get(f, "extent") == Extent.full))
             verified.append(bool(_get(f, "verified")))
     return ElementRecord(
         country=iso3,

@@ -36,7 +36,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import ValidationError
 
 from ..i18n import LANGUAGES, Msg, gettext, say
-from ..models import MAX_ID, MAX_TEXT, Country, ElementAssessment, Finding, Judgment, Status, Treaty, cell_length, too_long_for_a_cell
+from ..models import MAX_ID, MAX_TEXT, Country, ElementAssessment, Extent, Finding, Judgment, Status, Treaty, cell_length, too_long_for_a_cell
 from ..scoring import STATUSES
 from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
 from ..validators import Doc, TreatyIndex, check_country
@@ -546,8 +546,8 @@ class _Reader:
             if not part:
                 continue
             pid, sep, extent = part.partition(":")
-            pid, extent = pid.strip(), (extent.strip().lower() if sep else "full")
-            if extent not in ("full", "partial"):
+            pid, extent = pid.strip(), (extent.strip().lower() if sep else Extent.full.value)
+            if extent not in {e.value for e in Extent}:
                 self.error(r, "findings", t("'{part}': the extent after ':' must be full or partial").format(part=part))
                 ok = False
             elif pid not in known:

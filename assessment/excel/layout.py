@@ -70,7 +70,7 @@ ASSESSMENT_READ_COLUMNS = ASSESSMENT_INDEX["note"] + 1
 # a workbook in either language and map its status words back to the same codes.
 
 from ..i18n import LANGUAGES, gettext  # noqa: E402 - the language half of the layout
-from ..vocab import status_label  # noqa: E402
+from ..vocab import Vocabulary, label, status_label  # noqa: E402
 
 SHEET_NAMES = {
     README: N_("README"), SUMMARY: N_("Summary"), GAPS: N_("Gaps"), ASSESSMENT: N_("Assessment"),
@@ -95,11 +95,9 @@ def column_help(column: Column, lang: str = "en") -> str:
 
 def status_text(code: str, lang: str = "en") -> str:
     """What the Status columns show: the code in English workbooks ('in_place'), the word in others ('충족')."""
-    if lang == "en":
-        return code
     if code == FROM_FINDINGS:
-        return gettext(lang)(FROM_FINDINGS)
-    return status_label(code, lang)
+        return code if lang == "en" else gettext(lang)(FROM_FINDINGS)
+    return label(Vocabulary.status, code, lang)
 
 
 def status_choices(lang: str = "en") -> tuple[str, ...]:
