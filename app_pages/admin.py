@@ -60,11 +60,12 @@ def user_choice(n: str) -> str:
     return (USER_DISABLED if u.disabled else USER_ACTIVE).format(name=n, role=role_text(u.role.value))
 
 
-name = st.selectbox(t("User"), list(by_name), key="users_pick", format_func=user_choice)
+name = st.selectbox(t("User"), list(by_name), key="users_pick", format_func=user_choice, placeholder=t("Choose an option"))
 if name:
     chosen = by_name[name]
     with st.form(f"change_{name}"):
-        role = st.selectbox(t("Role"), roles, index=roles.index(chosen.role.value), help=ROLE_HELP, format_func=role_text)
+        role = st.selectbox(t("Role"), roles, index=roles.index(chosen.role.value), help=ROLE_HELP, format_func=role_text,
+                            placeholder=t("Choose an option"))
         countries = st.multiselect(t("Countries an editor may edit"), codes, default=sorted(c for c in chosen.countries if c in codes),
                                    placeholder=t("Choose countries"), format_func=country_choice)
         password = st.text_input(t("New password (leave empty to keep; at least 12 characters; ends their sessions)"), type="password")
@@ -98,7 +99,7 @@ add_key = f"add_user_{st.session_state.setdefault(ADD_ROUND, 0)}"
 with st.form(add_key):
     st.subheader(t("Add a user"))
     new_name = st.text_input(t("User name (for single sign-on: the person's e-mail address)"), key=f"{add_key}_name")
-    new_role = st.selectbox(t("Role"), roles, help=ROLE_HELP, format_func=role_text, key=f"{add_key}_role")
+    new_role = st.selectbox(t("Role"), roles, help=ROLE_HELP, format_func=role_text, key=f"{add_key}_role", placeholder=t("Choose an option"))
     new_countries = st.multiselect(t("Countries an editor may edit"), codes, key=f"{add_key}_countries", placeholder=t("Choose countries"),
                                    format_func=country_choice)
     new_password = st.text_input(t("Initial password (at least 12 characters, not all blanks)"), type="password", key=f"{add_key}_password")

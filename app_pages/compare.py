@@ -76,8 +76,8 @@ by_hand = st.expander(t("Open a cell by choosing from lists"), key="cell_by_hand
 if by_hand.open:
     with by_hand:
         a, o, go = st.columns([1, 2, 1])
-        iso = a.selectbox(t("Country"), sorted(catalog.countries), format_func=lambda c: names.get(c, c))
-        obligation = o.selectbox(t("Obligation"), list(shown["id"]),
+        iso = a.selectbox(t("Country"), sorted(catalog.countries), format_func=lambda c: names.get(c, c), placeholder=t("Choose an option"))
+        obligation = o.selectbox(t("Obligation"), list(shown["id"]), placeholder=t("Choose an option"),
                                  format_func=lambda i: f"{article_label(catalog.obligations[i].article, lang)} {content.obligation_title(i)}")
         go.page_link(_ui.COUNTRY, label=t("Open"), icon=":material/open_in_new:",
                      query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat(), obligation=obligation))

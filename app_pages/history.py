@@ -57,7 +57,8 @@ with element_tab:
         restorable = [e for e in entries if e.field in ("findings", "judgment", "note")]
         if restorable and user.can_edit(iso):
             with st.form("restore"):
-                entry_id = st.selectbox(t("Restore the value a field had before entry"), [e.id for e in restorable], format_func=restore_choice)
+                entry_id = st.selectbox(t("Restore the value a field had before entry"), [e.id for e in restorable], format_func=restore_choice,
+                                        placeholder=t("Choose an option"))
                 go = st.form_submit_button(t("Restore"))
             if go:
                 try:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import _data, _ui
+from app_pages import _auth, _data, _ui
 from app_pages._ui import t
 from assessment.vocab import RegisterStatus, day, register_badge
 
@@ -102,5 +102,6 @@ if register_box.open:
                     "verified": st.column_config.CheckboxColumn(t("Verified")),
                 },
             )
-            if ws.catalog.registers.get(treaty_id) and ws.catalog.registers[treaty_id].note:
-                st.caption(_ui.md(ws.catalog.registers[treaty_id].note))
+            reader = _auth.current_user()
+            if ws.catalog.registers.get(treaty_id) and ws.catalog.registers[treaty_id].note and reader is not None and reader.can_read_drafts():
+                st.caption(_ui.md(ws.catalog.registers[treaty_id].note))  # a research note (field names, sources read): staff only
