@@ -13,14 +13,14 @@ import streamlit as st
 from app_pages import _ui
 from app_pages._ui import says, t
 from assessment import editing
-from assessment.models import Extent
 from assessment.vocab import LIFECYCLE_LABEL, local_time
 from assessment.store import AssessmentRecord, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed
 
 
 def pick(label: str, options: list[str], current: str | None, key: str | None = None, where: Any = st, format_func: Any = str) -> str:
     """A selectbox that starts on `current` when it is one of the options, else on the first."""
-    return where.selectbox(label, options, key=key, index=options.index(current) if current in options else 0, format_func=format_func)
+    return where.selectbox(label, options, key=key, index=options.index(current) if current in options else 0, format_func=format_func,
+                           placeholder=t("Choose an option"))
 
 
 def conflict_panel(record: AssessmentRecord, key: str, panel: editing.ElementPanel) -> None:
@@ -52,14 +52,16 @@ def element_fields(record: AssessmentRecord, key: str, hooks: list[str], source_
     """The element form `key` (findings table, judgment, note), starting from `record`: (submitted?, what it holds).
     The table shows provisions and sources by citation and title (`*_label`: id -> label); ids come back."""
     lang, j, none = _ui.lang(), record.judgment, t("(none)")
+    extent_label = editing.extent_labels(lang)
     with st.form(key):
         frame = st.data_editor(
-            pd.DataFrame(editing.label_rows(editing.finding_rows(record), provision_label, source_label), columns=list(editing.FINDING_COLUMNS)),
+            pd.DataFrame(editing.label_rows(editing.finding_rows(record), provision_label, source_label, extent_label),
+                         columns=list(editing.FINDING_COLUMNS)),
             key=f"{key}_findings",
             num_rows="dynamic", width="stretch",
             column_config={
                 "provision": st.column_config.SelectboxColumn(t("Provision"), options=list(provision_label.values()), required=True),
-                "extent": st.column_config.SelectboxColumn(t("Satisfies the element"), options=[e.value for e in Extent], required=True),
+                "extent": st.column_config.SelectboxColumn(t("Satisfies the element"), options=list(extent_label.values()), required=True),
                 "note": st.column_config.TextColumn(t("Why (your words)")),
                 "source": st.column_config.SelectboxColumn(t("Source (default: the provision's)"), options=["", *source_label.values()]),
                 "verified": st.column_config.CheckboxColumn(t("Read in a primary text")),
@@ -67,7 +69,7 @@ def element_fields(record: AssessmentRecord, key: str, hooks: list[str], source_
         )
         status = st.selectbox(t("Judgment (overrides the findings)"), editing.JUDGMENT_CHOICES, key=f"{key}_status",
                               index=editing.JUDGMENT_CHOICES.index(editing.judgment_choice(record)),
-                              format_func=lambda c: editing.judgment_choice_label(c, lang),
+                              format_func=lambda c: editing.judgment_choice_label(c, lang), placeholder=t("Choose an option"),
                               help=t("missing: a cited provision does not do the job; not_applicable needs a reason; reserved only under a "
                                      "reservation the treaty allows."))
         reason = st.text_area(t(editing.REASON_FIELD), value=j.reason if j else "", key=f"{key}_reason",
@@ -79,8 +81,8 @@ def element_fields(record: AssessmentRecord, key: str, hooks: list[str], source_
         verified = cols[2].checkbox(t("Judgment verified"), value=bool(j and j.verified), key=f"{key}_jverified")
         note = st.text_area(t("Note"), value=record.note or "", key=f"{key}_note")
         submitted = st.form_submit_button(t("Save"), type="primary")
-    provision_id, source_id = ({v: k for k, v in labels.items()} for labels in (provision_label, source_label))
-    rows = editing.id_rows(frame.to_dict("records"), provision_id, source_id)
+    provision_id, source_id, extent_code = ({v: k for k, v in labels.items()} for labels in (provision_label, source_label, extent_label))
+    rows = editing.id_rows(frame.to_dict("records"), provision_id, source_id, extent_code)
     return submitted, editing.ElementInput(tuple(rows), status, reason, hook, source, verified, note)
 
 

@@ -68,7 +68,7 @@ def element_form(element_id: str, status_now: str) -> None:
     with st.expander(label, expanded=view.expanded, key=f"{key}_panel"):
         st.markdown(_ui.md(content.element(element_id)))
         for change in changed:
-            st.warning(_ui.md(change.message))
+            st.warning(_ui.says(change.message))
         st.caption(_ui.md(editing.version_text(view.record, lang)))
         if view.draft:
             st.warning(t("**{mark}.** Approved: {approved}").format(mark=_ui.md(t(DRAFT_MARK).capitalize()), approved=_ui.md(view.draft)))
@@ -104,7 +104,7 @@ with provisions_tab:
                  column_config={"id": t("Id"), "citation": t("Citation"), "stage today": t("Stage today"), "verified": t("Verified"),
                                 "version": t("Version")})
     choice = st.selectbox(t("Change a provision or bill (e.g. record that it came into force)"), ["", *[r.provision.id for r in records]],
-                          format_func=lambda i: provision_label.get(i, i) if i else PICK_ONE)
+                          format_func=lambda i: provision_label.get(i, i) if i else PICK_ONE, placeholder=t("Choose an option"))
     if choice:
         _forms.provision_form(store, user, iso, source_ids, next(r for r in records if r.provision.id == choice), f"prov_{iso}_{choice}", source_label)
     with st.expander(t("Add a provision or bill")):

@@ -74,7 +74,7 @@ for iso3, e in entries:
         name = content.country_name(iso3)
         st.markdown(f"**{_ui.md(name)} · {_ui.md(e.get('citation') or e['provision'])}** ({_ui.md(e['statute'])} {_ui.md(e['article'])})")
         when = e.get("promulgated")
-        st.caption(_ui.md(e["reason"]) + (" · " + t("promulgated {date}").format(date=when) if when else ""))
+        st.caption(_ui.says(e["reason"]) + (" · " + t("promulgated {date}").format(date=when) if when else ""))
         before, after, ours = st.columns(3)
         before.markdown("**" + t("Before (the version read)") + "**")
         before.text(e.get("before") or t("(no earlier text in this folder's history)"))

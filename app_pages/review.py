@@ -13,7 +13,7 @@ from app_pages import _auth, _data, _ui
 from app_pages._ui import nt, says, t
 from assessment import review
 from assessment.changes import changes_in_words
-from assessment.i18n import N_
+from assessment.i18n import N_, say
 from assessment.review import Step
 from assessment.store import PermissionDenied, ValidationFailed
 from assessment.vocab import REVIEW_LABEL, local_time
@@ -109,7 +109,7 @@ elif to_review:
     st.warning(t("{n} assessment(s) rest on law that changed after it was read: review them and update the provision's text record.").format(
         n=len(to_review)))
     st.dataframe(pd.DataFrame([{"country": r.country, "element": r.element, "provision": r.provision, "changed on": r.changed_on,
-                                "what changed": r.what_changed} for r in to_review]),
+                                "what changed": say(r.what_changed, lang)} for r in to_review]),
                  hide_index=True, width="stretch",
                  column_config={"country": t("Country"), "element": t("Element"), "provision": t("Provision"), "changed on": t("Changed on"),
                                 "what changed": t("What changed")})

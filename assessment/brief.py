@@ -196,6 +196,7 @@ class CountryBrief:
     position_texts: dict[str, str] = field(default_factory=dict)  # position id -> its summary in the brief's language
     position_sources: dict[str, SourceRef] = field(default_factory=dict)  # position id -> where it was read
     position_authors: dict[str, str] = field(default_factory=dict)  # position id -> who said it, in the brief's language
+    reason_texts: dict[str, str] = field(default_factory=dict)  # a judgment's reason as written -> in the brief's language
     assessed_on: dt.date | None = None  # when the judgments were written (the research date)
     verified_share: float | None = None  # of the assessed elements, the share resting on verified facts
 
@@ -422,6 +423,8 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
         positions=views, position_texts={v.position.id: content.position_summary(country.iso3, v.position.id, v.position.summary) for v in views},
         position_sources={v.position.id: _Sources(country, content).ref(v.position.source, v.position.verified) for v in views},
         position_authors={v.position.id: content.position_author(country.iso3, v.position.id, v.position.by) for v in views},
+        reason_texts={a.judgment.reason: content.judgment_reason(country.iso3, a.element, a.judgment.reason)
+                      for a in country.assessments if a.judgment is not None and a.judgment.reason},
         assessed_on=country.researched, verified_share=now.verified_share,
         iso3=country.iso3, name=content.country_name(country), treaty=tr.id, treaty_title=content.treaty_title(tr.id),
         treaty_short=content.treaty_short(tr.id), as_of=as_of, lang=lang,
@@ -616,15 +619,18 @@ def other_view_lines(b: CountryBrief) -> list[Line]:
             weightiest = sorted((d for d in v.differences if d.reasons), key=lambda d: (d.assessed != "missing", d.kind == "designate"))
             if weightiest:
                 d = weightiest[0]
-                text.append(t("Its reason ({article}): {reason}").format(article=article_label(d.article, lang), reason=d.reasons[0].rstrip(".") + "."))
+                text.append(t("Its reason ({article}): {reason}").format(article=article_label(d.article, lang), reason=b.reason_texts.get(d.reasons[0], d.reasons[0]).rstrip(".") + "."))
         elif v.differs:
             text.append(t("This assessment differs: it finds no critical gap on that date."))
         else:
             text.append(t("This assessment agrees on that date."))
         if v.later is not None and v.later_date is not None:
             still = ", ".join(article_label(d.article, lang) for d in v.later.differences)
-            text.append(t("On {date} it still differs on {articles}.").format(date=day(v.later_date, lang), articles=still) if still
-                        else t("On {date} the assessment agrees with it.").format(date=day(v.later_date, lang)))
+            if still:  # 'still' only where it differed on the position's own date too
+                later = t("On {date} it still differs on {articles}.") if v.differs else t("On {date} it differs on {articles}.")
+                text.append(later.format(date=day(v.later_date, lang), articles=still))
+            else:
+                text.append(t("On {date} the assessment agrees with it.").format(date=day(v.later_date, lang)))
         lines.append(Line(" ".join(text), (b.position_sources.get(p.id, SourceRef(p.source, None, p.verified)),),
                           lead=t("{who}, {date}").format(who=b.position_authors.get(p.id, p.by), date=day(p.date, lang))))
     return lines or [Line(t("No other view on this country's readiness is recorded."))]

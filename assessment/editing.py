@@ -19,7 +19,7 @@ from .i18n import N_, Msg, gettext, say
 from .models import Bill, ElementAssessment, Extent, Finding, Judgment, Lifecycle, Provision
 from .problems import validation_messages
 from .store import (
-    AssessmentRecord, AuditEntry, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed,
+    SEED_WRITER, AssessmentRecord, AuditEntry, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed,
 )
 from .vocab import AuditSource, JudgmentStatus, Vocabulary, label, local_time, status_word
 
@@ -60,16 +60,28 @@ def finding_rows(record: AssessmentRecord) -> list[dict[str, Any]]:
     ]
 
 
-def label_rows(rows: Iterable[Mapping[str, Any]], provision_label: Mapping[str, str], source_label: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Finding rows with provisions and sources shown by citation and title (ids not in the maps stay as they are)."""
-    return [dict(row, provision=provision_label.get(row["provision"], row["provision"]), source=source_label.get(row["source"], row["source"]))
+def extent_labels(lang: str | None = None) -> dict[str, str]:
+    """Extent code -> what the findings table shows: the code in English ('partial'), the label in others ('부분')."""
+    return {e.value: label(Vocabulary.extent, e.value, lang) for e in Extent}
+
+
+def label_rows(rows: Iterable[Mapping[str, Any]], provision_label: Mapping[str, str], source_label: Mapping[str, str],
+               extent_label: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Finding rows with provisions and sources shown by citation and title, and extents in the reader's words
+    (values not in the maps stay as they are)."""
+    extent_label = extent_label or {}
+    return [dict(row, provision=provision_label.get(row["provision"], row["provision"]), source=source_label.get(row["source"], row["source"]),
+                 extent=extent_label.get(row["extent"], row["extent"]))
             for row in rows]
 
 
-def id_rows(rows: Iterable[Mapping[str, Any]], provision_id: Mapping[str, str], source_id: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The inverse of `label_rows`: the table as typed, with labels mapped back to ids."""
+def id_rows(rows: Iterable[Mapping[str, Any]], provision_id: Mapping[str, str], source_id: Mapping[str, str],
+            extent_code: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The inverse of `label_rows`: the table as typed, with labels mapped back to ids and codes."""
+    extent_code = extent_code or {}
     return [dict(row, provision=provision_id.get(row.get("provision") or "", row.get("provision")),
-                 source=source_id.get(row.get("source") or "", row.get("source")))
+                 source=source_id.get(row.get("source") or "", row.get("source")),
+                 extent=extent_code.get(row.get("extent") or "", row.get("extent")))
             for row in rows]
 
 
@@ -140,6 +152,8 @@ def version_text(record: AssessmentRecord, lang: str | None = None) -> str:
     t = gettext(lang)
     if record.updated_at is None:
         return t("Version {version}, never saved").format(version=record.version)
+    if record.updated_by == SEED_WRITER:
+        return t("Version {version}, loaded from the shipped data at {at}").format(version=record.version, at=local_time(record.updated_at))
     return t("Version {version}, last saved by {user} at {at}").format(
         version=record.version, user=record.updated_by, at=local_time(record.updated_at))
 

@@ -196,3 +196,12 @@ def test_provision_rows_show_the_stage_today_as_a_code_in_english_and_a_label_in
     assert [r["stage today"] for r in rows][:3] == ["in_force", "in_force", "lapsed"]  # as the data and the CLI write it
     _, korean = editing.provision_rows(mini_store, iso3, day, "ko")
     assert [r["stage today"] for r in korean][:3] == ["시행", "시행", "폐기"]
+
+
+def test_the_findings_table_shows_extents_in_korean_and_gives_back_the_codes() -> None:
+    """Issue 22: the Korean findings table said full/partial; it shows 완전/부분 and saves the codes."""
+    rows = [{"provision": "kor.cpa.215-2", "extent": "partial", "note": "", "source": "", "verified": False}]
+    shown = editing.label_rows(rows, {}, {}, editing.extent_labels("ko"))
+    assert shown[0]["extent"] == "부분" and editing.extent_labels("en")["partial"] == "partial"
+    back = editing.id_rows(shown, {}, {}, {v: k for k, v in editing.extent_labels("ko").items()})
+    assert back[0]["extent"] == "partial"

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import N_, Msg
 from ..models import Country, LawVersion, Provision, StatuteText
 from .diff import word_diff
 from .history import History, Pinned, promulgated_after
@@ -131,33 +132,48 @@ class _Outcome:
 
 def _moved_hint(statute: StatuteFile, heading: str | None) -> str:
     moved = statute.article_headed(heading)
-    return f"; an article headed '{heading}' is now {moved.label} (renumbered?)" if moved else ""
+    return Msg("; an article headed '{heading}' is now {article} (renumbered?)", heading=heading, article=moved.label) if moved else ""
+
+
+#: The kinds of statute as a version names them ("the version of Act No. 21241"): the word in English, the
+#: kind's name in other languages (법률, 대통령령, 시행규칙).
+_LAW_WORD = {"act": Msg.word("Act", N_("Act")), "decree": Msg.word("Decree", N_("Decree")), "rule": Msg.word("Rule", N_("Rule"))}
+
+
+def _joined(parts: list[Msg]) -> Msg:
+    """Reasons joined with '; ', each still said in the reader's language."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = Msg("{before}; {after}", before=out, after=part)
+    return out
 
 
 def _compare(text: StatuteText, statute: StatuteFile, pinned: Pinned | None) -> _Outcome | None:
     """What changed in the article since it was read, or None when it is as pinned."""
     article = statute.articles.get(text.article)
-    law = {"act": "Act", "decree": "Decree", "rule": "Rule"}[statute_kind(text.title, text.kind)]
-    version = f"the version of {law} No. {statute.version.number} ({statute.version.promulgated})"
+    law = _LAW_WORD[statute_kind(text.title, text.kind)]
+    version = Msg("the version of {law} No. {number} ({date})", law=law, number=statute.version.number, date=statute.version.promulgated)
     if article is None:
-        return _Outcome("missing", f"{text.article} is not in {version}{_moved_hint(statute, text.heading)}", None, False)
+        return _Outcome("missing", Msg("{article} is not in {version}{hint}", article=text.article, version=version,
+                                       hint=_moved_hint(statute, text.heading)), None, False)
     if article.deleted:
-        when = article.amended.isoformat() if article.amended else "a date not tagged"
-        return _Outcome("missing", f"{text.article} was deleted (삭제) on {when}", article, article.amended is not None)
-    reasons = []
+        when = article.amended.isoformat() if article.amended else Msg("a date not tagged")
+        return _Outcome("missing", Msg("{article} was deleted (삭제) on {when}", article=text.article, when=when), article, article.amended is not None)
+    reasons: list[Msg] = []
     tagged = article.amended != text.amended
     if tagged:
-        reasons.append(f"amendment tag now {_iso(article.amended) or 'none'}, pinned {_iso(text.amended) or 'none'}")
+        reasons.append(Msg("amendment tag now {now}, pinned {pinned}", now=_iso(article.amended) or Msg("none"), pinned=_iso(text.amended) or Msg("none")))
     if text.heading and article.heading != text.heading:
-        reasons.append(f"heading now '{article.heading}', pinned '{text.heading}'{_moved_hint(statute, text.heading)}")
+        reasons.append(Msg("heading now '{now}', pinned '{pinned}'{hint}", now=article.heading, pinned=text.heading, hint=_moved_hint(statute, text.heading)))
     if text.sha256 and article.sha256 != text.sha256:
-        reasons.append("wording differs from the pinned text")
+        reasons.append(Msg("wording differs from the pinned text"))
     elif not text.sha256 and pinned is not None:
         was = pinned.statute.articles.get(text.article)
         if was is not None and was.sha256 != article.sha256:
-            reasons.append(f"wording differs from the pinned version's text (commit {pinned.commit[:10]})")
+            reasons.append(Msg("wording differs from the pinned version's text (commit {commit})", commit=pinned.commit[:10]))
     if reasons:
-        return _Outcome("changed", "; ".join(reasons) + f" (read in {version})", article, tagged and article.amended is not None)
+        return _Outcome("changed", Msg("{reasons} (read in {version})", reasons=_joined(reasons), version=version), article,
+                        tagged and article.amended is not None)
     return None
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import Msg
 from ..models import Country
 from .check import check_country
 
@@ -21,10 +22,13 @@ class LawChange:
     missing: bool
 
     @property
-    def message(self) -> str:
-        when = self.changed_on.isoformat() if self.changed_on else "an unknown date"
-        what = "was deleted or moved" if self.missing else "changed"
-        return f"The law {what} on {when} ({self.citation}): review this assessment. {self.reason}"
+    def message(self) -> Msg:
+        """What the Edit page says above the element (a Msg: the page says it in the reader's language)."""
+        when = self.changed_on.isoformat() if self.changed_on else Msg("an unknown date")
+        if self.missing:
+            return Msg("The law was deleted or moved on {when} ({citation}): review this assessment. {reason}",
+                       when=when, citation=self.citation, reason=self.reason)
+        return Msg("The law changed on {when} ({citation}): review this assessment. {reason}", when=when, citation=self.citation, reason=self.reason)
 
 
 def law_changes(country: Country, folder: Path) -> dict[str, LawChange]:

@@ -20,6 +20,9 @@ from . import schema as tables
 from .auth import SYSTEM, PermissionDenied, User
 from .base import StoreBase, ValidationFailed, _check_key
 
+#: The writer named on rows loaded from the shipped data (version 1 of every country, provision and assessment).
+SEED_WRITER = "seed"
+
 
 def _findings_json(findings: Iterable[Finding]) -> str:
     return json.dumps([f.model_dump(mode="json", exclude_none=True) for f in findings], ensure_ascii=False, sort_keys=True)
@@ -74,12 +77,12 @@ class CountryStore(StoreBase):
         n = 0
         with self._write() as conn:
             for c in countries:
-                conn.execute(insert(tables.countries).values(iso3=c.iso3, name=c.name, meta=_meta_of(c), review_state=ReviewState.approved.value, version=1, updated_by="seed", updated_at=at))
+                conn.execute(insert(tables.countries).values(iso3=c.iso3, name=c.name, meta=_meta_of(c), review_state=ReviewState.approved.value, version=1, updated_by=SEED_WRITER, updated_at=at))
                 if c.provisions:
                     conn.execute(
                         insert(tables.provisions),
                         [
-                            {"iso3": c.iso3, "id": p.id, "position": i, "document": p.model_dump_json(exclude_none=True), "version": 1, "updated_by": "seed", "updated_at": at}
+                            {"iso3": c.iso3, "id": p.id, "position": i, "document": p.model_dump_json(exclude_none=True), "version": 1, "updated_by": SEED_WRITER, "updated_at": at}
                             for i, p in enumerate(c.provisions)
                         ],
                     )
@@ -89,12 +92,12 @@ class CountryStore(StoreBase):
                         [
                             {
                                 "iso3": c.iso3, "element": a.element, "position": i, "findings": _findings_json(a.findings),
-                                "judgment": _judgment_json(a.judgment), "note": a.note, "version": 1, "updated_by": "seed", "updated_at": at,
+                                "judgment": _judgment_json(a.judgment), "note": a.note, "version": 1, "updated_by": SEED_WRITER, "updated_at": at,
                             }
                             for i, a in enumerate(c.assessments)
                         ],
                     )
-                conn.execute(insert(tables.snapshots).values(iso3=c.iso3, document=c.model_dump_json(exclude_none=True), approved_by="seed", approved_at=at))
+                conn.execute(insert(tables.snapshots).values(iso3=c.iso3, document=c.model_dump_json(exclude_none=True), approved_by=SEED_WRITER, approved_at=at))
                 self._audit(conn, SYSTEM, c.iso3, "country", [("seed", None, f"data/countries/{c.iso3}.yaml")], AuditSource.seed, at)
                 n += 1
             self._bump(conn)

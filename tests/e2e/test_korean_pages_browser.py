@@ -58,30 +58,12 @@ KNOWN_LEAKS: dict[tuple[str, str], str] = {
     ("*", "의무: Choose an option"): "app_pages/_ui.py:166, choose() (Treaty, Edit)",
     ("History", "요소: Choose an option"): "app_pages/_ui.py:166, choose() (History)",
     ("Country", "의무 자세히 보기: Choose an option"): "app_pages/_ui.py:166, choose() (Country)",
-    ("Edit", "판단(평가 근거보다 우선): Choose an option"): "app_pages/edit.py:111",
-    ("Edit", "조항 또는 법률안 변경(예: 시행 사실 기록): Choose an option"): "app_pages/edit.py:169",
-    ("Edit", "유보 또는 선언('유보' 판단인 경우): Choose an option"): "app_pages/_forms.py:20 (pick())",
-    ("Edit", "판단 출처: Choose an option"): "app_pages/_forms.py:20 (pick())",
     # Streamlit's file uploader writes its button, its size line and the hidden text of its add-a-file button in English
     # with no option to change them. Hiding them and showing the catalogue's words takes a <style> on the page, which
     # tests/test_app_pages.py:314 refuses (only constant markup may be raw HTML): a change for whoever owns that test.
     ("Import", "Upload"): "Streamlit's st.file_uploader (app_pages/upload.py:26): its button",
     ("Import", "20MB per file"): "Streamlit's st.file_uploader (app_pages/upload.py:26): its size line",
     ("Import", "add icon"): "Streamlit's st.file_uploader (app_pages/upload.py:26): its add-a-file button's hidden text",
-    ("Country", "No statute lets Korea preserve data on a foreign request"): "assessment/brief.py:619 says d.reasons[0], the English "
-    "judgment reason from assessment/positions.py:59-81; say it through content.judgment_reason (data/translations/KOR.ko.yaml has it)",
-    ("Brief", "No statute lets Korea preserve data on a foreign request"): "the same, assessment/brief.py:619",
-    ("Edit", "partial"): "app_pages/_forms.py:62: the findings grid's extent column shows the codes (full, partial); give the "
-    "SelectboxColumn format_func=lambda e: label(Vocabulary.extent, e, lang) (완전, 부분)",
-    ("Edit", "full"): "the same, app_pages/_forms.py:62",
-    ("Edit", "마지막 저장: seed"): "assessment/editing.py:143: version_text names the store's seeding writer 'seed' "
-    "(store/countries.py:77-97); say e.g. '버전 {version}, {at}에 배포 데이터에서 불러옴'",
-    ("Edit", "review this assessment"): "assessment/lawtext/watch.py:24-27 LawChange.message is English, shown by edit.py:84; "
-    "make it a Msg: '법령이 {date}에 변경되었습니다({citation}). 이 평가를 검토하십시오. {reason}'",
-    ("Edit", "the version of Act No."): "assessment/lawtext/check.py:141-160 (_compare) writes the reasons in English: "
-    "'개정 표시 현재 {now}, 고정 당시 {pinned}(법률 제{number}호({date}) 기준)', '{article}은(는) 법률 제{number}호({date})에 없음'",
-    ("Law watch", "the version of Act No."): "the same, assessment/lawtext/check.py:141-160, shown by law_watch.py:77",
-    ("Review", "the version of Act No."): "the same, assessment/lawtext/check.py:141-160, through assessment/review.py:151",
 }
 
 
