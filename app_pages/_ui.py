@@ -163,7 +163,7 @@ def choose(
         current = url if url is not None else (default if default in options else options[0])
     # Re-assigning keeps the value when the same control appears on another page (a new widget id).
     st.session_state[key] = current
-    value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
+    value = where.selectbox(label, options, key=key, format_func=format_func, help=help, placeholder=t("Choose an option"))
     _remember(key, value or None, param)
     return value
 
@@ -187,11 +187,67 @@ def choose_treaty(catalog: Any, param: str = "treaty", *, where: Any = None) -> 
                   format_func=lambda tid: f"{content.treaty_short(tid)} ({catalog.treaties[tid].series})")
 
 
+#: A typed date: 2025-08-21, also 2025/8/21, 2025.8.21 or 2025. 8. 21. (as Korean readers write it) and 20250821.
+_TYPED_DATE = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?|(\d{4})(\d{2})(\d{2})")
+
+
+def typed_date(text: str) -> dt.date | None:
+    """The whole date a person typed, or None when the text is not one (a partial date, 2025-02-30, words)."""
+    m = _TYPED_DATE.fullmatch(text.strip())
+    if m is None:
+        return None
+    year, month, day_ = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+    try:
+        return dt.date(year, month, day_)
+    except ValueError:
+        return None
+
+
+def _date_range() -> tuple[dt.date, dt.date]:
+    """The dates the as-of controls accept (Streamlit's date control refuses, with an exception, any other)."""
+    return dt.date(1990, 1, 1), dt.date.today() + dt.timedelta(days=5 * 366)
+
+
+def _apply_typed_date(key: str) -> None:
+    """On Enter or Tab in the typed field: a whole date in range becomes the control's date; anything else is
+    refused with a message, and the date shown stays (the next run puts it back in the field)."""
+    text = str(st.session_state.get(f"{key}_typed") or "").strip()
+    shown = st.session_state.get(key)
+    shown_text = shown.isoformat() if isinstance(shown, dt.date) else ""
+    if not text:
+        return  # the field was emptied: the date shown stays, and goes back into the field
+    earliest, latest = _date_range()
+    typed = typed_date(text)
+    if typed is None:
+        st.session_state[f"_{key}_refused"] = t(
+            "“{value}” is not a whole date: type it as YYYY-MM-DD, for example {example}. Still showing {shown}.").format(
+            value=md(text if len(text) <= 24 else text[:23] + "…"), example=shown_text or earliest.isoformat(), shown=shown_text)
+    elif not earliest <= typed <= latest:
+        st.session_state[f"_{key}_refused"] = t("{value} is outside {earliest} to {latest}. Still showing {shown}.").format(
+            value=typed.isoformat(), earliest=earliest.isoformat(), latest=latest.isoformat(), shown=shown_text)
+    else:
+        st.session_state[key] = typed
+
+
+#: Constant markup: hides the typed segments of every as-of date control (`choose_date` keys them choice_<param>,
+#: and Streamlit gives a keyed widget the class st-key-<key>), leaving its calendar button. Were Streamlit to
+#: rename these, the whole date control would show again: still working, only longer.
+CALENDAR_ONLY_CSS = """<style>
+[class*="st-key-choice_"] [data-testid="stDateInputFieldsScroller"] { display: none; }
+[class*="st-key-choice_"] [data-testid="stDateInputField"] { border: none; background: transparent; padding: 0; }
+</style>"""
+
+
 def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, help: str | None = None) -> dt.date:
-    """A date control kept in the URL as YYYY-MM-DD (the same rules as `choose`)."""
+    """A date kept in the URL as YYYY-MM-DD (the same rules as `choose`).
+
+    The date is typed into a text field, which applies it on Enter and on Tab (Streamlit's own date field applies
+    a typed date only once the focus has left both it and its calendar button, and never on Enter), with
+    Streamlit's calendar button beside it. Both show one date, held under the key `choice_{param}`.
+    """
     where = where or st
     key = f"choice_{param}"
-    earliest, latest = dt.date(1990, 1, 1), dt.date.today() + dt.timedelta(days=5 * 366)
+    earliest, latest = _date_range()
     url = st.query_params.get(param)
     current = st.session_state.get(key)
     if url is not None and url != st.session_state.get(f"_{key}_url"):
@@ -211,7 +267,16 @@ def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, 
     if not isinstance(current, dt.date):
         current = default
     st.session_state[key] = current
-    value = where.date_input(label, key=key, min_value=earliest, max_value=latest, format="YYYY-MM-DD", help=help)
+    st.session_state[f"{key}_typed"] = current.isoformat()  # also puts the shown date back after a refused one
+    refused = st.session_state.pop(f"_{key}_refused", None)
+    field, calendar = where.columns([4, 1], gap="small", vertical_alignment="bottom")
+    field.text_input(label, key=f"{key}_typed", placeholder="YYYY-MM-DD", on_change=_apply_typed_date, args=(key,),
+                     help=(help + " " if help else "") + t("Type a date as YYYY-MM-DD and press Enter or Tab, or pick it on the calendar."))
+    # The calendar: Streamlit's date control with its own typed field hidden, so only its calendar button shows.
+    calendar.html(CALENDAR_ONLY_CSS)
+    value = calendar.date_input(label, key=key, min_value=earliest, max_value=latest, format="YYYY-MM-DD", label_visibility="collapsed")
+    if refused:
+        where.warning(refused)  # under the field, where the eye is (a page's own notices may be far below)
     _remember(key, value.isoformat(), param)
     return value
 

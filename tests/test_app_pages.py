@@ -311,7 +311,7 @@ def test_no_data_text_is_rendered_as_html(page: _nav.PageSpec) -> None:
     for m in elements(at, "markdown"):
         assert not m.proto.allow_html, m.proto.body[:80]
     for h in elements(at, "html"):
-        allowed = {_ui.PRINT_CSS, *(_ui.print_button(lang) for lang in ("en", "ko"))}
+        allowed = {_ui.PRINT_CSS, _ui.CALENDAR_ONLY_CSS, *(_ui.print_button(lang) for lang in ("en", "ko"))}  # constants only
         assert h.proto.body in allowed, "only constant markup may be raw HTML"
 
 

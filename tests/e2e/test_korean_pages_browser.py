@@ -50,14 +50,6 @@ ALLOWED = {
 #: line the leak is in) -> where it comes from, and the fix. Empty it as they are fixed: the test fails on an entry
 #: that no longer shows.
 KNOWN_LEAKS: dict[tuple[str, str], str] = {
-    # Streamlit's default placeholder, shown once a choice field is emptied to search it; pass placeholder=t("Choose an
-    # option") (선택하세요, in the catalogue now). By the field it shows in:
-    ("*", "Language · 언어: Choose an option"): "app_pages/_ui.py:166, choose() (the sidebar's language switch)",
-    ("*", "국가: Choose an option"): "app_pages/_ui.py:166, choose() through choose_country()",
-    ("*", "조약: Choose an option"): "app_pages/_ui.py:166, choose() through choose_treaty()",
-    ("*", "의무: Choose an option"): "app_pages/_ui.py:166, choose() (Treaty, Edit)",
-    ("History", "요소: Choose an option"): "app_pages/_ui.py:166, choose() (History)",
-    ("Country", "의무 자세히 보기: Choose an option"): "app_pages/_ui.py:166, choose() (Country)",
     # Streamlit's file uploader writes its button, its size line and the hidden text of its add-a-file button in English
     # with no option to change them. Hiding them and showing the catalogue's words takes a <style> on the page, which
     # tests/test_app_pages.py:314 refuses (only constant markup may be raw HTML): a change for whoever owns that test.
