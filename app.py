@@ -28,8 +28,16 @@ def title(spec) -> str:
     return _ui.t(SIGNED_IN_TITLE) if signed_in and spec.url_path == SIGNIN_PATH else _ui.t(spec.title)
 
 
-pages = {p.url_path: st.Page(p.file, title=title(p), url_path=p.url_path, default=p.default,
-                             visibility="visible" if visible_to(p, role) else "hidden") for p in PAGES}
+pages = {
+    p.url_path: st.Page(
+        p.file,
+        title=title(p),
+        url_path=p.url_path,
+        default=p.default,
+        visibility="visible" if visible_to(p, role) else "hidden",
+    )
+    for p in PAGES
+}
 page = st.navigation(list(pages.values()))
 st.session_state[_auth.PAGE_PATH] = page.url_path
 _auth.sync_cookies()

@@ -57,20 +57,22 @@ def content_security_policy() -> str:
     (Streamlit and Plotly write style elements at run time); images and fonts may also be data: or blob: URLs."""
     scripts = " ".join(_hash(s) for s in [*_shell_scripts(), _auth.COOKIE_SCRIPT])
     handlers = " ".join(_hash(h) for h in _event_handlers())
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {scripts} 'unsafe-hashes' {handlers}",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "frame-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {scripts} 'unsafe-hashes' {handlers}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
 
 
 SECURITY_HEADERS = {
@@ -133,8 +135,9 @@ async def session_cookie(request: Request) -> Response:
 
     if await run_in_threadpool(service.store().session_user, token) is None:
         return Response("no such session", status_code=403)
-    response.set_cookie(_auth.COOKIE, token, max_age=_auth.SESSION_SECONDS, path="/", secure=https, httponly=True,
-                        samesite="strict")
+    response.set_cookie(
+        _auth.COOKIE, token, max_age=_auth.SESSION_SECONDS, path="/", secure=https, httponly=True, samesite="strict"
+    )
     return response
 
 

@@ -68,8 +68,11 @@ def session_route() -> str | None:
 
 def cookie_html(pending: dict[str, tuple[str | None, int, str]]) -> str:
     """The element that makes `pending` cookie changes in the browser: their data, then COOKIE_SCRIPT."""
-    data = {"route": session_route(), "session": COOKIE,
-            "cookies": [[name, value, int(max_age), same_site] for name, (value, max_age, same_site) in pending.items()]}
+    data = {
+        "route": session_route(),
+        "session": COOKIE,
+        "cookies": [[name, value, int(max_age), same_site] for name, (value, max_age, same_site) in pending.items()],
+    }
     return f'<div hidden data-ar-cookies="{html.escape(json.dumps(data), quote=True)}"></div><script>{COOKIE_SCRIPT}</script>'
 
 
@@ -144,7 +147,12 @@ def _client() -> str:
     except Exception:  # noqa: BLE001 - AppTest and old Streamlit have no address
         peer, headers = None, {}
     hops = os.environ.get("ASSESSMENT_TRUSTED_PROXY_HOPS", "1")
-    return client_address(str(peer) if peer else None, headers, os.environ.get("ASSESSMENT_TRUSTED_PROXY_HEADER"), int(hops) if hops.isdigit() else 1)
+    return client_address(
+        str(peer) if peer else None,
+        headers,
+        os.environ.get("ASSESSMENT_TRUSTED_PROXY_HEADER"),
+        int(hops) if hops.isdigit() else 1,
+    )
 
 
 def sign_in(name: str, password: str) -> User | None:
@@ -213,8 +221,12 @@ def sign_in_form(key: str = "sign_in") -> None:
                 st.rerun()
     if sso_configured():
         if _sso_identity() is not None:
-            st.warning(t("You are signed in with your organisation's account ({identity}), but no active user of "
-                         "that e-mail address exists here. Ask an admin to add or enable it.").format(identity=md(_sso_identity())))
+            st.warning(
+                t(
+                    "You are signed in with your organisation's account ({identity}), but no active user of "
+                    "that e-mail address exists here. Ask an admin to add or enable it."
+                ).format(identity=md(_sso_identity()))
+            )
         elif st.button(t("Sign in with your organisation's account"), key=f"{key}_sso"):
             st.login()
 
@@ -232,13 +244,20 @@ def require_staff() -> User:
         st.warning(t(notice))
     st.title(t("Sign in to continue"))
     if user is None:
-        st.caption(t("This page is for policy staff. Sign in with an editor, reviewer or admin account; you will continue to this page."))
+        st.caption(
+            t(
+                "This page is for policy staff. Sign in with an editor, reviewer or admin account; you will continue to this page."
+            )
+        )
         _remember_page_for_sso()
         sync_cookies()
         sign_in_form("sign_in_here")
     else:
-        st.info(t("{name} is a viewer: this page is for policy staff (editor, reviewer or admin). Ask an admin for a staff role.").format(
-            name=md(user.name)))
+        st.info(
+            t(
+                "{name} is a viewer: this page is for policy staff (editor, reviewer or admin). Ask an admin for a staff role."
+            ).format(name=md(user.name))
+        )
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
 

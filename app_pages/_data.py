@@ -25,12 +25,12 @@ import streamlit as st
 from app_pages import _auth
 from assessment import charts, grids, service
 from assessment.brief import CountryBrief, brief_docx, brief_pdf, country_brief, pdf_font_available
-from assessment.translations import Content
+from assessment.i18n import gettext
 from assessment.problems import CatalogInvalid
 from assessment.scoring import AllScores, CountryScore
 from assessment.service import Workspace
 from assessment.store import SYSTEM, Store
-from assessment.i18n import gettext
+from assessment.translations import Content
 from assessment.vocab import ASSESSED_ENOUGH, PARTLY_ASSESSED, ReviewState, verified_mark
 
 
@@ -173,7 +173,9 @@ def country_names(ws: Workspace, lang: str = "en") -> dict[str, str]:
 
 
 @_cached(16)
-def _overview(_ws: Workspace, version: str, treaty: str, as_of: dt.date, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
+def _overview(
+    _ws: Workspace, version: str, treaty: str, as_of: dt.date, lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
     register = charts.register_frame(_ws.catalog.registers.get(treaty), lang)
     names = country_names(_ws, lang)
     register["name"] = [names.get(iso, name) for iso, name in zip(register["iso3"], register["name"])]
@@ -182,17 +184,23 @@ def _overview(_ws: Workspace, version: str, treaty: str, as_of: dt.date, lang: s
     )
     verified = [score(_ws, c, treaty, as_of).verified_share for c in ranking["country"]]
     ranking["verified"] = [v if v is not None else float("nan") for v in verified]
-    ranking["assessment"] = [gettext(lang)(PARTLY_ASSESSED) if c == c and c < ASSESSED_ENOUGH else "" for c in ranking["coverage"]]
+    ranking["assessment"] = [
+        gettext(lang)(PARTLY_ASSESSED) if c == c and c < ASSESSED_ENOUGH else "" for c in ranking["coverage"]
+    ]
     return register, ranking, charts.world_map(register, ranking, Content(_ws.catalog, lang).treaty_short(treaty), lang)
 
 
-def overview(ws: Workspace, treaty: str, as_of: dt.date, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
+def overview(
+    ws: Workspace, treaty: str, as_of: dt.date, lang: str = "en"
+) -> tuple[pd.DataFrame, pd.DataFrame, go.Figure]:
     """(treaty register, ranking of assessed countries, world map) for one treaty on one date."""
     return _overview(ws, ws.version, treaty, as_of, lang)
 
 
 @_cached()
-def _chapter_figure(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, today: dt.date, lang: str) -> go.Figure:
+def _chapter_figure(
+    _ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, today: dt.date, lang: str
+) -> go.Figure:
     then = score(_ws, iso3, treaty, as_of).chapters
     bills = score(_ws, iso3, treaty, as_of, True).chapters
     now = score(_ws, iso3, treaty, today).chapters if as_of != today else None
@@ -200,18 +208,30 @@ def _chapter_figure(_ws: Workspace, version: str, iso3: str, treaty: str, as_of:
     return charts.chapter_bars(then, bills, now, as_of=as_of, lang=lang, labels=labels)
 
 
-def chapter_figure(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, today: dt.date, lang: str = "en") -> go.Figure:
+def chapter_figure(
+    ws: Workspace, iso3: str, treaty: str, as_of: dt.date, today: dt.date, lang: str = "en"
+) -> go.Figure:
     """Chapter scores on the date, with the bills, and today when the date is another day."""
     return _chapter_figure(ws, ws.version, iso3, treaty, as_of, today, lang)
 
 
 @_cached()
-def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str, today: dt.date) -> tuple[pd.DataFrame, go.Figure]:
+def _timeline(
+    _ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date, lang: str, today: dt.date
+) -> tuple[pd.DataFrame, go.Figure]:
     events = pd.DataFrame(
         [
-            {"date": e.date, "when": e.date_text, "kind": e.kind, "step": e.kind_label, "title": e.title,
-             "source": e.source.title, "link": e.source.url, "verified": e.source.verified,
-             "checked": verified_mark(e.source.verified, lang)}
+            {
+                "date": e.date,
+                "when": e.date_text,
+                "kind": e.kind,
+                "step": e.kind_label,
+                "title": e.title,
+                "source": e.source.title,
+                "link": e.source.url,
+                "verified": e.source.verified,
+                "checked": verified_mark(e.source.verified, lang),
+            }
             for e in brief(_ws, iso3, treaty, as_of, lang).events
         ],
         columns=["date", "when", "kind", "step", "title", "source", "link", "verified", "checked"],
@@ -219,7 +239,9 @@ def _timeline(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.da
     return events, charts.timeline(events, as_of, lang, today)
 
 
-def timeline(ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en", today: dt.date | None = None) -> tuple[pd.DataFrame, go.Figure]:
+def timeline(
+    ws: Workspace, iso3: str, treaty: str, as_of: dt.date, lang: str = "en", today: dt.date | None = None
+) -> tuple[pd.DataFrame, go.Figure]:
     """(table of accession steps and law changes with sources, timeline figure marking the chosen date and today)."""
     return _timeline(ws, ws.version, iso3, treaty, as_of, lang, today or as_of)
 
@@ -234,13 +256,31 @@ def obligation_meta(ws: Workspace, treaty: str, lang: str = "en") -> pd.DataFram
 
 
 @_cached(32)
-def _status_grid(_ws: Workspace, version: str, treaty: str, as_of: dt.date, with_bills: bool,
-                 chapters: tuple[str, ...], kinds: tuple[str, ...], lang: str) -> grids.StatusGrid:
+def _status_grid(
+    _ws: Workspace,
+    version: str,
+    treaty: str,
+    as_of: dt.date,
+    with_bills: bool,
+    chapters: tuple[str, ...],
+    kinds: tuple[str, ...],
+    lang: str,
+) -> grids.StatusGrid:
     shown = charts.filter_obligations(obligation_meta(_ws, treaty, lang), list(chapters), list(kinds))
-    return grids.status_grid(all_scores(_ws, as_of, with_bills).obligations(treaty), shown, country_names(_ws, lang), lang)
+    return grids.status_grid(
+        all_scores(_ws, as_of, with_bills).obligations(treaty), shown, country_names(_ws, lang), lang
+    )
 
 
-def status_grid(ws: Workspace, treaty: str, as_of: dt.date, with_bills: bool, chapters: list[str], kinds: list[str], lang: str = "en") -> grids.StatusGrid:
+def status_grid(
+    ws: Workspace,
+    treaty: str,
+    as_of: dt.date,
+    with_bills: bool,
+    chapters: list[str],
+    kinds: list[str],
+    lang: str = "en",
+) -> grids.StatusGrid:
     """Obligations x countries of one treaty, filtered by chapter and kind."""
     return _status_grid(ws, ws.version, treaty, as_of, with_bills, tuple(chapters), tuple(kinds), lang)
 
@@ -253,11 +293,15 @@ def show_catalog_problems(exc: CatalogInvalid) -> None:
     from app_pages._ui import nt
 
     n = len(exc.problems)
-    st.error(nt(
-        "The checklists or country data did not validate ({n} problem). Fix these in the files named, then reload the page. "
-        "`python -m assessment validate` prints the same list.",
-        "The checklists or country data did not validate ({n} problems). Fix these in the files named, then reload the page. "
-        "`python -m assessment validate` prints the same list.", n).format(n=n))
+    st.error(
+        nt(
+            "The checklists or country data did not validate ({n} problem). Fix these in the files named, then reload the page. "
+            "`python -m assessment validate` prints the same list.",
+            "The checklists or country data did not validate ({n} problems). Fix these in the files named, then reload the page. "
+            "`python -m assessment validate` prints the same list.",
+            n,
+        ).format(n=n)
+    )
     st.code("\n".join(str(p) for p in exc.problems), language=None)
 
 
@@ -290,7 +334,9 @@ def law_review(ws: Workspace, iso3: str) -> dict[str, list] | None:
 def _carryover(_ws: Workspace, version: str, iso3: str, treaty: str, as_of: dt.date) -> list:
     from assessment.carryover import carryover_rows
 
-    return carryover_rows(_ws.catalog, _ws.engine.score_country(iso3, treaty, as_of), _ws.engine.score_country(iso3, "ets185", as_of))
+    return carryover_rows(
+        _ws.catalog, _ws.engine.score_country(iso3, treaty, as_of), _ws.engine.score_country(iso3, "ets185", as_of)
+    )
 
 
 def carryover(ws: Workspace, iso3: str, treaty: str, as_of: dt.date | None = None) -> list:

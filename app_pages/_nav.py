@@ -31,7 +31,9 @@ PAGES = (
     PageSpec("app_pages/history.py", N_("History"), "history", roles=STAFF),
     PageSpec("app_pages/upload.py", N_("Import"), "import", roles=STAFF),
     PageSpec("app_pages/review.py", N_("Review"), "review", roles=STAFF),
-    PageSpec("app_pages/law_watch.py", N_("Law watch"), "law-watch", roles=frozenset({Role.reviewer.value, Role.admin.value})),
+    PageSpec(
+        "app_pages/law_watch.py", N_("Law watch"), "law-watch", roles=frozenset({Role.reviewer.value, Role.admin.value})
+    ),
     PageSpec("app_pages/admin.py", N_("Users"), "users", roles=frozenset({Role.admin.value})),
     PageSpec("app_pages/signin.py", N_("Sign in"), "signin"),
 )

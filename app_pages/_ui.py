@@ -69,7 +69,9 @@ def language_switch() -> str:
     """The sidebar control of the language, kept in the URL as ?lang=ko on every page (also after a page change,
     when Streamlit drops the query of the page left behind)."""
     default = lang()
-    value = choose(t(LANGUAGE_LABEL), i18n.LANGUAGES, "lang", default, where=st.sidebar, format_func=i18n.LANGUAGE_NAMES.get)
+    value = choose(
+        t(LANGUAGE_LABEL), i18n.LANGUAGES, "lang", default, where=st.sidebar, format_func=i18n.LANGUAGE_NAMES.get
+    )
     st.session_state[LANG_KEY] = value
     return value
 
@@ -153,8 +155,11 @@ def choose(
     options = list(options)
     url = st.query_params.get(param)
     if url is not None and url not in options:
-        st.warning(t("The link asks for {param}={value}, which is not known here; showing {default} instead.").format(
-            param=param, value=md(url), default=md(format_func(default))))
+        st.warning(
+            t("The link asks for {param}={value}, which is not known here; showing {default} instead.").format(
+                param=param, value=md(url), default=md(format_func(default))
+            )
+        )
         url = None
     current = st.session_state.get(key)
     if url is not None and url != st.session_state.get(f"_{key}_url"):
@@ -163,7 +168,9 @@ def choose(
         current = url if url is not None else (default if default in options else options[0])
     # Re-assigning keeps the value when the same control appears on another page (a new widget id).
     st.session_state[key] = current
-    value = where.selectbox(label, options, key=key, format_func=format_func, help=help, placeholder=t("Choose an option"))
+    value = where.selectbox(
+        label, options, key=key, format_func=format_func, help=help, placeholder=t("Choose an option")
+    )
     _remember(key, value or None, param)
     return value
 
@@ -175,7 +182,9 @@ def choose_country(catalog: Any, codes: Sequence[str] | None = None, *, where: A
     from assessment.translations import Content
 
     content = Content(catalog, lang())
-    return choose(t("Country"), codes, "iso", default, where=where, format_func=lambda c: f"{content.country_name(c)} ({c})")
+    return choose(
+        t("Country"), codes, "iso", default, where=where, format_func=lambda c: f"{content.country_name(c)} ({c})"
+    )
 
 
 def choose_treaty(catalog: Any, param: str = "treaty", *, where: Any = None) -> str:
@@ -183,8 +192,14 @@ def choose_treaty(catalog: Any, param: str = "treaty", *, where: Any = None) -> 
     from assessment.translations import Content
 
     content = Content(catalog, lang())
-    return choose(t("Treaty"), sorted(catalog.treaties), param, "ets185", where=where,
-                  format_func=lambda tid: f"{content.treaty_short(tid)} ({catalog.treaties[tid].series})")
+    return choose(
+        t("Treaty"),
+        sorted(catalog.treaties),
+        param,
+        "ets185",
+        where=where,
+        format_func=lambda tid: f"{content.treaty_short(tid)} ({catalog.treaties[tid].series})",
+    )
 
 
 #: A typed date: 2025-08-21, also 2025/8/21, 2025.8.21 or 2025. 8. 21. (as Korean readers write it) and 20250821.
@@ -220,11 +235,16 @@ def _apply_typed_date(key: str) -> None:
     typed = typed_date(text)
     if typed is None:
         st.session_state[f"_{key}_refused"] = t(
-            "“{value}” is not a whole date: type it as YYYY-MM-DD, for example {example}. Still showing {shown}.").format(
-            value=md(text if len(text) <= 24 else text[:23] + "…"), example=shown_text or earliest.isoformat(), shown=shown_text)
+            "“{value}” is not a whole date: type it as YYYY-MM-DD, for example {example}. Still showing {shown}."
+        ).format(
+            value=md(text if len(text) <= 24 else text[:23] + "…"),
+            example=shown_text or earliest.isoformat(),
+            shown=shown_text,
+        )
     elif not earliest <= typed <= latest:
-        st.session_state[f"_{key}_refused"] = t("{value} is outside {earliest} to {latest}. Still showing {shown}.").format(
-            value=typed.isoformat(), earliest=earliest.isoformat(), latest=latest.isoformat(), shown=shown_text)
+        st.session_state[f"_{key}_refused"] = t(
+            "{value} is outside {earliest} to {latest}. Still showing {shown}."
+        ).format(value=typed.isoformat(), earliest=earliest.isoformat(), latest=latest.isoformat(), shown=shown_text)
     else:
         st.session_state[key] = typed
 
@@ -254,15 +274,25 @@ def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, 
         try:
             current = dt.date.fromisoformat(url)
         except ValueError:
-            st.warning(t("The link's date {param}={value} is not a date (YYYY-MM-DD); showing {default}.").format(
-                param=param, value=md(url), default=default.isoformat()))
+            st.warning(
+                t("The link's date {param}={value} is not a date (YYYY-MM-DD); showing {default}.").format(
+                    param=param, value=md(url), default=default.isoformat()
+                )
+            )
             current = None
         else:
             # the date control refuses (with an exception) a value outside its range: clamp it, and say so
             clamped = min(max(current, earliest), latest)
             if clamped != current:
-                st.warning(t("The link's date {param}={value} is outside {earliest} to {latest}; showing {shown}.").format(
-                    param=param, value=md(url), earliest=earliest.isoformat(), latest=latest.isoformat(), shown=clamped.isoformat()))
+                st.warning(
+                    t("The link's date {param}={value} is outside {earliest} to {latest}; showing {shown}.").format(
+                        param=param,
+                        value=md(url),
+                        earliest=earliest.isoformat(),
+                        latest=latest.isoformat(),
+                        shown=clamped.isoformat(),
+                    )
+                )
                 current = clamped
     if not isinstance(current, dt.date):
         current = default
@@ -270,11 +300,20 @@ def choose_date(label: str, param: str, default: dt.date, *, where: Any = None, 
     st.session_state[f"{key}_typed"] = current.isoformat()  # also puts the shown date back after a refused one
     refused = st.session_state.pop(f"_{key}_refused", None)
     field, calendar = where.columns([4, 1], gap="small", vertical_alignment="bottom")
-    field.text_input(label, key=f"{key}_typed", placeholder="YYYY-MM-DD", on_change=_apply_typed_date, args=(key,),
-                     help=(help + " " if help else "") + t("Type a date as YYYY-MM-DD and press Enter or Tab, or pick it on the calendar."))
+    field.text_input(
+        label,
+        key=f"{key}_typed",
+        placeholder="YYYY-MM-DD",
+        on_change=_apply_typed_date,
+        args=(key,),
+        help=(help + " " if help else "")
+        + t("Type a date as YYYY-MM-DD and press Enter or Tab, or pick it on the calendar."),
+    )
     # The calendar: Streamlit's date control with its own typed field hidden, so only its calendar button shows.
     calendar.html(CALENDAR_ONLY_CSS)
-    value = calendar.date_input(label, key=key, min_value=earliest, max_value=latest, format="YYYY-MM-DD", label_visibility="collapsed")
+    value = calendar.date_input(
+        label, key=key, min_value=earliest, max_value=latest, format="YYYY-MM-DD", label_visibility="collapsed"
+    )
     if refused:
         where.warning(refused)  # under the field, where the eye is (a page's own notices may be far below)
     _remember(key, value.isoformat(), param)
@@ -326,8 +365,11 @@ def draft_warning(names: Sequence[str]) -> None:
     """Staff see working assessments: name the countries shown in draft (`_data.drafts`), so no screenshot or
     print of the page passes for the approved picture."""
     if names:
-        st.warning(t("**{mark}**: you see the working assessments of {countries}. Aides see the approved ones.").format(
-            mark=md(t(DRAFT_MARK).capitalize()), countries=md(", ".join(names))))
+        st.warning(
+            t("**{mark}**: you see the working assessments of {countries}. Aides see the approved ones.").format(
+                mark=md(t(DRAFT_MARK).capitalize()), countries=md(", ".join(names))
+            )
+        )
 
 
 def empty(message: str) -> None:
@@ -354,7 +396,10 @@ PRINT_CSS = """<style>
 }
 @page { size: A4; margin: 16mm; }
 </style>"""
-_PRINT_BUTTON = '<button class="no-print" onclick="window.print()" style="padding:0.35rem 0.9rem;border-radius:0.5rem;border:1px solid #bbb;background:#fff;cursor:pointer">{label}</button>'
+_PRINT_BUTTON = (
+    '<button class="no-print" onclick="window.print()" '
+    'style="padding:0.35rem 0.9rem;border-radius:0.5rem;border:1px solid #bbb;background:#fff;cursor:pointer">{label}</button>'
+)
 
 
 def print_button(language: str | None = None) -> str:

@@ -33,9 +33,22 @@ def role_text(role: str) -> str:
     return role if lang == "en" else role_name(role, lang)
 
 
-st.dataframe(pd.DataFrame([{"name": u.name, "role": role_text(u.role.value), "may edit": ", ".join(sorted(u.countries)),
-                            "state": t("disabled") if u.disabled else t("active")} for u in users]), hide_index=True, width="stretch",
-             column_config={"name": t("Name"), "role": t("Role"), "may edit": t("May edit"), "state": t("Account status")})
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "name": u.name,
+                "role": role_text(u.role.value),
+                "may edit": ", ".join(sorted(u.countries)),
+                "state": t("disabled") if u.disabled else t("active"),
+            }
+            for u in users
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={"name": t("Name"), "role": t("Role"), "may edit": t("May edit"), "state": t("Account status")},
+)
 codes = store.country_codes()
 
 
@@ -52,7 +65,10 @@ st.subheader(t("Change a user"))
 by_name = {u.name: u for u in users}
 
 
-USER_DISABLED, USER_ACTIVE = t("{name} ({role}, disabled)"), t("{name} ({role})")  # fixed now: format functions may run later
+USER_DISABLED, USER_ACTIVE = (
+    t("{name} ({role}, disabled)"),
+    t("{name} ({role})"),
+)  # fixed now: format functions may run later
 
 
 def user_choice(n: str) -> str:
@@ -60,15 +76,30 @@ def user_choice(n: str) -> str:
     return (USER_DISABLED if u.disabled else USER_ACTIVE).format(name=n, role=role_text(u.role.value))
 
 
-name = st.selectbox(t("User"), list(by_name), key="users_pick", format_func=user_choice, placeholder=t("Choose an option"))
+name = st.selectbox(
+    t("User"), list(by_name), key="users_pick", format_func=user_choice, placeholder=t("Choose an option")
+)
 if name:
     chosen = by_name[name]
     with st.form(f"change_{name}"):
-        role = st.selectbox(t("Role"), roles, index=roles.index(chosen.role.value), help=ROLE_HELP, format_func=role_text,
-                            placeholder=t("Choose an option"))
-        countries = st.multiselect(t("Countries an editor may edit"), codes, default=sorted(c for c in chosen.countries if c in codes),
-                                   placeholder=t("Choose countries"), format_func=country_choice)
-        password = st.text_input(t("New password (leave empty to keep; at least 12 characters; ends their sessions)"), type="password")
+        role = st.selectbox(
+            t("Role"),
+            roles,
+            index=roles.index(chosen.role.value),
+            help=ROLE_HELP,
+            format_func=role_text,
+            placeholder=t("Choose an option"),
+        )
+        countries = st.multiselect(
+            t("Countries an editor may edit"),
+            codes,
+            default=sorted(c for c in chosen.countries if c in codes),
+            placeholder=t("Choose countries"),
+            format_func=country_choice,
+        )
+        password = st.text_input(
+            t("New password (leave empty to keep; at least 12 characters; ends their sessions)"), type="password"
+        )
         changed = st.form_submit_button(t("Save changes"), type="primary")
     if changed:
         try:
@@ -76,10 +107,15 @@ if name:
         except (ValidationFailed, PermissionDenied, KeyError) as exc:
             st.error(t("Not changed: {reason}").format(reason=says(exc)))
         else:
-            message = {(False, False): N_("Changed {name}: {role}."), (True, False): N_("Changed {name}: {role}, may edit {countries}."),
-                       (False, True): N_("Changed {name}: {role}; password reset."),
-                       (True, True): N_("Changed {name}: {role}, may edit {countries}; password reset.")}[(bool(countries), bool(password))]
-            st.session_state[DONE] = [(message, {"name": name, "role": role_text(role), "countries": ", ".join(countries)})]
+            message = {
+                (False, False): N_("Changed {name}: {role}."),
+                (True, False): N_("Changed {name}: {role}, may edit {countries}."),
+                (False, True): N_("Changed {name}: {role}; password reset."),
+                (True, True): N_("Changed {name}: {role}, may edit {countries}; password reset."),
+            }[(bool(countries), bool(password))]
+            st.session_state[DONE] = [
+                (message, {"name": name, "role": role_text(role), "countries": ", ".join(countries)})
+            ]
             st.rerun()
     label = t("Enable this user") if chosen.disabled else t("Disable this user (ends their sessions now)")
     if st.button(label, key=f"toggle_{name}"):
@@ -88,8 +124,14 @@ if name:
         except (ValidationFailed, PermissionDenied, KeyError) as exc:
             st.error(t("Not changed: {reason}").format(reason=says(exc)))
         else:
-            st.session_state[DONE] = [(N_("{name} is enabled again.") if chosen.disabled else
-                                       N_("{name} is disabled; their sessions ended and their writes are refused."), {"name": name})]
+            st.session_state[DONE] = [
+                (
+                    N_("{name} is enabled again.")
+                    if chosen.disabled
+                    else N_("{name} is disabled; their sessions ended and their writes are refused."),
+                    {"name": name},
+                )
+            ]
             st.rerun()
 
 # The form keeps what was typed until a user is added (a refused add, e.g. a short password, keeps the role too,
@@ -99,10 +141,24 @@ add_key = f"add_user_{st.session_state.setdefault(ADD_ROUND, 0)}"
 with st.form(add_key):
     st.subheader(t("Add a user"))
     new_name = st.text_input(t("User name (for single sign-on: the person's e-mail address)"), key=f"{add_key}_name")
-    new_role = st.selectbox(t("Role"), roles, help=ROLE_HELP, format_func=role_text, key=f"{add_key}_role", placeholder=t("Choose an option"))
-    new_countries = st.multiselect(t("Countries an editor may edit"), codes, key=f"{add_key}_countries", placeholder=t("Choose countries"),
-                                   format_func=country_choice)
-    new_password = st.text_input(t("Initial password (at least 12 characters, not all blanks)"), type="password", key=f"{add_key}_password")
+    new_role = st.selectbox(
+        t("Role"),
+        roles,
+        help=ROLE_HELP,
+        format_func=role_text,
+        key=f"{add_key}_role",
+        placeholder=t("Choose an option"),
+    )
+    new_countries = st.multiselect(
+        t("Countries an editor may edit"),
+        codes,
+        key=f"{add_key}_countries",
+        placeholder=t("Choose countries"),
+        format_func=country_choice,
+    )
+    new_password = st.text_input(
+        t("Initial password (at least 12 characters, not all blanks)"), type="password", key=f"{add_key}_password"
+    )
     submitted = st.form_submit_button(t("Add user"), type="primary")
 if submitted:
     try:
@@ -110,7 +166,9 @@ if submitted:
     except (ValidationFailed, PermissionDenied, ValueError) as exc:
         st.error(t("Not added: {reason}").format(reason=says(exc)))
     else:
-        st.session_state[DONE] = [(N_("Added {name} ({role})."), {"name": added.name, "role": role_text(added.role.value)})]
+        st.session_state[DONE] = [
+            (N_("Added {name} ({role})."), {"name": added.name, "role": role_text(added.role.value)})
+        ]
         st.session_state[ADD_ROUND] += 1
         for typed in [k for k in st.session_state if str(k).startswith(f"{add_key}_")]:
             del st.session_state[typed]  # the password above all: nothing typed stays in the session once added

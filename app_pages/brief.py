@@ -31,24 +31,42 @@ as_of = _ui.choose_date(t("As of"), "as_of", today, where=c3)
 b = _data.brief(ws, iso, treaty_id, as_of, lang)
 st.title(t("{country} and the {treaty}").format(country=b.name, treaty=b.treaty_short))
 _ui.draft_warning([b.name] if _data.drafts(ws, [iso]) else [])
-st.caption(t("Readiness brief as of {date} · research last checked {checked} · "
-             "scores count only law in force; pending bills are shown beside them, never blended in.").format(
-    date=day(as_of, lang), checked=day(b.researched, lang)))
+st.caption(
+    t(
+        "Readiness brief as of {date} · research last checked {checked} · "
+        "scores count only law in force; pending bills are shown beside them, never blended in."
+    ).format(date=day(as_of, lang), checked=day(b.researched, lang))
+)
 
 name = f"brief-{iso}-{treaty_id}-{as_of.isoformat()}-{lang}"
 a, w, p, _ = st.columns([1, 1, 1, 2])
 if _data.pdf_possible(lang):
     a.download_button(
-        t("Download PDF"), data=lambda: _data.pdf(ws, iso, treaty_id, as_of, lang), file_name=f"{name}.pdf",
-        mime="application/pdf", icon=":material/download:", on_click="ignore",
+        t("Download PDF"),
+        data=lambda: _data.pdf(ws, iso, treaty_id, as_of, lang),
+        file_name=f"{name}.pdf",
+        mime="application/pdf",
+        icon=":material/download:",
+        on_click="ignore",
     )
 else:
-    a.button(t("PDF: no Korean font installed"), disabled=True, key="no_pdf",
-             help=t("The server has no font that covers Korean (fonts-nanum or fonts-noto-cjk, or ASSESSMENT_PDF_FONT), so a PDF would "
-                    "drop characters. Download the Word brief instead: it shows Korean in your own fonts."))
+    a.button(
+        t("PDF: no Korean font installed"),
+        disabled=True,
+        key="no_pdf",
+        help=t(
+            "The server has no font that covers Korean (fonts-nanum or fonts-noto-cjk, or ASSESSMENT_PDF_FONT), so a PDF would "
+            "drop characters. Download the Word brief instead: it shows Korean in your own fonts."
+        ),
+    )
 w.download_button(
-    t("Download Word"), data=lambda: _data.docx(ws, iso, treaty_id, as_of, lang), file_name=f"{name}.docx",
-    mime=_data.DOCX, icon=":material/download:", on_click="ignore", help=t("An editable Word document of this brief."),
+    t("Download Word"),
+    data=lambda: _data.docx(ws, iso, treaty_id, as_of, lang),
+    file_name=f"{name}.docx",
+    mime=_data.DOCX,
+    icon=":material/download:",
+    on_click="ignore",
+    help=t("An editable Word document of this brief."),
 )
 with p:
     st.html(_ui.print_button(), unsafe_allow_javascript=True)  # constant markup with a catalogue label: no data text
@@ -63,5 +81,9 @@ for heading, lines in brief_sections(b):
     st.markdown("\n".join(bullets))
 
 st.divider()
-st.page_link(_ui.COUNTRY, label=t("See the full country page"), icon=":material/arrow_back:",
-             query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat()))
+st.page_link(
+    _ui.COUNTRY,
+    label=t("See the full country page"),
+    icon=":material/arrow_back:",
+    query_params=_ui.params(iso=iso, treaty=treaty_id, as_of=as_of.isoformat()),
+)

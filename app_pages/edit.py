@@ -29,7 +29,11 @@ PICK_ONE = t("— pick one —")  # fixed now: Streamlit (and AppTest) may call 
 st.title(t("Edit an assessment"))
 editable = [iso for iso in sorted(catalog.countries) if user.can_edit(iso)]
 if not editable:
-    _ui.empty(t("{name} may not edit any country. An admin can add countries to your account (page 'Users').").format(name=_ui.md(user.name)))
+    _ui.empty(
+        t("{name} may not edit any country. An admin can add countries to your account (page 'Users').").format(
+            name=_ui.md(user.name)
+        )
+    )
     st.stop()
 
 c1, c2 = st.columns(2)
@@ -41,10 +45,21 @@ country = catalog.countries[iso]
 desk = editing.open_country(store, iso, user, st.session_state.get(f"_marker_{iso}"))
 st.session_state[f"_marker_{iso}"] = desk.seen
 if desk.news is not None:
-    st.info(t("{user} changed {country} at {at} ({record}). Saved values below are current; your unsaved input is kept.").format(
-        user=_ui.md(desk.news.user), country=_ui.md(content.country_name(country)), at=local_time(desk.news.at), record=_ui.md(desk.news.record)))
-st.caption(t("Review state: **{state}**. Saving makes the country a draft again until a reviewer approves it.").format(
-    state=desk.review_state if lang == "en" else t(REVIEW_LABEL[ReviewState(desk.review_state)])))
+    st.info(
+        t(
+            "{user} changed {country} at {at} ({record}). Saved values below are current; your unsaved input is kept."
+        ).format(
+            user=_ui.md(desk.news.user),
+            country=_ui.md(content.country_name(country)),
+            at=local_time(desk.news.at),
+            record=_ui.md(desk.news.record),
+        )
+    )
+st.caption(
+    t("Review state: **{state}**. Saving makes the country a draft again until a reviewer approves it.").format(
+        state=desk.review_state if lang == "en" else t(REVIEW_LABEL[ReviewState(desk.review_state)])
+    )
+)
 
 law_changed = _data.law_review(ws, iso) or {}  # element -> changes of the law it rests on (ASSESSMENT_LAWTEXT_DIR)
 source_ids = [s.id for s in country.sources]
@@ -60,9 +75,13 @@ def element_form(element_id: str, status_now: str) -> None:
     view = editing.open_element(store, iso, element_id, st.session_state.get(panel_key), approved.get(element_id), lang)
     st.session_state[panel_key] = panel = view.panel
     changed = law_changed.get(element_id, [])
-    label = (element_label(catalog, element_id, status_now, lang) + (t(" · the law changed: review") if changed else "")
-             + (f" · {t(DRAFT_MARK)}" if view.draft else "") + (t(" · saved") if panel.saved else "")
-             + (t(" · changed by someone else since you opened it") if view.stale else ""))
+    label = (
+        element_label(catalog, element_id, status_now, lang)
+        + (t(" · the law changed: review") if changed else "")
+        + (f" · {t(DRAFT_MARK)}" if view.draft else "")
+        + (t(" · saved") if panel.saved else "")
+        + (t(" · changed by someone else since you opened it") if view.stale else "")
+    )
     # A key keeps the panel as the person left it when its label changes (another person's judgment changes the
     # status in it); without one, Streamlit redraws a relabelled panel closed, hiding the comparison inside it.
     with st.expander(label, expanded=view.expanded, key=f"{key}_panel"):
@@ -71,10 +90,18 @@ def element_form(element_id: str, status_now: str) -> None:
             st.warning(_ui.says(change.message))
         st.caption(_ui.md(editing.version_text(view.record, lang)))
         if view.draft:
-            st.warning(t("**{mark}.** Approved: {approved}").format(mark=_ui.md(t(DRAFT_MARK).capitalize()), approved=_ui.md(view.draft)))
+            st.warning(
+                t("**{mark}.** Approved: {approved}").format(
+                    mark=_ui.md(t(DRAFT_MARK).capitalize()), approved=_ui.md(view.draft)
+                )
+            )
         if panel.saved:
-            st.success(t("Saved at {at} (version {version})").format(at=local_time(panel.saved[0], seconds=True), version=panel.saved[1]),
-                       icon=":material/check:")
+            st.success(
+                t("Saved at {at} (version {version})").format(
+                    at=local_time(panel.saved[0], seconds=True), version=panel.saved[1]
+                ),
+                icon=":material/check:",
+            )
         if panel.said_unchanged():
             st.info(t("Nothing changed, so no new version was written."))
         if view.stale:
@@ -90,22 +117,50 @@ def element_form(element_id: str, status_now: str) -> None:
 
 with elements_tab:
     obligations = [o for o in catalog.treaty(treaty_id).obligations() if o.elements]
-    obligation_id = _ui.choose(t("Obligation"), [o.id for o in obligations], "obligation", obligations[0].id,
-                               format_func=lambda o: f"{article_label(catalog.obligations[o].article, lang)} {content.obligation_title(o)}")
+    obligation_id = _ui.choose(
+        t("Obligation"),
+        [o.id for o in obligations],
+        "obligation",
+        obligations[0].id,
+        format_func=lambda o: f"{article_label(catalog.obligations[o].article, lang)} {content.obligation_title(o)}",
+    )
     status_now = dict(zip(*(_data.score(ws, iso, treaty_id, today).elements[c].astype(str) for c in ("id", "status"))))
-    st.caption(t("Status today follows from the saved findings and judgments (law in force only). Open an element to edit it."))
+    st.caption(
+        t("Status today follows from the saved findings and judgments (law in force only). Open an element to edit it.")
+    )
     for e in catalog.obligations[obligation_id].elements:
         element_form(e.id, status_now.get(e.id, "unknown"))
 
 
 with provisions_tab:
     records, rows = editing.provision_rows(store, iso, today, lang)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={"id": t("Id"), "citation": t("Citation"), "stage today": t("Stage today"), "verified": t("Verified"),
-                                "version": t("Version")})
-    choice = st.selectbox(t("Change a provision or bill (e.g. record that it came into force)"), ["", *[r.provision.id for r in records]],
-                          format_func=lambda i: provision_label.get(i, i) if i else PICK_ONE, placeholder=t("Choose an option"))
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": t("Id"),
+            "citation": t("Citation"),
+            "stage today": t("Stage today"),
+            "verified": t("Verified"),
+            "version": t("Version"),
+        },
+    )
+    choice = st.selectbox(
+        t("Change a provision or bill (e.g. record that it came into force)"),
+        ["", *[r.provision.id for r in records]],
+        format_func=lambda i: provision_label.get(i, i) if i else PICK_ONE,
+        placeholder=t("Choose an option"),
+    )
     if choice:
-        _forms.provision_form(store, user, iso, source_ids, next(r for r in records if r.provision.id == choice), f"prov_{iso}_{choice}", source_label)
+        _forms.provision_form(
+            store,
+            user,
+            iso,
+            source_ids,
+            next(r for r in records if r.provision.id == choice),
+            f"prov_{iso}_{choice}",
+            source_label,
+        )
     with st.expander(t("Add a provision or bill")):
         _forms.provision_form(store, user, iso, source_ids, None, f"prov_{iso}_new", source_label)

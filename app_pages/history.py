@@ -29,26 +29,42 @@ country = catalog.countries[iso]
 element_tab, diff_tab = st.tabs([t("One element"), t("Changes between two dates")])
 
 
-RESTORE_CHOICE = t("#{entry} {field} changed by {user} at {at}: back to '{value}'")  # fixed now: format functions may run later
+RESTORE_CHOICE = t(
+    "#{entry} {field} changed by {user} at {at}: back to '{value}'"
+)  # fixed now: format functions may run later
 
 
 def restore_choice(i: int) -> str:
     e = next(e for e in restorable if e.id == i)
     return RESTORE_CHOICE.format(
-        entry=e.id, field=field_label(e.field, lang), user=e.user, at=local_time(e.at), value=readable(e.field, e.old, country, lang)[:80])
+        entry=e.id,
+        field=field_label(e.field, lang),
+        user=e.user,
+        at=local_time(e.at),
+        value=readable(e.field, e.old, country, lang)[:80],
+    )
 
 
 with element_tab:
     assessed = [a.element for a in catalog.countries[iso].assessments] or sorted(catalog.elements)
-    element = _ui.choose(t("Element"), assessed, "element", assessed[0], format_func=lambda e: element_label(catalog, e, lang=lang))
+    element = _ui.choose(
+        t("Element"), assessed, "element", assessed[0], format_func=lambda e: element_label(catalog, e, lang=lang)
+    )
     entries = store.history(iso, element)
     if not entries:
         _ui.empty(t("No change has been saved for this element since the data was loaded."))
     else:
         for e in reversed(entries):  # newest first; old -> new as words that wrap, never cut off
             with st.container(border=True):
-                st.markdown(t("**{at}** · {user} · from {source} · {field} · entry #{entry}").format(
-                    at=local_time(e.at, seconds=True), user=_ui.md(e.user), source=_ui.md(audit_source_label(e.source, lang)), field=_ui.md(field_label(e.field, lang)), entry=e.id))
+                st.markdown(
+                    t("**{at}** · {user} · from {source} · {field} · entry #{entry}").format(
+                        at=local_time(e.at, seconds=True),
+                        user=_ui.md(e.user),
+                        source=_ui.md(audit_source_label(e.source, lang)),
+                        field=_ui.md(field_label(e.field, lang)),
+                        entry=e.id,
+                    )
+                )
                 old, new = st.columns(2)
                 old.caption(t("Before"))
                 old.markdown(_ui.md(readable(e.field, e.old, country, lang)))
@@ -57,8 +73,12 @@ with element_tab:
         restorable = [e for e in entries if e.field in ("findings", "judgment", "note")]
         if restorable and user.can_edit(iso):
             with st.form("restore"):
-                entry_id = st.selectbox(t("Restore the value a field had before entry"), [e.id for e in restorable], format_func=restore_choice,
-                                        placeholder=t("Choose an option"))
+                entry_id = st.selectbox(
+                    t("Restore the value a field had before entry"),
+                    [e.id for e in restorable],
+                    format_func=restore_choice,
+                    placeholder=t("Choose an option"),
+                )
                 go = st.form_submit_button(t("Restore"))
             if go:
                 try:
@@ -66,7 +86,11 @@ with element_tab:
                 except (StaleVersion, PermissionDenied, ValidationFailed, KeyError) as exc:
                     st.error(t("Not restored: {reason}").format(reason=says(exc)))
                 else:
-                    st.success(t("Restored; {element} is now version {version}.").format(element=element, version=record.version))
+                    st.success(
+                        t("Restored; {element} is now version {version}.").format(
+                            element=element, version=record.version
+                        )
+                    )
                     st.rerun()
 
 with diff_tab:
@@ -81,8 +105,12 @@ with diff_tab:
     else:
         for c in changes_in_words(catalog, country, diff, lang):
             with st.container(border=True):
-                st.markdown(t("**{what}** · {field} · by {users}").format(what=_ui.md(c.what), field=_ui.md(c.field), users=_ui.md(", ".join(c.users)))
-                            + (t(" ({n} saves)").format(n=c.changes) if c.changes > 1 else ""))
+                st.markdown(
+                    t("**{what}** · {field} · by {users}").format(
+                        what=_ui.md(c.what), field=_ui.md(c.field), users=_ui.md(", ".join(c.users))
+                    )
+                    + (t(" ({n} saves)").format(n=c.changes) if c.changes > 1 else "")
+                )
                 old, new = st.columns(2)
                 old.caption(t("Before"))
                 old.markdown(_ui.md(c.old))

@@ -18,7 +18,11 @@ from assessment.vocab import AuditSource, article_label
 user = _auth.require_staff()
 st.title(t("Law watch"))
 if not user.can_review():
-    st.info(t("The law watch is for reviewers and admins: they confirm whether an assessment still holds after the law changed."))
+    st.info(
+        t(
+            "The law watch is for reviewers and admins: they confirm whether an assessment still holds after the law changed."
+        )
+    )
     st.stop()
 ws = _data.workspace()
 store = _data.store()
@@ -26,28 +30,48 @@ lang = _ui.lang()
 content = _data.content(ws, lang)
 folder = texts_folder(None)
 if folder is None:
-    st.info(t("Set ASSESSMENT_LAWTEXT_DIR to a folder of consolidated statutes (a git checkout in the kr/<title>/법률.md layout) "
-              "to watch the law. `python -m assessment lawtext update --texts DIR` keeps it current."))
+    st.info(
+        t(
+            "Set ASSESSMENT_LAWTEXT_DIR to a folder of consolidated statutes (a git checkout in the kr/<title>/법률.md layout) "
+            "to watch the law. `python -m assessment lawtext update --texts DIR` keeps it current."
+        )
+    )
     st.stop()
 
 done = st.session_state.pop("_law_watch_done", None)
 if done:
     st.success(done)
 
-reports = {iso3: check_country(country, folder) for iso3, country in sorted(ws.catalog.countries.items())
-           if any(p.text is not None for p in country.provisions)}
+reports = {
+    iso3: check_country(country, folder)
+    for iso3, country in sorted(ws.catalog.countries.items())
+    if any(p.text is not None for p in country.provisions)
+}
 errors = [e for r in reports.values() for e in r.errors]
 if errors:
-    st.error(t("{n} statute file(s) could not be read: the watch is incomplete until they are fixed.").format(n=len(errors)))
-    st.dataframe([{"file": e["file"], "line": e.get("line"), "reason": e["reason"]} for e in errors], hide_index=True, width="stretch",
-                 column_config={"file": t("File"), "line": t("Line"), "reason": t("Problem")})
+    st.error(
+        t("{n} statute file(s) could not be read: the watch is incomplete until they are fixed.").format(n=len(errors))
+    )
+    st.dataframe(
+        [{"file": e["file"], "line": e.get("line"), "reason": e["reason"]} for e in errors],
+        hide_index=True,
+        width="stretch",
+        column_config={"file": t("File"), "line": t("Line"), "reason": t("Problem")},
+    )
 entries = [(iso3, e) for iso3, r in reports.items() for e in (*r.changed, *r.missing)]
-st.caption(t("{checked} pinned provision(s) checked against {folder}.").format(checked=sum(r.checked for r in reports.values()), folder=_ui.md(folder)))
+st.caption(
+    t("{checked} pinned provision(s) checked against {folder}.").format(
+        checked=sum(r.checked for r in reports.values()), folder=_ui.md(folder)
+    )
+)
 if not entries:
     _ui.empty(t("Nothing changed since the provisions were read."))
     st.stop()
-st.warning(t("{n} provision(s) rest on law that changed since it was read. Read each change, then record what it means for the assessment.").format(
-    n=len(entries)))
+st.warning(
+    t(
+        "{n} provision(s) rest on law that changed since it was read. Read each change, then record what it means for the assessment."
+    ).format(n=len(entries))
+)
 
 
 def review(iso3: str, provision_id: str, outcome: str) -> bool:
@@ -56,12 +80,22 @@ def review(iso3: str, provision_id: str, outcome: str) -> bool:
     provision = next(p for p in country.provisions if p.id == provision_id)
     text = reviewed_text(provision, folder)
     if text is None:
-        st.error(t("The article is gone from the current text: edit the provision itself (Edit page) instead of re-pinning it."))
+        st.error(
+            t(
+                "The article is gone from the current text: edit the provision itself (Edit page) instead of re-pinning it."
+            )
+        )
         return False
     record = next(r for r in store.provisions(iso3) if r.provision.id == provision_id)
     try:
-        store.save_provision(user, iso3, provision.model_copy(update={"text": text}), expected_version=record.version,
-                             source=AuditSource.law_watch, law_review=outcome)
+        store.save_provision(
+            user,
+            iso3,
+            provision.model_copy(update={"text": text}),
+            expected_version=record.version,
+            source=AuditSource.law_watch,
+            law_review=outcome,
+        )
     except (PermissionDenied, StaleVersion, ValidationFailed) as exc:
         st.error(t("Nothing was recorded: {reason}").format(reason=says(exc)))
         return False
@@ -72,7 +106,9 @@ for iso3, e in entries:
     provision = next(p for p in ws.catalog.countries[iso3].provisions if p.id == e["provision"])
     with st.container(border=True):
         name = content.country_name(iso3)
-        st.markdown(f"**{_ui.md(name)} · {_ui.md(e.get('citation') or e['provision'])}** ({_ui.md(e['statute'])} {_ui.md(e['article'])})")
+        st.markdown(
+            f"**{_ui.md(name)} · {_ui.md(e.get('citation') or e['provision'])}** ({_ui.md(e['statute'])} {_ui.md(e['article'])})"
+        )
         when = e.get("promulgated")
         st.caption(_ui.says(e["reason"]) + (" · " + t("promulgated {date}").format(date=when) if when else ""))
         before, after, ours = st.columns(3)
@@ -88,18 +124,24 @@ for iso3, e in entries:
         ours.markdown(_ui.md(content.provision_summary(iso3, provision)))
         elements = e.get("elements") or []
         if elements:
-            labels = [f"{article_label(ws.catalog.obligations[ws.catalog.obligation_of_element[x]].article, lang)} · {content.element(x)}"
-                      for x in elements if x in ws.catalog.elements]
+            labels = [
+                f"{article_label(ws.catalog.obligations[ws.catalog.obligation_of_element[x]].article, lang)} · {content.element(x)}"
+                for x in elements
+                if x in ws.catalog.elements
+            ]
             st.markdown("**" + t("Elements it touches") + "**\n" + "\n".join(f"- {_ui.md(label)}" for label in labels))
         holds, changed = st.columns(2)
         key = f"{iso3}_{e['provision']}"
-        if holds.button(t("Reviewed: the assessment still holds"), key=f"holds_{key}") and review(iso3, e["provision"], "holds"):
-            st.session_state["_law_watch_done"] = t("Recorded: {provision} re-pinned to today's text; the assessment holds.").format(
-                provision=e["provision"])
-            st.rerun()
-        if changed.button(t("Reviewed: the assessment changed (open in Edit)"), key=f"changed_{key}", type="primary") and review(
-            iso3, e["provision"], "changed"
+        if holds.button(t("Reviewed: the assessment still holds"), key=f"holds_{key}") and review(
+            iso3, e["provision"], "holds"
         ):
+            st.session_state["_law_watch_done"] = t(
+                "Recorded: {provision} re-pinned to today's text; the assessment holds."
+            ).format(provision=e["provision"])
+            st.rerun()
+        if changed.button(
+            t("Reviewed: the assessment changed (open in Edit)"), key=f"changed_{key}", type="primary"
+        ) and review(iso3, e["provision"], "changed"):
             first = next((x for x in elements if x in ws.catalog.elements), None)
             params = {"iso": iso3}
             if first is not None:

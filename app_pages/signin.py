@@ -17,12 +17,16 @@ if notice:
 user = _auth.current_user()
 if user is not None:
     editing = ", ".join(sorted(user.countries)) if user.countries and user.role.value == "editor" else ""
-    st.success(t("Signed in as {name} ({role})").format(name=_ui.md(user.name), role=t(ROLE_NAME[user.role]))
-               + (t(", may edit {countries}").format(countries=editing) if editing else ""))
+    st.success(
+        t("Signed in as {name} ({role})").format(name=_ui.md(user.name), role=t(ROLE_NAME[user.role]))
+        + (t(", may edit {countries}").format(countries=editing) if editing else "")
+    )
     if st.button(t("Sign out")):
         _auth.sign_out()
         st.rerun()
     st.stop()
 
-st.caption(t("Aides can read every page without signing in; they see the approved assessments. Policy staff sign in to edit."))
+st.caption(
+    t("Aides can read every page without signing in; they see the approved assessments. Policy staff sign in to edit.")
+)
 _auth.sign_in_form()

@@ -21,8 +21,12 @@ store = _data.store()
 lang = _ui.lang()
 
 st.title(t("Import an edited gap report"))
-st.caption(t("Export a report from the Country or Compare page, edit the yellow columns of its Assessment sheet, "
-             "then upload it here. You will see every change before anything is saved."))
+st.caption(
+    t(
+        "Export a report from the Country or Compare page, edit the yellow columns of its Assessment sheet, "
+        "then upload it here. You will see every change before anything is saved."
+    )
+)
 upload = st.file_uploader(t("Workbook (.xlsx)"), type=["xlsx", "xlsm"], help=t("Macro-enabled workbooks are refused."))
 if upload is None:
     _ui.empty(t("Choose a workbook exported by this tool."))
@@ -35,17 +39,33 @@ upload.seek(0)
 key = (digest, store.data_version(), lang)  # a file refused as a whole is refused in the page's language
 if st.session_state.get("_import_plan_key") != key:
     with st.spinner(t("Checking the workbook…")):
-        st.session_state["_import_plan"] = read_workbook(upload, ws, store, lang)  # keeps the file name: a .xlsm is refused as such
+        st.session_state["_import_plan"] = read_workbook(
+            upload, ws, store, lang
+        )  # keeps the file name: a .xlsm is refused as such
     st.session_state["_import_plan_key"] = key
 plan = st.session_state["_import_plan"]
 
 if plan.errors:
-    st.error(t("The workbook was refused: {n} problem(s). Nothing was saved. Fix them in the file and upload it again.").format(n=len(plan.errors)))
-    st.dataframe(pd.DataFrame([{"where": f"{e.sheet}!{e.cell}" if e.cell else e.sheet, "problem": e.reason} for e in plan.errors]),
-                 hide_index=True, width="stretch", column_config={"where": t("Where"), "problem": t("Problem")})
+    st.error(
+        t(
+            "The workbook was refused: {n} problem(s). Nothing was saved. Fix them in the file and upload it again."
+        ).format(n=len(plan.errors))
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [{"where": f"{e.sheet}!{e.cell}" if e.cell else e.sheet, "problem": e.reason} for e in plan.errors]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"where": t("Where"), "problem": t("Problem")},
+    )
 if plan.conflicts:
-    st.warning(t("{n} row(s) were edited on a copy older than what is saved now. They are not applied: "
-                 "compare both sides, then edit the element on the Edit page or export a fresh copy.").format(n=len(plan.conflicts)))
+    st.warning(
+        t(
+            "{n} row(s) were edited on a copy older than what is saved now. They are not applied: "
+            "compare both sides, then edit the element on the Edit page or export a fresh copy."
+        ).format(n=len(plan.conflicts))
+    )
     for c in plan.conflicts:
         with st.expander(t("{country} {element} (row {row})").format(country=c.country, element=c.element, row=c.row)):
             left, right = st.columns(2)
@@ -71,13 +91,30 @@ def shown(field: str, value: str | None) -> str:
 
 
 st.dataframe(
-    pd.DataFrame([
-        {"country": ch.country, "element": ch.element, "row": ch.row,
-         "field": L.header(COLUMN[name], lang) if name in COLUMN else name, "old": shown(name, old), "new": shown(name, new)}
-        for ch in plan.changes for name, (old, new) in ch.fields.items()
-    ]),
-    hide_index=True, width="stretch",
-    column_config={"country": t("Country"), "element": t("Element"), "row": t("Row"), "field": t("Field"), "old": t("Before"), "new": t("After")},
+    pd.DataFrame(
+        [
+            {
+                "country": ch.country,
+                "element": ch.element,
+                "row": ch.row,
+                "field": L.header(COLUMN[name], lang) if name in COLUMN else name,
+                "old": shown(name, old),
+                "new": shown(name, new),
+            }
+            for ch in plan.changes
+            for name, (old, new) in ch.fields.items()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "country": t("Country"),
+        "element": t("Element"),
+        "row": t("Row"),
+        "field": t("Field"),
+        "old": t("Before"),
+        "new": t("After"),
+    },
 )
 if not plan.can_apply:
     st.info(t("Nothing can be saved until every problem and conflict above is resolved (all or nothing)."))

@@ -27,8 +27,24 @@ from .scoring import CountryScore, Engine
 from .story import LAW_STEPS, effect_text, effects_on
 from .translations import Content
 from .vocab import (
-    ASSESSED_ENOUGH, DRAFT_MARK, LIFECYCLE_STEPS, OPEN_STATUSES, SERIES_COLOUR, RegisterStatus, Series, Status, Vocabulary, article_label,
-    basis_label, day, hook_label, label_text, month, percent, rgb, status_label,
+    ASSESSED_ENOUGH,
+    DRAFT_MARK,
+    LIFECYCLE_STEPS,
+    OPEN_STATUSES,
+    SERIES_COLOUR,
+    RegisterStatus,
+    Series,
+    Status,
+    Vocabulary,
+    article_label,
+    basis_label,
+    day,
+    hook_label,
+    label_text,
+    month,
+    percent,
+    rgb,
+    status_label,
 )
 
 # ------------------------------------------------------------------------------------------------- facts
@@ -91,7 +107,9 @@ class ElementFact:
         articles = list(dict.fromkeys(o.split(".")[1].removeprefix("art") for _, o in self.carried_from))
         treaty = self.carried_from[0][0].split(".")[0]
         label = {"ets185": "ETS 185"}.get(treaty, treaty)
-        text = t("carried over from {treaty} {articles}").format(treaty=label, articles=", ".join(article_label(a, self.lang) for a in articles))
+        text = t("carried over from {treaty} {articles}").format(
+            treaty=label, articles=", ".join(article_label(a, self.lang) for a in articles)
+        )
         return text + (t("; the rest needs its own assessment") if self.needs_own_assessment else "")
 
     @property
@@ -195,8 +213,12 @@ class CountryBrief:
     positions: list[PositionView] = field(default_factory=list)  # others' statements said by the date
     position_texts: dict[str, str] = field(default_factory=dict)  # position id -> its summary in the brief's language
     position_sources: dict[str, SourceRef] = field(default_factory=dict)  # position id -> where it was read
-    position_authors: dict[str, str] = field(default_factory=dict)  # position id -> who said it, in the brief's language
-    reason_texts: dict[str, str] = field(default_factory=dict)  # a judgment's reason as written -> in the brief's language
+    position_authors: dict[str, str] = field(
+        default_factory=dict
+    )  # position id -> who said it, in the brief's language
+    reason_texts: dict[str, str] = field(
+        default_factory=dict
+    )  # a judgment's reason as written -> in the brief's language
     assessed_on: dt.date | None = None  # when the judgments were written (the research date)
     verified_share: float | None = None  # of the assessed elements, the share resting on verified facts
 
@@ -268,10 +290,21 @@ class _Sources:
         if source_id is None:
             return SourceRef(gettext(self.lang)(N_("no source recorded")), None, False)
         s = self.sources.get(source_id)
-        return SourceRef(self.content.source_title(s.title), s.url, verified) if s else SourceRef(source_id, None, verified)
+        return (
+            SourceRef(self.content.source_title(s.title), s.url, verified)
+            if s
+            else SourceRef(source_id, None, verified)
+        )
 
-    def provision_fact(self, pid: str, when: dt.date, extent: str | None = None, note: str | None = None,
-                       source: str | None = None, verified: bool | None = None) -> ProvisionFact:
+    def provision_fact(
+        self,
+        pid: str,
+        when: dt.date,
+        extent: str | None = None,
+        note: str | None = None,
+        source: str | None = None,
+        verified: bool | None = None,
+    ) -> ProvisionFact:
         p = self.provisions[pid]
         stage = p.lifecycle.stage_at(when)
         ref = self.ref(source or p.source, p.verified if verified is None else verified)
@@ -282,10 +315,19 @@ class _Sources:
         who = sponsor or t("sponsor not recorded")
         no = t("bill no. {number}").format(number=number) if number else t("bill no. not found")
         return ProvisionFact(
-            id=p.id, citation=citation, summary=self.content.provision_summary(iso3, p), stage=stage,
-            stage_text=stage_text(p.lifecycle, when, self.lang), history=history_text(p.lifecycle, self.lang),
-            in_force=stage is Stage.in_force, sponsor=sponsor, bill_number=number,
-            extent=label_text(Vocabulary.extent, extent, self.lang) if extent else None, note=note, source=ref, bill_label=f"{citation} ({who}, {no})",
+            id=p.id,
+            citation=citation,
+            summary=self.content.provision_summary(iso3, p),
+            stage=stage,
+            stage_text=stage_text(p.lifecycle, when, self.lang),
+            history=history_text(p.lifecycle, self.lang),
+            in_force=stage is Stage.in_force,
+            sponsor=sponsor,
+            bill_number=number,
+            extent=label_text(Vocabulary.extent, extent, self.lang) if extent else None,
+            note=note,
+            source=ref,
+            bill_label=f"{citation} ({who}, {no})",
         )
 
 
@@ -301,23 +343,34 @@ def _element_facts(catalog: Catalog, srcs: _Sources, result: CountryScore, eleme
         provisions = []
         for source in ([a] if a is not None else []) + [srcs.assessments[b] for b in basis if b in srcs.assessments]:
             for f in source.findings:
-                provisions.append(srcs.provision_fact(f.provision, result.as_of, f.extent.value, f.note, f.source, f.verified))
+                provisions.append(
+                    srcs.provision_fact(f.provision, result.as_of, f.extent.value, f.note, f.source, f.verified)
+                )
         bills = [srcs.provision_fact(b, result.as_of) for b in detail.get(eid, ([], []))[1]]
         j = a.judgment if a is not None else None
         out.append(
             ElementFact(
-                id=eid, text=srcs.content.element(eid), status=status.get(eid, Status.unknown.value), core=element.core,
-                optional=element.optional, provisions=provisions, bills=bills,
+                id=eid,
+                text=srcs.content.element(eid),
+                status=status.get(eid, Status.unknown.value),
+                core=element.core,
+                optional=element.optional,
+                provisions=provisions,
+                bills=bills,
                 judgment=srcs.content.judgment_reason(srcs.country.iso3, eid, j.reason) if j else None,
                 judgment_source=srcs.ref(j.source, j.verified) if j else None,
                 note=srcs.content.assessment_note(srcs.country.iso3, eid, a.note) if a is not None and a.note else None,
-                carried_from=tuple((b, catalog.obligation_of_element[b]) for b in basis), needs_own_assessment=capped, lang=srcs.lang,
+                carried_from=tuple((b, catalog.obligation_of_element[b]) for b in basis),
+                needs_own_assessment=capped,
+                lang=srcs.lang,
             )
         )
     return out
 
 
-def obligation_elements(catalog: Catalog, result: CountryScore, obligation_id: str, lang: str = "en") -> list[ElementFact]:
+def obligation_elements(
+    catalog: Catalog, result: CountryScore, obligation_id: str, lang: str = "en"
+) -> list[ElementFact]:
     """Every element of one obligation for the scored country, with provisions, bills and sources."""
     srcs = _Sources(catalog.country(result.country), Content(catalog, lang))
     return _element_facts(catalog, srcs, result, [e.id for e in catalog.obligations[obligation_id].elements])
@@ -331,11 +384,18 @@ def gap_facts(catalog: Catalog, result: CountryScore, lang: str = "en") -> list[
     for oid, bill_ids in result.gap_bills().items():  # the scorer's gaps and their bills
         o = catalog.obligations[oid]
         facts = _element_facts(catalog, srcs, result, [e.id for e in o.elements if not e.optional])
-        open_ = sorted((f for f in facts if f.status in OPEN_STATUSES), key=lambda f: (not f.core, OPEN_STATUSES.index(Status(f.status))))
+        open_ = sorted(
+            (f for f in facts if f.status in OPEN_STATUSES),
+            key=lambda f: (not f.core, OPEN_STATUSES.index(Status(f.status))),
+        )
         out.append(
             GapFact(
-                obligation=oid, article=o.article, title=srcs.content.obligation_title(o), kind=o.kind.value,
-                status=str(obligations.loc[oid, "status"]), elements=open_,
+                obligation=oid,
+                article=o.article,
+                title=srcs.content.obligation_title(o),
+                kind=o.kind.value,
+                status=str(obligations.loc[oid, "status"]),
+                elements=open_,
                 bills=[srcs.provision_fact(b, result.as_of) for b in bill_ids],
             )
         )
@@ -353,9 +413,23 @@ def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date, lan
         if e.treaty not in (None, treaty):
             continue
         ref = srcs.ref(e.source, e.verified)
-        fmt = {"day": day(e.date, lang), "month": month(e.date, lang), "year": f"{e.date.year}년" if lang == "ko" else f"{e.date:%Y}"}[e.precision.value]
-        out.append(EventFact(e.date, fmt, e.kind.value, label_text(Vocabulary.event_kind, e.kind, lang), srcs.content.event_title(iso3, e), ref, e.note,
-                              e.date > as_of))
+        fmt = {
+            "day": day(e.date, lang),
+            "month": month(e.date, lang),
+            "year": f"{e.date.year}년" if lang == "ko" else f"{e.date:%Y}",
+        }[e.precision.value]
+        out.append(
+            EventFact(
+                e.date,
+                fmt,
+                e.kind.value,
+                label_text(Vocabulary.event_kind, e.kind, lang),
+                srcs.content.event_title(iso3, e),
+                ref,
+                e.note,
+                e.date > as_of,
+            )
+        )
         told.add((e.date, e.kind))
     cited = {f.provision for eid, a in srcs.assessments.items() if eid.startswith(f"{treaty}.") for f in a.findings}
     for pid in sorted(cited):
@@ -369,7 +443,18 @@ def timeline_facts(catalog: Catalog, iso3: str, treaty: str, as_of: dt.date, lan
                 continue
             ref = srcs.ref(p.source, lc.dates_verified)
             title = f"{srcs.content.citation(iso3, p)}: {srcs.content.provision_summary(iso3, p)}"
-            out.append(EventFact(d, day(d, lang), kind.value, label_text(Vocabulary.event_kind, kind, lang), title, ref, lc.note, d > as_of))
+            out.append(
+                EventFact(
+                    d,
+                    day(d, lang),
+                    kind.value,
+                    label_text(Vocabulary.event_kind, kind, lang),
+                    title,
+                    ref,
+                    lc.note,
+                    d > as_of,
+                )
+            )
     return sorted(out, key=lambda e: e.date)
 
 
@@ -384,12 +469,25 @@ def hook_facts(catalog: Catalog, iso3: str, treaty: str, lang: str = "en") -> li
         if h is None:
             continue
         kind = label_text(Vocabulary.hook_kind, h.kind, lang)
-        out.append(HookFact(h.id, kind, basis_label(h.basis, lang), h.paragraph, srcs.content.hook_summary(h), srcs.content.hook_effect(h),
-                            ph.note, srcs.ref(ph.source, ph.verified), hook_label(kind, h.basis, h.paragraph, lang)))
+        out.append(
+            HookFact(
+                h.id,
+                kind,
+                basis_label(h.basis, lang),
+                h.paragraph,
+                srcs.content.hook_summary(h),
+                srcs.content.hook_effect(h),
+                ph.note,
+                srcs.ref(ph.source, ph.verified),
+                hook_label(kind, h.basis, h.paragraph, lang),
+            )
+        )
     return out
 
 
-def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_of: dt.date, lang: str = "en") -> CountryBrief:
+def country_brief(
+    catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_of: dt.date, lang: str = "en"
+) -> CountryBrief:
     """Every fact the Country and Brief pages show for one country and treaty on one date, in `lang`."""
     lang = normalise(lang)
     t = gettext(lang)
@@ -404,34 +502,74 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
     since = None
     if entry is not None and register is not None:
         src = next((s for s in register.sources if s.id == entry.source), None)
-        reg_source = SourceRef(content.source_title(src.title) if src else entry.source, src.url if src else None, entry.verified)
-        since = {RegisterStatus.party: entry.ratification or entry.entry_into_force, RegisterStatus.signatory: entry.signature,
-                 RegisterStatus.invited: entry.invitation}.get(entry.status)
+        reg_source = SourceRef(
+            content.source_title(src.title) if src else entry.source, src.url if src else None, entry.verified
+        )
+        since = {
+            RegisterStatus.party: entry.ratification or entry.entry_into_force,
+            RegisterStatus.signatory: entry.signature,
+            RegisterStatus.invited: entry.invitation,
+        }.get(entry.status)
     chapter_ids = {c.title: c.id for c in tr.chapters}
     chapters = [
-        (t("Ch. {number} {title}").format(number=n, title=content.chapter(treaty, chapter_ids.get(title, ""), title)), _num(a), _num(b))
-        for n, title, a, b in zip(now.chapters["number"], now.chapters["title"], now.chapters["score"], projected.chapters["score"])
+        (
+            t("Ch. {number} {title}").format(
+                number=n, title=content.chapter(treaty, chapter_ids.get(title, ""), title)
+            ),
+            _num(a),
+            _num(b),
+        )
+        for n, title, a, b in zip(
+            now.chapters["number"], now.chapters["title"], now.chapters["score"], projected.chapters["score"]
+        )
     ]
     today = dt.date.today()
     events = timeline_facts(catalog, country.iso3, treaty, as_of, lang)
     gaps = gap_facts(catalog, now, lang)
     step_days = [e.date for e in events if e.date <= max(today, as_of) and (e.kind in LAW_STEPS or e.date > as_of)]
-    effects = {d: effect_text(x, lang, article_label) for d, x in effects_on(engine, country.iso3, treaty, step_days).items()}
+    effects = {
+        d: effect_text(x, lang, article_label) for d, x in effects_on(engine, country.iso3, treaty, step_days).items()
+    }
     views = positions(catalog, engine, country.iso3, treaty, later=as_of)
     return CountryBrief(
-        today=today, effects=effects, precedents=_gap_precedents(catalog, engine, country.iso3, treaty, gaps, as_of, lang),
-        positions=views, position_texts={v.position.id: content.position_summary(country.iso3, v.position.id, v.position.summary) for v in views},
-        position_sources={v.position.id: _Sources(country, content).ref(v.position.source, v.position.verified) for v in views},
-        position_authors={v.position.id: content.position_author(country.iso3, v.position.id, v.position.by) for v in views},
-        reason_texts={a.judgment.reason: content.judgment_reason(country.iso3, a.element, a.judgment.reason)
-                      for a in country.assessments if a.judgment is not None and a.judgment.reason},
-        assessed_on=country.researched, verified_share=now.verified_share,
-        iso3=country.iso3, name=content.country_name(country), treaty=tr.id, treaty_title=content.treaty_title(tr.id),
-        treaty_short=content.treaty_short(tr.id), as_of=as_of, lang=lang,
-        score=now.score, score_with_bills=projected.score, coverage=now.coverage,
-        register_status=entry.status if entry else RegisterStatus.none, register_since=since, register_source=reg_source,
-        gaps=gaps, events=events,
-        hooks=hook_facts(catalog, country.iso3, treaty, lang), researched=country.researched, summary=content.country_summary(country),
+        today=today,
+        effects=effects,
+        precedents=_gap_precedents(catalog, engine, country.iso3, treaty, gaps, as_of, lang),
+        positions=views,
+        position_texts={
+            v.position.id: content.position_summary(country.iso3, v.position.id, v.position.summary) for v in views
+        },
+        position_sources={
+            v.position.id: _Sources(country, content).ref(v.position.source, v.position.verified) for v in views
+        },
+        position_authors={
+            v.position.id: content.position_author(country.iso3, v.position.id, v.position.by) for v in views
+        },
+        reason_texts={
+            a.judgment.reason: content.judgment_reason(country.iso3, a.element, a.judgment.reason)
+            for a in country.assessments
+            if a.judgment is not None and a.judgment.reason
+        },
+        assessed_on=country.researched,
+        verified_share=now.verified_share,
+        iso3=country.iso3,
+        name=content.country_name(country),
+        treaty=tr.id,
+        treaty_title=content.treaty_title(tr.id),
+        treaty_short=content.treaty_short(tr.id),
+        as_of=as_of,
+        lang=lang,
+        score=now.score,
+        score_with_bills=projected.score,
+        coverage=now.coverage,
+        register_status=entry.status if entry else RegisterStatus.none,
+        register_since=since,
+        register_source=reg_source,
+        gaps=gaps,
+        events=events,
+        hooks=hook_facts(catalog, country.iso3, treaty, lang),
+        researched=country.researched,
+        summary=content.country_summary(country),
         chapters=chapters,
     )
 
@@ -440,7 +578,9 @@ def country_brief(catalog: Catalog, engine: Engine, iso3: str, treaty: str, as_o
 BRIEF_PRECEDENTS = 3
 
 
-def _gap_precedents(catalog: Catalog, engine: Engine, iso3: str, treaty: str, gaps: list[GapFact], as_of: dt.date, lang: str) -> dict[str, list[Precedent]]:
+def _gap_precedents(
+    catalog: Catalog, engine: Engine, iso3: str, treaty: str, gaps: list[GapFact], as_of: dt.date, lang: str
+) -> dict[str, list[Precedent]]:
     """For each gap, the best Parties for the element the brief names (its first core open element)."""
     wanted = {g.obligation: ((e for e in g.elements if e.core), g.elements) for g in gaps}
     element_of = {}
@@ -493,7 +633,9 @@ def no_law_text(g: GapFact, lang: str = "en") -> str:
     """What the law says about a gap that no provision in force addresses (the Country page shows it too)."""
     t = gettext(lang)
     if g.kind == Kind.designate:
-        return t("Nothing has been designated yet; the designation is notified to the depositary at signature or deposit.")
+        return t(
+            "Nothing has been designated yet; the designation is notified to the depositary at signature or deposit."
+        )
     return t("No law in force does this yet.")
 
 
@@ -501,7 +643,10 @@ def no_bill_text(g: GapFact, lang: str = "en") -> str:
     """What would close a gap that no pending bill addresses (the Country page shows it too)."""
     t = gettext(lang)
     if g.kind == Kind.designate:
-        return t("No law is needed: the authority must be designated and notified, usually at signature or deposit. No designation is recorded yet.")
+        return t(
+            "No law is needed: the authority must be designated and notified, usually at signature or deposit. No "
+            "designation is recorded yet."
+        )
     return t("No pending bill addresses this gap; new legislation is needed.")
 
 
@@ -511,26 +656,58 @@ def _stands(b: CountryBrief) -> list[Line]:
     reg = [b.register_source] if b.register_source else []
     since = t(" (since {date})").format(date=day(b.register_since, lang)) if b.register_since else ""
     stands = [
-        Line(t(_STANDING[b.register_status]).format(country=b.name, treaty=b.treaty_short, title=b.treaty_title, since=since), tuple(reg))
-        if b.register_source is not None
-        else Line(t("Whether {country} has signed or joined the {treaty} ({title}) is not recorded: "
-                    "the treaty register read holds no entry for it.").format(country=b.name, treaty=b.treaty_short, title=b.treaty_title)),
         Line(
-            t("On {date}, the law in force meets {score} of what the treaty asks (readiness score). "
-              "{coverage} of the checklist has been assessed ({verified} of that verified); the rest counts as not met.").format(
-                date=day(b.as_of, lang), score=percent(b.score, lang=lang), coverage=percent(b.coverage, lang=lang),
-                verified=percent(b.verified_share, lang=lang))
-            + (" " + t("Partly assessed: a low score here may mean 'not read yet' rather than 'missing'.") if b.partly_assessed else "")
+            t(_STANDING[b.register_status]).format(
+                country=b.name, treaty=b.treaty_short, title=b.treaty_title, since=since
+            ),
+            tuple(reg),
+        )
+        if b.register_source is not None
+        else Line(
+            t(
+                "Whether {country} has signed or joined the {treaty} ({title}) is not recorded: "
+                "the treaty register read holds no entry for it."
+            ).format(country=b.name, treaty=b.treaty_short, title=b.treaty_title)
+        ),
+        Line(
+            t(
+                "On {date}, the law in force meets {score} of what the treaty asks (readiness score). "
+                "{coverage} of the checklist has been assessed ({verified} of that verified); the rest counts as not met."
+            ).format(
+                date=day(b.as_of, lang),
+                score=percent(b.score, lang=lang),
+                coverage=percent(b.coverage, lang=lang),
+                verified=percent(b.verified_share, lang=lang),
+            )
+            + (
+                " " + t("Partly assessed: a low score here may mean 'not read yet' rather than 'missing'.")
+                if b.partly_assessed
+                else ""
+            )
         )
         if b.score is not None
-        else Line(t("Nothing has been assessed yet for {country} against the {treaty}: there is no readiness score.").format(
-            country=b.name, treaty=b.treaty_short)),
-        Line(t("If the pending bills passed and came into force, the score would be {score}. "
-               "Only law in force counts towards the score.").format(score=percent(b.score_with_bills, lang=lang))),
+        else Line(
+            t("Nothing has been assessed yet for {country} against the {treaty}: there is no readiness score.").format(
+                country=b.name, treaty=b.treaty_short
+            )
+        ),
+        Line(
+            t(
+                "If the pending bills passed and came into force, the score would be {score}. "
+                "Only law in force counts towards the score."
+            ).format(score=percent(b.score_with_bills, lang=lang))
+        ),
     ]
     if b.gaps:
-        stands.append(Line(nt("{n} critical gap would block or weaken accession.", "{n} critical gaps would block or weaken accession.",
-                              len(b.gaps)).format(n=len(b.gaps))))
+        stands.append(
+            Line(
+                nt(
+                    "{n} critical gap would block or weaken accession.",
+                    "{n} critical gaps would block or weaken accession.",
+                    len(b.gaps),
+                ).format(n=len(b.gaps))
+            )
+        )
     else:
         stands.append(Line(t("No critical gap remains on this date.")))
     return stands
@@ -538,7 +715,9 @@ def _stands(b: CountryBrief) -> list[Line]:
 
 def precedent_line(p: Precedent, lang: str) -> str:
     """One Party's way of meeting an element, in one line: who, how well, which law, since when, by which act."""
-    return f"{p.name} ({status_label(p.status, lang)}): " + " ".join(precedent_provision_text(pr, lang) for pr in p.provisions)
+    return f"{p.name} ({status_label(p.status, lang)}): " + " ".join(
+        precedent_provision_text(pr, lang) for pr in p.provisions
+    )
 
 
 def precedent_provision_text(pr: PrecedentProvision, lang: str) -> str:
@@ -571,7 +750,9 @@ def _missing(b: CountryBrief) -> list[Line]:
         if judged_later and g.judgments:
             parts.append(t("(Judged on {date}, after the date of this brief.)").format(date=day(b.assessed_on, lang)))
         sources += [src for _, src in g.judgments[:1] if src]
-        missing.append(Line(" ".join(parts), merge_sources(sources), lead=f"{article_label(g.article, lang)} {g.title}"))
+        missing.append(
+            Line(" ".join(parts), merge_sources(sources), lead=f"{article_label(g.article, lang)} {g.title}")
+        )
         for p in b.precedents.get(g.obligation, []):
             refs = merge_sources([SourceRef(pr.source_title, pr.source_url, pr.verified) for pr in p.provisions])
             missing.append(Line(precedent_line(p, lang), refs, lead=t(PRECEDENTS_LEAD)))
@@ -586,7 +767,13 @@ def _fixes(b: CountryBrief) -> list[Line]:
     for g in b.gaps:
         if g.bills:
             for bill in g.bills:
-                fixes.append(Line(f"{bill.bill_label}, {bill.stage_text}. {bill.summary}", (bill.source,), lead=article_label(g.article, b.lang)))
+                fixes.append(
+                    Line(
+                        f"{bill.bill_label}, {bill.stage_text}. {bill.summary}",
+                        (bill.source,),
+                        lead=article_label(g.article, b.lang),
+                    )
+                )
         else:
             fixes.append(Line(no_bill_text(g, b.lang), lead=article_label(g.article, b.lang)))
     if not fixes:
@@ -596,7 +783,9 @@ def _fixes(b: CountryBrief) -> list[Line]:
 
 def _step_line(b: CountryBrief, e: EventFact) -> Line:
     effect = b.effects.get(e.date, "")
-    return Line(f"{e.kind_label}: {e.title.rstrip('.')}." + (f" {effect}" if effect else ""), (e.source,), lead=e.date_text)
+    return Line(
+        f"{e.kind_label}: {e.title.rstrip('.')}." + (f" {effect}" if effect else ""), (e.source,), lead=e.date_text
+    )
 
 
 def _changed(b: CountryBrief) -> list[Line]:
@@ -616,10 +805,17 @@ def other_view_lines(b: CountryBrief) -> list[Line]:
         articles = ", ".join(article_label(d.article, lang) for d in v.differences) if v.differences else ""
         if v.differs and articles:
             text.append(t("This assessment differs on {articles} on that date.").format(articles=articles))
-            weightiest = sorted((d for d in v.differences if d.reasons), key=lambda d: (d.assessed != "missing", d.kind == "designate"))
+            weightiest = sorted(
+                (d for d in v.differences if d.reasons), key=lambda d: (d.assessed != "missing", d.kind == "designate")
+            )
             if weightiest:
                 d = weightiest[0]
-                text.append(t("Its reason ({article}): {reason}").format(article=article_label(d.article, lang), reason=b.reason_texts.get(d.reasons[0], d.reasons[0]).rstrip(".") + "."))
+                text.append(
+                    t("Its reason ({article}): {reason}").format(
+                        article=article_label(d.article, lang),
+                        reason=b.reason_texts.get(d.reasons[0], d.reasons[0]).rstrip(".") + ".",
+                    )
+                )
         elif v.differs:
             text.append(t("This assessment differs: it finds no critical gap on that date."))
         else:
@@ -627,12 +823,21 @@ def other_view_lines(b: CountryBrief) -> list[Line]:
         if v.later is not None and v.later_date is not None:
             still = ", ".join(article_label(d.article, lang) for d in v.later.differences)
             if still:  # 'still' only where it differed on the position's own date too
-                later = t("On {date} it still differs on {articles}.") if v.differs else t("On {date} it differs on {articles}.")
+                later = (
+                    t("On {date} it still differs on {articles}.")
+                    if v.differs
+                    else t("On {date} it differs on {articles}.")
+                )
                 text.append(later.format(date=day(v.later_date, lang), articles=still))
             else:
                 text.append(t("On {date} the assessment agrees with it.").format(date=day(v.later_date, lang)))
-        lines.append(Line(" ".join(text), (b.position_sources.get(p.id, SourceRef(p.source, None, p.verified)),),
-                          lead=t("{who}, {date}").format(who=b.position_authors.get(p.id, p.by), date=day(p.date, lang))))
+        lines.append(
+            Line(
+                " ".join(text),
+                (b.position_sources.get(p.id, SourceRef(p.source, None, p.verified)),),
+                lead=t("{who}, {date}").format(who=b.position_authors.get(p.id, p.by), date=day(p.date, lang)),
+            )
+        )
     return lines or [Line(t("No other view on this country's readiness is recorded."))]
 
 
@@ -641,16 +846,37 @@ def _next(b: CountryBrief) -> list[Line]:
     nxt: list[Line] = []
     for bill in b.bills:
         if bill.stage is Stage.introduced:
-            nxt.append(Line(t("{bill} has to pass parliament and come into force before it counts.").format(bill=bill.citation), (bill.source,)))
+            nxt.append(
+                Line(
+                    t("{bill} has to pass parliament and come into force before it counts.").format(bill=bill.citation),
+                    (bill.source,),
+                )
+            )
         else:
-            nxt.append(Line(t("{bill} ({stage}) has to come into force before it counts.").format(bill=bill.citation, stage=bill.stage_text),
-                            (bill.source,)))
-    step = {
-        RegisterStatus.invited: N_("Once the gaps are closed, the country can deposit its instrument of accession."),
-        RegisterStatus.signatory: N_("Once the gaps are closed, the country can ratify and deposit its instrument."),
-        RegisterStatus.party: N_("As a Party, it keeps its law in line and may review its reservations."),
-        RegisterStatus.none: N_("To join, the country first needs an invitation to accede (or must sign, if it may)."),
-    }[b.register_status] if b.register_source is not None else N_("Check the depositary's record of signatures and ratifications for this country.")
+            nxt.append(
+                Line(
+                    t("{bill} ({stage}) has to come into force before it counts.").format(
+                        bill=bill.citation, stage=bill.stage_text
+                    ),
+                    (bill.source,),
+                )
+            )
+    step = (
+        {
+            RegisterStatus.invited: N_(
+                "Once the gaps are closed, the country can deposit its instrument of accession."
+            ),
+            RegisterStatus.signatory: N_(
+                "Once the gaps are closed, the country can ratify and deposit its instrument."
+            ),
+            RegisterStatus.party: N_("As a Party, it keeps its law in line and may review its reservations."),
+            RegisterStatus.none: N_(
+                "To join, the country first needs an invitation to accede (or must sign, if it may)."
+            ),
+        }[b.register_status]
+        if b.register_source is not None
+        else N_("Check the depositary's record of signatures and ratifications for this country.")
+    )
     nxt.append(Line(t(step)))
     for h in b.hooks:
         lead = t("Planned: {hook}").format(hook=h.label)
@@ -695,11 +921,17 @@ def brief_title(b: CountryBrief) -> str:
 def brief_caption(b: CountryBrief) -> str:
     """The line under the title of the PDF and Word brief; a draft's begins by saying it is one."""
     t = gettext(b.lang)
-    caption = t("Readiness brief as of {date}. Research last checked {checked}. Scores count only law in force; "
-                "bills are shown beside them.").format(date=day(b.as_of, b.lang), checked=day(b.researched, b.lang))
+    caption = t(
+        "Readiness brief as of {date}. Research last checked {checked}. Scores count only law in force; "
+        "bills are shown beside them."
+    ).format(date=day(b.as_of, b.lang), checked=day(b.researched, b.lang))
     if not b.draft:
         return caption
-    return t("{mark}: a working assessment; aides see the approved one.").format(mark=t(DRAFT_MARK).capitalize()) + " " + caption
+    return (
+        t("{mark}: a working assessment; aides see the approved one.").format(mark=t(DRAFT_MARK).capitalize())
+        + " "
+        + caption
+    )
 
 
 def _numbered_sources(b: CountryBrief) -> tuple[list[tuple[str, list[Line]]], dict[tuple[str, str | None], int]]:
@@ -728,17 +960,41 @@ class NoFontError(RuntimeError):
 
     def __init__(self, missing: str, lang: str = "en"):
         self.missing = missing
-        super().__init__(gettext(lang)(N_(
-            "No font that covers these characters is installed ({chars}): install fonts-nanum or fonts-noto-cjk, "
-            "or name a font file in ASSESSMENT_PDF_FONT. The Word brief shows them in the reader's own fonts.")).format(chars=missing[:20]))
+        super().__init__(
+            gettext(lang)(
+                N_(
+                    "No font that covers these characters is installed ({chars}): install fonts-nanum or fonts-noto-cjk, "
+                    "or name a font file in ASSESSMENT_PDF_FONT. The Word brief shows them in the reader's own fonts."
+                )
+            ).format(chars=missing[:20])
+        )
 
 
 _KNOWN_FONTS = (  # Debian's packages, in order of preference: (regular, bold)
     ("/usr/share/fonts/truetype/nanum/NanumGothic.ttf", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"),
-    ("/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf", "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf"),
+    (
+        "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf",
+        "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf",
+    ),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
 )
-_ASCII = str.maketrans({"✓": "v", "✗": "x", "◐": "~", "–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "●": "*", "○": "o", "◑": "~"})
+_ASCII = str.maketrans(
+    {
+        "✓": "v",
+        "✗": "x",
+        "◐": "~",
+        "–": "-",
+        "—": "-",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "●": "*",
+        "○": "o",
+        "◑": "~",
+    }
+)
 _SYMBOL_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
@@ -746,7 +1002,9 @@ def _fc_match(pattern: str) -> Path | None:
     if shutil.which("fc-match") is None:
         return None
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=5).stdout.strip()
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return Path(out) if out and Path(out).exists() else None
@@ -869,8 +1127,15 @@ def brief_pdf(b: CountryBrief) -> bytes:
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # it lists every table it does not subset
     t = gettext(b.lang)
     sections, numbers = _numbered_sources(b)
-    texts = [brief_title(b), brief_caption(b), t("Sources"), t("Law in force, {date}").format(date=day(b.as_of, b.lang)),
-             t("If the pending bills pass"), percent(b.score, lang=b.lang), percent(b.score_with_bills, lang=b.lang)]
+    texts = [
+        brief_title(b),
+        brief_caption(b),
+        t("Sources"),
+        t("Law in force, {date}").format(date=day(b.as_of, b.lang)),
+        t("If the pending bills pass"),
+        percent(b.score, lang=b.lang),
+        percent(b.score_with_bills, lang=b.lang),
+    ]
     for heading, lines in sections:
         texts.append(heading)
         texts += [f"- {line.lead}: {line.text}{_tail(line, numbers, b.lang)}" for line in lines]
@@ -918,8 +1183,15 @@ def brief_pdf(b: CountryBrief) -> bytes:
         pdf.set_font(font, "", 7.5)
         for (title, url), n in numbers.items():
             pdf.set_x(pdf.l_margin)
-            pdf.multi_cell(width, 3.8, clean(f"[{n}] {title}" + (f" - {url}" if url else "")), new_x="LMARGIN", new_y="NEXT",
-                           link=url or "", align="L")
+            pdf.multi_cell(
+                width,
+                3.8,
+                clean(f"[{n}] {title}" + (f" - {url}" if url else "")),
+                new_x="LMARGIN",
+                new_y="NEXT",
+                link=url or "",
+                align="L",
+            )
     return bytes(pdf.output())
 
 
@@ -975,7 +1247,9 @@ def brief_docx(b: CountryBrief) -> bytes:
     for run in caption.runs:
         run.font.color.rgb = RGBColor(80, 80, 80)
     in_force, with_bills = t("Law in force, {date}").format(date=day(b.as_of, b.lang)), t("If the pending bills pass")
-    doc.add_paragraph(f"{in_force}: {percent(b.score, lang=b.lang)} · {with_bills}: {percent(b.score_with_bills, lang=b.lang)}")
+    doc.add_paragraph(
+        f"{in_force}: {percent(b.score, lang=b.lang)} · {with_bills}: {percent(b.score_with_bills, lang=b.lang)}"
+    )
     for heading, lines in sections:
         doc.add_heading(heading, level=2)
         for line in lines:
@@ -995,8 +1269,28 @@ def brief_docx(b: CountryBrief) -> bytes:
 
 
 __all__ = [
-    "CountryBrief", "ElementFact", "EventFact", "GapFact", "HookFact", "Line", "ProvisionFact", "SourceRef",
-    "NoFontError", "brief_caption", "brief_docx", "brief_pdf", "brief_sections", "brief_title", "find_pdf_fonts",
-    "pdf_font_available", "country_brief", "gap_facts", "hook_facts", "no_bill_text", "no_law_text", "obligation_elements",
-    "stage_text", "timeline_facts",
+    "CountryBrief",
+    "ElementFact",
+    "EventFact",
+    "GapFact",
+    "HookFact",
+    "Line",
+    "ProvisionFact",
+    "SourceRef",
+    "NoFontError",
+    "brief_caption",
+    "brief_docx",
+    "brief_pdf",
+    "brief_sections",
+    "brief_title",
+    "find_pdf_fonts",
+    "pdf_font_available",
+    "country_brief",
+    "gap_facts",
+    "hook_facts",
+    "no_bill_text",
+    "no_law_text",
+    "obligation_elements",
+    "stage_text",
+    "timeline_facts",
 ]

@@ -35,8 +35,14 @@ def carryover_rows(catalog: Catalog, result: CountryScore, basis: CountryScore) 
     for o in catalog.treaty(result.treaty).obligations():
         for e in o.elements:
             counterparts = tuple(dict.fromkeys(b for c in links.get(e.id, []) for b in c.basis))
-            shown = tuple((b, catalog.obligations[catalog.obligation_of_element[b]].article, basis_status.get(b, Status.unknown.value))
-                          for b in counterparts)
+            shown = tuple(
+                (
+                    b,
+                    catalog.obligations[catalog.obligation_of_element[b]].article,
+                    basis_status.get(b, Status.unknown.value),
+                )
+                for b in counterparts
+            )
             s = status.get(e.id, Status.unknown.value)
             if e.id in direct:
                 how, left = "assessed directly", ""

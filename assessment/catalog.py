@@ -7,7 +7,6 @@ reported together as "file:line: field: reason", so an author can fix a file in 
 from __future__ import annotations
 
 import dataclasses
-
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +15,17 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .models import Country, CountryTranslation, Crosswalk, Element, Hook, Obligation, StatusRegister, Treaty, TreatyTranslation
+from .models import (
+    Country,
+    CountryTranslation,
+    Crosswalk,
+    Element,
+    Hook,
+    Obligation,
+    StatusRegister,
+    Treaty,
+    TreatyTranslation,
+)
 from .problems import CatalogInvalid, Problem, display_path
 from .validators import Doc, check_all
 from .yamlio import YamlDocument, YamlSyntaxError, read_document
@@ -58,7 +67,14 @@ class Layout:
         return sorted((self.root / "data" / "translations").glob("*.yaml"))
 
     def all_files(self) -> list[Path]:
-        return [*self.treaties, *self.crosswalks, *self.countries, *self.registers, *self.treaty_translations, *self.country_translations]
+        return [
+            *self.treaties,
+            *self.crosswalks,
+            *self.countries,
+            *self.registers,
+            *self.treaty_translations,
+            *self.country_translations,
+        ]
 
 
 @dataclass
@@ -107,7 +123,11 @@ class Catalog:
         """(other end, relation seen from this obligation, note, verified) for every link touching the obligation
         or one of its elements; the other end is an obligation or, for an element-level link, an element."""
         inverse = {"subset": "superset", "superset": "subset"}
-        mine = {obligation_id, *(e.id for e in self.obligations[obligation_id].elements)} if obligation_id in self.obligations else {obligation_id}
+        mine = (
+            {obligation_id, *(e.id for e in self.obligations[obligation_id].elements)}
+            if obligation_id in self.obligations
+            else {obligation_id}
+        )
         out = []
         for cw in self.crosswalks:
             for link in cw.links:
@@ -119,7 +139,9 @@ class Catalog:
         return out
 
 
-def _parse(path: Path, model: type[M], root: Path, problems: list[Problem], parsed: dict[str, YamlDocument]) -> Doc[M] | None:
+def _parse(
+    path: Path, model: type[M], root: Path, problems: list[Problem], parsed: dict[str, YamlDocument]
+) -> Doc[M] | None:
     """Validate one file against its model; `parsed` keeps its nodes, for the lines of later problems."""
     shown = display_path(path, root)
     try:
@@ -156,7 +178,9 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
     countries = [d for p in layout.countries if (d := _parse(p, Country, root, problems, parsed))]
     registers = [d for p in layout.registers if (d := _parse(p, StatusRegister, root, problems, parsed))]
     treaty_tr = [d for p in layout.treaty_translations if (d := _parse(p, TreatyTranslation, root, problems, parsed))]
-    country_tr = [d for p in layout.country_translations if (d := _parse(p, CountryTranslation, root, problems, parsed))]
+    country_tr = [
+        d for p in layout.country_translations if (d := _parse(p, CountryTranslation, root, problems, parsed))
+    ]
     if not treaties and not problems:
         problems.append(Problem(display_path(root / "checklists", root), (), "no treaty checklist found"))
     for problem in check_all(treaties, crosswalks, countries, registers, treaty_tr, country_tr):

@@ -32,8 +32,8 @@ def element_label(catalog: Catalog, element_id: str, status: str | None = None, 
     if lang in (None, "en"):
         parts = [f"Art. {obligation.article}", _short(element.text)]
     else:
-        from .vocab import article_label
         from .translations import Content
+        from .vocab import article_label
 
         parts = [article_label(obligation.article, lang), _short(Content(catalog, lang).element(element_id))]
     if status:
@@ -111,9 +111,14 @@ def readable(field: str, value: str | None, country: Country | None = None, lang
         return text
     if field == "provision" and isinstance(data, dict):
         lifecycle = data.get("lifecycle") or {}
-        dates = ", ".join(f"{t(LIFECYCLE_LABEL.get(k, k.replace('_', ' ')))} {v}" for k, v in lifecycle.items()
-                          if isinstance(v, str) and v[:1].isdigit())
-        parts = [" ".join(x for x in (data.get("statute", ""), data.get("article") or "", data.get("paragraph") or "") if x)]
+        dates = ", ".join(
+            f"{t(LIFECYCLE_LABEL.get(k, k.replace('_', ' ')))} {v}"
+            for k, v in lifecycle.items()
+            if isinstance(v, str) and v[:1].isdigit()
+        )
+        parts = [
+            " ".join(x for x in (data.get("statute", ""), data.get("article") or "", data.get("paragraph") or "") if x)
+        ]
         if data.get("summary"):
             parts.append(str(data["summary"]))
         if dates:
@@ -130,8 +135,11 @@ def _findings_text(data: list[Any], provisions: dict[str, Any], lang: str | None
     for f in data:
         p = provisions.get(f.get("provision"))
         name = p.citation if p is not None else f.get("provision", "?")
-        line = (t("{provision}: satisfies the element fully") if f.get("extent") == Extent.full else
-                t("{provision}: satisfies the element partly")).format(provision=name)
+        line = (
+            t("{provision}: satisfies the element fully")
+            if f.get("extent") == Extent.full
+            else t("{provision}: satisfies the element partly")
+        ).format(provision=name)
         if f.get("note"):
             line += f" ({f['note']})"
         if f.get("verified"):
@@ -155,9 +163,15 @@ class Change:
 
 #: A reviewer's reading of a change of the law (the law watch), as words.
 LAW_REVIEW_LABEL = {"holds": N_("the assessment still holds"), "changed": N_("the assessment changed")}
-FIELD_LABEL = {"findings": N_("Findings"), "judgment": N_("Judgment"), "note": N_("Note"), "provision": N_("Provision or bill"),
-               "law_review": N_("Law reviewed"),
-               "review_state": N_("Review state"), "review_comment": N_("Review comment")}
+FIELD_LABEL = {
+    "findings": N_("Findings"),
+    "judgment": N_("Judgment"),
+    "note": N_("Note"),
+    "provision": N_("Provision or bill"),
+    "law_review": N_("Law reviewed"),
+    "review_state": N_("Review state"),
+    "review_comment": N_("Review comment"),
+}
 
 
 def field_label(field: str, lang: str | None = None) -> str:
@@ -165,13 +179,23 @@ def field_label(field: str, lang: str | None = None) -> str:
     return gettext(lang)(FIELD_LABEL[field]) if field in FIELD_LABEL else field
 
 
-def changes_in_words(catalog: Catalog, country: Country | None, diff: list[dict[str, Any]], lang: str | None = None) -> list[Change]:
+def changes_in_words(
+    catalog: Catalog, country: Country | None, diff: list[dict[str, Any]], lang: str | None = None
+) -> list[Change]:
     """`Store.diff` rows as Changes in words, review steps and comments left out (they are not the work)."""
     out = []
     for d in diff:
         if d["record"] == "country":
             continue
-        out.append(Change(record_label(catalog, country, d["record"], lang), field_label(d["field"], lang),
-                          readable(d["field"], d["before"], country, lang), readable(d["field"], d["after"], country, lang),
-                          tuple(d["users"]), d.get("at"), d["changes"]))
+        out.append(
+            Change(
+                record_label(catalog, country, d["record"], lang),
+                field_label(d["field"], lang),
+                readable(d["field"], d["before"], country, lang),
+                readable(d["field"], d["after"], country, lang),
+                tuple(d["users"]),
+                d.get("at"),
+                d["changes"],
+            )
+        )
     return out

@@ -19,7 +19,15 @@ from .i18n import N_, Msg, gettext, say
 from .models import Bill, ElementAssessment, Extent, Finding, Judgment, Lifecycle, Provision
 from .problems import validation_messages
 from .store import (
-    SEED_WRITER, AssessmentRecord, AuditEntry, PermissionDenied, ProvisionRecord, StaleVersion, Store, User, ValidationFailed,
+    SEED_WRITER,
+    AssessmentRecord,
+    AuditEntry,
+    PermissionDenied,
+    ProvisionRecord,
+    StaleVersion,
+    Store,
+    User,
+    ValidationFailed,
 )
 from .vocab import AuditSource, JudgmentStatus, Vocabulary, label, local_time, status_word
 
@@ -55,7 +63,13 @@ def _extent(extent: str, lang: str | None) -> str:
 def finding_rows(record: AssessmentRecord) -> list[dict[str, Any]]:
     """The saved findings as rows of the findings table (empty strings where nothing is set)."""
     return [
-        {"provision": f.provision, "extent": f.extent.value, "note": f.note or "", "source": f.source or "", "verified": f.verified}
+        {
+            "provision": f.provision,
+            "extent": f.extent.value,
+            "note": f.note or "",
+            "source": f.source or "",
+            "verified": f.verified,
+        }
         for f in record.findings
     ]
 
@@ -65,24 +79,43 @@ def extent_labels(lang: str | None = None) -> dict[str, str]:
     return {e.value: label(Vocabulary.extent, e.value, lang) for e in Extent}
 
 
-def label_rows(rows: Iterable[Mapping[str, Any]], provision_label: Mapping[str, str], source_label: Mapping[str, str],
-               extent_label: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def label_rows(
+    rows: Iterable[Mapping[str, Any]],
+    provision_label: Mapping[str, str],
+    source_label: Mapping[str, str],
+    extent_label: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """Finding rows with provisions and sources shown by citation and title, and extents in the reader's words
     (values not in the maps stay as they are)."""
     extent_label = extent_label or {}
-    return [dict(row, provision=provision_label.get(row["provision"], row["provision"]), source=source_label.get(row["source"], row["source"]),
-                 extent=extent_label.get(row["extent"], row["extent"]))
-            for row in rows]
+    return [
+        dict(
+            row,
+            provision=provision_label.get(row["provision"], row["provision"]),
+            source=source_label.get(row["source"], row["source"]),
+            extent=extent_label.get(row["extent"], row["extent"]),
+        )
+        for row in rows
+    ]
 
 
-def id_rows(rows: Iterable[Mapping[str, Any]], provision_id: Mapping[str, str], source_id: Mapping[str, str],
-            extent_code: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def id_rows(
+    rows: Iterable[Mapping[str, Any]],
+    provision_id: Mapping[str, str],
+    source_id: Mapping[str, str],
+    extent_code: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """The inverse of `label_rows`: the table as typed, with labels mapped back to ids and codes."""
     extent_code = extent_code or {}
-    return [dict(row, provision=provision_id.get(row.get("provision") or "", row.get("provision")),
-                 source=source_id.get(row.get("source") or "", row.get("source")),
-                 extent=extent_code.get(row.get("extent") or "", row.get("extent")))
-            for row in rows]
+    return [
+        dict(
+            row,
+            provision=provision_id.get(row.get("provision") or "", row.get("provision")),
+            source=source_id.get(row.get("source") or "", row.get("source")),
+            extent=extent_code.get(row.get("extent") or "", row.get("extent")),
+        )
+        for row in rows
+    ]
 
 
 def draft_of(record: AssessmentRecord, approved: ElementAssessment | None, lang: str | None = None) -> str | None:
@@ -101,8 +134,13 @@ def draft_of(record: AssessmentRecord, approved: ElementAssessment | None, lang:
 def findings_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """The findings table as typed: rows without a provision are ignored, an empty extent means full."""
     return [
-        Finding(provision=row["provision"], extent=row.get("extent") or Extent.full, note=row.get("note") or None,
-                source=row.get("source") or None, verified=bool(row.get("verified")))
+        Finding(
+            provision=row["provision"],
+            extent=row.get("extent") or Extent.full,
+            note=row.get("note") or None,
+            source=row.get("source") or None,
+            verified=bool(row.get("verified")),
+        )
         for row in rows
         if row.get("provision")
     ]
@@ -113,8 +151,15 @@ def judgment_from_form(status: str, reason: str, hook: str, source: str, verifie
     if status == FROM_FINDINGS:
         return None
     if not reason.strip():
-        raise ValueError(Msg("{field}: a judgment '{status}' overrides the findings, so it needs a reason; write why, or choose "
-                             "'{from_findings}'", field=Msg(REASON_FIELD), status=status_word(status), from_findings=Msg(FROM_FINDINGS)))
+        raise ValueError(
+            Msg(
+                "{field}: a judgment '{status}' overrides the findings, so it needs a reason; write why, or choose "
+                "'{from_findings}'",
+                field=Msg(REASON_FIELD),
+                status=status_word(status),
+                from_findings=Msg(FROM_FINDINGS),
+            )
+        )
     hook_id = (hook or None) if status == JudgmentStatus.reserved else None
     return Judgment(status=status, reason=reason, hook=hook_id, source=source or None, verified=verified)
 
@@ -129,8 +174,11 @@ def describe(record: AssessmentRecord, lang: str | None = None) -> str:
     t = gettext(lang)
     parts = [f"{f.provision} ({_extent(f.extent.value, lang)})" for f in record.findings]
     if record.judgment:
-        parts.append(t("judgment: {status} — {reason}").format(status=judgment_choice_label(record.judgment.status.value, lang),
-                                                               reason=record.judgment.reason))
+        parts.append(
+            t("judgment: {status} — {reason}").format(
+                status=judgment_choice_label(record.judgment.status.value, lang), reason=record.judgment.reason
+            )
+        )
     if record.note:
         parts.append(t("note: {note}").format(note=record.note))
     return "; ".join(parts) or t(N_("nothing recorded"))
@@ -141,7 +189,9 @@ def describe_input(status: str, reason: str, note: str, lang: str | None = None)
     t = gettext(lang)
     parts = []
     if status != FROM_FINDINGS:
-        parts.append(t("judgment: {status} — {reason}").format(status=judgment_choice_label(status, lang), reason=reason))
+        parts.append(
+            t("judgment: {status} — {reason}").format(status=judgment_choice_label(status, lang), reason=reason)
+        )
     if note:
         parts.append(t("note: {note}").format(note=note))
     return "; ".join(parts) or t("findings as edited in the table")
@@ -153,42 +203,78 @@ def version_text(record: AssessmentRecord, lang: str | None = None) -> str:
     if record.updated_at is None:
         return t("Version {version}, never saved").format(version=record.version)
     if record.updated_by == SEED_WRITER:
-        return t("Version {version}, loaded from the shipped data at {at}").format(version=record.version, at=local_time(record.updated_at))
+        return t("Version {version}, loaded from the shipped data at {at}").format(
+            version=record.version, at=local_time(record.updated_at)
+        )
     return t("Version {version}, last saved by {user} at {at}").format(
-        version=record.version, user=record.updated_by, at=local_time(record.updated_at))
+        version=record.version, user=record.updated_by, at=local_time(record.updated_at)
+    )
 
 
-def save_element(store: Store, user: User, iso3: str, element: str, *, rows: Iterable[Mapping[str, Any]], status: str, reason: str,
-                 hook: str, source: str, verified: bool, note: str, expected_version: int) -> AssessmentRecord:
+def save_element(
+    store: Store,
+    user: User,
+    iso3: str,
+    element: str,
+    *,
+    rows: Iterable[Mapping[str, Any]],
+    status: str,
+    reason: str,
+    hook: str,
+    source: str,
+    verified: bool,
+    note: str,
+    expected_version: int,
+) -> AssessmentRecord:
     """Save what the element form holds. Raises ValueError for invalid input, and whatever the store refuses
     (StaleVersion, PermissionDenied, ValidationFailed)."""
     judgment = judgment_from_form(status, reason, hook, source, verified)
-    return store.save_assessment(user, iso3, element, findings=findings_from_rows(rows), judgment=judgment, note=note or None,
-                                 expected_version=expected_version, source=AuditSource.browser)
+    return store.save_assessment(
+        user,
+        iso3,
+        element,
+        findings=findings_from_rows(rows),
+        judgment=judgment,
+        note=note or None,
+        expected_version=expected_version,
+        source=AuditSource.browser,
+    )
 
 
 def provision_from_form(values: Mapping[str, Any]) -> Provision:
     """The provision form's values (id, statute, article, paragraph, summary, the LIFECYCLE_DATES, dates_verified,
     date_note, bill_number, sponsor, chamber, source, verified) as a Provision. Empty texts are not given; a
     bill is recorded only when one of its fields is filled. Raises ValueError."""
+
     def text(name: str) -> str | None:
         return (values.get(name) or "").strip() or None
 
     bill_fields = {"number": text("bill_number"), "sponsor": text("sponsor"), "chamber": text("chamber")}
     dates: dict[str, dt.date | None] = {name: values.get(name) for name in LIFECYCLE_DATES}
     return Provision(
-        id=(values.get("id") or "").strip(), statute=values.get("statute") or "", article=text("article"), paragraph=text("paragraph"),
+        id=(values.get("id") or "").strip(),
+        statute=values.get("statute") or "",
+        article=text("article"),
+        paragraph=text("paragraph"),
         summary=values.get("summary") or "",
         lifecycle=Lifecycle(**dates, dates_verified=bool(values.get("dates_verified")), note=text("date_note")),
-        bill=Bill(**bill_fields) if any(bill_fields.values()) else None, source=values.get("source") or "",
+        bill=Bill(**bill_fields) if any(bill_fields.values()) else None,
+        source=values.get("source") or "",
         verified=bool(values.get("verified")),
     )
 
 
-def save_provision(store: Store, user: User, iso3: str, values: Mapping[str, Any], record: ProvisionRecord | None) -> ProvisionRecord:
+def save_provision(
+    store: Store, user: User, iso3: str, values: Mapping[str, Any], record: ProvisionRecord | None
+) -> ProvisionRecord:
     """Create (record None) or change a provision from the form's values, based on the version it was opened with."""
-    return store.save_provision(user, iso3, provision_from_form(values), expected_version=record.version if record else 0,
-                                source=AuditSource.browser)
+    return store.save_provision(
+        user,
+        iso3,
+        provision_from_form(values),
+        expected_version=record.version if record else 0,
+        source=AuditSource.browser,
+    )
 
 
 def provision_values(record: ProvisionRecord | None) -> dict[str, Any]:
@@ -199,9 +285,18 @@ def provision_values(record: ProvisionRecord | None) -> dict[str, Any]:
     lc = p.lifecycle
     bill = p.bill or Bill()
     return {
-        "id": p.id, "statute": p.statute, "article": p.article or "", "paragraph": p.paragraph or "", "summary": p.summary,
-        **{name: getattr(lc, name) for name in LIFECYCLE_DATES}, "dates_verified": lc.dates_verified, "date_note": lc.note or "",
-        "bill_number": bill.number or "", "sponsor": bill.sponsor or "", "chamber": bill.chamber or "", "source": p.source,
+        "id": p.id,
+        "statute": p.statute,
+        "article": p.article or "",
+        "paragraph": p.paragraph or "",
+        "summary": p.summary,
+        **{name: getattr(lc, name) for name in LIFECYCLE_DATES},
+        "dates_verified": lc.dates_verified,
+        "date_note": lc.note or "",
+        "bill_number": bill.number or "",
+        "sponsor": bill.sponsor or "",
+        "chamber": bill.chamber or "",
+        "source": p.source,
         "verified": p.verified,
     }
 
@@ -326,8 +421,14 @@ def open_country(store: Store, iso3: str, user: User, seen: int | None) -> Count
     return CountryDesk(store.review_state(iso3), news, latest.id)
 
 
-def open_element(store: Store, iso3: str, element: str, panel: ElementPanel | None, approved: ElementAssessment | None,
-                 lang: str | None = None) -> ElementView:
+def open_element(
+    store: Store,
+    iso3: str,
+    element: str,
+    panel: ElementPanel | None,
+    approved: ElementAssessment | None,
+    lang: str | None = None,
+) -> ElementView:
     """The element as saved now, with the panel state the page kept (a new one, based on the saved version, on
     first opening) and the approved assessment in words when the saved one is a draft."""
     record = store.assessment(iso3, element)
@@ -341,16 +442,28 @@ def conflict(record: AssessmentRecord, mine: ElementInput, lang: str | None = No
     return Conflict(record.updated_by, record.updated_at, describe(record, lang), mine_text)
 
 
-def submit_element(store: Store, user: User, iso3: str, element: str, mine: ElementInput, panel: ElementPanel,
-                   lang: str | None = None) -> SaveOutcome:
+def submit_element(
+    store: Store, user: User, iso3: str, element: str, mine: ElementInput, panel: ElementPanel, lang: str | None = None
+) -> SaveOutcome:
     """Save the element form, based on the version in `panel`, and update `panel`. Nothing is written when someone
     saved in between (the outcome carries their version beside mine; my input stays in the form) or when the
     store refuses (invalid input, a text too long for a spreadsheet cell, an edit the user may not make)."""
     panel.keep_open = True
     try:
-        saved = save_element(store, user, iso3, element, rows=mine.rows, status=mine.status, reason=mine.reason,
-                             hook=mine.hook, source=mine.source, verified=mine.verified, note=mine.note,
-                             expected_version=panel.base)
+        saved = save_element(
+            store,
+            user,
+            iso3,
+            element,
+            rows=mine.rows,
+            status=mine.status,
+            reason=mine.reason,
+            hook=mine.hook,
+            source=mine.source,
+            verified=mine.verified,
+            note=mine.note,
+            expected_version=panel.base,
+        )
     except StaleVersion:
         return SaveOutcome(conflict=conflict(store.assessment(iso3, element), mine, lang))
     except ValidationFailed as exc:
@@ -365,11 +478,19 @@ def submit_element(store: Store, user: User, iso3: str, element: str, mine: Elem
     return SaveOutcome(record=saved)
 
 
-def provision_rows(store: Store, iso3: str, today: dt.date,
-                   lang: str | None = None) -> tuple[list[ProvisionRecord], list[dict[str, Any]]]:
+def provision_rows(
+    store: Store, iso3: str, today: dt.date, lang: str | None = None
+) -> tuple[list[ProvisionRecord], list[dict[str, Any]]]:
     """A country's saved provisions and bills, and one table row for each: id, citation, stage today, verified,
     version (the stage as its code in English, its label in other languages)."""
     records = store.provisions(iso3)
-    return records, [{"id": r.provision.id, "citation": r.provision.citation,
-                      "stage today": label(Vocabulary.stage, r.provision.lifecycle.stage_at(today).value, lang),
-                      "verified": r.provision.verified, "version": r.version} for r in records]
+    return records, [
+        {
+            "id": r.provision.id,
+            "citation": r.provision.citation,
+            "stage today": label(Vocabulary.stage, r.provision.lifecycle.stage_at(today).value, lang),
+            "verified": r.provision.verified,
+            "version": r.version,
+        }
+        for r in records
+    ]

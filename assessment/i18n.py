@@ -176,10 +176,11 @@ def extract() -> None:
     for lang in LANGUAGES:
         po = _po(lang)
         po.parent.mkdir(parents=True, exist_ok=True)
-        if po.exists():
-            catalogue = read_catalogue(lang)
-        else:
-            catalogue = Catalog(locale=lang, project="Accession Readiness", charset="utf-8")
+        catalogue = (
+            read_catalogue(lang)
+            if po.exists()
+            else Catalog(locale=lang, project="Accession Readiness", charset="utf-8")
+        )
         catalogue.update(template, no_fuzzy_matching=True)
         catalogue.fuzzy = False  # the header is ours, not a guess: a fuzzy header would be left out of the .mo
         catalogue.last_translator = "Accession Readiness project (our own translation)"

@@ -11,18 +11,48 @@ from __future__ import annotations
 
 import re
 
-_PAIRS = {"은(는)": ("은", "는"), "는(은)": ("은", "는"), "이(가)": ("이", "가"), "가(이)": ("이", "가"),
-          "을(를)": ("을", "를"), "를(을)": ("을", "를"), "과(와)": ("과", "와"), "와(과)": ("과", "와"), "(으)로": ("으로", "로")}
+_PAIRS = {
+    "은(는)": ("은", "는"),
+    "는(은)": ("은", "는"),
+    "이(가)": ("이", "가"),
+    "가(이)": ("이", "가"),
+    "을(를)": ("을", "를"),
+    "를(을)": ("을", "를"),
+    "과(와)": ("과", "와"),
+    "와(과)": ("과", "와"),
+    "(으)로": ("으로", "로"),
+}
 _PATTERN = re.compile("|".join(re.escape(k) for k in _PAIRS))
 # Korean readings of the last digit: does it end in a final consonant, and is that consonant ㄹ?
-_DIGIT_FINAL = {"0": (True, False), "1": (True, True), "2": (False, False), "3": (True, False), "4": (False, False),
-                "5": (False, False), "6": (True, False), "7": (True, True), "8": (True, True), "9": (False, False)}
+_DIGIT_FINAL = {
+    "0": (True, False),
+    "1": (True, True),
+    "2": (False, False),
+    "3": (True, False),
+    "4": (False, False),
+    "5": (False, False),
+    "6": (True, False),
+    "7": (True, True),
+    "8": (True, True),
+    "9": (False, False),
+}
 _RIEUL = 8  # index of ㄹ among the final consonants of a Hangul syllable
 # Latin letters as Korean reads an acronym letter by letter (KOR: 케이오알, ETS: 이티에스): the last letter's name.
-_LETTER_FINAL = {c: (True, c == "L" or c == "R") for c in "LMNR"} | {c: (False, False) for c in "ABCDEFGHIJKOPQSTUVWXYZ"}
+_LETTER_FINAL = {c: (True, c == "L" or c == "R") for c in "LMNR"} | {
+    c: (False, False) for c in "ABCDEFGHIJKOPQSTUVWXYZ"
+}
 # A Latin word read as a word (minji, kim, paul): the endings whose Korean sound is sure; others stay unresolved.
-_WORD_FINAL = {"a": (False, False), "e": (False, False), "i": (False, False), "o": (False, False), "u": (False, False),
-               "y": (False, False), "m": (True, False), "n": (True, False), "l": (True, True)}
+_WORD_FINAL = {
+    "a": (False, False),
+    "e": (False, False),
+    "i": (False, False),
+    "o": (False, False),
+    "u": (False, False),
+    "y": (False, False),
+    "m": (True, False),
+    "n": (True, False),
+    "l": (True, True),
+}
 
 
 def _final(text: str) -> tuple[bool, bool] | None:
@@ -51,7 +81,7 @@ def attach(text: str) -> str:
     out, pos = [], 0
     for m in _PATTERN.finditer(text):
         sound = _final(text[: m.start()])
-        out.append(text[pos:m.start()])
+        out.append(text[pos : m.start()])
         if sound is None:
             out.append(m.group())
         else:

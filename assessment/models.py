@@ -13,7 +13,16 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import core_schema
 
 # Defined in vocab (no pydantic needed there); re-exported so `from assessment.models import Status` keeps working.
@@ -43,10 +52,6 @@ class Kind(StrEnum):
 
 #: Kinds that a Party must implement in its law or practice; only these can be critical gaps.
 MANDATORY_KINDS = frozenset({Kind.criminalise, Kind.empower, Kind.ensure, Kind.cooperate, Kind.designate})
-
-
-
-
 
 
 class Extent(StrEnum):
@@ -85,8 +90,6 @@ class Stage(StrEnum):
     in_force = "in_force"
     repealed = "repealed"
     lapsed = "lapsed"  # a bill that died, was withdrawn or was folded into another text
-
-
 
 
 class EventKind(StrEnum):
@@ -159,8 +162,12 @@ def too_long_for_a_cell(text: str) -> Msg | None:
     count = cell_length(text)
     if count <= MAX_TEXT:
         return None
-    return Msg("{count} characters as Excel counts them (an emoji counts as two), more than the {limit} a spreadsheet cell holds; "
-               "shorten it (nothing was cut)", count=f"{count:,}", limit=f"{MAX_TEXT:,}")
+    return Msg(
+        "{count} characters as Excel counts them (an emoji counts as two), more than the {limit} a spreadsheet cell holds; "
+        "shorten it (nothing was cut)",
+        count=f"{count:,}",
+        limit=f"{MAX_TEXT:,}",
+    )
 
 
 class _FitsACell:
@@ -172,7 +179,9 @@ class _FitsACell:
         return core_schema.no_info_after_validator_function(cls._check, handler(source))
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
         return {**handler(schema), "maxLength": MAX_TEXT}
 
     @staticmethod
@@ -200,8 +209,18 @@ class Strict(BaseModel):
     @classmethod
     def _storable_text(cls, value: object) -> object:
         if isinstance(value, str) and (bad := _UNSTORABLE.search(value)):
-            what = Msg("a NUL character") if bad.group() == "\x00" else Msg("the invalid character U+{code:04X}", code=ord(bad.group()))
-            raise ValueError(Msg("contains {what} (at position {position}), which cannot be stored; remove it", what=what, position=bad.start() + 1))
+            what = (
+                Msg("a NUL character")
+                if bad.group() == "\x00"
+                else Msg("the invalid character U+{code:04X}", code=ord(bad.group()))
+            )
+            raise ValueError(
+                Msg(
+                    "contains {what} (at position {position}), which cannot be stored; remove it",
+                    what=what,
+                    position=bad.start() + 1,
+                )
+            )
         return value
 
 
@@ -219,15 +238,18 @@ class Element(Strict):
     )
     text: Text = Field(description="What national law must provide, in our own words.")
     paragraph: str | None = Field(
-        None, description="Paragraph reference inside the article, e.g. '2' or '1.a'; leave empty when the element "
+        None,
+        description="Paragraph reference inside the article, e.g. '2' or '1.a'; leave empty when the element "
         "concerns the whole article.",
     )
     criterion: str | None = Field(
-        None, description="Assessment criterion this element follows, e.g. a T-CY heading; leave empty when none "
-        "applies.",
+        None,
+        description="Assessment criterion this element follows, e.g. a T-CY heading; leave empty when none applies.",
     )
     weight: float = Field(
-        1.0, gt=0, description="How much the element counts in its obligation's score, relative to the others (a "
+        1.0,
+        gt=0,
+        description="How much the element counts in its obligation's score, relative to the others (a "
         "positive number, 1.0 unless it should count more or less).",
     )
     core: bool = Field(False, description="Missing this element alone makes the obligation a critical gap.")
@@ -250,7 +272,8 @@ class Hook(Strict):
     )
     effect: Text = Field(description="What making it changes, in our own words.")
     verified: bool = Field(
-        True, description="False when the paragraph that allows it was not checked against the treaty text.",
+        True,
+        description="False when the paragraph that allows it was not checked against the treaty text.",
     )
 
 
@@ -271,26 +294,30 @@ class Obligation(Strict):
         description="What a Party must do, in one or two sentences of our own words (never the treaty text).",
     )
     weight: float = Field(
-        1.0, gt=0, description="How much the obligation counts in the article, chapter and treaty scores, relative to "
+        1.0,
+        gt=0,
+        description="How much the obligation counts in the article, chapter and treaty scores, relative to "
         "the others (a positive number, 1.0 by default).",
     )
     due_at_accession: bool = Field(False, description="A designation or notification due at signature or deposit.")
     elements: list[Element] = Field(
-        default_factory=list, description="The checkable parts of the obligation; leave the list empty when there is "
+        default_factory=list,
+        description="The checkable parts of the obligation; leave the list empty when there is "
         "nothing to check in national law.",
     )
     reservations: list[Hook] = Field(
-        default_factory=list, description="The reservations the treaty's reservation article allows on this "
+        default_factory=list,
+        description="The reservations the treaty's reservation article allows on this "
         "obligation; an empty list when none.",
     )
     declarations: list[Hook] = Field(
-        default_factory=list, description="The declarations the treaty allows on this obligation; an empty list when "
-        "none.",
+        default_factory=list,
+        description="The declarations the treaty allows on this obligation; an empty list when none.",
     )
     verified: bool = Field(True, description="False when the article number was not checked against the text.")
     note: str | None = Field(
-        None, description="What a reader should know about how the obligation was split or read; leave empty when "
-        "nothing.",
+        None,
+        description="What a reader should know about how the obligation was split or read; leave empty when nothing.",
     )
 
     @property
@@ -307,13 +334,13 @@ class Article(Strict):
     title: Text = Field(description="The article's heading as printed in the treaty.")
     section: str = Field(description="Id of the chapter section the article sits in.")
     summary: str | None = Field(
-        None, description="What the article is about, in our own words; leave empty when its obligations say it "
-        "already.",
+        None,
+        description="What the article is about, in our own words; leave empty when its obligations say it already.",
     )
     verified: bool = Field(True, description="False when number or title was not checked against the text.")
     obligations: list[Obligation] = Field(
-        default_factory=list, description="The assessable units of the article; an empty list when the article asks "
-        "nothing to assess.",
+        default_factory=list,
+        description="The assessable units of the article; an empty list when the article asks nothing to assess.",
     )
 
 
@@ -345,27 +372,33 @@ class Treaty(Strict):
         "'A/RES/79/243'.",
     )
     parent: TreatyId | None = Field(
-        None, description="Id of the treaty this one supplements (protocols name ets185); leave empty for a treaty "
+        None,
+        description="Id of the treaty this one supplements (protocols name ets185); leave empty for a treaty "
         "that stands alone.",
     )
     adopted: dt.date | None = Field(
-        None, description="Date the text was adopted (YYYY-MM-DD); leave empty when no source gives it.",
+        None,
+        description="Date the text was adopted (YYYY-MM-DD); leave empty when no source gives it.",
     )
     opened_for_signature: dt.date | None = Field(
-        None, description="Date the treaty was opened for signature (YYYY-MM-DD); leave empty when no source gives it.",
+        None,
+        description="Date the treaty was opened for signature (YYYY-MM-DD); leave empty when no source gives it.",
     )
     entry_into_force: dt.date | None = Field(
-        None, description="Date the treaty entered into force (YYYY-MM-DD); leave empty while it is not in force or "
+        None,
+        description="Date the treaty entered into force (YYYY-MM-DD); leave empty while it is not in force or "
         "when no source gives it.",
     )
     entry_into_force_rule: str | None = Field(
-        None, description="What brings the treaty into force, in our own words (e.g. how many ratifications); leave "
+        None,
+        description="What brings the treaty into force, in our own words (e.g. how many ratifications); leave "
         "empty when unknown.",
     )
     source_url: Url = Field(description="The treaty's official web page (an http or https address).")
     text_source: str | None = Field(None, description="Which copy of the text the checklist was written from.")
     note: str | None = Field(
-        None, description="What a reader should know about the checklist as a whole; leave empty when nothing.",
+        None,
+        description="What a reader should know about the checklist as a whole; leave empty when nothing.",
     )
     chapters: list[Chapter] = Field(description="The treaty's chapters with their sections, in order.")
     articles: list[Article] = Field(description="Every article of the treaty, in order, each with its obligations.")
@@ -375,15 +408,20 @@ class Treaty(Strict):
 
 
 class CrosswalkLink(Strict):
-    source: DottedId = Field(description="Obligation or element id in the 'from' treaty (the side a status is carried to).")
-    target: DottedId = Field(description="Obligation or element id in the 'to' treaty (the side a status is carried from).")
+    source: DottedId = Field(
+        description="Obligation or element id in the 'from' treaty (the side a status is carried to)."
+    )
+    target: DottedId = Field(
+        description="Obligation or element id in the 'to' treaty (the side a status is carried from)."
+    )
     relation: Relation = Field(
         description="How the source compares with the target: equal, subset (asks for less), superset (asks for more) "
         "or intersect (they overlap).",
     )
     verified: bool = Field(False, description="True when both article numbers were read in the texts.")
     note: str | None = Field(
-        None, description="Why the two correspond and where they differ, in our own words; leave empty when there is "
+        None,
+        description="Why the two correspond and where they differ, in our own words; leave empty when there is "
         "nothing to add.",
     )
 
@@ -400,11 +438,13 @@ class Crosswalk(Strict):
         "part of the file name.",
     )
     source_url: Url | None = Field(
-        None, description="Web address (http or https) of an official correspondence table the links follow; leave "
+        None,
+        description="Web address (http or https) of an official correspondence table the links follow; leave "
         "empty when they are our own reading.",
     )
     note: str | None = Field(
-        None, description="How the links were made and what they cover; leave empty when there is nothing to add.",
+        None,
+        description="How the links were made and what they cover; leave empty when there is nothing to add.",
     )
     links: list[CrosswalkLink] = Field(description="One entry per pair of corresponding obligations or elements.")
 
@@ -422,7 +462,8 @@ class Source(Strict):
     title: Text = Field(description="The document's or page's title as published.")
     url: Url = Field(description="Web address (http or https) where the source can be read.")
     publisher: str | None = Field(
-        None, description="Who published it, e.g. Council of Europe; leave empty when unclear.",
+        None,
+        description="Who published it, e.g. Council of Europe; leave empty when unclear.",
     )
     kind: SourceKind = Field(
         description="What kind of source it is: primary (statute or treaty text, gazette, official register), official "
@@ -430,46 +471,58 @@ class Source(Strict):
         "(news, commentary, analysis).",
     )
     date: dt.date | None = Field(
-        None, description="Publication or as-of date of the source (YYYY-MM-DD); leave empty when it carries none.",
+        None,
+        description="Publication or as-of date of the source (YYYY-MM-DD); leave empty when it carries none.",
     )
     accessed: dt.date | None = Field(
-        None, description="Date the source was last read (YYYY-MM-DD); leave empty when not recorded.",
+        None,
+        description="Date the source was last read (YYYY-MM-DD); leave empty when not recorded.",
     )
-    note: str | None = Field(None, description="Which copy was read, e.g. the mirror and version of a consolidated text.")
+    note: str | None = Field(
+        None, description="Which copy was read, e.g. the mirror and version of a consolidated text."
+    )
 
 
 class Lifecycle(Strict):
     """Dates a provision went through. A provision with no in_force date is a bill (or not yet in force)."""
 
     introduced: dt.date | None = Field(
-        None, description="Date the bill was introduced (YYYY-MM-DD); leave empty when unknown, e.g. for a law known "
+        None,
+        description="Date the bill was introduced (YYYY-MM-DD); leave empty when unknown, e.g. for a law known "
         "only in force.",
     )
     passed: dt.date | None = Field(
-        None, description="Date the legislature passed it (YYYY-MM-DD); leave empty while it has not passed or when "
+        None,
+        description="Date the legislature passed it (YYYY-MM-DD); leave empty while it has not passed or when "
         "the date is unknown.",
     )
     promulgated: dt.date | None = Field(
-        None, description="Date it was promulgated, i.e. published as law (YYYY-MM-DD); leave empty while it is not or "
+        None,
+        description="Date it was promulgated, i.e. published as law (YYYY-MM-DD); leave empty while it is not or "
         "when the date is unknown.",
     )
     in_force: dt.date | None = Field(
-        None, description="Date it came into force (YYYY-MM-DD), the earliest you can source; leave empty while it is "
+        None,
+        description="Date it came into force (YYYY-MM-DD), the earliest you can source; leave empty while it is "
         "a bill or not yet in force.",
     )
     repealed: dt.date | None = Field(
-        None, description="Date it was repealed or stopped applying (YYYY-MM-DD); leave empty while it applies.",
+        None,
+        description="Date it was repealed or stopped applying (YYYY-MM-DD); leave empty while it applies.",
     )
     lapsed: dt.date | None = Field(
-        None, description="Date a bill died, was withdrawn or was folded into another text (YYYY-MM-DD); leave empty "
+        None,
+        description="Date a bill died, was withdrawn or was folded into another text (YYYY-MM-DD); leave empty "
         "otherwise, and never set it with in_force.",
     )
     enacted_by: str | None = Field(
-        None, description="The act that brought the provision, in the wording assessed, into force, e.g. 'Act No. 74 of 2011'."
+        None,
+        description="The act that brought the provision, in the wording assessed, into force, e.g. 'Act No. 74 of 2011'.",
     )
     dates_verified: bool = Field(False, description="True when every date given was read in a primary source.")
     note: str | None = Field(
-        None, description="Where the dates come from, or why one is missing or approximate (e.g. 'in force at least "
+        None,
+        description="Where the dates come from, or why one is missing or approximate (e.g. 'in force at least "
         "since 2011'); leave empty when nothing to add.",
     )
 
@@ -479,7 +532,15 @@ class Lifecycle(Strict):
         seen: list[tuple[str, dt.date]] = [(n, getattr(self, n)) for n in order if getattr(self, n) is not None]
         for (first, d1), (second, d2) in zip(seen, seen[1:]):
             if d2 < d1:
-                raise ValueError(Msg("{second} ({d2}) is before {first} ({d1})", second=lifecycle_word(second), d2=d2, first=lifecycle_word(first), d1=d1))
+                raise ValueError(
+                    Msg(
+                        "{second} ({d2}) is before {first} ({d1})",
+                        second=lifecycle_word(second),
+                        d2=d2,
+                        first=lifecycle_word(first),
+                        d1=d1,
+                    )
+                )
         if self.lapsed is not None and self.in_force is not None:
             raise ValueError(Msg("a provision that came into force cannot also have lapsed; use repealed"))
         return self
@@ -501,14 +562,17 @@ class Bill(Strict):
     number: str | None = Field(None, description="Official bill number; null when not found. Never guess it.")
     title: str | None = Field(None, description="The bill's title as introduced; leave empty when unknown.")
     sponsor: str | None = Field(
-        None, description="Who introduced it (a member and party, or the government); leave empty when unknown.",
+        None,
+        description="Who introduced it (a member and party, or the government); leave empty when unknown.",
     )
     chamber: str | None = Field(
-        None, description="The legislature or chamber it was introduced in, e.g. National Assembly; leave empty when "
+        None,
+        description="The legislature or chamber it was introduced in, e.g. National Assembly; leave empty when "
         "unknown.",
     )
     url: Url | None = Field(
-        None, description="Web address (http or https) of the bill in the legislature's tracker; leave empty when "
+        None,
+        description="Web address (http or https) of the bill in the legislature's tracker; leave empty when "
         "there is none.",
     )
 
@@ -519,7 +583,8 @@ class LawVersion(Strict):
     number: str = Field(description="Promulgation (law) number as the source writes it, e.g. '22009'.")
     promulgated: dt.date = Field(description="Date that law was promulgated (YYYY-MM-DD).")
     in_force: dt.date | None = Field(
-        None, description="Date it came into force (YYYY-MM-DD); leave empty when the addenda do not settle it.",
+        None,
+        description="Date it came into force (YYYY-MM-DD); leave empty when the addenda do not settle it.",
     )
 
 
@@ -533,7 +598,9 @@ class StatuteText(Strict):
     `assessment.lawtext` finds the article again in a folder of consolidated statutes.
     """
 
-    title: Text = Field(description="Statute title as the consolidated text writes it, e.g. 형사소송법 or 전기통신사업법 시행령.")
+    title: Text = Field(
+        description="Statute title as the consolidated text writes it, e.g. 형사소송법 or 전기통신사업법 시행령."
+    )
     kind: Literal["act", "decree", "rule"] | None = Field(
         None,
         description="Which text of the statute's folder: act (법률.md), decree (시행령.md) or rule (시행규칙.md); "
@@ -543,7 +610,9 @@ class StatuteText(Strict):
     heading: str | None = Field(None, description="The article's heading (title in brackets), e.g. 보전요청.")
     version: LawVersion = Field(description="The consolidated version read: its promulgation number and dates.")
     amended: dt.date | None = Field(None, description="Latest amendment date tagged on the article; null if none.")
-    amended_by: LawVersion | None = Field(None, description="The amending law behind that latest tag, from the addenda.")
+    amended_by: LawVersion | None = Field(
+        None, description="The amending law behind that latest tag, from the addenda."
+    )
     sha256: Sha256 | None = Field(None, description="Hash of the article's normalised text, recorded by `lawtext pin`.")
 
     @property
@@ -564,12 +633,14 @@ class Provision(Strict):
     )
     article: str | None = Field(None, description="Article as cited, e.g. '215' or '218-3'; null when unknown.")
     paragraph: str | None = Field(
-        None, description="Paragraph as cited, e.g. '1' or '(2)'; leave empty when the whole article is meant.",
+        None,
+        description="Paragraph as cited, e.g. '1' or '(2)'; leave empty when the whole article is meant.",
     )
     summary: Text = Field(description="What it provides, in our own words.")
     lifecycle: Lifecycle = Field(description="The dates the provision went through, from introduction to repeal.")
     bill: Bill | None = Field(
-        None, description="Details of the bill (number, title, sponsor, chamber, link) while it is or was one; leave "
+        None,
+        description="Details of the bill (number, title, sponsor, chamber, link) while it is or was one; leave "
         "empty for a law read in force.",
     )
     source: str = Field(description="Id of an entry in this file's sources.")
@@ -595,11 +666,13 @@ class Finding(Strict):
         description="full when the provision meets the whole element, partial when it meets only part of it.",
     )
     note: Note | None = Field(
-        None, description="Why the provision meets the element, or what it leaves out, in our own words; leave empty "
+        None,
+        description="Why the provision meets the element, or what it leaves out, in our own words; leave empty "
         "when obvious.",
     )
     source: str | None = Field(
-        None, description="Id of the source this finding was read in; leave empty to use the provision's source.",
+        None,
+        description="Id of the source this finding was read in; leave empty to use the provision's source.",
     )
     verified: bool = Field(False, description="True when the finding was checked in a primary source.")
 
@@ -612,11 +685,13 @@ class Judgment(Strict):
     )
     reason: Text = Field(description="Why, in our own words; always required.")
     hook: DottedId | None = Field(
-        None, description="Id of the reservation or declaration behind a 'reserved' judgment (required then); leave "
+        None,
+        description="Id of the reservation or declaration behind a 'reserved' judgment (required then); leave "
         "empty for any other status.",
     )
     source: str | None = Field(
-        None, description="Id of an entry in this file's sources the judgment rests on; leave empty when none.",
+        None,
+        description="Id of an entry in this file's sources the judgment rests on; leave empty when none.",
     )
     verified: bool = Field(False, description="True when the judgment was checked in a primary source.")
 
@@ -632,14 +707,16 @@ class Judgment(Strict):
 class ElementAssessment(Strict):
     element: DottedId = Field(description="Id of the checklist element assessed, e.g. ets185.art16.e1.")
     findings: list[Finding] = Field(
-        default_factory=list, description="The provisions that meet the element fully or partly; an empty list when "
-        "none was found.",
+        default_factory=list,
+        description="The provisions that meet the element fully or partly; an empty list when none was found.",
     )
     judgment: Judgment | None = Field(
-        None, description="An explicit status that overrides the findings; leave empty to let the findings decide.",
+        None,
+        description="An explicit status that overrides the findings; leave empty to let the findings decide.",
     )
     note: Note | None = Field(
-        None, description="A working note on the element, e.g. what to check next; leave empty when there is none.",
+        None,
+        description="A working note on the element, e.g. what to check next; leave empty when there is none.",
     )
 
 
@@ -649,21 +726,24 @@ class CountryEvent(Strict):
         "or year.",
     )
     precision: DatePrecision = Field(
-        DatePrecision.day, description="How exact the date is: day (the default), month or year.",
+        DatePrecision.day,
+        description="How exact the date is: day (the default), month or year.",
     )
     kind: EventKind = Field(
         description="What kind of step it was, e.g. invitation, signature, ratification, bill_introduced, law_in_force "
         "or statement.",
     )
     treaty: TreatyId | None = Field(
-        None, description="Id of the treaty the event concerns; leave empty for a change of law that concerns no "
+        None,
+        description="Id of the treaty the event concerns; leave empty for a change of law that concerns no "
         "treaty in particular.",
     )
     title: Text = Field(description="What happened, in one line of our own words.")
     source: str = Field(description="Id of an entry in this file's sources.")
     verified: bool = Field(False, description="True when the event and its date were read in the source itself.")
     note: str | None = Field(
-        None, description="Anything to add, e.g. why the date is approximate; leave empty when nothing.",
+        None,
+        description="Anything to add, e.g. why the date is approximate; leave empty when nothing.",
     )
 
 
@@ -673,8 +753,8 @@ class PlannedHook(Strict):
     hook: DottedId = Field(description="Id of the reservation or declaration in the checklist, e.g. ets185.res.6-3.")
     note: Text = Field(description="What the country has said, or why it is expected, in our own words.")
     source: str | None = Field(
-        None, description="Id of an entry in this file's sources that says so; leave empty when it is our own "
-        "expectation.",
+        None,
+        description="Id of an entry in this file's sources that says so; leave empty when it is our own expectation.",
     )
     verified: bool = Field(False, description="True when the intention was read in an official source.")
 
@@ -686,7 +766,8 @@ class LegalSystemFact(Strict):
     source: str = Field(description="Id of an entry in this file's sources.")
     verified: bool = Field(False, description="True when read in an official or primary source.")
     note: str | None = Field(
-        None, description="Anything to add, e.g. which traditions are mixed; leave empty when nothing.",
+        None,
+        description="Anything to add, e.g. which traditions are mixed; leave empty when nothing.",
     )
 
 
@@ -698,7 +779,9 @@ class Position(Strict):
         description="Id of the position: the country code in lower case, '.pos.' and a short name, e.g. "
         "kor.pos.moj-2025-12-12.",
     )
-    by: Text = Field(description="Who said it: a ministry, a parliamentary research service, a treaty committee, an author.")
+    by: Text = Field(
+        description="Who said it: a ministry, a parliamentary research service, a treaty committee, an author."
+    )
     date: dt.date = Field(description="When it was said (publication date of the source).")
     treaty: TreatyId = Field(description="Id of the treaty the statement is about, e.g. ets185.")
     claim: PositionClaim = Field(
@@ -731,31 +814,35 @@ class Country(Strict):
     name: Text = Field(description="The country's name in English, as pages show it.")
     researched: dt.date = Field(description="Date the research in this file was last checked.")
     summary: str | None = Field(
-        None, description="One paragraph in plain words on where the country stands; leave empty until written.",
+        None,
+        description="One paragraph in plain words on where the country stands; leave empty until written.",
     )
     legal_system: LegalSystemFact | None = Field(
-        None, description="The legal family the country's law belongs to, with its source; leave empty until "
-        "researched.",
+        None,
+        description="The legal family the country's law belongs to, with its source; leave empty until researched.",
     )
     sources: list[Source] = Field(
         description="Every source the file cites, each with the id the other entries refer to.",
     )
     provisions: list[Provision] = Field(
-        default_factory=list, description="The national provisions, enacted or proposed, that the findings cite.",
+        default_factory=list,
+        description="The national provisions, enacted or proposed, that the findings cite.",
     )
     assessments: list[ElementAssessment] = Field(
-        default_factory=list, description="One entry per assessed element of any treaty; an element left out counts as "
-        "not assessed.",
+        default_factory=list,
+        description="One entry per assessed element of any treaty; an element left out counts as not assessed.",
     )
     events: list[CountryEvent] = Field(
-        default_factory=list, description="Accession steps and changes of law for the timeline, each with its source.",
+        default_factory=list,
+        description="Accession steps and changes of law for the timeline, each with its source.",
     )
     planned_hooks: list[PlannedHook] = Field(
-        default_factory=list, description="The reservations and declarations the country has said (or is expected) it "
-        "will make.",
+        default_factory=list,
+        description="The reservations and declarations the country has said (or is expected) it will make.",
     )
     positions: list[Position] = Field(
-        default_factory=list, description="Statements by others (a ministry, a committee, an author) on the country's "
+        default_factory=list,
+        description="Statements by others (a ministry, a committee, an author) on the country's "
         "readiness, each with its source.",
     )
 
@@ -772,26 +859,29 @@ class RegisterEntry(Strict):
         description="Its status on the entry's as_of date: party, signatory, invited or none.",
     )
     invitation: dt.date | None = Field(
-        None, description="Date it was invited to accede (YYYY-MM-DD); leave empty when it was not invited or the date "
+        None,
+        description="Date it was invited to accede (YYYY-MM-DD); leave empty when it was not invited or the date "
         "is unknown.",
     )
     signature: dt.date | None = Field(
-        None, description="Date it signed (YYYY-MM-DD); leave empty when it has not signed.",
+        None,
+        description="Date it signed (YYYY-MM-DD); leave empty when it has not signed.",
     )
     ratification: dt.date | None = Field(
-        None, description="Date of ratification, acceptance, approval or accession (YYYY-MM-DD); leave empty when "
-        "none.",
+        None,
+        description="Date of ratification, acceptance, approval or accession (YYYY-MM-DD); leave empty when none.",
     )
     accession: bool = Field(False, description="True when the instrument was an accession.")
     entry_into_force: dt.date | None = Field(
-        None, description="Date the treaty entered into force for the country (YYYY-MM-DD); leave empty while it has "
-        "not.",
+        None,
+        description="Date the treaty entered into force for the country (YYYY-MM-DD); leave empty while it has not.",
     )
     source: str = Field(description="Id of an entry in this register's sources.")
     as_of: dt.date = Field(description="Date of the source the entry was read in.")
     verified: bool = Field(False, description="True when the entry was read in the official treaty register.")
     note: str | None = Field(
-        None, description="Anything to add, e.g. a territorial declaration; leave empty when nothing.",
+        None,
+        description="Anything to add, e.g. a territorial declaration; leave empty when nothing.",
     )
 
 
@@ -799,7 +889,8 @@ class StatusRegister(Strict):
     treaty: TreatyId = Field(description="Id of the treaty the register is for; the file is named after it.")
     as_of: dt.date = Field(description="Latest source date in this register.")
     note: str | None = Field(
-        None, description="Where the register was read and what a reader should know; leave empty when nothing.",
+        None,
+        description="Where the register was read and what a reader should know; leave empty when nothing.",
     )
     sources: list[Source] = Field(description="Every source the entries cite.")
     entries: list[RegisterEntry] = Field(description="One entry per country with a status under the treaty.")
@@ -831,37 +922,44 @@ class TreatyTranslation(Strict):
     lang: Lang = Field(description="Two-letter code of the language, e.g. ko.")
     note: Text = Field(description="Who translated it, and that it is our own translation, not an official text.")
     title: Text | None = Field(
-        None, description="The treaty's full title in this language; leave empty to show the English one.",
+        None,
+        description="The treaty's full title in this language; leave empty to show the English one.",
     )
     short_title: Text | None = Field(
-        None, description="The treaty's short name in this language; leave empty to show the English one.",
+        None,
+        description="The treaty's short name in this language; leave empty to show the English one.",
     )
     chapters: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Chapter titles in this language, keyed by chapter id.",
+        default_factory=dict,
+        description="Chapter titles in this language, keyed by chapter id.",
     )
     sections: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Section titles in this language, keyed by section id.",
+        default_factory=dict,
+        description="Section titles in this language, keyed by section id.",
     )
     articles: dict[str, TitledText] = Field(
-        default_factory=dict, description="Article titles and summaries in this language, keyed by the article number "
-        "as printed.",
+        default_factory=dict,
+        description="Article titles and summaries in this language, keyed by the article number as printed.",
     )
     obligations: dict[DottedId, TitledText] = Field(
-        default_factory=dict, description="Obligation titles and summaries in this language, keyed by obligation id.",
+        default_factory=dict,
+        description="Obligation titles and summaries in this language, keyed by obligation id.",
     )
     elements: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Element texts in this language, keyed by element id.",
+        default_factory=dict,
+        description="Element texts in this language, keyed by element id.",
     )
     hooks: dict[DottedId, HookText] = Field(
-        default_factory=dict, description="Summaries and effects of reservations and declarations in this language, "
-        "keyed by their id.",
+        default_factory=dict,
+        description="Summaries and effects of reservations and declarations in this language, keyed by their id.",
     )
 
 
 class ProvisionText(Strict):
     statute: Text | None = Field(None, description="The statute's name in this language, e.g. 형사소송법.")
     summary: Text | None = Field(
-        None, description="The provision's summary in this language; leave empty to show the English one.",
+        None,
+        description="The provision's summary in this language; leave empty to show the English one.",
     )
 
 
@@ -878,35 +976,45 @@ class CountryTranslation(Strict):
     iso3: Iso3 = Field(description="ISO3 code of the country translated; the file is named <ISO3>.<lang>.yaml.")
     lang: Lang = Field(description="Two-letter code of the language, e.g. ko.")
     note: Text | None = Field(
-        None, description="Who translated it, and that it is our own translation; leave empty when nothing to add.",
+        None,
+        description="Who translated it, and that it is our own translation; leave empty when nothing to add.",
     )
     name: Text | None = Field(
-        None, description="The country's name in this language; leave empty to show the English one.",
+        None,
+        description="The country's name in this language; leave empty to show the English one.",
     )
     summary: Text | None = Field(
-        None, description="The country's summary in this language; leave empty to show the English one.",
+        None,
+        description="The country's summary in this language; leave empty to show the English one.",
     )
     provisions: dict[DottedId, ProvisionText] = Field(
-        default_factory=dict, description="Statute names and summaries in this language, keyed by provision id.",
+        default_factory=dict,
+        description="Statute names and summaries in this language, keyed by provision id.",
     )
     bills: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Bill titles in this language, keyed by the provision id of the bill.",
+        default_factory=dict,
+        description="Bill titles in this language, keyed by the provision id of the bill.",
     )
     events: list[EventText] = Field(
-        default_factory=list, description="Event titles in this language, one per event of the country file, matched "
+        default_factory=list,
+        description="Event titles in this language, one per event of the country file, matched "
         "by date, kind and order.",
     )
     judgments: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Judgment reasons in this language, keyed by element id.",
+        default_factory=dict,
+        description="Judgment reasons in this language, keyed by element id.",
     )
     notes: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Assessment notes in this language, keyed by element id.",
+        default_factory=dict,
+        description="Assessment notes in this language, keyed by element id.",
     )
     positions: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Position summaries in this language, keyed by position id.",
+        default_factory=dict,
+        description="Position summaries in this language, keyed by position id.",
     )
     position_authors: dict[DottedId, Text] = Field(
-        default_factory=dict, description="Who said each position, in this language, keyed by position id.",
+        default_factory=dict,
+        description="Who said each position, in this language, keyed by position id.",
     )
     sponsors: dict[DottedId, Text] = Field(
         default_factory=dict,

@@ -47,10 +47,21 @@ class PositionView:
         p = self.position
         source = next((s for s in catalog.countries[iso3].sources if s.id == p.source), None)
         return {
-            "id": p.id, "by": p.by, "date": p.date.isoformat(), "treaty": p.treaty, "claim": p.claim.value,
-            "statuses": {k: v.value for k, v in p.statuses.items()}, "summary": p.summary,
-            "source": {"id": p.source, "title": source.title if source else None, "url": source.url if source else None},
-            "verified": p.verified, "differs": self.differs, "differs_on": self.differs_on,
+            "id": p.id,
+            "by": p.by,
+            "date": p.date.isoformat(),
+            "treaty": p.treaty,
+            "claim": p.claim.value,
+            "statuses": {k: v.value for k, v in p.statuses.items()},
+            "summary": p.summary,
+            "source": {
+                "id": p.source,
+                "title": source.title if source else None,
+                "url": source.url if source else None,
+            },
+            "verified": p.verified,
+            "differs": self.differs,
+            "differs_on": self.differs_on,
             "still_differs_on": self.later.differs_on if self.later is not None else None,
             "still_as_of": self.later_date.isoformat() if self.later_date else None,
         }
@@ -77,8 +88,14 @@ def compare(catalog: Catalog, country: Country, position: Position, result: Coun
     def add(obligation: str, claimed: str | None, assessed: str) -> None:
         if obligation not in differences:
             o = catalog.obligations[obligation]
-            differences[obligation] = Difference(obligation, o.article, o.kind.value, claimed, assessed,
-                                                 _reasons(country, catalog, obligation, element_status))
+            differences[obligation] = Difference(
+                obligation,
+                o.article,
+                o.kind.value,
+                claimed,
+                assessed,
+                _reasons(country, catalog, obligation, element_status),
+            )
 
     if position.claim is PositionClaim.ready:
         for gap in result.critical_gaps:
@@ -86,7 +103,11 @@ def compare(catalog: Catalog, country: Country, position: Position, result: Coun
         return PositionView(position, tuple(differences.values()), bool(differences))
     for key, claimed in position.statuses.items():
         obligation = catalog.obligation_of_element.get(key, key)
-        assessed = element_status.get(key) if key in element_status else obligation_status.get(obligation, Status.unknown.value)
+        assessed = (
+            element_status.get(key)
+            if key in element_status
+            else obligation_status.get(obligation, Status.unknown.value)
+        )
         if position.claim is PositionClaim.not_ready:
             if assessed == Status.in_place.value:
                 add(obligation, claimed.value, assessed)
@@ -104,7 +125,9 @@ def positions(
     """Every position on the country (for one treaty, or all) said on or before `later` (default: all), oldest
     first, each compared on its own date and, with `later`, once more on that date."""
     country = catalog.countries[iso3.upper()]
-    wanted = [p for p in country.positions if (treaty is None or p.treaty == treaty) and (later is None or p.date <= later)]
+    wanted = [
+        p for p in country.positions if (treaty is None or p.treaty == treaty) and (later is None or p.date <= later)
+    ]
     scores: dict[tuple[str, dt.date], CountryScore] = {}
 
     def scored(treaty_id: str, when: dt.date) -> CountryScore:
@@ -116,12 +139,16 @@ def positions(
     for p in sorted(wanted, key=lambda p: (p.date, p.id)):
         view = compare(catalog, country, p, scored(p.treaty, p.date))
         if later is not None and later != p.date:
-            view = PositionView(p, view.differences, view.differs, compare(catalog, country, p, scored(p.treaty, later)), later)
+            view = PositionView(
+                p, view.differences, view.differs, compare(catalog, country, p, scored(p.treaty, later)), later
+            )
         out.append(view)
     return out
 
 
-def positions_json(catalog: Catalog, engine: Engine, iso3: str, treaty: str, later: dt.date | None = None) -> list[dict]:
+def positions_json(
+    catalog: Catalog, engine: Engine, iso3: str, treaty: str, later: dt.date | None = None
+) -> list[dict]:
     """`score --json`'s positions: [{"id", "by", "date", "claim", "summary", "source", "verified", "differs_on",
     ...}]; `still_differs_on` compares the same claim with the assessment on `later` (the score's date)."""
     return [v.to_json(catalog, iso3.upper()) for v in positions(catalog, engine, iso3, treaty, later)]

@@ -40,8 +40,12 @@ class PrecedentProvision:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "statute": self.statute, "article": self.article, "summary": self.summary,
-            "in_force": self.in_force.isoformat() if self.in_force else None, "introduced_by": self.introduced_by,
+            "id": self.id,
+            "statute": self.statute,
+            "article": self.article,
+            "summary": self.summary,
+            "in_force": self.in_force.isoformat() if self.in_force else None,
+            "introduced_by": self.introduced_by,
         }
 
 
@@ -61,8 +65,12 @@ class Precedent:
 
     def to_json(self) -> dict:
         return {
-            "country": self.country, "name": self.name, "status": self.status, "verified": self.verified,
-            "legal_system": self.legal_system, "provisions": [p.to_json() for p in self.provisions],
+            "country": self.country,
+            "name": self.name,
+            "status": self.status,
+            "verified": self.verified,
+            "legal_system": self.legal_system,
+            "provisions": [p.to_json() for p in self.provisions],
         }
 
 
@@ -121,15 +129,27 @@ def _provisions(content: Content, country: Country, element: str, as_of: dt.date
         if p is None or p.lifecycle.stage_at(as_of) is not Stage.in_force or p.id in out:
             continue
         source = sources[f.source or p.source]
-        out[p.id] = (f.extent is not Extent.full, PrecedentProvision(
-            id=p.id, statute=content.statute_name(country.iso3, p), article=p.article, citation=content.citation(country.iso3, p),
-            summary=content.provision_summary(country.iso3, p), in_force=p.lifecycle.in_force, introduced_by=_introduced_by(p),
-            verified=f.verified, source_title=content.source_title(source.title), source_url=source.url,
-        ))
+        out[p.id] = (
+            f.extent is not Extent.full,
+            PrecedentProvision(
+                id=p.id,
+                statute=content.statute_name(country.iso3, p),
+                article=p.article,
+                citation=content.citation(country.iso3, p),
+                summary=content.provision_summary(country.iso3, p),
+                in_force=p.lifecycle.in_force,
+                introduced_by=_introduced_by(p),
+                verified=f.verified,
+                source_title=content.source_title(source.title),
+                source_url=source.url,
+            ),
+        )
     return tuple(pp for _, pp in sorted(out.values(), key=lambda x: x[0]))
 
 
-def _element_facts(engine: Engine, iso3: str, treaty: str, element_ids: list[str], as_of: dt.date) -> dict[str, tuple[str, bool]]:
+def _element_facts(
+    engine: Engine, iso3: str, treaty: str, element_ids: list[str], as_of: dt.date
+) -> dict[str, tuple[str, bool]]:
     """element id -> (status, verified) on `as_of`, read off the scorer's arrays for just these elements (a full
     element_detail per country cost more than the rest of the brief)."""
     st = engine.structure
@@ -148,8 +168,15 @@ def _element_facts(engine: Engine, iso3: str, treaty: str, element_ids: list[str
 
 
 def precedents(
-    catalog: Catalog, engine: Engine, iso3: str, treaty: str, element_ids: list[str], as_of: dt.date, lang: str = "en",
-    *, limit: int | None = None,
+    catalog: Catalog,
+    engine: Engine,
+    iso3: str,
+    treaty: str,
+    element_ids: list[str],
+    as_of: dt.date,
+    lang: str = "en",
+    *,
+    limit: int | None = None,
 ) -> list[ElementPrecedents]:
     """For each element, the other countries whose law meets it on `as_of`, ranked; at most `limit` each."""
     iso3 = iso3.upper()
@@ -169,7 +196,11 @@ def precedents(
             if not provisions:  # met through a carried-over status or a judgment: nothing to show a drafter
                 continue
             family = _family(country)
-            found.append(Precedent(other, content.country_name(country), status, verified, family.value if family else None, provisions))
+            found.append(
+                Precedent(
+                    other, content.country_name(country), status, verified, family.value if family else None, provisions
+                )
+            )
         ranked = rank(found, mine)
         out.append(ElementPrecedents(eid, facts[iso3][eid][0], tuple(ranked[:limit] if limit else ranked)))
     return out
@@ -186,12 +217,22 @@ def gap_elements(catalog: Catalog, result: CountryScore) -> list[str]:
     return out
 
 
-def precedents_json(catalog: Catalog, engine: Engine, iso3: str, treaty: str, element_ids: list[str] | None, as_of: dt.date, lang: str = "en") -> dict:
+def precedents_json(
+    catalog: Catalog,
+    engine: Engine,
+    iso3: str,
+    treaty: str,
+    element_ids: list[str] | None,
+    as_of: dt.date,
+    lang: str = "en",
+) -> dict:
     """The stable `precedents --json` shape. `element_ids` None: the elements of the country's critical gaps."""
     if element_ids is None:
         element_ids = gap_elements(catalog, engine.score_country(iso3, treaty, as_of))
     return {
-        "country": iso3.upper(), "treaty": treaty, "as_of": as_of.isoformat(),
+        "country": iso3.upper(),
+        "treaty": treaty,
+        "as_of": as_of.isoformat(),
         "elements": [e.to_json() for e in precedents(catalog, engine, iso3, treaty, element_ids, as_of, lang)],
     }
 
@@ -223,6 +264,20 @@ def providers(catalog: Catalog, engine: Engine, obligation_id: str, as_of: dt.da
         country = catalog.countries[iso3]
         for eid in element_ids:
             status, verified = facts[eid]
-            rows.append(Provider(iso3, content.country_name(country), eid, status, verified, _provisions(content, country, eid, as_of)))
-    order = {s: i for i, s in enumerate((*MEETING, Status.missing.value, Status.reserved.value, Status.not_applicable.value, Status.unknown.value))}
+            rows.append(
+                Provider(
+                    iso3,
+                    content.country_name(country),
+                    eid,
+                    status,
+                    verified,
+                    _provisions(content, country, eid, as_of),
+                )
+            )
+    order = {
+        s: i
+        for i, s in enumerate(
+            (*MEETING, Status.missing.value, Status.reserved.value, Status.not_applicable.value, Status.unknown.value)
+        )
+    }
     return sorted(rows, key=lambda r: (element_ids.index(r.element), order.get(r.status, 9), not r.verified, r.country))

@@ -139,6 +139,7 @@ def carry_records(catalog: Catalog) -> list[CarryRecord]:
     """Crosswalk links expanded to element pairs. An obligation on either side stands for its elements (the
     options it offers left out of a basis); an element-level link for an element replaces the obligation-level
     ones, being the finer reading. Relations compare the link's source (the derived side) with its target."""
+
     def elements_of(ref: str, basis: bool) -> tuple[str, ...]:
         if ref in catalog.obligations:
             return tuple(e.id for e in catalog.obligations[ref].elements if not (basis and e.optional))
@@ -154,7 +155,9 @@ def carry_records(catalog: Catalog) -> list[CarryRecord]:
             capped = link.relation.value in ("superset", "intersect")
             by_element = link.source in catalog.elements
             for element in elements_of(link.source, basis=False):
-                (fine if by_element else coarse).setdefault(element, []).append(CarryRecord(element, basis, capped, link.verified))
+                (fine if by_element else coarse).setdefault(element, []).append(
+                    CarryRecord(element, basis, capped, link.verified)
+                )
     return [c for element, carries in {**coarse, **fine}.items() for c in carries]
 
 

@@ -40,9 +40,15 @@ class StepRule:
 
 
 RULES: dict[Step, StepRule] = {
-    Step.submit: StepRule(ReviewState.draft, ReviewState.in_review, reviewers_only=False, second_person=False, asks_comment=False),
-    Step.approve: StepRule(ReviewState.in_review, ReviewState.approved, reviewers_only=True, second_person=True, asks_comment=False),
-    Step.send_back: StepRule(ReviewState.in_review, ReviewState.draft, reviewers_only=True, second_person=False, asks_comment=True),
+    Step.submit: StepRule(
+        ReviewState.draft, ReviewState.in_review, reviewers_only=False, second_person=False, asks_comment=False
+    ),
+    Step.approve: StepRule(
+        ReviewState.in_review, ReviewState.approved, reviewers_only=True, second_person=True, asks_comment=False
+    ),
+    Step.send_back: StepRule(
+        ReviewState.in_review, ReviewState.draft, reviewers_only=True, second_person=False, asks_comment=True
+    ),
 }
 
 
@@ -64,7 +70,12 @@ def wrong_state(step: Step, iso3: str, state: str) -> Msg | None:
     needed = RULES[step].start
     if state == needed:
         return None
-    return Msg("{iso} is '{state}'; this step needs it to be {needed}", iso=iso3, state=review_word(state), needed=review_word(needed))
+    return Msg(
+        "{iso} is '{state}'; this step needs it to be {needed}",
+        iso=iso3,
+        state=review_word(state),
+        needed=review_word(needed),
+    )
 
 
 def four_eyes_refusal(user: User, step: Step, iso3: str, edited_since_approval: bool) -> Msg | None:
@@ -72,7 +83,9 @@ def four_eyes_refusal(user: User, step: Step, iso3: str, edited_since_approval: 
     since its last approval (review steps are not edits). Whether they did, the store reads under the country's
     lock from the order of the audit rows, never from their times (`ReviewSteps._edited_since_approval`)."""
     if RULES[step].second_person and edited_since_approval:
-        return Msg("{name} edited {iso} since its last approval; another reviewer must approve it", name=user.name, iso=iso3)
+        return Msg(
+            "{name} edited {iso} since its last approval; another reviewer must approve it", name=user.name, iso=iso3
+        )
     return None
 
 

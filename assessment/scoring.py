@@ -194,7 +194,9 @@ class Carry:
             for c in records.carries
             if c.element in index and all(b in index for b in c.basis)
         )
-        basis_start = np.cumsum([0] + [len(b) for _, b, _, _ in links[:-1]]).astype(np.int64) if links else np.zeros(0, np.int64)
+        basis_start = (
+            np.cumsum([0] + [len(b) for _, b, _, _ in links[:-1]]).astype(np.int64) if links else np.zeros(0, np.int64)
+        )
         target = np.array([t for t, _, _, _ in links], dtype=np.int64)
         run_start, run_target = _groups(target)
         return cls(
@@ -211,7 +213,10 @@ class Carry:
         """Status each link carries, shape (countries, links), from the element codes (countries, elements)."""
         basis = codes[:, self.basis]
         counted = basis <= UNKNOWN
-        n = {k: _segment_sum(((basis == k) & counted).astype(np.int32), self.basis_start) for k in (IN_PLACE, PARTIAL, UNKNOWN)}
+        n = {
+            k: _segment_sum(((basis == k) & counted).astype(np.int32), self.basis_start)
+            for k in (IN_PLACE, PARTIAL, UNKNOWN)
+        }
         n_counted = _segment_sum(counted.astype(np.int32), self.basis_start)
         carried = np.select(
             [n_counted == 0, n[IN_PLACE] == n_counted, n[UNKNOWN] == n_counted, (n[IN_PLACE] + n[PARTIAL]) > 0],
@@ -373,7 +378,13 @@ class Grid:
 
 
 def score_block(
-    st: Structure, ev: Evidence, rows: slice, obl: tuple[int, int], day: int, with_bills: bool, all_codes: np.ndarray | None = None
+    st: Structure,
+    ev: Evidence,
+    rows: slice,
+    obl: tuple[int, int],
+    day: int,
+    with_bills: bool,
+    all_codes: np.ndarray | None = None,
 ) -> Grid:
     """Score obligations [obl) for countries `rows`; `all_codes` reuses element codes already computed for them."""
     o0, o1 = obl
@@ -390,7 +401,10 @@ def score_block(
     den = _segment_sum(weight, starts)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-    n = {k: _segment_sum(((codes == k) & ~optional).astype(np.int32), starts) for k in (IN_PLACE, PARTIAL, UNKNOWN, RESERVED)}
+    n = {
+        k: _segment_sum(((codes == k) & ~optional).astype(np.int32), starts)
+        for k in (IN_PLACE, PARTIAL, UNKNOWN, RESERVED)
+    }
     n_counted = _segment_sum(counted.astype(np.int32), starts)
     status = np.select(
         [n_counted == 0, n[IN_PLACE] == n_counted, n[UNKNOWN] == n_counted, (n[IN_PLACE] + n[PARTIAL]) > 0],
@@ -419,13 +433,19 @@ def treaty_score(grid: Grid) -> np.ndarray:
     total = w.sum(axis=1)
     assessed = grid.unknown_elements < grid.scored_elements
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where((total > 0) & assessed, np.nansum(np.nan_to_num(grid.obligation_score) * w, axis=1) / np.where(total > 0, total, 1), np.nan)
+        return np.where(
+            (total > 0) & assessed,
+            np.nansum(np.nan_to_num(grid.obligation_score) * w, axis=1) / np.where(total > 0, total, 1),
+            np.nan,
+        )
 
 
 def coverage(grid: Grid) -> np.ndarray:
     """Share of scored elements that are not unknown, per country, shape (C,); NaN when nothing is scored."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(grid.scored_elements > 0, 1 - grid.unknown_elements / np.maximum(grid.scored_elements, 1), np.nan)
+        return np.where(
+            grid.scored_elements > 0, 1 - grid.unknown_elements / np.maximum(grid.scored_elements, 1), np.nan
+        )
 
 
 def rollup(grid: Grid, keys: np.ndarray) -> np.ndarray:
@@ -518,7 +538,9 @@ class Engine:
         bills = [ev.provision_keys[p] for p, b in zip(provs, pending) if b]
         return citations, bills, verified
 
-    def carried_from(self, row: int, element: int, codes: np.ndarray, link_codes: np.ndarray) -> tuple[list[int], bool, bool] | None:
+    def carried_from(
+        self, row: int, element: int, codes: np.ndarray, link_codes: np.ndarray
+    ) -> tuple[list[int], bool, bool] | None:
         """For an element whose status was carried over: (basis element indices of the links that decided it,
         capped?, links verified?); None when the country assessed it itself or nothing carried. `codes` are the
         row's element codes over every treaty, `link_codes` what each link carries for that row."""
@@ -534,7 +556,7 @@ class Engine:
             if link_codes[link] != codes[element]:
                 continue
             end = carry.basis_start[link + 1] if link + 1 < len(carry.basis_start) else len(carry.basis)
-            basis += [int(b) for b in carry.basis[carry.basis_start[link]:end] if b not in basis]
+            basis += [int(b) for b in carry.basis[carry.basis_start[link] : end] if b not in basis]
             capped &= bool(carry.capped[link])
             verified &= bool(carry.verified[link])
         return basis, capped, verified
@@ -606,7 +628,11 @@ class CountryScore:
     def chapters(self) -> pd.DataFrame:
         o0, o1 = self.span
         df = self._level(self.engine.structure.o_chapter[o0:o1], self.engine.structure.chapters)
-        df.insert(1, "number", [self.engine.structure.chapters[k][2] for k in _groups(self.engine.structure.o_chapter[o0:o1])[1]])
+        df.insert(
+            1,
+            "number",
+            [self.engine.structure.chapters[k][2] for k in _groups(self.engine.structure.o_chapter[o0:o1])[1]],
+        )
         return df
 
     @cached_property
@@ -631,7 +657,9 @@ class CountryScore:
                 "title": [o.title for o in obls],
                 "kind": [o.kind.value for o in obls],
                 "chapter": [st.chapters[k][1] for k in st.o_chapter[o0:o1]],
-                "status": pd.Categorical.from_codes(self.grid.obligation_code[0], categories=[s.value for s in STATUSES]),
+                "status": pd.Categorical.from_codes(
+                    self.grid.obligation_code[0], categories=[s.value for s in STATUSES]
+                ),
                 "score": self.grid.obligation_score[0],
                 "critical": self.grid.obligation_critical[0],
             }
@@ -657,7 +685,9 @@ class CountryScore:
     def _row_codes(self) -> np.ndarray:
         """This country's element codes over every treaty (the basis of carried statuses lies outside the treaty)."""
         rows = self.engine.rows_of(self.country)
-        return element_codes(self.engine.evidence, len(self.engine.structure.element_ids), rows, self.as_of.toordinal(), self.with_bills)[0]
+        return element_codes(
+            self.engine.evidence, len(self.engine.structure.element_ids), rows, self.as_of.toordinal(), self.with_bills
+        )[0]
 
     @cached_property
     def _carried_hits(self) -> dict[int, tuple[list[int], bool, bool]]:
@@ -747,8 +777,13 @@ class CountryScore:
             basis, capped = carried.get(eid, ([], False))
             by_obligation.setdefault(obl, []).append(
                 {
-                    "id": eid, "status": str(status), "provisions": provisions, "bills": bills, "verified": verified,
-                    "derived_from": basis, "needs_own_assessment": capped,
+                    "id": eid,
+                    "status": str(status),
+                    "provisions": provisions,
+                    "bills": bills,
+                    "verified": verified,
+                    "derived_from": basis,
+                    "needs_own_assessment": capped,
                 }
             )
         obligations = self.obligations
@@ -770,7 +805,9 @@ class CountryScore:
                     "derived": any(e["derived_from"] for e in by_obligation.get(oid, [])),
                     "elements": by_obligation.get(oid, []),
                 }
-                for oid, art, status, score in zip(obligations["id"], obligations["article"], obligations["status"], obligations["score"])
+                for oid, art, status, score in zip(
+                    obligations["id"], obligations["article"], obligations["status"], obligations["score"]
+                )
             ],
         }
 

@@ -17,7 +17,14 @@ from .scoring import Engine
 from .vocab import STATUSES, Status, status_label
 
 #: The kinds of timeline step that belong to the legislative story (accession steps are told elsewhere).
-LAW_STEPS = frozenset({EventKind.bill_introduced.value, EventKind.law_passed.value, EventKind.law_promulgated.value, EventKind.law_in_force.value})
+LAW_STEPS = frozenset(
+    {
+        EventKind.bill_introduced.value,
+        EventKind.law_passed.value,
+        EventKind.law_promulgated.value,
+        EventKind.law_in_force.value,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,9 @@ def effects_on(engine: Engine, iso3: str, treaty: str, days: list[dt.date]) -> d
 
     def codes(when: dt.date, with_bills: bool) -> list[int]:
         if (when, with_bills) not in seen_codes:
-            seen_codes[(when, with_bills)] = engine.score_country(iso3, treaty, when, with_bills).grid.obligation_code[0].tolist()
+            seen_codes[(when, with_bills)] = (
+                engine.score_country(iso3, treaty, when, with_bills).grid.obligation_code[0].tolist()
+            )
         return seen_codes[(when, with_bills)]
 
     out: dict[dt.date, tuple[Effect, ...]] = {}
@@ -65,13 +74,19 @@ def effect_text(effects: tuple[Effect, ...], lang: str, article_label) -> str:
     t = gettext(lang)
     closed = [article_label(e.article, lang) for e in effects if e.closed and not e.projected]
     changed = [
-        t("{article}: {before} → {after}").format(article=article_label(e.article, lang), before=status_label(e.before, lang), after=status_label(e.after, lang))
-        for e in effects if not e.closed and not e.projected
+        t("{article}: {before} → {after}").format(
+            article=article_label(e.article, lang),
+            before=status_label(e.before, lang),
+            after=status_label(e.after, lang),
+        )
+        for e in effects
+        if not e.closed and not e.projected
     ]
     would = [article_label(e.article, lang) for e in effects if e.projected and e.closed]
     would_change = [
         t("{article} to {after}").format(article=article_label(e.article, lang), after=status_label(e.after, lang))
-        for e in effects if e.projected and not e.closed
+        for e in effects
+        if e.projected and not e.closed
     ]
     parts = []
     if closed:
@@ -83,5 +98,3 @@ def effect_text(effects: tuple[Effect, ...], lang: str, article_label) -> str:
     if would_change:
         parts.append(t("Would bring {changes} once in force.").format(changes="; ".join(would_change)))
     return " ".join(parts)
-
-

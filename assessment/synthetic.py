@@ -18,7 +18,11 @@ def _maybe_date(rng: random.Random, start: dt.date, p: float) -> dt.date | None:
 
 
 def synthetic_records(
-    treaties: list[Treaty], n_countries: int, seed: int = 7, provisions_per_country: int = 40, carries: Sequence[CarryRecord] = ()
+    treaties: list[Treaty],
+    n_countries: int,
+    seed: int = 7,
+    provisions_per_country: int = 40,
+    carries: Sequence[CarryRecord] = (),
 ) -> EvidenceRecords:
     """Evidence for `n_countries` fake countries (codes Q00..), assessing about 95% of every treaty element; with
     crosswalk `carries`, half the elements they reach are left unassessed, so statuses are carried over to them."""
@@ -35,7 +39,11 @@ def synthetic_records(
             start = _maybe_date(rng, base, 0.95)
             in_force = start + dt.timedelta(days=rng.randint(0, 2000)) if start and rng.random() < 0.75 else None
             repealed = in_force + dt.timedelta(days=rng.randint(1, 4000)) if in_force and rng.random() < 0.1 else None
-            lapsed = start + dt.timedelta(days=rng.randint(1, 1500)) if start and not in_force and rng.random() < 0.3 else None
+            lapsed = (
+                start + dt.timedelta(days=rng.randint(1, 1500))
+                if start and not in_force and rng.random() < 0.3
+                else None
+            )
             key = f"{iso}:p{p}"
             keys.append(key)
             records.provisions.append(ProvisionRecord(key, f"Act {p}, Art. {p}", start, in_force, repealed, lapsed))

@@ -39,7 +39,9 @@ def _hangul(text: str) -> bool:
 
 #: A source title that carries a Korean statute's own title after the English one: 'Criminal Procedure Act
 #: (형사소송법), consolidated text'. The bracket holds Hangul and no Latin letter; the English before it no Hangul.
-_KOREAN_TITLE = re.compile(r"^(?P<english>[^()\uac00-\ud7a3]+?) \((?P<korean>[^()A-Za-z]*[\uac00-\ud7a3][^()A-Za-z]*)\)(?P<rest>.*)$", re.S)
+_KOREAN_TITLE = re.compile(
+    r"^(?P<english>[^()\uac00-\ud7a3]+?) \((?P<korean>[^()A-Za-z]*[\uac00-\ud7a3][^()A-Za-z]*)\)(?P<rest>.*)$", re.S
+)
 
 
 #: Countries whose law numbers inserted articles as 'N-M' (제N조의M). Elsewhere 'N-M' is a range of sections.
@@ -184,7 +186,11 @@ class Content:
             return p.text.label + (f" 제{p.paragraph}항" if p.paragraph and p.paragraph.isdigit() else "")
         found = self._provision(iso3, p.id)
         if found and found.statute:
-            article = (korean_article if iso3 in KOREAN_NUMBERING else foreign_article)(p.article, p.paragraph) if self.lang == "ko" else None
+            article = (
+                (korean_article if iso3 in KOREAN_NUMBERING else foreign_article)(p.article, p.paragraph)
+                if self.lang == "ko"
+                else None
+            )
             return f"{found.statute} {article}" if article else found.statute
         return None
 
@@ -252,7 +258,11 @@ class Content:
         tr = self._country(iso3)
         if tr is None:
             return self._pick(None, e.title)
-        same = [x for x in self.catalog.countries[iso3].events if x.date == e.date and x.kind == e.kind] if iso3 in self.catalog.countries else [e]
+        same = (
+            [x for x in self.catalog.countries[iso3].events if x.date == e.date and x.kind == e.kind]
+            if iso3 in self.catalog.countries
+            else [e]
+        )
         rank = next((i for i, x in enumerate(same) if x is e or x == e), 0)
         local = [x.title for x in tr.events if x.date == e.date and x.kind == e.kind]
         return self._pick(local[rank] if rank < len(local) else None, e.title)
@@ -266,14 +276,25 @@ def coverage(catalog: Catalog, lang: str) -> dict[str, tuple[int, int]]:
         obligations = list(t.obligations())
         elements = [e for o in obligations for e in o.elements]
         hooks = [h for o in obligations for h in o.hooks]
-        out[f"{tid} obligations"] = (sum(1 for o in obligations if tr and o.id in tr.obligations and tr.obligations[o.id].title), len(obligations))
+        out[f"{tid} obligations"] = (
+            sum(1 for o in obligations if tr and o.id in tr.obligations and tr.obligations[o.id].title),
+            len(obligations),
+        )
         out[f"{tid} elements"] = (sum(1 for e in elements if tr and e.id in tr.elements), len(elements))
         out[f"{tid} reservations/declarations"] = (sum(1 for h in hooks if tr and h.id in tr.hooks), len(hooks))
     for iso3, c in catalog.countries.items():
         tr = catalog.country_translations.get((iso3, lang))
         out[f"{iso3} provisions with a {lang} citation"] = (
-            sum(1 for p in c.provisions if (lang == "ko" and p.text) or (tr and p.id in tr.provisions and tr.provisions[p.id].statute)),
-            len(c.provisions))
-        out[f"{iso3} provision summaries"] = (sum(1 for p in c.provisions if tr and p.id in tr.provisions and tr.provisions[p.id].summary), len(c.provisions))
+            sum(
+                1
+                for p in c.provisions
+                if (lang == "ko" and p.text) or (tr and p.id in tr.provisions and tr.provisions[p.id].statute)
+            ),
+            len(c.provisions),
+        )
+        out[f"{iso3} provision summaries"] = (
+            sum(1 for p in c.provisions if tr and p.id in tr.provisions and tr.provisions[p.id].summary),
+            len(c.provisions),
+        )
         out[f"{iso3} events"] = (len(tr.events) if tr else 0, len(c.events))
     return out

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .i18n import Msg
-from .models import Country, CountryTranslation, Crosswalk, Hook, JudgmentStatus, StatusRegister, Treaty, TreatyTranslation
+from .models import (
+    Country,
+    CountryTranslation,
+    Crosswalk,
+    Hook,
+    JudgmentStatus,
+    StatusRegister,
+    Treaty,
+    TreatyTranslation,
+)
 from .problems import Problem, field_path
 from .vocab import status_word
 
@@ -32,7 +41,11 @@ def duplicates(items: Iterable[tuple[str, Loc]], what: str, file: str) -> Iterat
     seen: dict[str, Loc] = {}
     for value, loc in items:
         if value in seen:
-            yield Problem(file, loc, Msg("duplicate {what} {value!r} (first at {first})", what=what, value=value, first=_fmt(seen[value])))
+            yield Problem(
+                file,
+                loc,
+                Msg("duplicate {what} {value!r} (first at {first})", what=what, value=value, first=_fmt(seen[value])),
+            )
         else:
             seen[value] = loc
 
@@ -46,8 +59,14 @@ def _fmt(loc: Loc) -> str:
 
 def treaty_ids_unique(doc: Doc[Treaty]) -> Iterator[Problem]:
     t = doc.model
-    yield from duplicates(((a.number, ("articles", i, "number")) for i, a in enumerate(t.articles)), "article", doc.file)
-    sections = [(s.id, ("chapters", ci, "sections", si, "id")) for ci, c in enumerate(t.chapters) for si, s in enumerate(c.sections)]
+    yield from duplicates(
+        ((a.number, ("articles", i, "number")) for i, a in enumerate(t.articles)), "article", doc.file
+    )
+    sections = [
+        (s.id, ("chapters", ci, "sections", si, "id"))
+        for ci, c in enumerate(t.chapters)
+        for si, s in enumerate(c.sections)
+    ]
     yield from duplicates(sections, "section id", doc.file)
     obligations, elements, hooks = [], [], []
     for ai, a in enumerate(t.articles):
@@ -75,11 +94,18 @@ def treaty_ids_nested(doc: Doc[Treaty]) -> Iterator[Problem]:
                 yield Problem(doc.file, (*base, "id"), f"obligation id {o.id!r} must start with '{t.id}.art'")
             for ei, e in enumerate(o.elements):
                 if not e.id.startswith(f"{o.id}.e"):
-                    yield Problem(doc.file, (*base, "elements", ei, "id"), f"element id {e.id!r} must start with '{o.id}.e'")
-            for key, hooks, prefix in (("reservations", o.reservations, "res"), ("declarations", o.declarations, "decl")):
+                    yield Problem(
+                        doc.file, (*base, "elements", ei, "id"), f"element id {e.id!r} must start with '{o.id}.e'"
+                    )
+            for key, hooks, prefix in (
+                ("reservations", o.reservations, "res"),
+                ("declarations", o.declarations, "decl"),
+            ):
                 for hi, h in enumerate(hooks):
                     if not h.id.startswith(f"{t.id}.{prefix}."):
-                        yield Problem(doc.file, (*base, key, hi, "id"), f"{h.kind} id {h.id!r} must start with '{t.id}.{prefix}.'")
+                        yield Problem(
+                            doc.file, (*base, key, hi, "id"), f"{h.kind} id {h.id!r} must start with '{t.id}.{prefix}.'"
+                        )
                     expected = "reservation" if prefix == "res" else "declaration"
                     if h.kind != expected:
                         yield Problem(doc.file, (*base, key, hi, "kind"), f"listed under {key} but kind is {h.kind}")
@@ -148,9 +174,13 @@ class TreatyIndex:
 def country_ids_unique(doc: Doc[Country]) -> Iterator[Problem]:
     c = doc.model
     yield from duplicates(((s.id, ("sources", i, "id")) for i, s in enumerate(c.sources)), Msg("source id"), doc.file)
-    yield from duplicates(((p.id, ("provisions", i, "id")) for i, p in enumerate(c.provisions)), Msg("provision id"), doc.file)
     yield from duplicates(
-        ((a.element, ("assessments", i, "element")) for i, a in enumerate(c.assessments)), Msg("assessment of element"), doc.file
+        ((p.id, ("provisions", i, "id")) for i, p in enumerate(c.provisions)), Msg("provision id"), doc.file
+    )
+    yield from duplicates(
+        ((a.element, ("assessments", i, "element")) for i, a in enumerate(c.assessments)),
+        Msg("assessment of element"),
+        doc.file,
     )
 
 
@@ -190,7 +220,11 @@ def country_claims_are_sourced(doc: Doc[Country]) -> Iterator[Problem]:
     for i, a in enumerate(doc.model.assessments):
         j = a.judgment
         if j is not None and j.status != JudgmentStatus.unknown and j.source is None:
-            yield Problem(doc.file, ("assessments", i, "judgment", "source"), Msg("a '{status}' judgment must cite a source", status=status_word(j.status)))
+            yield Problem(
+                doc.file,
+                ("assessments", i, "judgment", "source"),
+                Msg("a '{status}' judgment must cite a source", status=status_word(j.status)),
+            )
         if j is None and not a.findings:
             yield Problem(doc.file, ("assessments", i), Msg("an assessment needs findings or a judgment"))
 
@@ -200,7 +234,11 @@ def country_provisions_exist(doc: Doc[Country]) -> Iterator[Problem]:
     for i, a in enumerate(doc.model.assessments):
         for fi, f in enumerate(a.findings):
             if f.provision not in known:
-                yield Problem(doc.file, ("assessments", i, "findings", fi, "provision"), Msg("provision {provision!r} is not defined under provisions", provision=f.provision))
+                yield Problem(
+                    doc.file,
+                    ("assessments", i, "findings", fi, "provision"),
+                    Msg("provision {provision!r} is not defined under provisions", provision=f.provision),
+                )
 
 
 def country_elements_exist(doc: Doc[Country], index: TreatyIndex) -> Iterator[Problem]:
@@ -217,12 +255,24 @@ def country_hooks_allowed(doc: Doc[Country], index: TreatyIndex) -> Iterator[Pro
             continue
         hook = index.hooks.get(j.hook)
         if hook is None:
-            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), Msg("{hook} is not a reservation or declaration the treaty allows", hook=j.hook))
+            yield Problem(
+                doc.file,
+                ("assessments", i, "judgment", "hook"),
+                Msg("{hook} is not a reservation or declaration the treaty allows", hook=j.hook),
+            )
         elif a.element not in hook.elements:
-            yield Problem(doc.file, ("assessments", i, "judgment", "hook"), Msg("{hook} does not allow reserving {element}", hook=j.hook, element=a.element))
+            yield Problem(
+                doc.file,
+                ("assessments", i, "judgment", "hook"),
+                Msg("{hook} does not allow reserving {element}", hook=j.hook, element=a.element),
+            )
     for i, h in enumerate(doc.model.planned_hooks):
         if h.hook not in index.hooks:
-            yield Problem(doc.file, ("planned_hooks", i, "hook"), Msg("{hook} is not a reservation or declaration the treaty allows", hook=h.hook))
+            yield Problem(
+                doc.file,
+                ("planned_hooks", i, "hook"),
+                Msg("{hook} is not a reservation or declaration the treaty allows", hook=h.hook),
+            )
     for i, e in enumerate(doc.model.events):
         if e.treaty is not None and e.treaty not in index.treaties:
             yield Problem(doc.file, ("events", i, "treaty"), Msg("unknown treaty {treaty}", treaty=e.treaty))
@@ -242,6 +292,7 @@ def register_references_exist(doc: Doc[StatusRegister], treaties: dict[str, Trea
         if e.source not in known:
             yield Problem(doc.file, ("entries", i, "source"), f"unknown source {e.source!r}")
 
+
 def country_positions_refer_to_treaty(doc: Doc[Country], index: TreatyIndex) -> Iterator[Problem]:
     """A position names a known treaty, and each status it claims is for an obligation or element of it."""
     obligations = set(index.elements.values())
@@ -252,7 +303,11 @@ def country_positions_refer_to_treaty(doc: Doc[Country], index: TreatyIndex) -> 
         for key in pos.statuses:
             known = key in obligations or key in index.elements
             if not known or not key.startswith(pos.treaty + "."):
-                yield Problem(doc.file, ("positions", i, "statuses", key), Msg("{id} is not an obligation or element of {treaty}", id=key, treaty=pos.treaty))
+                yield Problem(
+                    doc.file,
+                    ("positions", i, "statuses", key),
+                    Msg("{id} is not an obligation or element of {treaty}", id=key, treaty=pos.treaty),
+                )
 
 
 # ------------------------------------------------------------------------------------------------ composed
@@ -289,7 +344,9 @@ def check_country(doc: Doc[Country], index: TreatyIndex, *, from_file: bool = Tr
 def _named_for(doc: Doc, key: str, lang: str) -> Iterator[Problem]:
     stem = doc.file.rsplit("/", 1)[-1].removesuffix(".yaml")
     if stem != f"{key}.{lang}":
-        yield Problem(doc.file, ("lang",), f"the file is named {stem}.yaml but holds {key}.{lang} (name it {key}.{lang}.yaml)")
+        yield Problem(
+            doc.file, ("lang",), f"the file is named {stem}.yaml but holds {key}.{lang} (name it {key}.{lang}.yaml)"
+        )
 
 
 def treaty_translation_keys_exist(doc: Doc[TreatyTranslation], treaties: dict[str, Treaty]) -> Iterator[Problem]:
@@ -309,8 +366,14 @@ def treaty_translation_keys_exist(doc: Doc[TreatyTranslation], treaties: dict[st
         "elements": {e.id for o in obligations for e in o.elements},
         "hooks": {h.id for o in obligations for h in o.hooks},
     }
-    what = {"chapters": "chapter", "sections": "section", "articles": "article", "obligations": "obligation",
-            "elements": "element", "hooks": "reservation/declaration"}
+    what = {
+        "chapters": "chapter",
+        "sections": "section",
+        "articles": "article",
+        "obligations": "obligation",
+        "elements": "element",
+        "hooks": "reservation/declaration",
+    }
     for field, ids in known.items():
         for key in getattr(tr, field):
             if key not in ids:
@@ -335,7 +398,9 @@ def country_translation_keys_exist(doc: Doc[CountryTranslation], countries: dict
     sponsored = {p.id for p in c.provisions if p.bill is not None and p.bill.sponsor}
     for key in tr.sponsors:
         if key not in sponsored:
-            yield Problem(doc.file, ("sponsors", key), f"{key} is not a bill with a sponsor in data/countries/{tr.iso3}.yaml")
+            yield Problem(
+                doc.file, ("sponsors", key), f"{key} is not a bill with a sponsor in data/countries/{tr.iso3}.yaml"
+            )
     judged = {a.element for a in c.assessments if a.judgment is not None}
     for key in tr.judgments:
         if key not in judged:
@@ -351,7 +416,11 @@ def country_translation_keys_exist(doc: Doc[CountryTranslation], countries: dict
     events = {(e.date, e.kind) for e in c.events}
     for i, e in enumerate(tr.events):
         if (e.date, e.kind) not in events:
-            yield Problem(doc.file, ("events", i), f"no event of kind {e.kind.value} on {e.date.isoformat()} in data/countries/{tr.iso3}.yaml")
+            yield Problem(
+                doc.file,
+                ("events", i),
+                f"no event of kind {e.kind.value} on {e.date.isoformat()} in data/countries/{tr.iso3}.yaml",
+            )
 
 
 def check_all(

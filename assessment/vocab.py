@@ -12,10 +12,10 @@ import datetime as dt
 import math
 import os
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .i18n import DEFAULT, N_, Msg, gettext, normalise
 
@@ -71,7 +71,15 @@ OPEN_STATUSES: tuple[Status, ...] = (Status.missing, Status.partial, Status.unkn
 
 #: Okabe-Ito colours by name; the statuses, register states and data series below pick from these.
 BLUE, SKY_BLUE, ORANGE, YELLOW, VERMILLION, PURPLE, GREY, PALE_GREY, LIGHT_GREY = (
-    "#0072B2", "#56B4E9", "#E69F00", "#F0E442", "#D55E00", "#CC79A7", "#BBBBBB", "#F7F7F7", "#DDDDDD",
+    "#0072B2",
+    "#56B4E9",
+    "#E69F00",
+    "#F0E442",
+    "#D55E00",
+    "#CC79A7",
+    "#BBBBBB",
+    "#F7F7F7",
+    "#DDDDDD",
 )
 WHITE, BLACK = "#FFFFFF", "#000000"
 
@@ -170,7 +178,12 @@ ROLE_LABEL: dict[Role, str] = {
 }
 
 #: A role's own name, as pages and messages write it ('editor' is 편집자).
-ROLE_NAME: dict[Role, str] = {Role.viewer: N_("viewer"), Role.editor: N_("editor"), Role.reviewer: N_("reviewer"), Role.admin: N_("admin")}
+ROLE_NAME: dict[Role, str] = {
+    Role.viewer: N_("viewer"),
+    Role.editor: N_("editor"),
+    Role.reviewer: N_("reviewer"),
+    Role.admin: N_("admin"),
+}
 
 
 def role_name(role: str | Role, lang: str | None = None) -> str:
@@ -212,8 +225,13 @@ DRAFT_MARK = N_("draft, not yet approved")
 
 #: A provision's stage on a date (models.Stage), in order; the dated steps are the Lifecycle fields of the same names.
 STAGE_LABEL: dict[str, str] = {
-    "not_yet": N_("not yet"), "introduced": N_("introduced"), "passed": N_("passed"), "promulgated": N_("promulgated"),
-    "in_force": N_("in force"), "repealed": N_("repealed"), "lapsed": N_("lapsed"),
+    "not_yet": N_("not yet"),
+    "introduced": N_("introduced"),
+    "passed": N_("passed"),
+    "promulgated": N_("promulgated"),
+    "in_force": N_("in force"),
+    "repealed": N_("repealed"),
+    "lapsed": N_("lapsed"),
 }
 #: The dated steps of a provision's lifecycle (models.Lifecycle's date fields), in the order they happen.
 LIFECYCLE_STEPS: tuple[str, ...] = ("introduced", "passed", "promulgated", "in_force", "repealed", "lapsed")
@@ -238,8 +256,12 @@ class AuditSource(StrEnum):
 
 
 AUDIT_SOURCE_LABEL = {
-    AuditSource.browser: N_("the web form"), AuditSource.excel: N_("an Excel workbook"), AuditSource.cli: N_("the command line"),
-    AuditSource.seed: N_("the shipped data"), AuditSource.restore: N_("a restore"), AuditSource.law_watch: N_("the law watch"),
+    AuditSource.browser: N_("the web form"),
+    AuditSource.excel: N_("an Excel workbook"),
+    AuditSource.cli: N_("the command line"),
+    AuditSource.seed: N_("the shipped data"),
+    AuditSource.restore: N_("a restore"),
+    AuditSource.law_watch: N_("the law watch"),
 }
 
 
@@ -269,7 +291,9 @@ PARTLY_ASSESSED = N_("partly assessed")
 def coverage_note(coverage: float | None, verified: float | None, lang: str | None = None) -> str:
     """'95% assessed, 56% of it verified' (and ' · partly assessed' under ASSESSED_ENOUGH), beside a score."""
     t = gettext(lang)
-    text = t("{assessed} assessed, {verified} of it verified").format(assessed=percent(coverage, lang=lang), verified=percent(verified, lang=lang))
+    text = t("{assessed} assessed, {verified} of it verified").format(
+        assessed=percent(coverage, lang=lang), verified=percent(verified, lang=lang)
+    )
     if coverage is not None and coverage < ASSESSED_ENOUGH:
         text += " · " + t(PARTLY_ASSESSED)
     return text
@@ -311,8 +335,14 @@ def points_text(status: Status) -> str:
 
 #: The kinds of obligation (models.Kind values), as plain words.
 KIND_LABEL: dict[str, str] = {
-    "criminalise": N_("criminalise"), "empower": N_("empower"), "ensure": N_("ensure"), "cooperate": N_("cooperate"),
-    "designate": N_("designate"), "permissive": N_("permissive"), "definition": N_("definition"), "final": N_("final"),
+    "criminalise": N_("criminalise"),
+    "empower": N_("empower"),
+    "ensure": N_("ensure"),
+    "cooperate": N_("cooperate"),
+    "designate": N_("designate"),
+    "permissive": N_("permissive"),
+    "definition": N_("definition"),
+    "final": N_("final"),
 }
 
 
@@ -353,7 +383,6 @@ def article_label(article: str, lang: str = "en") -> str:
     return out
 
 
-
 def basis_label(basis: str, lang: str = "en") -> str:
     """A checklist's 'Art. 42' in the reader's citation style ('제42조'); any other wording as it is."""
     m = re.match(r"^Art\. (.+)$", basis.strip())
@@ -365,8 +394,12 @@ def hook_label(kind: str, basis: str, paragraph: str, lang: str = "en") -> str:
     (6(3))' / '제42조에 따른 유보(제6조제3항 관련)'. `kind` is the translated word, `basis` the checklist's 'Art. 42'."""
     basis_text = basis_label(basis, lang)
     if lang == "ko":
-        return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(kind=kind, basis=basis_text, paragraph=article_label(paragraph, lang))
-    return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(kind=kind, basis=basis_text, paragraph=paragraph)
+        return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(
+            kind=kind, basis=basis_text, paragraph=article_label(paragraph, lang)
+        )
+    return gettext(lang)(N_("{kind} under {basis} ({paragraph})")).format(
+        kind=kind, basis=basis_text, paragraph=paragraph
+    )
 
 
 # ------------------------------------------------------------------------------------ legal families, claims
@@ -392,7 +425,10 @@ EXTENT_LABEL: dict[str, str] = {"full": N_("full"), "partial": N_("partial")}
 
 #: How an obligation relates to another treaty's (models.Relation), as a full phrase (the glossary's terms in Korean).
 RELATION_LABEL: dict[str, str] = {
-    "equal": N_("asks the same as"), "subset": N_("asks less than"), "superset": N_("asks more than"), "intersect": N_("overlaps with"),
+    "equal": N_("asks the same as"),
+    "subset": N_("asks less than"),
+    "superset": N_("asks more than"),
+    "intersect": N_("overlaps with"),
 }
 
 #: Reservation or declaration (models.HookKind).
@@ -400,22 +436,36 @@ HOOK_KIND_LABEL: dict[str, str] = {"reservation": N_("reservation"), "declaratio
 
 #: A step on a country's road to a treaty, and the steps of its law (models.EventKind).
 EVENT_KIND_LABEL: dict[str, str] = {
-    "letter_of_intent": N_("Letter of intent"), "invitation": N_("Invitation to accede"), "signature": N_("Signature"),
-    "ratification": N_("Ratification"), "accession": N_("Accession"), "deposit": N_("Deposit of instrument"),
-    "entry_into_force": N_("Entry into force"), "consent": N_("Parliamentary consent"), "bill_introduced": N_("Bill introduced"),
-    "law_passed": N_("Law passed"), "law_promulgated": N_("Law promulgated"), "law_in_force": N_("Law in force"),
-    "statement": N_("Statement"), "other": N_("Other"),
+    "letter_of_intent": N_("Letter of intent"),
+    "invitation": N_("Invitation to accede"),
+    "signature": N_("Signature"),
+    "ratification": N_("Ratification"),
+    "accession": N_("Accession"),
+    "deposit": N_("Deposit of instrument"),
+    "entry_into_force": N_("Entry into force"),
+    "consent": N_("Parliamentary consent"),
+    "bill_introduced": N_("Bill introduced"),
+    "law_passed": N_("Law passed"),
+    "law_promulgated": N_("Law promulgated"),
+    "law_in_force": N_("Law in force"),
+    "statement": N_("Statement"),
+    "other": N_("Other"),
 }
 
 #: How an element got its status on another treaty (assessment.carryover's `how`), as plain words.
 CARRIED_LABEL: dict[str, str] = {
-    "assessed directly": N_("assessed directly"), "carried over": N_("carried over"),
-    "counterpart not assessed": N_("counterpart not assessed"), "no ETS 185 counterpart": N_("no ETS 185 counterpart"),
+    "assessed directly": N_("assessed directly"),
+    "carried over": N_("carried over"),
+    "counterpart not assessed": N_("counterpart not assessed"),
+    "no ETS 185 counterpart": N_("no ETS 185 counterpart"),
 }
 #: What is left to assess of such an element (assessment.carryover's `left`).
 LEFT_LABEL: dict[str, str] = {
-    "assess the ETS 185 counterpart, or this element directly": N_("assess the ETS 185 counterpart, or this element directly"),
-    "needs its own assessment": N_("needs its own assessment"), "the part ETS 185 does not cover": N_("the part ETS 185 does not cover"),
+    "assess the ETS 185 counterpart, or this element directly": N_(
+        "assess the ETS 185 counterpart, or this element directly"
+    ),
+    "needs its own assessment": N_("needs its own assessment"),
+    "the part ETS 185 does not cover": N_("the part ETS 185 does not cover"),
 }
 
 

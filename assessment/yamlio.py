@@ -42,7 +42,10 @@ class DocumentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 continue
             key, line = (key_node.tag, key_node.value), key_node.start_mark.line + 1
             if key in first_line:
-                raise YamlSyntaxError(line, f"duplicate key {key_node.value!r} (first on line {first_line[key]}); a key may appear once per mapping")
+                raise YamlSyntaxError(
+                    line,
+                    f"duplicate key {key_node.value!r} (first on line {first_line[key]}); a key may appear once per mapping",
+                )
             first_line[key] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -50,7 +53,9 @@ class DocumentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         try:
             return super().construct_yaml_int(node)
         except ValueError:  # Python refuses to convert integers of more than 4,300 digits
-            raise YamlSyntaxError(node.start_mark.line + 1, f"a number of {len(node.value)} digits is too long") from None
+            raise YamlSyntaxError(
+                node.start_mark.line + 1, f"a number of {len(node.value)} digits is too long"
+            ) from None
 
 
 DocumentLoader.add_constructor("tag:yaml.org,2002:int", DocumentLoader.construct_yaml_int)
@@ -95,7 +100,9 @@ class YamlDocument:
 def decode_text(data: bytes) -> str:
     """The bytes of a YAML file as text; a file that is not UTF-8 text is a YamlSyntaxError with its line."""
     sample = data[:400]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(sample) >= 4 and max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(sample) >= 4 and max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4
+    ):
         raise YamlSyntaxError(1, "the file is UTF-16 encoded; save it as UTF-8")
     try:
         text = data.decode("utf-8")
@@ -108,7 +115,9 @@ def decode_text(data: bytes) -> str:
     nul = text.find("\x00")
     if nul >= 0:
         column = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise YamlSyntaxError(text.count("\n", 0, nul) + 1, f"a NUL character at column {column}; a YAML file holds text only")
+        raise YamlSyntaxError(
+            text.count("\n", 0, nul) + 1, f"a NUL character at column {column}; a YAML file holds text only"
+        )
     return text
 
 
@@ -148,8 +157,11 @@ def _check_depth(text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlSyntaxError(event.start_mark.line + 1, f"lists and mappings nested more than {MAX_DEPTH} levels deep; "
-                                          "a data file needs a few levels, so flatten this one")
+                    raise YamlSyntaxError(
+                        event.start_mark.line + 1,
+                        f"lists and mappings nested more than {MAX_DEPTH} levels deep; "
+                        "a data file needs a few levels, so flatten this one",
+                    )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:

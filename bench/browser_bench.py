@@ -44,7 +44,12 @@ FINISHED = """([selector, text, minCount]) => {
 PAGES = {  # name -> (path and query, marker selector, marker text, how many of the selector)
     "browser_overview": ("/", ".geolayer path.choroplethlocation", "Treaty register:", 50),
     "browser_country": ("/country?iso=KOR&treaty=ets185", None, "Research last checked", 1),
-    "browser_compare": ("/compare?treaty=ets185", "[data-testid='data-grid-canvas']", "Open a cell by choosing from lists", 1),
+    "browser_compare": (
+        "/compare?treaty=ets185",
+        "[data-testid='data-grid-canvas']",
+        "Open a cell by choosing from lists",
+        1,
+    ),
     "browser_treaty": ("/treaty?id=ets185", None, "Every reservation and declaration", 1),
     "browser_brief": ("/brief?iso=KOR&treaty=ets185", None, "See the full country page", 1),
 }
@@ -99,7 +104,12 @@ def _button_reruns(page, base: str, runs: int) -> float:
         t0 = time.perf_counter()
         page.get_by_role("button", name=BARE_TITLE).click()
         page.wait_for_function(FINISHED, arg=[None, BARE_TITLE, 1], timeout=WAIT_MS, polling=10)
-        page.wait_for_function("b => document.querySelector(\"[data-testid='stText']\").innerText !== b", arg=before, timeout=WAIT_MS, polling=10)
+        page.wait_for_function(
+            "b => document.querySelector(\"[data-testid='stText']\").innerText !== b",
+            arg=before,
+            timeout=WAIT_MS,
+            polling=10,
+        )
         if i:
             times.append(time.perf_counter() - t0)
     return statistics.median(times)
@@ -131,10 +141,21 @@ def browser_bench(repeat: int) -> list[dict]:
         with streamlit_server(APP, cwd=PROJECT) as ours, streamlit_server(bare, cwd=PROJECT) as plain:
             for name, target in PAGES.items():
                 baseline = _visits(page, plain, BARE, runs)  # interleaved, so a busy spell hits both sides
-                lines.append({"name": name, "ours_s": _visits(page, ours, target, runs), "baseline_s": baseline, "runs": runs})
+                lines.append(
+                    {"name": name, "ours_s": _visits(page, ours, target, runs), "baseline_s": baseline, "runs": runs}
+                )
             baseline = _button_reruns(page, plain, runs)
-            lines.append({"name": "browser_country_date_change", "ours_s": _date_changes(page, ours, runs), "baseline_s": baseline, "runs": runs})
+            lines.append(
+                {
+                    "name": "browser_country_date_change",
+                    "ours_s": _date_changes(page, ours, runs),
+                    "baseline_s": baseline,
+                    "runs": runs,
+                }
+            )
         context.close()
         cold, cold_bare = _cold_map(browser, bare, max(2, min(runs, 3)))
-        lines.append({"name": "browser_cold_map", "ours_s": cold, "baseline_s": cold_bare, "runs": max(2, min(runs, 3))})
+        lines.append(
+            {"name": "browser_cold_map", "ours_s": cold, "baseline_s": cold_bare, "runs": max(2, min(runs, 3))}
+        )
     return lines

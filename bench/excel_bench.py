@@ -28,7 +28,17 @@ from assessment.catalog import Catalog, load_catalog
 from assessment.excel import export_workbook, read_workbook
 from assessment.excel.content import Link, Report, build_report
 from assessment.excel.snapshot import gc_paused
-from assessment.models import Country, ElementAssessment, Finding, Judgment, Lifecycle, Provision, Source, Status, Treaty
+from assessment.models import (
+    Country,
+    ElementAssessment,
+    Finding,
+    Judgment,
+    Lifecycle,
+    Provision,
+    Source,
+    Status,
+    Treaty,
+)
 from assessment.scoring import Engine
 from assessment.service import Workspace
 from assessment.store import Store
@@ -54,10 +64,16 @@ def synthetic_countries(treaty: Treaty, n: int, seed: int = 2025) -> list[Countr
         iso = iso_of[code]
         pid = f"{iso.lower()}.act.{local}"
         ids[p.key] = pid
-        provisions[iso].append(Provision(
-            id=pid, statute=f"Act {local[1:]}", article=local[1:], summary=f"Synthetic provision {local}.", source="gazette",
-            lifecycle=Lifecycle(introduced=p.start, in_force=p.in_force, repealed=p.repealed, lapsed=p.lapsed),
-        ))
+        provisions[iso].append(
+            Provision(
+                id=pid,
+                statute=f"Act {local[1:]}",
+                article=local[1:],
+                summary=f"Synthetic provision {local}.",
+                source="gazette",
+                lifecycle=Lifecycle(introduced=p.start, in_force=p.in_force, repealed=p.repealed, lapsed=p.lapsed),
+            )
+        )
     assessments: dict[str, list[ElementAssessment]] = {iso_of[c]: [] for c in records.countries}
     for e in records.elements:
         judgment = None
@@ -68,12 +84,24 @@ def synthetic_countries(treaty: Treaty, n: int, seed: int = 2025) -> list[Countr
                 status = "reserved" if hook else "not_applicable"
             judgment = Judgment(status=status, reason="Synthetic judgment.", hook=hook, source="gazette")
         findings = {ids[k]: Finding(provision=ids[k], extent="full" if full else "partial") for k, full in e.findings}
-        assessments[iso_of[e.country]].append(ElementAssessment(element=e.element, findings=list(findings.values()), judgment=judgment))
+        assessments[iso_of[e.country]].append(
+            ElementAssessment(element=e.element, findings=list(findings.values()), judgment=judgment)
+        )
     return [
         Country(
-            iso3=iso, name=f"Synthland {iso}", researched=AS_OF,
-            sources=[Source(id="gazette", title=f"Official gazette of {iso}", url=f"https://example.org/{iso.lower()}/gazette", kind="primary")],
-            provisions=provisions[iso], assessments=assessments[iso],
+            iso3=iso,
+            name=f"Synthland {iso}",
+            researched=AS_OF,
+            sources=[
+                Source(
+                    id="gazette",
+                    title=f"Official gazette of {iso}",
+                    url=f"https://example.org/{iso.lower()}/gazette",
+                    kind="primary",
+                )
+            ],
+            provisions=provisions[iso],
+            assessments=assessments[iso],
         )
         for iso in iso_of.values()
     ]
@@ -86,7 +114,10 @@ def _workspace(catalog: Catalog, countries: list[Country]) -> Workspace:
 
 def write_unstyled(report: Report, target: str | io.BytesIO) -> None:
     """The baseline: the report's cells, written by XlsxWriter in constant-memory mode with no formatting."""
-    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        target,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     for name, tables in report.tables().items():
         ws = wb.add_worksheet(name)
         r = 0
@@ -184,14 +215,31 @@ def export_bench(repeat: int, n_countries: int = 200) -> dict:
     setup = _Setup(n_countries)
     try:
         runs = max(3, min(5, repeat // 4))
-        ours, baseline, baseline_paused, cells, size = _export_pair(setup.synthetic, setup.synthetic_store, runs, setup.dir / "synthetic.xlsx")
-        s_ours, s_baseline, _s_paused, s_cells, _s_size = _export_pair(setup.shipped, setup.shipped_store, max(5, repeat // 2), setup.dir / "shipped.xlsx")
+        ours, baseline, baseline_paused, cells, size = _export_pair(
+            setup.synthetic, setup.synthetic_store, runs, setup.dir / "synthetic.xlsx"
+        )
+        s_ours, s_baseline, _s_paused, s_cells, _s_size = _export_pair(
+            setup.shipped, setup.shipped_store, max(5, repeat // 2), setup.dir / "shipped.xlsx"
+        )
         first = next(iter(setup.shipped.catalog.countries))
-        one = median_time(lambda: export_workbook(setup.shipped, [first], TREATY, AS_OF, io.BytesIO(), store=setup.shipped_store), max(5, repeat // 2))
+        one = median_time(
+            lambda: export_workbook(setup.shipped, [first], TREATY, AS_OF, io.BytesIO(), store=setup.shipped_store),
+            max(5, repeat // 2),
+        )
         return {
-            "ours_s": ours, "baseline_s": baseline, "one_country_s": one, "baseline_gc_paused_s": baseline_paused, "countries": n_countries, "cells": cells, "file_mib": size / 2**20,
-            "shipped_ours_s": s_ours, "shipped_baseline_s": s_baseline, "shipped_ratio": s_ours / s_baseline,
-            "shipped_countries": len(setup.shipped.catalog.countries), "shipped_cells": s_cells, "setup_s": setup.setup_s,
+            "ours_s": ours,
+            "baseline_s": baseline,
+            "one_country_s": one,
+            "baseline_gc_paused_s": baseline_paused,
+            "countries": n_countries,
+            "cells": cells,
+            "file_mib": size / 2**20,
+            "shipped_ours_s": s_ours,
+            "shipped_baseline_s": s_baseline,
+            "shipped_ratio": s_ours / s_baseline,
+            "shipped_countries": len(setup.shipped.catalog.countries),
+            "shipped_cells": s_cells,
+            "setup_s": setup.setup_s,
         }
     finally:
         setup.close()
@@ -214,7 +262,15 @@ def import_bench(repeat: int, n_countries: int = 200) -> dict:
                 _raw_read(path)
 
         calamine = median_time(lambda: _calamine_read(path), runs)
-        return {"ours_s": ours, "baseline_s": baseline, "calamine_s": calamine, "calamine_ratio": ours / calamine,
-                "baseline_gc_paused_s": median_time(paused, runs), "countries": n_countries, "rows": plan.rows, "file_mib": path.stat().st_size / 2**20}
+        return {
+            "ours_s": ours,
+            "baseline_s": baseline,
+            "calamine_s": calamine,
+            "calamine_ratio": ours / calamine,
+            "baseline_gc_paused_s": median_time(paused, runs),
+            "countries": n_countries,
+            "rows": plan.rows,
+            "file_mib": path.stat().st_size / 2**20,
+        }
     finally:
         setup.close()

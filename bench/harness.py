@@ -18,8 +18,14 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 LOOPBACK = "127.0.0.1"
 
@@ -49,22 +55,46 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60, log=Non
 
 
 @contextmanager
-def streamlit_server(script: Path | str = PROJECT / "serve.py", env: dict[str, str] | None = None, cwd: Path = PROJECT,
-                     port: int | None = None, args: list[str] | None = None) -> Iterator[str]:
+def streamlit_server(
+    script: Path | str = PROJECT / "serve.py",
+    env: dict[str, str] | None = None,
+    cwd: Path = PROJECT,
+    port: int | None = None,
+    args: list[str] | None = None,
+) -> Iterator[str]:
     """Run `streamlit run script` on a loopback port (free unless given; extra `args` are Streamlit options such
     as --secrets.files); yields the base URL once /_stcore/health answers."""
     port = port or free_port()
     base = f"http://{LOOPBACK}:{port}"
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true", "--server.address", LOOPBACK, "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *(args or []),
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.address",
+        LOOPBACK,
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *(args or []),
     ]
     # The server's output goes to a file, not a pipe: nobody reads a pipe while the tests run, and a server that
     # logged more than the pipe holds (64 KiB) would block mid-request. The file is shown if the server dies.
     with tempfile.TemporaryFile(prefix="accession-streamlit-") as log:
-        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             wait_healthy(base, proc, log=log)
             yield base

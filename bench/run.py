@@ -82,7 +82,9 @@ def _bench_database() -> None:
     import os
     import tempfile
 
-    os.environ.setdefault("ASSESSMENT_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='accession-bench-')}/bench.sqlite")
+    os.environ.setdefault(
+        "ASSESSMENT_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='accession-bench-')}/bench.sqlite"
+    )
 
 
 def _our_page(file: str, params: dict[str, str]):
@@ -105,7 +107,18 @@ def _rendered(at) -> list[tuple[str, object]]:
     def walk(node) -> None:
         for child in getattr(node, "children", {}).values():
             kind = getattr(child, "type", "")
-            if kind in ("markdown", "title", "subheader", "header", "caption", "page_link", "alert", "warning", "info", "error"):
+            if kind in (
+                "markdown",
+                "title",
+                "subheader",
+                "header",
+                "caption",
+                "page_link",
+                "alert",
+                "warning",
+                "info",
+                "error",
+            ):
                 out.append(("markdown", getattr(child, "value", None) or getattr(child, "label", "")))
             elif kind == "metric":
                 out.append(("metric", (child.label, child.value, child.delta or None)))
@@ -228,10 +241,18 @@ def bench_cold_start(repeat: int) -> dict:
                     page.get_by_text(title).wait_for(timeout=120_000)
                     sink.append(time.perf_counter() - t0)
                     if script == APP:
-                        page.wait_for_function("document.querySelectorAll('.geolayer path.choroplethlocation').length > 50", timeout=120_000)
+                        page.wait_for_function(
+                            "document.querySelectorAll('.geolayer path.choroplethlocation').length > 50",
+                            timeout=120_000,
+                        )
                         drawn.append(time.perf_counter() - t0)
                 page.close()
-    return {"ours_s": statistics.median(ours), "baseline_s": statistics.median(baseline), "map_drawn_s": statistics.median(drawn), "runs": runs}
+    return {
+        "ours_s": statistics.median(ours),
+        "baseline_s": statistics.median(baseline),
+        "map_drawn_s": statistics.median(drawn),
+        "runs": runs,
+    }
 
 
 @benchmark
@@ -278,7 +299,11 @@ def main() -> int:
 
 
 def _line(figures: dict) -> dict:
-    line = {"name": figures.pop("name"), "ours_s": round(figures.pop("ours_s"), 6), "baseline_s": round(figures.pop("baseline_s"), 6)}
+    line = {
+        "name": figures.pop("name"),
+        "ours_s": round(figures.pop("ours_s"), 6),
+        "baseline_s": round(figures.pop("baseline_s"), 6),
+    }
     line["ratio"] = round(line["ours_s"] / line["baseline_s"], 4) if line["baseline_s"] else None
     line.update({k: round(v, 6) if isinstance(v, float) else v for k, v in figures.items()})
     return line

@@ -46,17 +46,22 @@ def measure(url: str, saves_per_writer: int = 50, n_writers: int = 4, same_count
     the country's row lock by design, so that figure is shown for information, not held to the target)."""
     catalog = load_catalog()
     store = Store.open(catalog, url)
-    assessed = sorted(c for c, country in catalog.countries.items() if sum(1 for a in country.assessments if a.findings) >= 3 * n_writers)
-    if same_country or len(assessed) < n_writers:
-        codes = ["KOR" if "KOR" in assessed else assessed[0]] * n_writers
-    else:
-        codes = assessed[:n_writers]
+    assessed = sorted(
+        c
+        for c, country in catalog.countries.items()
+        if sum(1 for a in country.assessments if a.findings) >= 3 * n_writers
+    )
+    codes = (
+        ["KOR" if "KOR" in assessed else assessed[0]] * n_writers
+        if same_country or len(assessed) < n_writers
+        else assessed[:n_writers]
+    )
     # per writer: (country, its elements, a provision of that country to cite)
     work = []
     for i, iso3 in enumerate(codes):
         country = catalog.countries[iso3]
         elements = [a.element for a in country.assessments if a.findings]
-        mine = elements[3 * i: 3 * i + 3] if same_country else elements[:3]
+        mine = elements[3 * i : 3 * i + 3] if same_country else elements[:3]
         work.append((iso3, mine, next(a.findings[0].provision for a in country.assessments if a.findings)))
     # What one save costs the database: SQL statements and transactions sent while a timed save runs (the
     # connection's pre-ping and BEGIN/COMMIT are one round trip each on top; the plain UPDATE is 1 and 1).
@@ -69,11 +74,15 @@ def measure(url: str, saves_per_writer: int = 50, n_writers: int = 4, same_count
             if getattr(timing, "on", False):
                 with sent_lock:
                     sent[kind] += 1
+
         return count
 
     event.listen(store.engine, "before_cursor_execute", _count("statements"))
     event.listen(store.engine, "begin", _count("transactions"))
-    users = [store.add_user(SYSTEM, f"bench-{uuid.uuid4().hex[:8]}", Role.editor, "password-long-1", sorted(set(codes))) for _ in range(n_writers)]
+    users = [
+        store.add_user(SYSTEM, f"bench-{uuid.uuid4().hex[:8]}", Role.editor, "password-long-1", sorted(set(codes)))
+        for _ in range(n_writers)
+    ]
     stale = [0]
 
     def versioned(i: int) -> list[float]:
@@ -87,7 +96,15 @@ def measure(url: str, saves_per_writer: int = 50, n_writers: int = 4, same_count
             timing.on = True
             t0 = time.perf_counter()
             try:
-                store.save_assessment(users[i], iso3, element, findings=[Finding(provision=provision, extent="partial")], judgment=None, note=f"bench {i}-{n}", expected_version=current.version)
+                store.save_assessment(
+                    users[i],
+                    iso3,
+                    element,
+                    findings=[Finding(provision=provision, extent="partial")],
+                    judgment=None,
+                    note=f"bench {i}-{n}",
+                    expected_version=current.version,
+                )
             except StaleVersion:
                 stale[0] += 1
             out.append(time.perf_counter() - t0)
@@ -111,7 +128,10 @@ def measure(url: str, saves_per_writer: int = 50, n_writers: int = 4, same_count
             store.assessment(iso3, element)  # what the page showed, as above
             t0 = time.perf_counter()
             with plain_engine.begin() as conn:
-                conn.execute(text("UPDATE assessments SET note = :note WHERE iso3 = :iso3 AND element = :element"), {"note": f"plain {i}-{n}", "iso3": iso3, "element": element})
+                conn.execute(
+                    text("UPDATE assessments SET note = :note WHERE iso3 = :iso3 AND element = :element"),
+                    {"note": f"plain {i}-{n}", "iso3": iso3, "element": element},
+                )
             out.append(time.perf_counter() - t0)
         return out
 

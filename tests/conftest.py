@@ -56,7 +56,9 @@ def postgres_admin_url() -> str:
     url = os.environ.get(PG_ENV)
     if not url:
         if os.environ.get("CI"):
-            pytest.fail(f"{PG_ENV} is not set: .ci/run starts PostgreSQL (scripts/postgres-test-server) and must export it")
+            pytest.fail(
+                f"{PG_ENV} is not set: .ci/run starts PostgreSQL (scripts/postgres-test-server) and must export it"
+            )
         pytest.skip(f"no PostgreSQL: export {PG_ENV}=$(scripts/postgres-test-server)")
     return url
 

@@ -25,10 +25,20 @@ def test_country_page_takes_the_approved_score_from_data_beside_the_draft(monkey
     status = dict(zip(approved.elements["id"], approved.elements["status"].astype(str)))
     element = next(e for e, s in status.items() if s == "in_place")
     before = store.assessment("KOR", element)
-    differs = Judgment(status="missing", reason="A draft reading for this test: the cited law does not reach it.",
-                       source=service.catalog().country("KOR").sources[0].id)
-    store.save_assessment(SYSTEM, "KOR", element, findings=before.findings, judgment=differs, note=before.note,
-                          expected_version=before.version)
+    differs = Judgment(
+        status="missing",
+        reason="A draft reading for this test: the cited law does not reach it.",
+        source=service.catalog().country("KOR").sources[0].id,
+    )
+    store.save_assessment(
+        SYSTEM,
+        "KOR",
+        element,
+        findings=before.findings,
+        judgment=differs,
+        note=before.note,
+        expected_version=before.version,
+    )
     built = []  # the view of every Workspace a brief is asked of
     real_brief = _data.brief
     monkeypatch.setattr(_data, "brief", lambda ws, *args, **kw: built.append(ws.view) or real_brief(ws, *args, **kw))
@@ -49,5 +59,12 @@ def test_country_page_takes_the_approved_score_from_data_beside_the_draft(monkey
         assert "working" in built and "published" not in built, built  # no brief of the approved copy for one number
     finally:
         now = store.assessment("KOR", element)
-        store.save_assessment(SYSTEM, "KOR", element, findings=before.findings, judgment=before.judgment,
-                              note=before.note, expected_version=now.version)
+        store.save_assessment(
+            SYSTEM,
+            "KOR",
+            element,
+            findings=before.findings,
+            judgment=before.judgment,
+            note=before.note,
+            expected_version=now.version,
+        )

@@ -23,18 +23,21 @@ def _as_of(at) -> str:
     return value[0] if isinstance(value, list) else value
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2024-03-15", dt.date(2024, 3, 15)),
-    (" 2024-3-5 ", dt.date(2024, 3, 5)),
-    ("2024/03/15", dt.date(2024, 3, 15)),
-    ("2024. 3. 15.", dt.date(2024, 3, 15)),  # as Korean readers write a date
-    ("20240315", dt.date(2024, 3, 15)),
-    ("2024-03", None),
-    ("2024-02-30", None),
-    ("15/03/2024", None),  # day first is ambiguous: refused, not guessed
-    ("garbage", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-15", dt.date(2024, 3, 15)),
+        (" 2024-3-5 ", dt.date(2024, 3, 5)),
+        ("2024/03/15", dt.date(2024, 3, 15)),
+        ("2024. 3. 15.", dt.date(2024, 3, 15)),  # as Korean readers write a date
+        ("20240315", dt.date(2024, 3, 15)),
+        ("2024-03", None),
+        ("2024-02-30", None),
+        ("15/03/2024", None),  # day first is ambiguous: refused, not guessed
+        ("garbage", None),
+        ("", None),
+    ],
+)
 def test_typed_date_reads_only_whole_dates(text: str, expected: dt.date | None) -> None:
     assert typed_date(text) == expected
 
@@ -59,11 +62,14 @@ def test_the_calendar_puts_its_date_in_the_typed_field() -> None:
     assert _as_of(at) == "2024-03-15"
 
 
-@pytest.mark.parametrize(("typed", "says"), [
-    ("2024-03", "is not a whole date: type it as YYYY-MM-DD"),
-    ("[x](https://evil.example)", "is not a whole date"),
-    ("1900-01-01", "is outside 1990-01-01"),
-])
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("2024-03", "is not a whole date: type it as YYYY-MM-DD"),
+        ("[x](https://evil.example)", "is not a whole date"),
+        ("1900-01-01", "is outside 1990-01-01"),
+    ],
+)
 def test_a_mistyped_date_is_refused_and_the_date_shown_kept(typed: str, says: str) -> None:
     at = open_page("app_pages/brief.py", iso="KOR", treaty="ets185", as_of=THEN.isoformat())
     at.text_input(key=TYPED).input(typed).run()

@@ -100,8 +100,15 @@ def test_stale_save_is_refused_and_keeps_the_input() -> None:
     token = store.start_session(store.user(name))
     at = edit_page(token)  # opened at the current version
     current = store.assessment("KOR", ELEMENT)
-    store.save_assessment(store.user(other), "KOR", ELEMENT, findings=current.findings, judgment=current.judgment,
-                          note="their note", expected_version=current.version)
+    store.save_assessment(
+        store.user(other),
+        "KOR",
+        ELEMENT,
+        findings=current.findings,
+        judgment=current.judgment,
+        note="their note",
+        expected_version=current.version,
+    )
     at.text_area(key=f"{key(ELEMENT)}_note").input("my careful note")
     at = save(at)
     assert not at.exception
@@ -231,16 +238,31 @@ def test_korean_edit_page_explains_a_refused_save_and_a_stale_one_in_korean() ->
     assert "평가 편집" in [t.value for t in at.title] and not at.exception
     at.selectbox(key=f"{key(ELEMENT)}_status").select("missing")  # a judgment without its reason
     at = save(at)
-    assert any(plain(e.value).startswith("저장되지 않았습니다. 다음을 고치십시오: 판단 사유: '미비' 판단은 평가 근거를 대체하므로") for e in at.error), \
-        [e.value for e in at.error]
+    assert any(
+        plain(e.value).startswith(
+            "저장되지 않았습니다. 다음을 고치십시오: 판단 사유: '미비' 판단은 평가 근거를 대체하므로"
+        )
+        for e in at.error
+    ), [e.value for e in at.error]
     at.selectbox(key=f"{key(ELEMENT)}_status").select("reserved")
     at.text_area(key=f"{key(ELEMENT)}_reason").input("유보 예정.")
     at = save(at)  # 'reserved' without a reservation: the model's refusal, said in Korean
-    assert any("'유보' 판단에는 근거가 되는 유보 또는 선언을 지정해야 합니다" in plain(e.value) for e in at.error), [e.value for e in at.error]
+    assert any("'유보' 판단에는 근거가 되는 유보 또는 선언을 지정해야 합니다" in plain(e.value) for e in at.error), [
+        e.value for e in at.error
+    ]
     current = store.assessment("KOR", ELEMENT)
-    store.save_assessment(store.user(other), "KOR", ELEMENT, findings=current.findings, judgment=current.judgment,
-                          note="their note", expected_version=current.version)
-    at.selectbox(key=f"{key(ELEMENT)}_status").select(current.judgment.status.value if current.judgment else "(from the findings)")
+    store.save_assessment(
+        store.user(other),
+        "KOR",
+        ELEMENT,
+        findings=current.findings,
+        judgment=current.judgment,
+        note="their note",
+        expected_version=current.version,
+    )
+    at.selectbox(key=f"{key(ELEMENT)}_status").select(
+        current.judgment.status.value if current.judgment else "(from the findings)"
+    )
     at.text_area(key=f"{key(ELEMENT)}_note").input("내 메모")
     at = save(at)
     assert any(other in plain(w.value) and "저장했습니다" in w.value for w in at.warning), [w.value for w in at.warning]
@@ -254,11 +276,15 @@ def test_korean_users_and_review_pages_say_refusals_in_korean() -> None:
     at.selectbox[0].select(admin)
     at = at.run()
     at = next(b for b in at.button if b.key == f"toggle_{admin}").click().run()  # an admin may not disable themselves
-    assert any("자기 계정을 사용 중지할 수 없습니다" in plain(e.value) and e.value.startswith("변경되지 않았습니다") for e in at.error), \
-        [e.value for e in at.error]
+    assert any(
+        "자기 계정을 사용 중지할 수 없습니다" in plain(e.value) and e.value.startswith("변경되지 않았습니다")
+        for e in at.error
+    ), [e.value for e in at.error]
     editor, _ = new_user("editor")
     at = korean(app(store.start_session(store.user(editor))), "app_pages/admin.py")
-    assert any("사용자를 관리할 수 없습니다" in plain(e.value) and "(편집자)" in plain(e.value) for e in at.error), [e.value for e in at.error]
+    assert any("사용자를 관리할 수 없습니다" in plain(e.value) and "(편집자)" in plain(e.value) for e in at.error), [
+        e.value for e in at.error
+    ]
     at = korean(app(store.start_session(store.user(editor))), "app_pages/review.py", iso="KOR")
     assert [t.value for t in at.title] == ["검토"] and not at.exception
 
@@ -274,11 +300,17 @@ def users_page(admin: str, **params: str) -> AppTest:
 
 def add_form(at: AppTest):  # type: ignore[no-untyped-def]
     """The add form's name, role, countries and password widgets and its button (the last of each label)."""
+
     def last(widgets, label):  # type: ignore[no-untyped-def]
         return [w for w in widgets if w.label.startswith(label)][-1]
 
-    return (last(at.text_input, "User name"), last(at.selectbox, "Role"), last(at.multiselect, "Countries"),
-            last(at.text_input, "Initial password"), last(at.button, "Add user"))
+    return (
+        last(at.text_input, "User name"),
+        last(at.selectbox, "Role"),
+        last(at.multiselect, "Countries"),
+        last(at.text_input, "Initial password"),
+        last(at.button, "Add user"),
+    )
 
 
 def test_users_page_keeps_a_refused_add_role_included() -> None:
@@ -300,7 +332,9 @@ def test_users_page_keeps_a_refused_add_role_included() -> None:
     password.input("a long enough password")
     at = add.click().run()
     added = service.store().user(name)
-    assert added is not None and added.role.value == "editor" and added.countries == {"KOR"}, [e.value for e in at.error]
+    assert added is not None and added.role.value == "editor" and added.countries == {"KOR"}, [
+        e.value for e in at.error
+    ]
     name_box, role, countries, password, _ = add_form(at)  # and the form starts empty for the next person
     assert (name_box.value, role.value, countries.value, password.value) == ("", "viewer", [], "")
 
@@ -341,8 +375,15 @@ def test_stale_save_after_their_judgment_change_opens_the_comparison_in_the_elem
     at = edit_page(store.start_session(store.user(name)))
     current = store.assessment("KOR", ELEMENT)
     source = service.catalog().country("KOR").sources[0].id
-    store.save_assessment(store.user(other), "KOR", ELEMENT, findings=current.findings, note=current.note, expected_version=current.version,
-                          judgment=Judgment(status="missing", reason="Their reading: the order cannot reach stored data.", source=source))
+    store.save_assessment(
+        store.user(other),
+        "KOR",
+        ELEMENT,
+        findings=current.findings,
+        note=current.note,
+        expected_version=current.version,
+        judgment=Judgment(status="missing", reason="Their reading: the order cannot reach stored data.", source=source),
+    )
     at.text_area(key=f"{key(ELEMENT)}_note").input("my careful note")
     at = save(at)
     assert not at.exception
@@ -354,7 +395,9 @@ def test_stale_save_after_their_judgment_change_opens_the_comparison_in_the_elem
     inside = [w.value for w in panel.warning]
     assert any(f"{other} saved this element" in w for w in inside), inside  # the message beside the element
     texts = [x.value for x in panel.text]
-    assert any("judgment: missing" in x for x in texts) and any("note: my careful note" in x for x in texts), texts  # side by side
+    assert any("judgment: missing" in x for x in texts) and any("note: my careful note" in x for x in texts), (
+        texts
+    )  # side by side
     assert any(b.key == f"{key(ELEMENT)}_keep" for b in panel.button)
     assert at.text_area(key=f"{key(ELEMENT)}_note").value == "my careful note"
 
@@ -378,11 +421,15 @@ def test_law_watch_shows_the_change_and_a_reviewer_re_pins_it_audited(tmp_path, 
     assert any("re-pinned" in s.value for s in at.success), [e.value for e in at.error]
     saved = next(r for r in store.provisions("KOR") if r.provision.id == law.id).provision.text
     assert saved.version.number == "99999" and saved.sha256 and saved.amended.isoformat() == "2027-01-05"
-    audit = [e for e in store.history("KOR", law.id) if e.source == "law_watch" and e.user == name]  # (other tests re-pin too)
+    audit = [
+        e for e in store.history("KOR", law.id) if e.source == "law_watch" and e.user == name
+    ]  # (other tests re-pin too)
     assert {e.field for e in audit} == {"provision", "law_review"}
     assert next(e for e in audit if e.field == "law_review").new == "holds"
     at = app(token).switch_page("app_pages/law_watch.py").run()
-    assert not any(b.key == f"holds_KOR_{law.id}" for b in at.button)  # reviewed: no longer listed (the fake file drops others)
+    assert not any(
+        b.key == f"holds_KOR_{law.id}" for b in at.button
+    )  # reviewed: no longer listed (the fake file drops others)
     element = next(a.element for a in korea.assessments if any(f.provision == law.id for f in a.findings))
     edit = edit_page(token, element)
     warnings = [w.value.replace("\\", "").replace("\u200b", "") for w in edit.warning]

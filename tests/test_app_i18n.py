@@ -22,7 +22,7 @@ def _literal(text: str) -> str:
 
     out, pos = [], 0
     for m in _PATTERN.finditer(text):
-        out.append(re.escape(text[pos:m.start()]))
+        out.append(re.escape(text[pos : m.start()]))
         out.append("(?:" + "|".join(re.escape(x) for x in (*_PAIRS[m.group()], m.group())) + ")")
         pos = m.end()
     return "".join(out) + re.escape(text[pos:])
@@ -36,7 +36,9 @@ def _patterns(lang: str) -> list[re.Pattern]:
         if not m.id:
             continue
         ids = m.id if isinstance(m.id, tuple) else (m.id,)
-        texts = [s for s in (m.string if isinstance(m.string, tuple) else (m.string,)) if s] if lang != "en" else list(ids)
+        texts = (
+            [s for s in (m.string if isinstance(m.string, tuple) else (m.string,)) if s] if lang != "en" else list(ids)
+        )
         for text in texts:
             parts = []
             for literal, field, _, _ in string.Formatter().parse(text):
@@ -54,7 +56,11 @@ def shown_labels(at) -> list[str]:
     """The interface's own words on a page (data text shows in tables and Markdown, not here)."""
     labels = [e.value for e in [*at.title, *at.subheader, *at.header]]
     labels += [m.label for m in at.metric]
-    labels += [w.label for kind in ("selectbox", "date_input", "toggle", "multiselect", "button", "text_input") for w in getattr(at, kind)]
+    labels += [
+        w.label
+        for kind in ("selectbox", "date_input", "toggle", "multiselect", "button", "text_input")
+        for w in getattr(at, kind)
+    ]
     labels += [n.value for n in [*at.info, *at.warning, *at.error]]
     labels += [e.proto.label for e in elements(at, "expander")]
     return [str(x) for x in labels if x]
@@ -109,4 +115,6 @@ def test_korean_country_page_has_korean_dates_citations_and_links() -> None:
     at.run()
     text = "\n".join(m.value for m in at.markdown)
     assert "형사소송법" in text
-    assert "[영문]" in text or "[영문]" in " ".join(s.value for s in at.subheader) or True  # ETS 185 untranslated here: marked
+    assert (
+        "[영문]" in text or "[영문]" in " ".join(s.value for s in at.subheader) or True
+    )  # ETS 185 untranslated here: marked

@@ -15,9 +15,8 @@ from assessment import service
 from assessment.brief import SourceRef, brief_sections, country_brief
 from assessment.catalog import PROJECT_ROOT, Catalog
 from assessment.problems import CatalogInvalid, Problem
-from assessment.vocab import status_label
 from assessment.scoring import Engine
-from assessment.vocab import percent, status_badge
+from assessment.vocab import percent, status_badge, status_label
 
 APP = str(PROJECT_ROOT / "app.py")
 KOREA_THEN = dt.date(2025, 8, 21)
@@ -152,11 +151,15 @@ def test_korea_deep_link_opens_korea_on_that_date(korea_page: AppTest, engine: E
     then = engine.score_country("KOR", "ets185", KOREA_THEN)
     assert metrics["Readiness on 21 Aug 2025"] == percent(then.score)
     assert metrics["Readiness today"] == percent(engine.score_country("KOR", "ets185", dt.date.today()).score)
-    assert metrics["If the pending bills pass"] == percent(engine.score_country("KOR", "ets185", KOREA_THEN, True).score)
+    assert metrics["If the pending bills pass"] == percent(
+        engine.score_country("KOR", "ets185", KOREA_THEN, True).score
+    )
     assert metrics["Critical gaps"] == str(len(then.critical_gaps))
 
 
-def test_korea_gaps_show_element_provision_bill_and_stage(korea_page: AppTest, catalog: Catalog, engine: Engine) -> None:
+def test_korea_gaps_show_element_provision_bill_and_stage(
+    korea_page: AppTest, catalog: Catalog, engine: Engine
+) -> None:
     then = engine.score_country("KOR", "ets185", KOREA_THEN)
     brief = country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN)
     # at a glance: one line per gap, with the stage of the bill that would close it (or "no bill yet")
@@ -195,7 +198,9 @@ def test_changing_the_date_updates_scores_and_url(engine: Engine) -> None:
 
 
 def test_obligation_link_opens_its_elements(engine: Engine, catalog: Catalog) -> None:
-    at = open_page("app_pages/country.py", iso="KOR", treaty="ets185", as_of=KOREA_THEN.isoformat(), obligation="ets185.art16")
+    at = open_page(
+        "app_pages/country.py", iso="KOR", treaty="ets185", as_of=KOREA_THEN.isoformat(), obligation="ets185.art16"
+    )
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == len(catalog.obligations["ets185.art16"].elements)
@@ -223,7 +228,9 @@ def test_unknown_country_in_a_link_is_reported_not_a_crash() -> None:
 # -------------------------------------------------------------------------------------- compare, treaty
 
 
-def test_compare_grid_rows_are_obligations_columns_countries_and_a_cell_click_opens_one(catalog: Catalog, engine: Engine) -> None:
+def test_compare_grid_rows_are_obligations_columns_countries_and_a_cell_click_opens_one(
+    catalog: Catalog, engine: Engine
+) -> None:
     at = open_page("app_pages/compare.py", treaty="ets185", as_of=KOREA_THEN.isoformat())
     assert not at.exception
     grid = at.dataframe[0]
@@ -233,11 +240,15 @@ def test_compare_grid_rows_are_obligations_columns_countries_and_a_cell_click_op
     assert list(table.columns[2:]) == sorted(catalog.countries)
     korea = engine.score_country("KOR", "ets185", KOREA_THEN).obligations.set_index("id")["status"].astype(str)
     assert list(table["KOR"]) == [status_badge(korea[o.id]) for o in obligations]
-    assert list(grid.proto.selection_mode) and not elements(at, "plotly_chart")  # no plotly on this page: its code is 4.7 MB
+    assert list(grid.proto.selection_mode) and not elements(
+        at, "plotly_chart"
+    )  # no plotly on this page: its code is 4.7 MB
 
 
 @pytest.mark.parametrize("file", ["app_pages/compare.py", "app_pages/overview.py", "app_pages/brief.py"])
-def test_staff_are_told_which_countries_they_see_in_draft(file: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_staff_are_told_which_countries_they_see_in_draft(
+    file: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from assessment.store import Store
 
     token = staff_token("admin")
@@ -245,7 +256,11 @@ def test_staff_are_told_which_countries_they_see_in_draft(file: str, catalog: Ca
     at = open_page(file, token, treaty="ets185", iso="KOR")
     assert not at.exception
     warnings = [w.value for w in at.warning if "working assessments" in w.value]
-    assert len(warnings) == 1 and catalog.countries["KOR"].name in warnings[0] and catalog.countries["DEU"].name not in warnings[0]
+    assert (
+        len(warnings) == 1
+        and catalog.countries["KOR"].name in warnings[0]
+        and catalog.countries["DEU"].name not in warnings[0]
+    )
     other = open_page(file, token, treaty="ets185", iso="DEU")  # the brief of an approved country has nothing to mark
     assert any("working assessments" in w.value for w in other.warning) == (file != "app_pages/brief.py")
     viewer = open_page(file, treaty="ets185", iso="KOR")  # aides see the approved assessments: nothing to mark
@@ -276,7 +291,9 @@ def test_treaty_page_says_who_meets_an_obligation_and_how(catalog: Catalog, engi
     assert not at.exception
     who = next(d.value for d in at.dataframe if "law" in d.value.columns and "country" in d.value.columns)
     first = who[who["element"] == who["element"].iloc[0]]
-    assert set(first["country"]) == {c.name for c in catalog.countries.values()}  # every assessed country, once per element
+    assert set(first["country"]) == {
+        c.name for c in catalog.countries.values()
+    }  # every assessed country, once per element
     today = dt.date.today()
     e1 = engine.score_country("JPN", "ets185", today)
     status = dict(zip(e1.elements["id"], e1.elements["status"].astype(str)))["ets185.art29.e1"]
@@ -284,7 +301,9 @@ def test_treaty_page_says_who_meets_an_obligation_and_how(catalog: Catalog, engi
     assert japan["status"].endswith(status_label(status))
     if status in ("in_place", "partial"):
         assert "International Assistance" in japan["law"]
-    assert list(first["country"]).index("Republic of Korea") > list(first["country"]).index("Japan")  # meeting it comes first
+    assert list(first["country"]).index("Republic of Korea") > list(first["country"]).index(
+        "Japan"
+    )  # meeting it comes first
 
 
 # ---------------------------------------------------------------------------------------------- brief
@@ -293,7 +312,14 @@ def test_treaty_page_says_who_meets_an_obligation_and_how(catalog: Catalog, engi
 def test_korea_brief_in_plain_language_with_pdf(catalog: Catalog, engine: Engine) -> None:
     at = open_page("app_pages/brief.py", iso="KOR", as_of=KOREA_THEN.isoformat())
     assert not at.exception
-    assert [s.value for s in at.subheader][:6] == ["Where it stands", "What is missing", "Which bill fixes it", "What changed", "Other views", "What happens next"]
+    assert [s.value for s in at.subheader][:6] == [
+        "Where it stands",
+        "What is missing",
+        "Which bill fixes it",
+        "What changed",
+        "Other views",
+        "What happens next",
+    ]
     assert elements(at, "download_button"), "the brief downloads as PDF"
     text = text_of(at)
     sections = dict(brief_sections(country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN)))
@@ -311,7 +337,11 @@ def test_no_data_text_is_rendered_as_html(page: _nav.PageSpec) -> None:
     for m in elements(at, "markdown"):
         assert not m.proto.allow_html, m.proto.body[:80]
     for h in elements(at, "html"):
-        allowed = {_ui.PRINT_CSS, _ui.CALENDAR_ONLY_CSS, *(_ui.print_button(lang) for lang in ("en", "ko"))}  # constants only
+        allowed = {
+            _ui.PRINT_CSS,
+            _ui.CALENDAR_ONLY_CSS,
+            *(_ui.print_button(lang) for lang in ("en", "ko")),
+        }  # constants only
         assert h.proto.body in allowed, "only constant markup may be raw HTML"
 
 
@@ -330,7 +360,10 @@ def test_markdown_escaping_stops_bare_links_images_and_icons() -> None:
     """Streamlit autolinks bare URLs and resolves :icon: codes after escapes: none may survive in data text."""
     import re
 
-    hostile = "Session expired: sign in again at https://evil.example/x or www.evil.example, mail a@evil.example ![t](http://evil.example/i.png) :material/lock: :smile:"
+    hostile = (
+        "Session expired: sign in again at https://evil.example/x or www.evil.example, mail a@evil.example "
+        "![t](http://evil.example/i.png) :material/lock: :smile:"
+    )
     escaped = _ui.md(hostile).replace("\\", "")
     assert not re.search(r"https?://|www\.|[\w.]+@[\w-]+\.|:material/\w+:|:smile:", escaped), escaped
     assert escaped.replace("\u200b", "") == hostile  # reads the same
@@ -351,9 +384,13 @@ def test_a_map_click_names_the_country() -> None:
 
     from app_pages._ui import clicked_country
 
-    event = SimpleNamespace(selection=SimpleNamespace(points=[{"curve_number": 0, "location": "FRA", "point_index": 3}]))
+    event = SimpleNamespace(
+        selection=SimpleNamespace(points=[{"curve_number": 0, "location": "FRA", "point_index": 3}])
+    )
     assert clicked_country(event) == "FRA"
-    assert clicked_country(SimpleNamespace(selection=SimpleNamespace(points=[]))) is None and clicked_country(None) is None
+    assert (
+        clicked_country(SimpleNamespace(selection=SimpleNamespace(points=[]))) is None and clicked_country(None) is None
+    )
 
 
 def test_country_page_marks_what_is_carried_over_from_ets185() -> None:
@@ -386,7 +423,11 @@ def test_treaty_page_shows_the_crosswalk_view_for_a_country() -> None:
 
     caption = next(c.value for c in at.caption if "carry their status over" in c.value)
     n, carried, partly, direct, none, left = map(int, re.findall(r"\d+", caption.replace("ETS 185", ""))[:6])
-    assert n == len(table) and carried == int((table["how"] == "carried over").sum()) and direct == int((table["how"] == "assessed directly").sum())
+    assert (
+        n == len(table)
+        and carried == int((table["how"] == "carried over").sum())
+        and direct == int((table["how"] == "assessed directly").sum())
+    )
     assert left == none + partly == int((table["left"] != "").sum())
 
 
@@ -394,10 +435,16 @@ def test_aides_see_no_research_notes_or_raw_crosswalk_codes_on_the_treaty_page(c
     at = open_page("app_pages/treaty.py", id="uncc2024")
     assert not at.exception
     shown = " ".join(c.value for c in at.caption)
-    assert catalog.treaty("uncc2024").note and catalog.treaty("uncc2024").note[:40] not in shown  # staff-only research notes
+    assert (
+        catalog.treaty("uncc2024").note and catalog.treaty("uncc2024").note[:40] not in shown
+    )  # staff-only research notes
     checklist = at.dataframe[0].value
     assert not checklist["crosswalk"].str.contains(r"\b(?:ets185|uncc2024|cets224)\.", regex=True).any()
-    assert checklist["crosswalk"].str.contains("asks the same as|asks less than|asks more than|overlaps with", regex=True).any()
+    assert (
+        checklist["crosswalk"]
+        .str.contains("asks the same as|asks less than|asks more than|overlaps with", regex=True)
+        .any()
+    )
 
 
 def test_overview_of_a_treaty_without_a_register_counts_nothing_and_shows_no_path() -> None:
@@ -405,7 +452,9 @@ def test_overview_of_a_treaty_without_a_register_counts_nothing_and_shows_no_pat
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert not any("Party" in label for label in labels)
-    shown = " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "caption", "info") for e in elements(at, kind))
+    shown = " ".join(
+        str(getattr(e, "value", "")) for kind in ("markdown", "caption", "info") for e in elements(at, kind)
+    )
     assert "is not recorded here yet" in shown and "data/status" not in shown and ".yaml" not in shown
 
 

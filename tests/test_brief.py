@@ -38,7 +38,10 @@ def test_dates_and_stages_in_plain_words() -> None:
     assert stage_text(lc, BEFORE_BILL) == "bill introduced 7 Nov 2024"
     assert stage_text(lc, dt.date(2026, 1, 15)) == "passed 12 Dec 2025, not yet in force"
     assert stage_text(lc, dt.date(2026, 7, 1)) == "in force since 1 Jun 2026"
-    assert stage_text(Lifecycle(introduced=dt.date(2023, 1, 10), lapsed=dt.date(2024, 5, 29)), BEFORE_BILL) == "lapsed 29 May 2024"
+    assert (
+        stage_text(Lifecycle(introduced=dt.date(2023, 1, 10), lapsed=dt.date(2024, 5, 29)), BEFORE_BILL)
+        == "lapsed 29 May 2024"
+    )
     assert history_text(lc) == "introduced 7 Nov 2024 · passed 12 Dec 2025 · in force 1 Jun 2026"
 
 
@@ -62,11 +65,15 @@ def test_when_the_law_is_in_force_the_gap_is_gone(mini: Engine, mini_catalog: Ca
     assert gap_facts(mini_catalog, result) == []
     facts = {e.id: e for e in obligation_elements(mini_catalog, result, "tst1.art3")}
     assert facts["tst1.art3.e1"].status == "in_place"
-    assert [p.citation for p in facts["tst1.art3.e1"].in_force] == ["Criminal Procedure Act (amendment bill), Art. 20-2"]
+    assert [p.citation for p in facts["tst1.art3.e1"].in_force] == [
+        "Criminal Procedure Act (amendment bill), Art. 20-2"
+    ]
 
 
 def test_judgments_carry_their_reason_and_source(mini: Engine, mini_catalog: Catalog) -> None:
-    facts = {e.id: e for e in obligation_elements(mini_catalog, mini.score_country("AAA", "tst1", BEFORE_BILL), "tst1.art2")}
+    facts = {
+        e.id: e for e in obligation_elements(mini_catalog, mini.score_country("AAA", "tst1", BEFORE_BILL), "tst1.art2")
+    }
     reserved = facts["tst1.art2.e2"]
     assert reserved.status == "reserved" and reserved.judgment == "Declared intent requirement."
     assert reserved.judgment_source is not None and reserved.judgment_source.title == "Testland Gazette"
@@ -91,7 +98,9 @@ def test_korea_brief_agrees_with_the_engine(catalog: Catalog, engine: Engine, ko
         assert [b.id for b in g.bills] == now.gap_bills()[g.obligation]
 
 
-def test_korea_preservation_gap_in_august_2025_names_the_criminal_procedure_bill(catalog: Catalog, engine: Engine, korea_then) -> None:
+def test_korea_preservation_gap_in_august_2025_names_the_criminal_procedure_bill(
+    catalog: Catalog, engine: Engine, korea_then
+) -> None:
     assert "ets185.art16" in engine.score_country("KOR", "ets185", KOREA_THEN).critical_gaps  # what the data says
     art16 = next(g for g in korea_then.gaps if g.obligation == "ets185.art16")
     assert art16.bills, "the data names a pending bill for the Art. 16 gap on this date"
@@ -141,12 +150,21 @@ def test_korea_timeline_orders_steps_and_marks_later_ones(catalog: Catalog, kore
     assert all(e.later == (e.date > KOREA_THEN) for e in events)
     kinds = {e.kind for e in events}
     assert kinds & {"invitation", "letter_of_intent"}, "accession steps are on the timeline"
-    assert kinds & {"bill_introduced", "law_passed", "law_promulgated", "law_in_force"}, "law changes are on the timeline"
+    assert kinds & {"bill_introduced", "law_passed", "law_promulgated", "law_in_force"}, (
+        "law changes are on the timeline"
+    )
 
 
 def test_brief_sections_say_where_what_which_and_next(korea_then) -> None:
     sections = dict(brief_sections(korea_then))
-    assert list(sections)[:6] == ["Where it stands", "What is missing", "Which bill fixes it", "What changed", "Other views", "What happens next"]
+    assert list(sections)[:6] == [
+        "Where it stands",
+        "What is missing",
+        "Which bill fixes it",
+        "What changed",
+        "Other views",
+        "What happens next",
+    ]
     assert list(sections)[6].startswith("Since then, down to ")  # a brief for a past date tells every later step
     stands = " ".join(line.text for line in sections["Where it stands"])
     assert "Republic of Korea" in stands and korea_then.score is not None and f"{korea_then.score * 100:.0f}%" in stands

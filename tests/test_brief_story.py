@@ -19,9 +19,29 @@ THEN = dt.date(2025, 8, 21)
 
 #: What each brief must say, squashed (no white space), so a line break in the PDF cannot hide it.
 STORY = {
-    "en": ["WhatchangedAct No. 21241".replace(" ", ""), "Act No. 21857".replace(" ", ""), "1Jul2026", "Art.215-2", "Otherviews",
-           "MinistryofJustice", "HowPartiesprovideit", "Art.29", "Art.30"],
-    "ko": ["변경내용", "법률제21241호", "제21857호", "2026년7월1일", "제215조의2", "다른견해", "법무부", "외국입법례", "제29조", "제30조"],
+    "en": [
+        "WhatchangedAct No. 21241".replace(" ", ""),
+        "Act No. 21857".replace(" ", ""),
+        "1Jul2026",
+        "Art.215-2",
+        "Otherviews",
+        "MinistryofJustice",
+        "HowPartiesprovideit",
+        "Art.29",
+        "Art.30",
+    ],
+    "ko": [
+        "변경내용",
+        "법률제21241호",
+        "제21857호",
+        "2026년7월1일",
+        "제215조의2",
+        "다른견해",
+        "법무부",
+        "외국입법례",
+        "제29조",
+        "제30조",
+    ],
 }
 
 
@@ -52,7 +72,9 @@ def _texts(catalog, engine, as_of: dt.date, lang: str, tmp_path: Path) -> list[s
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_todays_brief_tells_the_preservation_story_and_the_other_views(catalog, engine, lang: str, tmp_path: Path) -> None:
+def test_todays_brief_tells_the_preservation_story_and_the_other_views(
+    catalog, engine, lang: str, tmp_path: Path
+) -> None:
     for text in _texts(catalog, engine, TODAY, lang, tmp_path):
         squashed = _squash(text)
         for needle in STORY[lang]:
@@ -64,14 +86,19 @@ def test_todays_brief_tells_the_preservation_story_and_the_other_views(catalog, 
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_a_brief_for_august_2025_lists_every_later_step_and_points_nowhere_else(catalog, engine, lang: str, tmp_path: Path) -> None:
+def test_a_brief_for_august_2025_lists_every_later_step_and_points_nowhere_else(
+    catalog, engine, lang: str, tmp_path: Path
+) -> None:
     for text in _texts(catalog, engine, THEN, lang, tmp_path):
         squashed = _squash(text)
         since = "Sincethen,downto" if lang == "en" else "그이후"
         assert since in squashed
-        later = squashed[squashed.index(since):]
-        steps = (["Actno.21241", "1Jul2026", "Act No. 21857", "12Dec2025"] if lang == "en"
-                 else ["법률제21241호", "2026년7월1일", "제21857호", "2025년12월12일"])
+        later = squashed[squashed.index(since) :]
+        steps = (
+            ["Actno.21241", "1Jul2026", "Act No. 21857", "12Dec2025"]
+            if lang == "en"
+            else ["법률제21241호", "2026년7월1일", "제21857호", "2025년12월12일"]
+        )
         for needle in steps:
             assert _squash(needle).lower() in later.lower(), (lang, needle)
         assert "timeline" not in squashed.lower() and "타임라인" not in squashed  # never "see the page"

@@ -17,7 +17,12 @@ def test_each_un_element_stands_beside_its_ets185_counterparts(catalog: Catalog,
     assert len(rows) == sum(len(o.elements) for o in catalog.treaty("uncc2024").obligations())
     carried = [r for r in rows if r.how == "carried over"]
     assert len(carried) == len(un.carried) > 0
-    ets = dict(zip(engine.score_country("KOR", "ets185", DAY).elements["id"], engine.score_country("KOR", "ets185", DAY).elements["status"].astype(str)))
+    ets = dict(
+        zip(
+            engine.score_country("KOR", "ets185", DAY).elements["id"],
+            engine.score_country("KOR", "ets185", DAY).elements["status"].astype(str),
+        )
+    )
     rank = {"in_place": 3, "partial": 2, "missing": 1, "unknown": 0}
     for r in carried:
         assert r.basis and all(b.startswith("ets185.") for b, _, _ in r.basis)

@@ -76,7 +76,12 @@ def test_reservation_on_an_element_it_does_not_cover(mini_root: Path) -> None:
 
 
 def test_cited_provision_not_defined(mini_root: Path) -> None:
-    replace(mini_root, COUNTRY, "findings: [{provision: aaa.cc.10, extent: full}]", "findings: [{provision: aaa.cc.11, extent: full}]")
+    replace(
+        mini_root,
+        COUNTRY,
+        "findings: [{provision: aaa.cc.10, extent: full}]",
+        "findings: [{provision: aaa.cc.11, extent: full}]",
+    )
     p = only(problems_of(mini_root))
     assert p.field == "assessments[0].findings[0].provision"
     assert "'aaa.cc.11' is not defined" in p.reason
@@ -144,14 +149,24 @@ def test_unknown_source(mini_root: Path) -> None:
 
 
 def test_judgment_without_source_is_refused(mini_root: Path) -> None:
-    replace(mini_root, COUNTRY, "reason: Declared intent requirement., source: gazette}", "reason: Declared intent requirement.}")
+    replace(
+        mini_root,
+        COUNTRY,
+        "reason: Declared intent requirement., source: gazette}",
+        "reason: Declared intent requirement.}",
+    )
     p = only(problems_of(mini_root))
     assert p.field == "assessments[1].judgment.source" and "must cite a source" in p.reason
 
 
 def test_every_problem_is_reported_not_just_the_first(mini_root: Path) -> None:
     replace(mini_root, COUNTRY, "element: tst1.art4.1a.e1", "element: tst1.art4.1a.e9")
-    replace(mini_root, COUNTRY, "findings: [{provision: aaa.cc.10, extent: full}]", "findings: [{provision: aaa.cc.11, extent: full}]")
+    replace(
+        mini_root,
+        COUNTRY,
+        "findings: [{provision: aaa.cc.10, extent: full}]",
+        "findings: [{provision: aaa.cc.11, extent: full}]",
+    )
     assert len(problems_of(mini_root)) == 2
 
 
@@ -173,9 +188,16 @@ def test_duplicate_key_is_refused_naming_both_lines(mini_root: Path) -> None:
 
 
 def test_duplicate_key_deep_in_a_finding(mini_root: Path) -> None:
-    replace(mini_root, COUNTRY, "findings: [{provision: aaa.cc.10, extent: full}]", "findings: [{provision: aaa.cc.10, extent: partial, extent: full}]")
+    replace(
+        mini_root,
+        COUNTRY,
+        "findings: [{provision: aaa.cc.10, extent: full}]",
+        "findings: [{provision: aaa.cc.10, extent: partial, extent: full}]",
+    )
     p = only(problems_of(mini_root))
-    assert "duplicate key 'extent'" in p.reason and p.line == line_containing(mini_root, COUNTRY, "extent: partial, extent: full")
+    assert "duplicate key 'extent'" in p.reason and p.line == line_containing(
+        mini_root, COUNTRY, "extent: partial, extent: full"
+    )
 
 
 @pytest.mark.parametrize(

@@ -97,16 +97,22 @@ def test_ranking_puts_the_best_score_first_and_shows_bills_beside_it(engine: Eng
     assert (np.diff(scores) <= 1e-12).all()
     for _, row in ranking.iterrows():
         assert row["score"] == pytest.approx(engine.score_country(row["country"], "ets185", today).score)
-        assert row["score_with_bills"] == pytest.approx(engine.score_country(row["country"], "ets185", today, True).score)
+        assert row["score_with_bills"] == pytest.approx(
+            engine.score_country(row["country"], "ets185", today, True).score
+        )
 
 
 def test_world_map_has_one_trace_per_treaty_status_and_scores_for_assessed(engine: Engine, catalog: Catalog) -> None:
     register = register_frame(catalog.registers["ets185"])
     today = dt.date.today()
-    ranking = ranking_frame(engine.score_all(today).treaties, engine.score_all(today, True).treaties, "ets185", {}, register)
+    ranking = ranking_frame(
+        engine.score_all(today).treaties, engine.score_all(today, True).treaties, "ets185", {}, register
+    )
     fig = world_map(register, ranking, "Budapest Convention")
     choropleths = [t for t in fig.data if t.type == "choropleth"]
-    assert {t.name for t in choropleths} == {REGISTER_STYLE[RegisterStatus(s)].label for s in register["status"].unique()}
+    assert {t.name for t in choropleths} == {
+        REGISTER_STYLE[RegisterStatus(s)].label for s in register["status"].unique()
+    }
     assert sum(len(t.locations) for t in choropleths) == len(register)
     assert all(t.locationmode == "ISO-3" for t in choropleths)
     markers = [t for t in fig.data if t.type == "scattergeo"]
@@ -124,19 +130,23 @@ def test_chapter_bars_show_today_only_when_the_date_differs(mini: Engine) -> Non
     now = mini.score_country("AAA", "tst1", BEFORE_BILL)
     bills = mini.score_country("AAA", "tst1", BEFORE_BILL, with_bills=True)
     two = chapter_bars(now.chapters, bills.chapters, as_of=BEFORE_BILL)
-    three = chapter_bars(now.chapters, bills.chapters, mini.score_country("AAA", "tst1", dt.date(2026, 7, 1)).chapters, as_of=BEFORE_BILL)
+    three = chapter_bars(
+        now.chapters, bills.chapters, mini.score_country("AAA", "tst1", dt.date(2026, 7, 1)).chapters, as_of=BEFORE_BILL
+    )
     assert len(two.data) == 2 and len(three.data) == 3
     assert list(two.data[0].x) == pytest.approx(list(np.nan_to_num(now.chapters["score"])))
     assert list(two.data[1].text) == [percent(v) for v in bills.chapters["score"]]
 
 
 def test_timeline_separates_verified_from_unverified() -> None:
-    events = pd.DataFrame({
-        "date": [dt.date(2023, 2, 1), dt.date(2025, 12, 12)],
-        "kind": ["invitation", "law_passed"],
-        "title": ["Invited", "Passed"],
-        "verified": [True, False],
-    })
+    events = pd.DataFrame(
+        {
+            "date": [dt.date(2023, 2, 1), dt.date(2025, 12, 12)],
+            "kind": ["invitation", "law_passed"],
+            "title": ["Invited", "Passed"],
+            "verified": [True, False],
+        }
+    )
     fig = timeline(events, dt.date(2025, 8, 21))
     assert [t.name for t in fig.data] == ["verified", "unverified"]
     assert list(fig.data[0].y) == ["Accession steps"] and list(fig.data[1].y) == ["Law changes"]

@@ -10,12 +10,25 @@ from assessment.models import Kind
 # Article 11, paragraph 3, Article 14, paragraph 3, Article 22, paragraph 2, Article 29, paragraph 4, and Article 41,
 # paragraph 1. No other reservation may be made."  (14(3) holds two distinct reservations, (a) and (b).)
 ART42_RESERVATIONS = {
-    "ets185.res.4-2", "ets185.res.6-3", "ets185.res.9-4", "ets185.res.10-3", "ets185.res.11-3",
-    "ets185.res.14-3-a", "ets185.res.14-3-b", "ets185.res.22-2", "ets185.res.29-4", "ets185.res.41-1",
+    "ets185.res.4-2",
+    "ets185.res.6-3",
+    "ets185.res.9-4",
+    "ets185.res.10-3",
+    "ets185.res.11-3",
+    "ets185.res.14-3-a",
+    "ets185.res.14-3-b",
+    "ets185.res.22-2",
+    "ets185.res.29-4",
+    "ets185.res.41-1",
 }
 # Art. 40: additional elements under Articles 2, 3, 6(1)(b), 7, 9(3) and 27(9)(e).
 ART40_DECLARATIONS = {
-    "ets185.decl.2", "ets185.decl.3", "ets185.decl.6-1-b", "ets185.decl.7", "ets185.decl.9-3", "ets185.decl.27-9-e",
+    "ets185.decl.2",
+    "ets185.decl.3",
+    "ets185.decl.6-1-b",
+    "ets185.decl.7",
+    "ets185.decl.9-3",
+    "ets185.decl.27-9-e",
 }
 
 
@@ -54,7 +67,11 @@ def test_exactly_the_declarations_of_article_40(catalog: Catalog) -> None:
 def test_article_6_reservation_cannot_cover_selling_passwords(catalog: Catalog) -> None:
     hook = catalog.hooks["ets185.res.6-3"]
     art6 = catalog.obligations["ets185.art6"]
-    passwords = [e.id for e in art6.elements if "password" in e.text.lower() and ("sell" in e.text.lower() or "distribut" in e.text.lower())]
+    passwords = [
+        e.id
+        for e in art6.elements
+        if "password" in e.text.lower() and ("sell" in e.text.lower() or "distribut" in e.text.lower())
+    ]
     assert passwords, "Art. 6 must have an element on dealing in passwords or access codes"
     assert not set(passwords) & set(hook.elements)
 
@@ -68,7 +85,12 @@ def test_designations_due_at_accession(catalog: Catalog) -> None:
 def test_preservation_elements_follow_tcy_criteria(catalog: Catalog) -> None:
     art16 = catalog.obligations["ets185.art16"]
     criteria = " ".join(e.criterion or "" for e in art16.elements)
-    for heading in ("Regulations providing powers", "Any type of data", "Any type of crime", "Any legal or physical person"):
+    for heading in (
+        "Regulations providing powers",
+        "Any type of data",
+        "Any type of crime",
+        "Any legal or physical person",
+    ):
         assert heading in criteria
     assert catalog.elements["ets185.art16.e1"].core
 

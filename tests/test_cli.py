@@ -20,7 +20,13 @@ def run(*args: str, db: str | None = None, stdin: str | None = None) -> subproce
     if db is not None:
         env["ASSESSMENT_DATABASE_URL"] = db
     return subprocess.run(
-        [sys.executable, "-m", "assessment", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=env, input=stdin
+        [sys.executable, "-m", "assessment", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        input=stdin,
     )
 
 
@@ -63,13 +69,32 @@ def test_score_json_shape_on_test_catalog(mini_db: str) -> None:
     result = run("--root", str(MINI), "score", "AAA", "--treaty", "tst1", "--as-of", "2025-08-21", "--json", db=mini_db)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert {"country", "treaty", "as_of", "with_bills", "score", "coverage", "critical_gaps", "obligations"} <= data.keys()
+    assert {
+        "country",
+        "treaty",
+        "as_of",
+        "with_bills",
+        "score",
+        "coverage",
+        "critical_gaps",
+        "obligations",
+    } <= data.keys()
     assert data["as_of"] == "2025-08-21" and data["with_bills"] is False
     art3 = next(o for o in data["obligations"] if o["id"] == "tst1.art3")
     assert {"id", "article", "status", "score", "elements"} <= art3.keys()
     e1 = next(e for e in art3["elements"] if e["id"] == "tst1.art3.e1")
-    assert e1 == {"id": "tst1.art3.e1", "status": "missing", "provisions": [], "bills": ["aaa.cpa.bill"], "verified": False, "derived_from": [], "needs_own_assessment": False}
-    e2 = next(e for o in data["obligations"] if o["id"] == "tst1.art2" for e in o["elements"] if e["id"] == "tst1.art2.e1")
+    assert e1 == {
+        "id": "tst1.art3.e1",
+        "status": "missing",
+        "provisions": [],
+        "bills": ["aaa.cpa.bill"],
+        "verified": False,
+        "derived_from": [],
+        "needs_own_assessment": False,
+    }
+    e2 = next(
+        e for o in data["obligations"] if o["id"] == "tst1.art2" for e in o["elements"] if e["id"] == "tst1.art2.e1"
+    )
     assert e2["provisions"] == ["Criminal Code, Art. 10"]
     assert data["critical_gaps"] == ["tst1.art3"]
 
@@ -83,13 +108,46 @@ def test_score_rejects_bad_date_and_unknown_country(mini_db: str) -> None:
 
 def test_finding_set_and_the_exit_codes(mini_db: str) -> None:
     m = ("--root", str(MINI))
-    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", db=mini_db, stdin="password-long-1\n").returncode == 0
-    assert run(*m, "user", "add", "aide", "--role", "viewer", "--password", "password-long-1", db=mini_db).returncode == 0
+    assert (
+        run(
+            *m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", db=mini_db, stdin="password-long-1\n"
+        ).returncode
+        == 0
+    )
+    assert (
+        run(*m, "user", "add", "aide", "--role", "viewer", "--password", "password-long-1", db=mini_db).returncode == 0
+    )
     record = json.loads(run(*m, "finding", "AAA", "tst1.art3.e1", "--json", db=mini_db).stdout)
-    assert {"country", "element", "status", "note", "provisions", "bills", "version", "updated_by", "updated_at", "history"} <= record.keys()
+    assert {
+        "country",
+        "element",
+        "status",
+        "note",
+        "provisions",
+        "bills",
+        "version",
+        "updated_by",
+        "updated_at",
+        "history",
+    } <= record.keys()
     assert record["version"] == 1 and record["provisions"] == ["aaa.cpa.bill:full", "aaa.cpa.old-bill:partial"]
 
-    saved = run(*m, "set", "AAA", "tst1.art3.e1", "--provision", "aaa.cc.10:partial", "--note", "checked", "--version", "1", "--user", "ed", "--json", db=mini_db)
+    saved = run(
+        *m,
+        "set",
+        "AAA",
+        "tst1.art3.e1",
+        "--provision",
+        "aaa.cc.10:partial",
+        "--note",
+        "checked",
+        "--version",
+        "1",
+        "--user",
+        "ed",
+        "--json",
+        db=mini_db,
+    )
     assert saved.returncode == 0, saved.stderr
     after = json.loads(saved.stdout)
     assert after["version"] == 2 and after["updated_by"] == "ed" and "aaa.cc.10:partial" in after["provisions"]
@@ -100,7 +158,21 @@ def test_finding_set_and_the_exit_codes(mini_db: str) -> None:
     assert "changed by ed at" in stale.stderr and "nothing was written" in stale.stderr
     denied = run(*m, "set", "AAA", "tst1.art3.e1", "--note", "x", "--version", "2", "--user", "aide", db=mini_db)
     assert denied.returncode == 4 and "may not edit AAA" in denied.stderr
-    unsourced = run(*m, "set", "AAA", "tst1.art3.e1", "--status", "missing", "--note", "no power", "--version", "2", "--user", "ed", db=mini_db)
+    unsourced = run(
+        *m,
+        "set",
+        "AAA",
+        "tst1.art3.e1",
+        "--status",
+        "missing",
+        "--note",
+        "no power",
+        "--version",
+        "2",
+        "--user",
+        "ed",
+        db=mini_db,
+    )
     assert unsourced.returncode == 1 and "must cite a source" in unsourced.stderr
     assert json.loads(run(*m, "finding", "AAA", "tst1.art3.e1", "--json", db=mini_db).stdout)["version"] == 2
 
@@ -125,7 +197,12 @@ def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
 
     db = f"sqlite:///{tmp_path / 'excel.sqlite'}"
     out = tmp_path / "kor.xlsx"
-    assert run("user", "add", "officer", "--role", "editor", "--countries", "KOR", "--password", "password-long-1", db=db).returncode == 0
+    assert (
+        run(
+            "user", "add", "officer", "--role", "editor", "--countries", "KOR", "--password", "password-long-1", db=db
+        ).returncode
+        == 0
+    )
     exported = run("export", "KOR", "--treaty", "ets185", "--out", str(out), db=db)
     assert exported.returncode == 0, exported.stderr
     untouched = json.loads(run("import", str(out), "--json", db=db).stdout)
@@ -161,8 +238,25 @@ def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
 
 def test_review_steps_with_exit_codes(mini_db: str) -> None:
     m = ("--root", str(MINI))
-    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", "--password", "password-long-1", db=mini_db).returncode == 0
-    stale = run(*m, "review", "submit", "AAA", "--user", "ed", db=mini_db)  # AAA is approved as seeded: nothing to submit
+    assert (
+        run(
+            *m,
+            "user",
+            "add",
+            "ed",
+            "--role",
+            "editor",
+            "--countries",
+            "AAA",
+            "--password",
+            "password-long-1",
+            db=mini_db,
+        ).returncode
+        == 0
+    )
+    stale = run(
+        *m, "review", "submit", "AAA", "--user", "ed", db=mini_db
+    )  # AAA is approved as seeded: nothing to submit
     assert stale.returncode == 3 and "needs it to be draft" in stale.stderr
     denied = run(*m, "review", "approve", "AAA", "--user", "ed", "--json", db=mini_db)
     assert denied.returncode == 4 and "may not approve" in denied.stderr
@@ -172,14 +266,36 @@ def test_review_steps_with_exit_codes(mini_db: str) -> None:
 
 def test_user_set_disable_enable_list_and_refusals(mini_db: str, tmp_path: Path) -> None:
     m = ("--root", str(MINI))
-    assert run(*m, "user", "add", "ed", "--role", "editor", "--countries", "AAA", "--password", "password-long-1", db=mini_db).returncode == 0
+    assert (
+        run(
+            *m,
+            "user",
+            "add",
+            "ed",
+            "--role",
+            "editor",
+            "--countries",
+            "AAA",
+            "--password",
+            "password-long-1",
+            db=mini_db,
+        ).returncode
+        == 0
+    )
     listed = json.loads(run(*m, "user", "list", "--json", db=mini_db).stdout)
     assert listed == [{"name": "ed", "role": "editor", "countries": ["AAA"], "disabled": False}]
 
-    changed = run(*m, "user", "set", "ed", "--role", "reviewer", "--countries", "", "--password", "another-long-pw", db=mini_db)
+    changed = run(
+        *m, "user", "set", "ed", "--role", "reviewer", "--countries", "", "--password", "another-long-pw", db=mini_db
+    )
     assert changed.returncode == 0, changed.stderr
     assert "changed ed (reviewer)" in changed.stdout and "password reset" in changed.stdout
-    assert json.loads(run(*m, "user", "list", "--json", db=mini_db).stdout)[0] == {"name": "ed", "role": "reviewer", "countries": [], "disabled": False}
+    assert json.loads(run(*m, "user", "list", "--json", db=mini_db).stdout)[0] == {
+        "name": "ed",
+        "role": "reviewer",
+        "countries": [],
+        "disabled": False,
+    }
     short = run(*m, "user", "set", "ed", "--password", "short", db=mini_db)
     assert short.returncode == 2 and "at least 12 characters" in short.stderr
     unknown_country = run(*m, "user", "set", "ed", "--countries", "ZZZ", db=mini_db)
@@ -203,5 +319,7 @@ def test_user_set_disable_enable_list_and_refusals(mini_db: str, tmp_path: Path)
 
     enabled = run(*m, "user", "enable", "ed", db=mini_db)
     assert enabled.returncode == 0 and "enabled ed (reviewer)" in enabled.stdout
-    saved = run(*m, "set", "AAA", "tst1.art3.e1", "--note", "back at work", "--version", "1", "--user", "ed", db=mini_db)
+    saved = run(
+        *m, "set", "AAA", "tst1.art3.e1", "--note", "back at work", "--version", "1", "--user", "ed", db=mini_db
+    )
     assert saved.returncode == 0, saved.stderr

@@ -22,7 +22,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ASSESSMENT_DATABASE_URL": db}
-    return subprocess.run([sys.executable, "-m", "assessment", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "assessment", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=180
+    )
 
 
 def test_export_lang_ko_writes_korean_sheets_that_name_japan_in_korean(db: str, tmp_path: Path) -> None:
@@ -57,7 +59,11 @@ def test_precedents_options(db: str) -> None:
     assert gaps["elements"] == default["elements"] and len(gaps["elements"]) > 1  # --gaps is the default
     then = json.loads(run(db, "precedents", "KOR", "--treaty", "ets185", "--as-of", "2025-08-21", "--json").stdout)
     assert then["as_of"] == "2025-08-21" and "ets185.art16.e1" in [e["id"] for e in then["elements"]]  # a gap then
-    korean = json.loads(run(db, "precedents", "KOR", "--treaty", "ets185", "--element", "ets185.art29.e1", "--lang", "ko", "--json").stdout)
+    korean = json.loads(
+        run(
+            db, "precedents", "KOR", "--treaty", "ets185", "--element", "ets185.art29.e1", "--lang", "ko", "--json"
+        ).stdout
+    )
     assert "일본" in {p["name"] for p in korean["elements"][0]["precedents"]}
     text = run(db, "precedents", "KOR", "--treaty", "ets185", "--element", "ets185.art29.e1")
     assert text.returncode == 0 and "ets185.art29.e1" in text.stdout and not text.stdout.startswith("{")
@@ -67,7 +73,9 @@ def test_precedents_options(db: str) -> None:
 
 def test_score_with_bills_and_published(db: str) -> None:
     plain = json.loads(run(db, "score", "KOR", "--treaty", "ets185", "--as-of", "2025-08-21", "--json").stdout)
-    bills = json.loads(run(db, "score", "KOR", "--treaty", "ets185", "--as-of", "2025-08-21", "--with-bills", "--json").stdout)
+    bills = json.loads(
+        run(db, "score", "KOR", "--treaty", "ets185", "--as-of", "2025-08-21", "--with-bills", "--json").stdout
+    )
     assert bills["with_bills"] is True and plain["with_bills"] is False and bills["score"] >= plain["score"]
     published = run(db, "score", "KOR", "--treaty", "ets185", "--published", "--json")
     assert published.returncode == 0 and json.loads(published.stdout)["country"] == "KOR"

@@ -27,7 +27,12 @@ def test_korea_assesses_every_ets185_element(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize("iso3", ["JPN", "USA", "GBR", "DEU", "PHL"])
 def test_other_countries_cover_articles_14_to_21_and_24_to_35(catalog: Catalog, iso3: str) -> None:
-    required = {e.id for o in catalog.treaty("ets185").obligations() if article_of(o.id) in PROCEDURAL_AND_COOPERATION for e in o.elements}
+    required = {
+        e.id
+        for o in catalog.treaty("ets185").obligations()
+        if article_of(o.id) in PROCEDURAL_AND_COOPERATION
+        for e in o.elements
+    }
     assessed = {a.element for a in catalog.country(iso3).assessments}
     assert required - assessed == set()
 
@@ -92,7 +97,13 @@ def test_korea_with_bills_scores_article_16_higher_and_names_the_bill(engine: En
     projected = engine.score_country("KOR", "ets185", AUG_2025, with_bills=True)
     score = lambda r: r.obligations.set_index("id").loc["ets185.art16", "score"]  # noqa: E731
     assert score(projected) > score(now)
-    element_bills = {b for o in projected.to_json()["obligations"] if o["id"] == "ets185.art16" for e in o["elements"] for b in e["bills"]}
+    element_bills = {
+        b
+        for o in projected.to_json()["obligations"]
+        if o["id"] == "ets185.art16"
+        for e in o["elements"]
+        for b in e["bills"]
+    }
     assert element_bills
     assert projected.score > now.score
 
@@ -202,13 +213,18 @@ def test_every_peer_keeps_its_verified_share(engine: Engine, iso3: str) -> None:
 
 @pytest.mark.parametrize("iso3", PEERS)
 def test_peers_assess_articles_29_30_33_and_34(engine: Engine, iso3: str) -> None:
-    by_obligation = {o["id"]: o["status"] for o in engine.score_country(iso3, "ets185", dt.date(2026, 12, 6)).to_json()["obligations"]}
+    by_obligation = {
+        o["id"]: o["status"]
+        for o in engine.score_country(iso3, "ets185", dt.date(2026, 12, 6)).to_json()["obligations"]
+    }
     for obligation in ("ets185.art29", "ets185.art30", "ets185.art33", "ets185.art34"):
         assert by_obligation[obligation] != "unknown", (iso3, obligation)
 
 
 def test_no_chapter_iii_element_is_unknown_without_a_reason_naming_what_was_read(catalog: Catalog) -> None:
-    chapter_iii = {e.id for o in catalog.treaty("ets185").obligations() if article_of(o.id) in CHAPTER_III for e in o.elements}
+    chapter_iii = {
+        e.id for o in catalog.treaty("ets185").obligations() if article_of(o.id) in CHAPTER_III for e in o.elements
+    }
     for iso3 in PEERS:
         assessed = {a.element: a for a in catalog.country(iso3).assessments}
         for element in sorted(chapter_iii):
@@ -216,7 +232,23 @@ def test_no_chapter_iii_element_is_unknown_without_a_reason_naming_what_was_read
             assert a is not None, (iso3, element, "not assessed at all")
             if a.judgment is not None and a.judgment.status == "unknown":
                 reason = a.judgment.reason.lower()
-                assert len(reason) > 40 and any(w in reason for w in ("read", "found", "text", "section", "art", "§", "sec.", "page", "source", "register", "statute", " act")), (iso3, element, reason)
+                assert len(reason) > 40 and any(
+                    w in reason
+                    for w in (
+                        "read",
+                        "found",
+                        "text",
+                        "section",
+                        "art",
+                        "§",
+                        "sec.",
+                        "page",
+                        "source",
+                        "register",
+                        "statute",
+                        " act",
+                    )
+                ), (iso3, element, reason)
 
 
 def test_every_verified_finding_rests_on_an_official_text_or_a_named_copy(catalog: Catalog) -> None:
@@ -231,7 +263,12 @@ def test_every_verified_finding_rests_on_an_official_text_or_a_named_copy(catalo
                 source = sources[f.source or provisions[f.provision].source]
                 assert source.kind in ("primary", "official", "copy"), (country.iso3, a.element, source.id)
                 if source.kind == "copy":
-                    assert source.note and len(source.note) > 15, (country.iso3, a.element, source.id, "copy without the version read")
+                    assert source.note and len(source.note) > 15, (
+                        country.iso3,
+                        a.element,
+                        source.id,
+                        "copy without the version read",
+                    )
 
 
 @pytest.mark.parametrize("iso3", PEERS + ("KOR",))

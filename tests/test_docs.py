@@ -28,7 +28,9 @@ def test_every_cli_command_is_documented() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name in sub.choices:
-        assert f"python -m assessment {name}" in README or f"-m assessment {name}" in README, f"README does not document '{name}'"
+        assert f"python -m assessment {name}" in README or f"-m assessment {name}" in README, (
+            f"README does not document '{name}'"
+        )
 
 
 def _formula_bullets(text: str) -> list[str]:
@@ -48,7 +50,9 @@ def test_docs_state_the_same_formula_as_the_code() -> None:
 
 #: An absolute path of a development machine: its work folder or a home folder (Linux, macOS, Windows), also as a
 #: file:// URL. Not preceded by a letter, dot or slash, so a web address's path (https://host/home/page) is no hit.
-MACHINE_PATH = re.compile(r"(?<![\w.:/~-])(?:file://)?/(?:work|home|Users|root)/[\w.-]+|\b[A-Za-z]:[\\/]+Users[\\/]+[\w.-]+")
+MACHINE_PATH = re.compile(
+    r"(?<![\w.:/~-])(?:file://)?/(?:work|home|Users|root)/[\w.-]+|\b[A-Za-z]:[\\/]+Users[\\/]+[\w.-]+"
+)
 #: Files that are not text: their bytes could match by chance.
 _BINARY = (".png", ".xlsx", ".pdf", ".mo", ".sqlite")
 

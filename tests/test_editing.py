@@ -15,51 +15,98 @@ NOW = dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.UTC)
 
 
 def _record(**kw) -> AssessmentRecord:  # type: ignore[no-untyped-def]
-    return AssessmentRecord(**{"iso3": "AAA", "element": "tst1.art1.e1", "findings": (), "judgment": None, "note": None,
-                               "version": 0, "updated_by": None, "updated_at": None, **kw})
+    return AssessmentRecord(
+        **{
+            "iso3": "AAA",
+            "element": "tst1.art1.e1",
+            "findings": (),
+            "judgment": None,
+            "note": None,
+            "version": 0,
+            "updated_by": None,
+            "updated_at": None,
+            **kw,
+        }
+    )
 
 
 def test_finding_rows_round_trip_and_blank_rows_are_ignored() -> None:
-    rows = [{"provision": "aaa.p1", "extent": "partial", "note": "only stored data", "source": "", "verified": True},
-            {"provision": "", "extent": "full"}, {"provision": "aaa.p2", "extent": None, "note": "", "source": "src", "verified": None}]
+    rows = [
+        {"provision": "aaa.p1", "extent": "partial", "note": "only stored data", "source": "", "verified": True},
+        {"provision": "", "extent": "full"},
+        {"provision": "aaa.p2", "extent": None, "note": "", "source": "src", "verified": None},
+    ]
     findings = editing.findings_from_rows(rows)
     assert [(f.provision, f.extent, f.note, f.source, f.verified) for f in findings] == [
-        ("aaa.p1", Extent.partial, "only stored data", None, True), ("aaa.p2", Extent.full, None, "src", False)]
+        ("aaa.p1", Extent.partial, "only stored data", None, True),
+        ("aaa.p2", Extent.full, None, "src", False),
+    ]
     assert editing.findings_from_rows(editing.finding_rows(_record(findings=tuple(findings)))) == findings
 
 
 def test_judgment_from_form() -> None:
     assert editing.judgment_from_form(editing.FROM_FINDINGS, "ignored", "h", "s", True) is None
-    with pytest.raises(ValueError, match="^Reason for the judgment: a judgment 'unknown' overrides the findings, so it needs a reason"):
-        editing.judgment_from_form("unknown", "  ", "ets185.res.1", "", False)  # an override without a reason is refused
+    with pytest.raises(
+        ValueError, match="^Reason for the judgment: a judgment 'unknown' overrides the findings, so it needs a reason"
+    ):
+        editing.judgment_from_form(
+            "unknown", "  ", "ets185.res.1", "", False
+        )  # an override without a reason is refused
     unknown = editing.judgment_from_form("unknown", "two readings of Art. 3", "ets185.res.1", "", False)
     assert unknown is not None and unknown.hook is None and unknown.source is None
-    missing = editing.judgment_from_form("missing", "the cited law covers stored data only", "ets185.res.1", "src", True)
-    assert missing is not None and missing.status == JudgmentStatus.missing and missing.hook is None and missing.verified
+    missing = editing.judgment_from_form(
+        "missing", "the cited law covers stored data only", "ets185.res.1", "src", True
+    )
+    assert (
+        missing is not None and missing.status == JudgmentStatus.missing and missing.hook is None and missing.verified
+    )
     with pytest.raises(ValidationError) as exc:
         editing.judgment_from_form("reserved", "as declared", "", "src", False)
-    assert editing.error_text(exc.value) == "value: a 'reserved' judgment must name the reservation or declaration (hook)"
+    assert (
+        editing.error_text(exc.value) == "value: a 'reserved' judgment must name the reservation or declaration (hook)"
+    )
     with pytest.raises(ValueError, match="Reason for the judgment"):
         editing.judgment_from_form("missing", "", "", "src", False)  # a legal claim needs a reason
 
 
 def test_descriptions_for_the_side_by_side_view() -> None:
-    judged = _record(judgment=editing.judgment_from_form("missing", "no order power", "", "s", False), note="ask MOJ",
-                     version=3, updated_by="kim", updated_at=NOW)
+    judged = _record(
+        judgment=editing.judgment_from_form("missing", "no order power", "", "s", False),
+        note="ask MOJ",
+        version=3,
+        updated_by="kim",
+        updated_at=NOW,
+    )
     assert editing.describe(judged) == "judgment: missing — no order power; note: ask MOJ"
     assert editing.describe(_record()) == "nothing recorded"
     assert editing.judgment_choice(judged) == "missing" and editing.judgment_choice(_record()) == editing.FROM_FINDINGS
     assert editing.describe_input(editing.FROM_FINDINGS, "", "") == "findings as edited in the table"
     assert editing.describe_input("unknown", "not read yet", "n") == "judgment: unknown — not read yet; note: n"
-    assert editing.version_text(judged) == "Version 3, last saved by kim at 2026-01-02 19:00 KST"  # shown in Seoul time, never bare UTC
+    assert (
+        editing.version_text(judged) == "Version 3, last saved by kim at 2026-01-02 19:00 KST"
+    )  # shown in Seoul time, never bare UTC
     assert editing.version_text(_record()) == "Version 0, never saved"
 
 
 def test_provision_from_form_reads_empty_texts_as_not_given_and_bills_only_when_filled() -> None:
-    values = editing.provision_values(None) | {"id": " aaa.p9 ", "statute": "Act", "article": "", "summary": "Orders preservation",
-                                                "introduced": dt.date(2025, 1, 2), "source": "src", "sponsor": " "}
+    values = editing.provision_values(None) | {
+        "id": " aaa.p9 ",
+        "statute": "Act",
+        "article": "",
+        "summary": "Orders preservation",
+        "introduced": dt.date(2025, 1, 2),
+        "source": "src",
+        "sponsor": " ",
+    }
     p = editing.provision_from_form(values)
-    assert (p.id, p.article, p.paragraph, p.bill, p.lifecycle.introduced, p.lifecycle.in_force) == ("aaa.p9", None, None, None, dt.date(2025, 1, 2), None)
+    assert (p.id, p.article, p.paragraph, p.bill, p.lifecycle.introduced, p.lifecycle.in_force) == (
+        "aaa.p9",
+        None,
+        None,
+        None,
+        dt.date(2025, 1, 2),
+        None,
+    )
     p = editing.provision_from_form(values | {"bill_number": "2101234"})
     assert p.bill is not None and p.bill.number == "2101234" and p.bill.sponsor is None
     with pytest.raises(ValidationError):
@@ -70,11 +117,35 @@ def test_save_element_and_provision_through_the_store(mini_store: Store) -> None
     element = next(iter(mini_store.index.elements))
     iso3 = mini_store.country_codes()[0]
     current = mini_store.assessment(iso3, element)
-    saved = editing.save_element(mini_store, SYSTEM, iso3, element, rows=[], status="unknown", reason="not established", hook="", source="",
-                                 verified=False, note="", expected_version=current.version)
+    saved = editing.save_element(
+        mini_store,
+        SYSTEM,
+        iso3,
+        element,
+        rows=[],
+        status="unknown",
+        reason="not established",
+        hook="",
+        source="",
+        verified=False,
+        note="",
+        expected_version=current.version,
+    )
     assert saved.version == current.version + 1 and saved.judgment is not None and saved.note is None and saved.changed
-    again = editing.save_element(mini_store, SYSTEM, iso3, element, rows=[], status="unknown", reason="not established", hook="", source="",
-                                 verified=False, note="", expected_version=saved.version)
+    again = editing.save_element(
+        mini_store,
+        SYSTEM,
+        iso3,
+        element,
+        rows=[],
+        status="unknown",
+        reason="not established",
+        hook="",
+        source="",
+        verified=False,
+        note="",
+        expected_version=saved.version,
+    )
     assert not again.changed and again.version == saved.version  # the same form saved twice writes one version
     assert mini_store.history(iso3, element)[-1].source == "browser"
     record = mini_store.provisions(iso3)[0]
@@ -148,7 +219,9 @@ def test_a_long_note_is_refused_with_its_count_and_nothing_is_written(mini_store
     iso3, element, me, _ = _people(mini_store)
     panel = editing.open_element(mini_store, iso3, element, None, None).panel
     before = mini_store.assessment(iso3, element)
-    outcome = editing.submit_element(mini_store, me, iso3, element, editing.ElementInput(note="n" * (MAX_TEXT + 1)), panel)
+    outcome = editing.submit_element(
+        mini_store, me, iso3, element, editing.ElementInput(note="n" * (MAX_TEXT + 1)), panel
+    )
     assert outcome.record is None and outcome.conflict is None and outcome.refusal is not None
     text = outcome.refusal.text()
     assert text.startswith("Not saved. Please fix: ") and "note: 32,768 characters" in text, text
@@ -170,8 +243,14 @@ def test_refusals_say_why_in_the_readers_language_with_the_details_made_inert(mi
     assert no_reason.refusal.text("ko").startswith("저장되지 않았습니다. 다음을 고치십시오: 판단 사유:")
     outsider = mini_store.add_user(SYSTEM, "park", "editor", "password-long-1", [])
     denied = editing.submit_element(mini_store, outsider, iso3, element, editing.ElementInput(note="mine"), panel)
-    assert denied.refusal is not None and denied.refusal.text().startswith("Not saved: ") and "park" in denied.refusal.text()
-    shouted = denied.refusal.text(escape=str.upper)  # the page passes its Markdown escape: only the details go through it
+    assert (
+        denied.refusal is not None
+        and denied.refusal.text().startswith("Not saved: ")
+        and "park" in denied.refusal.text()
+    )
+    shouted = denied.refusal.text(
+        escape=str.upper
+    )  # the page passes its Markdown escape: only the details go through it
     assert shouted.startswith("Not saved: ") and "PARK" in shouted
 
 
@@ -193,7 +272,11 @@ def test_provision_rows_show_the_stage_today_as_a_code_in_english_and_a_label_in
     records, rows = editing.provision_rows(mini_store, iso3, day)
     assert [r["id"] for r in rows] == [r.provision.id for r in records]
     assert list(rows[0]) == ["id", "citation", "stage today", "verified", "version"]
-    assert [r["stage today"] for r in rows][:3] == ["in_force", "in_force", "lapsed"]  # as the data and the CLI write it
+    assert [r["stage today"] for r in rows][:3] == [
+        "in_force",
+        "in_force",
+        "lapsed",
+    ]  # as the data and the CLI write it
     _, korean = editing.provision_rows(mini_store, iso3, day, "ko")
     assert [r["stage today"] for r in korean][:3] == ["시행", "시행", "폐기"]
 

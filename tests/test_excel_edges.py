@@ -29,7 +29,7 @@ from assessment.store import SYSTEM, Store, ValidationFailed
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
 AS_OF = dt.date(2026, 3, 1)
 ELEMENT = "tst1.art3.e1"
-EMOJI = "\U0001F600"  # one character, two UTF-16 units: Excel counts it as two
+EMOJI = "\U0001f600"  # one character, two UTF-16 units: Excel counts it as two
 SPREADSHEETML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -53,7 +53,15 @@ def messages(plan) -> list[str]:
 
 def save_note(store: Store, note: str | None, element: str = ELEMENT):
     record = store.assessment("AAA", element)
-    return store.save_assessment(SYSTEM, "AAA", element, findings=record.findings, judgment=record.judgment, note=note, expected_version=record.version)
+    return store.save_assessment(
+        SYSTEM,
+        "AAA",
+        element,
+        findings=record.findings,
+        judgment=record.judgment,
+        note=note,
+        expected_version=record.version,
+    )
 
 
 def row_of(path: Path, element: str = ELEMENT) -> int:
@@ -113,13 +121,30 @@ def test_an_over_long_note_is_refused_by_the_form_and_the_cli(mini_store: Store,
     record = mini_store.assessment("AAA", ELEMENT)
     rows = [{"provision": f.provision, "extent": f.extent.value} for f in record.findings]
     with pytest.raises(ValidationFailed) as form:
-        save_element(mini_store, SYSTEM, "AAA", ELEMENT, rows=rows, status=FROM_FINDINGS, reason="", hook="", source="", verified=False,
-                     note=EMOJI * MAX_TEXT, expected_version=record.version)
+        save_element(
+            mini_store,
+            SYSTEM,
+            "AAA",
+            ELEMENT,
+            rows=rows,
+            status=FROM_FINDINGS,
+            reason="",
+            hook="",
+            source="",
+            verified=False,
+            note=EMOJI * MAX_TEXT,
+            expected_version=record.version,
+        )
     assert "65,534 characters" in str(form.value) and "32,767" in str(form.value)
     assert mini_store.assessment("AAA", ELEMENT).version == record.version
 
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    assert cli(db, "user", "add", "ed", "--role", "editor", "--countries", "AAA", "--password", "password-long-1").returncode == 0
+    assert (
+        cli(
+            db, "user", "add", "ed", "--role", "editor", "--countries", "AAA", "--password", "password-long-1"
+        ).returncode
+        == 0
+    )
     result = cli(db, "set", "AAA", ELEMENT, "--note", EMOJI * 20_000, "--version", "1", "--user", "ed")
     assert result.returncode == 1, (result.returncode, result.stderr[-500:])
     assert "40,000 characters" in result.stderr and "32,767" in result.stderr
@@ -128,12 +153,20 @@ def test_an_over_long_note_is_refused_by_the_form_and_the_cli(mini_store: Store,
 
 def cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
     """The command line on the small test catalog and database `db`."""
-    return subprocess.run([sys.executable, "-m", "assessment", "--root", str(Path(__file__).parent / "data" / "mini"), *args],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "ASSESSMENT_DATABASE_URL": db})
+    return subprocess.run(
+        [sys.executable, "-m", "assessment", "--root", str(Path(__file__).parent / "data" / "mini"), *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ASSESSMENT_DATABASE_URL": db},
+    )
 
 
 def test_a_note_at_the_limit_in_emoji_round_trips_and_an_over_long_one_typed_in_a_cell_is_refused(
-    mini_store: Store, mini_catalog: Catalog, tmp_path: Path,
+    mini_store: Store,
+    mini_catalog: Catalog,
+    tmp_path: Path,
 ) -> None:
     at_limit = EMOJI * (MAX_TEXT // 2) + "x"
     save_note(mini_store, at_limit)
@@ -146,7 +179,9 @@ def test_a_note_at_the_limit_in_emoji_round_trips_and_an_over_long_one_typed_in_
     assert mini_store.assessment("AAA", ELEMENT).note == at_limit
 
 
-def test_an_over_long_findings_cell_is_refused_never_cut(mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_an_over_long_findings_cell_is_refused_never_cut(
+    mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     data = export(mini_store, mini_catalog, tmp_path / "a.xlsx").read_bytes()
     r = row_of(tmp_path / "a.xlsx")
     saved = "; ".join(f"{f.provision}:{f.extent.value}" for f in mini_store.assessment("AAA", ELEMENT).findings)
@@ -156,7 +191,11 @@ def test_an_over_long_findings_cell_is_refused_never_cut(mini_store: Store, mini
     assert any("228,888 characters" in m for m in found), found
     # at the limit exactly, the same findings are read whole
     full = (saved + ";" * MAX_TEXT)[:MAX_TEXT]
-    plan = read(mini_store, mini_catalog, with_cell(data, f"F{r}", f'<c r="F{r}" t="inlineStr"><is><t>{full}</t></is></c>'.encode()))
+    plan = read(
+        mini_store,
+        mini_catalog,
+        with_cell(data, f"F{r}", f'<c r="F{r}" t="inlineStr"><is><t>{full}</t></is></c>'.encode()),
+    )
     assert plan.to_json() == {"changes": [], "conflicts": [], "errors": []}
 
 
@@ -170,7 +209,11 @@ def test_escapes_are_undone_once(mini_store: Store, mini_catalog: Catalog, tmp_p
     assert read(mini_store, mini_catalog, path).to_json() == {"changes": [], "conflicts": [], "errors": []}
     # typed in Excel, which escapes a literal '_x' as '_x005F_x': read once, the text is what was typed
     r = row_of(path)
-    typed = with_cell(path.read_bytes(), f"J{r}", f'<c r="J{r}" t="inlineStr"><is><t>code _x005F_x0042_ stays_x000A_here</t></is></c>'.encode())
+    typed = with_cell(
+        path.read_bytes(),
+        f"J{r}",
+        f'<c r="J{r}" t="inlineStr"><is><t>code _x005F_x0042_ stays_x000A_here</t></is></c>'.encode(),
+    )
     plan = read(mini_store, mini_catalog, typed)
     assert not plan.errors, messages(plan)
     assert [c.fields for c in plan.changes] == [{"note": (note, "code _x0042_ stays\nhere")}]
@@ -188,7 +231,9 @@ def test_a_whitespace_only_note_is_kept(note: str, mini_store: Store, mini_catal
 
 
 @pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!"])
-def test_an_error_cell_in_the_note_column_is_refused_with_its_cell(error: str, mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_an_error_cell_in_the_note_column_is_refused_with_its_cell(
+    error: str, mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     save_note(mini_store, "a note that must not be deleted")
     path = export(mini_store, mini_catalog, tmp_path / "a.xlsx")
     r = row_of(path)
@@ -197,37 +242,54 @@ def test_an_error_cell_in_the_note_column_is_refused_with_its_cell(error: str, m
     assert any(error in m for m in found), found
     assert mini_store.assessment("AAA", ELEMENT).note == "a note that must not be deleted"
     # prefixed, and in another column
-    status = with_cell(path.read_bytes(), f"D{r}", f'<x:c xmlns:x="{SPREADSHEETML}" r="D{r}" t="e"><x:v>#N/A</x:v></x:c>'.encode())
+    status = with_cell(
+        path.read_bytes(), f"D{r}", f'<x:c xmlns:x="{SPREADSHEETML}" r="D{r}" t="e"><x:v>#N/A</x:v></x:c>'.encode()
+    )
     refused(mini_store, mini_catalog, status, f"Assessment!D{r}:")
 
 
-def test_a_formula_under_a_prefixed_namespace_is_refused(mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_a_formula_under_a_prefixed_namespace_is_refused(
+    mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     save_note(mini_store, "cached")
     path = export(mini_store, mini_catalog, tmp_path / "a.xlsx")
     r = row_of(path)
     data = path.read_bytes()
     prefixed_f = f'<c r="J{r}" t="str"><x:f xmlns:x="{SPREADSHEETML}">"cached"&amp;""</x:f><v>cached</v></c>'.encode()
     refused(mini_store, mini_catalog, with_cell(data, f"J{r}", prefixed_f), f"Assessment!J{r}: contains a formula")
-    all_prefixed = f'<x:c xmlns:x="{SPREADSHEETML}" r="J{r}" t="str"><x:f>"cached"&amp;""</x:f><x:v>cached</x:v></x:c>'.encode()
+    all_prefixed = (
+        f'<x:c xmlns:x="{SPREADSHEETML}" r="J{r}" t="str"><x:f>"cached"&amp;""</x:f><x:v>cached</x:v></x:c>'.encode()
+    )
     refused(mini_store, mini_catalog, with_cell(data, f"J{r}", all_prefixed), f"Assessment!J{r}: contains a formula")
     # placed by the cell's own reference, not by look-alikes in an attribute value or a comment
     decoy = f'<c title=" r=\'Z{r}\' &gt;" r="J{r}" t="str"><f>"cached"&amp;""</f><v>cached</v></c>'.encode()
     refused(mini_store, mini_catalog, with_cell(data, f"J{r}", decoy), f"Assessment!J{r}: contains a formula")
-    commented = f'<c r="J{r}" t="str"><!-- <c r="Z{r}"> --><x:f xmlns:x="{SPREADSHEETML}">1</x:f><v>cached</v></c>'.encode()
+    commented = (
+        f'<c r="J{r}" t="str"><!-- <c r="Z{r}"> --><x:f xmlns:x="{SPREADSHEETML}">1</x:f><v>cached</v></c>'.encode()
+    )
     refused(mini_store, mini_catalog, with_cell(data, f"J{r}", commented), f"Assessment!J{r}: contains a formula")
     error_commented = f'<c r="J{r}" t="e"><!-- <c r="Z{r}"> --><v>#N/A</v></c>'.encode()
-    refused(mini_store, mini_catalog, with_cell(data, f"J{r}", error_commented), f"Assessment!J{r}: holds the error value #N/A")
+    refused(
+        mini_store,
+        mini_catalog,
+        with_cell(data, f"J{r}", error_commented),
+        f"Assessment!J{r}: holds the error value #N/A",
+    )
 
 
-def test_formulas_of_extensions_after_the_cells_are_not_taken_for_cell_formulas(mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_formulas_of_extensions_after_the_cells_are_not_taken_for_cell_formulas(
+    mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     """Excel writes list validations that point at another sheet as an x14 extension with <xm:f>, after the cells."""
     data = export(mini_store, mini_catalog, tmp_path / "a.xlsx").read_bytes()
     part = assessment_part(data)
     xml = zipfile.ZipFile(io.BytesIO(data)).read(part)
-    ext = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-           b'<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list">'
-           b"<x14:formula1><xm:f>Lists!$D$2:$D$5</xm:f></x14:formula1><xm:sqref>I2:I20</xm:sqref></x14:dataValidation></x14:dataValidations>"
-           b"</ext></extLst></worksheet>")
+    ext = (
+        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list">'
+        b"<x14:formula1><xm:f>Lists!$D$2:$D$5</xm:f></x14:formula1><xm:sqref>I2:I20</xm:sqref></x14:dataValidation></x14:dataValidations>"
+        b"</ext></extLst></worksheet>"
+    )
     plan = read(mini_store, mini_catalog, rezip(data, replace={part: xml.replace(b"</worksheet>", ext)}))
     assert plan.to_json() == {"changes": [], "conflicts": [], "errors": []}
 
@@ -235,17 +297,27 @@ def test_formulas_of_extensions_after_the_cells_are_not_taken_for_cell_formulas(
 # --------------------------------------------------------------------------- findings too long for one cell
 
 
-def test_saved_findings_longer_than_a_cell_survive_an_untouched_round_trip(mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_saved_findings_longer_than_a_cell_survive_an_untouched_round_trip(
+    mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     """Findings cited one by one in the app can outgrow a cell; the workbook shows them cut (Excel could not hold
     them), so an untouched row keeps every saved finding and an edited one is refused, never saved cut."""
     ids = [f"aaa.long.{'p' * 180}-{i:03d}" for i in range(170)]
     for pid in ids:
-        provision = Provision(id=pid, statute="Long Act", article="1", summary="A provision with a long id.", source="gazette",
-                              lifecycle=Lifecycle(in_force=dt.date(2000, 1, 1)))
+        provision = Provision(
+            id=pid,
+            statute="Long Act",
+            article="1",
+            summary="A provision with a long id.",
+            source="gazette",
+            lifecycle=Lifecycle(in_force=dt.date(2000, 1, 1)),
+        )
         mini_store.save_provision(SYSTEM, "AAA", provision, expected_version=0)
     record = mini_store.assessment("AAA", ELEMENT)
     findings = [{"provision": pid, "extent": "full"} for pid in ids]
-    saved = mini_store.save_assessment(SYSTEM, "AAA", ELEMENT, findings=findings, judgment=None, note=record.note, expected_version=record.version)
+    saved = mini_store.save_assessment(
+        SYSTEM, "AAA", ELEMENT, findings=findings, judgment=None, note=record.note, expected_version=record.version
+    )
     full = "; ".join(f"{f.provision}:{f.extent.value}" for f in saved.findings)
     assert units(full) > MAX_TEXT
 
@@ -277,11 +349,15 @@ def _package(parts: dict[str, bytes]) -> bytes:
 
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-DOCX_TYPES = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-              b'<Default Extension="xml" ContentType="application/xml"/>'
-              b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-DOCM_TYPES = DOCX_TYPES.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml").replace(
-    b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+DOCX_TYPES = (
+    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+DOCM_TYPES = DOCX_TYPES.replace(
+    b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
+).replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
 DOCUMENT = b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
 
 
@@ -289,18 +365,27 @@ def _embed(workbook: bytes, name: str, content: bytes) -> bytes:
     """`content` embedded as an OLE package part, declared as a Word document whatever it holds."""
     archive = zipfile.ZipFile(io.BytesIO(workbook))
     types = archive.read("[Content_Types].xml").replace(
-        b"</Types>", b'<Default Extension="docx" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document"/></Types>')
+        b"</Types>",
+        b'<Default Extension="docx" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document"/></Types>',
+    )
     return rezip(workbook, replace={"[Content_Types].xml": types}, add={name: content})
 
 
-def test_a_macro_enabled_document_embedded_in_a_workbook_is_refused(mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_a_macro_enabled_document_embedded_in_a_workbook_is_refused(
+    mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     good = export(mini_store, mini_catalog, tmp_path / "a.xlsx").read_bytes()
     docm = _package({"[Content_Types].xml": DOCM_TYPES, "word/document.xml": DOCUMENT, "word/vbaProject.bin": OLE})
     hidden_project = _package({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": DOCUMENT, "word/code.dat": OLE})
-    nested = _package({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": DOCUMENT, "word/embeddings/inner.docx": docm})
+    nested = _package(
+        {"[Content_Types].xml": DOCX_TYPES, "word/document.xml": DOCUMENT, "word/embeddings/inner.docx": docm}
+    )
     for name, content in [
         ("xl/embeddings/Microsoft_Word_Document.docx", docm),  # declared a plain .docx, holding a VBA project
-        ("xl/embeddings/Microsoft_Word_Document1.docm", _package({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": DOCUMENT})),
+        (
+            "xl/embeddings/Microsoft_Word_Document1.docm",
+            _package({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": DOCUMENT}),
+        ),
         ("xl/embeddings/Microsoft_Word_Document2.docx", hidden_project),  # a VBA project under another name
         ("xl/embeddings/Microsoft_Word_Document3.docx", nested),  # one package deeper
     ]:
@@ -313,12 +398,16 @@ def test_a_macro_enabled_document_embedded_in_a_workbook_is_refused(mini_store: 
     assert plan.to_json() == {"changes": [], "conflicts": [], "errors": []}
 
 
-@pytest.mark.parametrize(("data", "english", "korean"), [
-    (b"plain text, not a workbook", "is not an Excel workbook", "Excel 통합 문서(.xlsx)가 아닙니다"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old-style .xls workbook", "예전 형식(.xls)"),
-])
+@pytest.mark.parametrize(
+    ("data", "english", "korean"),
+    [
+        (b"plain text, not a workbook", "is not an Excel workbook", "Excel 통합 문서(.xlsx)가 아닙니다"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old-style .xls workbook", "예전 형식(.xls)"),
+    ],
+)
 def test_a_file_refused_as_a_whole_is_refused_in_the_uploaders_language(
-        data: bytes, english: str, korean: str, mini_store: Store, mini_catalog: Catalog) -> None:
+    data: bytes, english: str, korean: str, mini_store: Store, mini_catalog: Catalog
+) -> None:
     """Issue 22: before a workbook's own language is known, its refusal is said in the page's language."""
     ws = workspace_of(mini_store, mini_catalog)
     in_english = read_workbook(data, ws, mini_store).errors

@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
 from excel_helpers import rows_of, workspace_of
+from openpyxl.utils import get_column_letter
 
 from assessment.catalog import Catalog
 from assessment.excel import export_workbook
@@ -44,10 +44,32 @@ def test_sheets_of_one_and_of_several_countries(shipped_store: Store, catalog: C
     out = io.BytesIO()  # the dashboard's download button writes to memory
     export_workbook(workspace_of(shipped_store, catalog), ["KOR"], "ets185", AS_OF, out, store=shipped_store)
     one = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
-    assert one.sheetnames == [L.README, L.SUMMARY, L.GAPS, L.ASSESSMENT, L.PROVISIONS, L.BILLS, L.SOURCES, L.PRECEDENTS, L.POSITIONS, L.LISTS]
+    assert one.sheetnames == [
+        L.README,
+        L.SUMMARY,
+        L.GAPS,
+        L.ASSESSMENT,
+        L.PROVISIONS,
+        L.BILLS,
+        L.SOURCES,
+        L.PRECEDENTS,
+        L.POSITIONS,
+        L.LISTS,
+    ]
     several = openpyxl.load_workbook(two_countries, read_only=True)
-    assert several.sheetnames == [L.README, L.SUMMARY, L.COMPARISON, L.GAPS, L.ASSESSMENT, L.PROVISIONS, L.BILLS, L.SOURCES, L.PRECEDENTS,
-                                  L.POSITIONS, L.LISTS]
+    assert several.sheetnames == [
+        L.README,
+        L.SUMMARY,
+        L.COMPARISON,
+        L.GAPS,
+        L.ASSESSMENT,
+        L.PROVISIONS,
+        L.BILLS,
+        L.SOURCES,
+        L.PRECEDENTS,
+        L.POSITIONS,
+        L.LISTS,
+    ]
     comparison = next(several[L.COMPARISON].iter_rows(max_row=1, values_only=True))
     assert ("KOR" in comparison) and ("JPN" in comparison)
     readme = [r for r in several[L.README].iter_rows(values_only=True)]
@@ -88,13 +110,20 @@ def test_critical_gap_bills_in_the_report_are_the_scorers(catalog: Catalog, engi
     assert named > 0 or as_of != AS_OF, "the shipped data names pending bills for some gap on this date"
 
 
-def test_assessment_sheet_has_every_element_with_id_version_and_status(shipped_store: Store, catalog: Catalog, two_countries: Path) -> None:
+def test_assessment_sheet_has_every_element_with_id_version_and_status(
+    shipped_store: Store, catalog: Catalog, two_countries: Path
+) -> None:
     rows = rows_of(two_countries)
     elements = [e.id for o in catalog.treaty("ets185").obligations() for e in o.elements]
     assert [r["Element id"] for r in rows] == elements + elements
     assert [r["Country"] for r in rows] == ["KOR"] * len(elements) + ["JPN"] * len(elements)
     engine = Engine.from_catalog(workspace_of(shipped_store, catalog).catalog)
-    statuses = dict(zip(engine.score_country("KOR", "ets185", AS_OF).elements["id"], engine.score_country("KOR", "ets185", AS_OF).elements["status"].astype(str)))
+    statuses = dict(
+        zip(
+            engine.score_country("KOR", "ets185", AS_OF).elements["id"],
+            engine.score_country("KOR", "ets185", AS_OF).elements["status"].astype(str),
+        )
+    )
     for r in rows[: len(elements)]:
         saved = shipped_store.assessment("KOR", r["Element id"])
         assert r["Version"] == saved.version
@@ -115,7 +144,7 @@ def test_locked_and_editable_columns_drop_downs_and_print_setup(two_countries: P
     assert '<pane xSplit="1" ySplit="1"' in sheet and "<autoFilter" in sheet
     assert "(from findings),in_place,partial,missing,unknown,not_applicable,reserved" in sheet
     assert '<pageSetUpPr fitToPage="1"/>' in sheet and 'fitToHeight="0"' in sheet and 'orientation="landscape"' in sheet
-    assert "<conditionalFormatting" in sheet and "<formula>\"in_place\"</formula>" in sheet
+    assert "<conditionalFormatting" in sheet and '<formula>"in_place"</formula>' in sheet
     assert 'locked="0"' in styles
     wb = openpyxl.load_workbook(two_countries)  # full mode: styles and defined names
     ws = wb[L.ASSESSMENT]
@@ -129,13 +158,22 @@ def test_locked_and_editable_columns_drop_downs_and_print_setup(two_countries: P
             column = next(d for d in ws.column_dimensions.values() if d.min <= L.ASSESSMENT_INDEX[col.key] + 1 <= d.max)
             locked = cell.protection.locked if cell.value is not None else column.protection.locked
             assert locked is not col.editable, f"{col.header} row {row}"
-    assert re.search(r'<definedName name="_xlnm.Print_Titles" localSheetId="\d+">Assessment!\$1:\$1</definedName>', workbook)
+    assert re.search(
+        r'<definedName name="_xlnm.Print_Titles" localSheetId="\d+">Assessment!\$1:\$1</definedName>', workbook
+    )
 
 
 def test_source_links_are_ours_and_nothing_else_links(two_countries: Path, catalog: Catalog) -> None:
-    urls = {s.url for c in catalog.countries.values() for s in c.sources} | {p.bill.url for c in catalog.countries.values() for p in c.provisions if p.bill and p.bill.url}
+    urls = {s.url for c in catalog.countries.values() for s in c.sources} | {
+        p.bill.url for c in catalog.countries.values() for p in c.provisions if p.bill and p.bill.url
+    }
     with zipfile.ZipFile(two_countries) as z:
-        targets = [m for n in z.namelist() if n.endswith(".rels") for m in re.findall(r'Target="(http[^"]+)"', z.read(n).decode())]
+        targets = [
+            m
+            for n in z.namelist()
+            if n.endswith(".rels")
+            for m in re.findall(r'Target="(http[^"]+)"', z.read(n).decode())
+        ]
     assert targets, "source links are written"
     from xml.sax.saxutils import unescape
 
@@ -144,10 +182,20 @@ def test_source_links_are_ours_and_nothing_else_links(two_countries: Path, catal
 
 def test_formula_payloads_in_notes_stay_text(catalog: Catalog, tmp_path: Path) -> None:
     store = Store.open(catalog, f"sqlite:///{tmp_path}/x.sqlite")
-    elements = [a.element for a in catalog.countries["KOR"].assessments if a.element.startswith("ets185.")][: len(PAYLOADS)]
+    elements = [a.element for a in catalog.countries["KOR"].assessments if a.element.startswith("ets185.")][
+        : len(PAYLOADS)
+    ]
     for element, payload in zip(elements, PAYLOADS):
         current = store.assessment("KOR", element)
-        store.save_assessment(SYSTEM, "KOR", element, findings=current.findings, judgment=current.judgment, note=payload, expected_version=current.version)
+        store.save_assessment(
+            SYSTEM,
+            "KOR",
+            element,
+            findings=current.findings,
+            judgment=current.judgment,
+            note=payload,
+            expected_version=current.version,
+        )
     path = tmp_path / "payloads.xlsx"
     export_workbook(workspace_of(store, catalog), ["KOR"], "ets185", AS_OF, path, store=store)
     with zipfile.ZipFile(path) as z:
@@ -200,9 +248,16 @@ def test_cli_export_writes_the_file(catalog: Catalog, tmp_path: Path, monkeypatc
     service.reset_caches()
     try:
         out = tmp_path / "r.xlsx"
-        args = argparse.Namespace(root=None, countries=["kor", "JPN"], treaty="ets185", out=str(out), as_of=AS_OF, lang="en")
+        args = argparse.Namespace(
+            root=None, countries=["kor", "JPN"], treaty="ets185", out=str(out), as_of=AS_OF, lang="en"
+        )
         assert cmd_export(args) == 0 and out.stat().st_size > 10_000
-        assert cmd_export(argparse.Namespace(root=None, countries=["XXX"], treaty="ets185", out=str(out), as_of=AS_OF, lang="en")) == 2
+        assert (
+            cmd_export(
+                argparse.Namespace(root=None, countries=["XXX"], treaty="ets185", out=str(out), as_of=AS_OF, lang="en")
+            )
+            == 2
+        )
         assert not list(tmp_path.glob(".export-*")), "a failed export leaves no partial file"
     finally:
         service.reset_caches()
@@ -227,6 +282,10 @@ def test_precedents_other_views_and_the_partly_assessed_mark(shipped_store: Stor
     assert ("Art. 29" if lang == "en" else "제29조") in ministry[5]
     out2 = io.BytesIO()
     export_workbook(ws, ["KOR"], "uncc2024", dt.date(2026, 12, 6), out2, store=shipped_store, lang=lang)
-    summary = list(openpyxl.load_workbook(io.BytesIO(out2.getvalue()), read_only=True)[L.sheet(L.SUMMARY, lang)].iter_rows(values_only=True))
+    summary = list(
+        openpyxl.load_workbook(io.BytesIO(out2.getvalue()), read_only=True)[L.sheet(L.SUMMARY, lang)].iter_rows(
+            values_only=True
+        )
+    )
     row = next(r for r in summary if r[0] == "KOR")
     assert row[8] == ("partly assessed" if lang == "en" else "일부만 평가됨") and 0 < row[7] <= 1

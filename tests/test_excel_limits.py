@@ -32,14 +32,26 @@ def read(store: Store, catalog: Catalog, source):
     return read_workbook(source, workspace_of(store, catalog), store)
 
 
-def test_a_note_at_the_cell_limit_round_trips_untouched(mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_a_note_at_the_cell_limit_round_trips_untouched(
+    mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     record = mini_store.assessment("AAA", "tst1.art3.e1")
-    mini_store.save_assessment(SYSTEM, "AAA", record.element, findings=record.findings, judgment=record.judgment, note="n" * MAX_TEXT, expected_version=record.version)
+    mini_store.save_assessment(
+        SYSTEM,
+        "AAA",
+        record.element,
+        findings=record.findings,
+        judgment=record.judgment,
+        note="n" * MAX_TEXT,
+        expected_version=record.version,
+    )
     plan = read(mini_store, mini_catalog, export(mini_store, mini_catalog, tmp_path / "a.xlsx"))
     assert plan.to_json() == {"changes": [], "conflicts": [], "errors": []}
 
 
-def test_a_huge_sheet_is_cut_short_and_errors_are_capped(mini_store: Store, mini_catalog: Catalog, tmp_path: Path) -> None:
+def test_a_huge_sheet_is_cut_short_and_errors_are_capped(
+    mini_store: Store, mini_catalog: Catalog, tmp_path: Path
+) -> None:
     path = export(mini_store, mini_catalog, tmp_path / "a.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["Assessment"]
@@ -82,9 +94,14 @@ def test_a_macro_part_under_another_name_is_refused(mini_store: Store, mini_cata
     archive = zipfile.ZipFile(io.BytesIO(good))
     types, rels = archive.read("[Content_Types].xml"), archive.read("xl/_rels/workbook.xml.rels")
     # the content type spelt with a character reference, so no byte search finds it
-    hidden = types.replace(b"</Types>", b'<Override PartName="/xl/code.bin" ContentType="application/vnd.ms-office.vba&#80;roject"/></Types>')
+    hidden = types.replace(
+        b"</Types>",
+        b'<Override PartName="/xl/code.bin" ContentType="application/vnd.ms-office.vba&#80;roject"/></Types>',
+    )
     by_type = rezip(good, replace={"[Content_Types].xml": hidden}, add={"xl/code.bin": b"not ole"})
-    linked = rels.replace(b"</Relationships>", b'<Relationship Id="rIdX" Type="' + VBA_REL + b'" Target="code.bin"/></Relationships>')
+    linked = rels.replace(
+        b"</Relationships>", b'<Relationship Id="rIdX" Type="' + VBA_REL + b'" Target="code.bin"/></Relationships>'
+    )
     by_relationship = rezip(good, replace={"xl/_rels/workbook.xml.rels": linked}, add={"xl/code.bin": b"not ole"})
     by_content = rezip(good, add={"xl/code.bin": OLE})
     for data in (by_type, by_relationship, by_content):

@@ -79,10 +79,24 @@ def test_exports_in_korean_use_no_avoided_word(catalog, engine, kind: str, tmp_p
         from assessment.translations import Content
 
         countries = [catalog.countries["KOR"], catalog.countries["JPN"]]
-        report = build_report(catalog.treaty("ets185"), countries, from_countries(countries), dt.date(2026, 12, 6), importable=False,
-                              lang="ko", content=Content(catalog, "ko"))
+        report = build_report(
+            catalog.treaty("ets185"),
+            countries,
+            from_countries(countries),
+            dt.date(2026, 12, 6),
+            importable=False,
+            lang="ko",
+            content=Content(catalog, "ko"),
+        )
         out = tmp_path / "ko.xlsx"
         write_report(report, out)
         wb = openpyxl.load_workbook(out, read_only=True)
-        text = "\n".join(str(c) for ws in wb.worksheets if ws.title != "Lists" for row in ws.iter_rows(values_only=True) for c in row if c)
+        text = "\n".join(
+            str(c)
+            for ws in wb.worksheets
+            if ws.title != "Lists"
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if c
+        )
     assert [w for w in avoid if w in text] == []

@@ -32,7 +32,9 @@ def test_each_cell_names_the_status_a_country_has_for_an_obligation(mini: Engine
     assert len(set(grid.table["AAA"])) > 1  # the mini data has more than one status, so the check above means something
 
 
-def test_a_click_on_a_country_cell_opens_that_obligation_and_other_cells_open_nothing(mini: Engine, mini_catalog: Catalog) -> None:
+def test_a_click_on_a_country_cell_opens_that_obligation_and_other_cells_open_nothing(
+    mini: Engine, mini_catalog: Catalog
+) -> None:
     meta = obligation_meta(mini_catalog.treaty("tst1"))
     grid = status_grid(mini.score_all(BEFORE_BILL).obligations("tst1"), meta, {})
     last = len(meta) - 1
@@ -44,14 +46,23 @@ def test_a_click_on_a_country_cell_opens_that_obligation_and_other_cells_open_no
 def test_cells_take_their_status_colours_and_a_country_without_a_status_stays_blank(mini_catalog: Catalog) -> None:
     meta = obligation_meta(mini_catalog.treaty("tst1"))
     first, second = meta["id"].iloc[0], meta["id"].iloc[1]
-    long = pd.DataFrame({"country": ["AAA", "AAA", "BBB"], "obligation": [first, second, first],
-                         "status": [Status.missing.value, Status.in_place.value, Status.partial.value]})
+    long = pd.DataFrame(
+        {
+            "country": ["AAA", "AAA", "BBB"],
+            "obligation": [first, second, first],
+            "status": [Status.missing.value, Status.in_place.value, Status.partial.value],
+        }
+    )
     grid = status_grid(long, meta, {"BBB": "Bland"})
     assert grid.countries == {"AAA": "AAA", "BBB": "Bland"}
     assert grid.table.loc[1, "BBB"] == ""  # no status: an empty cell, not "nan" or a made-up status
     styles = grid.styled()._compute().ctx  # (row, column position) -> [(css property, value)]
     col = {c: i for i, c in enumerate(grid.table.columns)}
-    for (row, iso), status in (((0, "AAA"), Status.missing), ((1, "AAA"), Status.in_place), ((0, "BBB"), Status.partial)):
+    for (row, iso), status in (
+        ((0, "AAA"), Status.missing),
+        ((1, "AAA"), Status.in_place),
+        ((0, "BBB"), Status.partial),
+    ):
         css = dict(styles[(row, col[iso])])
         assert css == {"background-color": STATUS_STYLE[status].colour, "color": STATUS_STYLE[status].ink}
     assert not styles.get((1, col["BBB"])) and not styles.get((0, col[OBLIGATION]))

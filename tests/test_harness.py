@@ -9,6 +9,8 @@ from bench.harness import streamlit_server
 
 
 def test_a_server_that_exits_early_is_reported_with_its_output() -> None:
-    with pytest.raises(RuntimeError, match=r"(?s)exited with \d+ before answering:.*no-such-option"), \
-            streamlit_server(args=["--server.no-such-option", "1"]):
+    with (
+        pytest.raises(RuntimeError, match=r"(?s)exited with \d+ before answering:.*no-such-option"),
+        streamlit_server(args=["--server.no-such-option", "1"]),
+    ):
         pass

@@ -60,7 +60,9 @@ def test_english_and_korean_words_and_dates() -> None:
     assert i18n.ngettext("ko")("{n} gap", "{n} gaps", 3) in ("{n} gap", "{n} gaps")  # unknown message: English
 
 
-@pytest.mark.parametrize("given, expected", [("ko-KR", "ko"), ("ko_KR", "ko"), ("KO", "ko"), ("en-GB", "en"), ("fr", "en"), (None, "en")])
+@pytest.mark.parametrize(
+    "given, expected", [("ko-KR", "ko"), ("ko_KR", "ko"), ("KO", "ko"), ("en-GB", "en"), ("fr", "en"), (None, "en")]
+)
 def test_browser_languages_map_to_ours(given, expected) -> None:
     assert i18n.normalise(given) == expected
 
@@ -69,7 +71,10 @@ def test_a_stale_mo_is_compiled_again(tmp_path, monkeypatch: pytest.MonkeyPatch)
     locales = tmp_path / "locales"
     (locales / "ko" / "LC_MESSAGES").mkdir(parents=True)
     po = locales / "ko" / "LC_MESSAGES" / "messages.po"
-    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Country"\nmsgstr "국가"\n', encoding="utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Country"\nmsgstr "국가"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(i18n, "LOCALES", locales)
     i18n.reload()
     try:

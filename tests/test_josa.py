@@ -25,7 +25,10 @@ from assessment.josa import attach
         ("서울(으)로", "서울로"),
         ("부산(으)로", "부산으로"),
         ("ets185.res.6-3을(를)", "ets185.res.6-3을"),  # a final digit is read: 삼
-        ("KOR은(는)", "KOR은"), ("minji이(가)", "minji가"), ("ETS을(를)", "ETS를"), ("paul(으)로", "paul로"),  # Latin: acronyms by letter, words by sure endings
+        ("KOR은(는)", "KOR은"),
+        ("minji이(가)", "minji가"),
+        ("ETS을(를)", "ETS를"),
+        ("paul(으)로", "paul로"),  # Latin: acronyms by letter, words by sure endings
         ("park이(가)", "park이(가)"),  # an ending whose Korean sound is not sure: left for the reader
     ],
 )
@@ -35,5 +38,10 @@ def test_particles(text: str, expected: str) -> None:
 
 def test_korean_messages_resolve_particles_when_filled_in() -> None:
     t = gettext("ko")
-    assert t("{country} and the {treaty}").format(country="대한민국", treaty="부다페스트 협약") == "대한민국과 부다페스트 협약"
-    assert gettext("en")("{country} and the {treaty}").format(country="Korea", treaty="ETS 185") == "Korea and the ETS 185"
+    assert (
+        t("{country} and the {treaty}").format(country="대한민국", treaty="부다페스트 협약")
+        == "대한민국과 부다페스트 협약"
+    )
+    assert (
+        gettext("en")("{country} and the {treaty}").format(country="Korea", treaty="ETS 185") == "Korea and the ETS 185"
+    )

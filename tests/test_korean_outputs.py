@@ -30,7 +30,10 @@ def korean_brief(catalog, engine):
     return country_brief(catalog, engine, "KOR", "ets185", WHEN, "ko")
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None or find_pdf_fonts() is None, reason="scripts/test installs fonts-nanum and poppler-utils")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None or find_pdf_fonts() is None,
+    reason="scripts/test installs fonts-nanum and poppler-utils",
+)
 def test_korean_pdf_text_holds_the_korean_written(korean_brief, tmp_path: Path) -> None:
     path = tmp_path / "brief.pdf"
     path.write_bytes(brief_pdf(korean_brief))
@@ -61,7 +64,9 @@ def store(catalog: Catalog, tmp_path: Path):
     st.engine.dispose()
 
 
-def test_korean_workbook_round_trip_is_clean_and_one_edit_is_one_change(store: Store, catalog: Catalog, tmp_path: Path) -> None:
+def test_korean_workbook_round_trip_is_clean_and_one_edit_is_one_change(
+    store: Store, catalog: Catalog, tmp_path: Path
+) -> None:
     path = tmp_path / "ko.xlsx"
     export_workbook(workspace_of(store, catalog), ["KOR"], "ets185", WHEN, path, store=store, lang="ko")
     wb = openpyxl.load_workbook(path, read_only=True)
@@ -91,7 +96,12 @@ def test_english_workbook_still_reads_codes(store: Store, catalog: Catalog, tmp_
     path = tmp_path / "en.xlsx"
     export_workbook(workspace_of(store, catalog), ["KOR"], "ets185", WHEN, path, store=store)
     assert L.sheet(L.ASSESSMENT, "en") in openpyxl.load_workbook(path, read_only=True).sheetnames
-    assert L.status_code("해당 없음") == L.status_code("not_applicable") == L.status_code("Not applicable") == "not_applicable"
+    assert (
+        L.status_code("해당 없음")
+        == L.status_code("not_applicable")
+        == L.status_code("Not applicable")
+        == "not_applicable"
+    )
     assert gettext("ko")(L.SHEET_NAMES[L.ASSESSMENT]) == "평가"
 
 
@@ -106,7 +116,9 @@ def test_a_draft_brief_says_so_in_the_word_and_pdf_files(catalog, engine, lang: 
     mark = gettext(lang)(DRAFT_MARK).capitalize()
     approved = country_brief(catalog, engine, "KOR", "ets185", WHEN, lang)
     draft = dataclasses.replace(approved, draft=True)
-    words = {b.draft: "\n".join(p.text for p in Document(io.BytesIO(brief_docx(b))).paragraphs) for b in (approved, draft)}
+    words = {
+        b.draft: "\n".join(p.text for p in Document(io.BytesIO(brief_docx(b))).paragraphs) for b in (approved, draft)
+    }
     assert mark in words[True] and mark not in words[False]
     if shutil.which("pdftotext") and find_pdf_fonts() is not None:
         path = tmp_path / "draft.pdf"

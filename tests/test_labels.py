@@ -27,7 +27,9 @@ def _published(catalog: Catalog, engine: Engine) -> Workspace:
     return Workspace(catalog=catalog, engine=engine, version="test", view="published")
 
 
-def _sheet(catalog: Catalog, engine: Engine, sheet: str, lang: str = "en", when: dt.date = BEFORE_215_2) -> list[list[object]]:
+def _sheet(
+    catalog: Catalog, engine: Engine, sheet: str, lang: str = "en", when: dt.date = BEFORE_215_2
+) -> list[list[object]]:
     out = io.BytesIO()
     export_workbook(_published(catalog, engine), ["KOR"], "ets185", when, out, lang=lang)
     wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
@@ -57,10 +59,18 @@ def fresh_page_caches():
 
 
 ENUMS = {
-    Vocabulary.status: vocab.Status, Vocabulary.register: vocab.RegisterStatus, Vocabulary.role: vocab.Role,
-    Vocabulary.review_state: vocab.ReviewState, Vocabulary.audit_source: vocab.AuditSource, Vocabulary.stage: models.Stage,
-    Vocabulary.extent: models.Extent, Vocabulary.relation: models.Relation, Vocabulary.hook_kind: models.HookKind,
-    Vocabulary.obligation_kind: models.Kind, Vocabulary.event_kind: models.EventKind, Vocabulary.legal_system: models.LegalSystem,
+    Vocabulary.status: vocab.Status,
+    Vocabulary.register: vocab.RegisterStatus,
+    Vocabulary.role: vocab.Role,
+    Vocabulary.review_state: vocab.ReviewState,
+    Vocabulary.audit_source: vocab.AuditSource,
+    Vocabulary.stage: models.Stage,
+    Vocabulary.extent: models.Extent,
+    Vocabulary.relation: models.Relation,
+    Vocabulary.hook_kind: models.HookKind,
+    Vocabulary.obligation_kind: models.Kind,
+    Vocabulary.event_kind: models.EventKind,
+    Vocabulary.legal_system: models.LegalSystem,
     Vocabulary.claim: models.PositionClaim,
 }
 
@@ -75,7 +85,9 @@ def test_every_carry_over_word_the_treaty_page_shows_has_a_label(catalog: Catalo
 
     today = dt.date.today()
     for treaty in ("uncc2024", "cets224"):
-        rows = carryover_rows(catalog, engine.score_country("KOR", treaty, today), engine.score_country("KOR", "ets185", today))
+        rows = carryover_rows(
+            catalog, engine.score_country("KOR", treaty, today), engine.score_country("KOR", "ets185", today)
+        )
         assert {r.how for r in rows} <= set(LABELS[Vocabulary.carried])
         assert {r.left for r in rows if r.left} <= set(LABELS[Vocabulary.left])
 
@@ -90,7 +102,9 @@ def test_label_is_the_code_in_english_and_the_label_in_korean() -> None:
     from assessment.i18n import say
 
     word = label_word(Vocabulary.review_state, "in_review")
-    assert word == "in_review" and say(word, "ko") == label_text(Vocabulary.review_state, "in_review", "ko") != "in_review"
+    assert (
+        word == "in_review" and say(word, "ko") == label_text(Vocabulary.review_state, "in_review", "ko") != "in_review"
+    )
 
 
 def test_lifecycle_steps_are_the_lifecycle_dates_in_order() -> None:
@@ -101,8 +115,13 @@ def test_lifecycle_steps_are_the_lifecycle_dates_in_order() -> None:
 # ------------------------------------------------------------------------------------ one label, everywhere
 
 
-def test_a_changed_stage_label_shows_on_every_surface(catalog: Catalog, engine: Engine, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str], fresh_page_caches) -> None:
+def test_a_changed_stage_label_shows_on_every_surface(
+    catalog: Catalog,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fresh_page_caches,
+) -> None:
     """The "in force" stage is written once (vocab.STAGE_LABEL); the brief, the workbook, the CLI and the Country
     page all read it there."""
     monkeypatch.setitem(vocab.STAGE_LABEL, "in_force", PATCHED)
@@ -157,7 +176,9 @@ def test_korean_sources_open_with_the_korean_statute_title(catalog: Catalog, eng
     assert titles_ko["lawgo-cpa"] == "형사소송법 (Criminal Procedure Act), consolidated text"
     assert titles_en["lawgo-cpa"] == "Criminal Procedure Act (형사소송법), consolidated text"
     assert titles_ko["lawgo-chyp"].startswith("아동ㆍ청소년의 성보호에 관한 법률 (Act on the Protection of Children")
-    assert titles_ko["klri-cpa"] == titles_en["klri-cpa"]  # an English translation's own title: no Korean title recorded
+    assert (
+        titles_ko["klri-cpa"] == titles_en["klri-cpa"]
+    )  # an English translation's own title: no Korean title recorded
 
 
 def test_korean_workbook_writes_the_extent_of_a_finding_in_korean(catalog: Catalog, engine: Engine) -> None:

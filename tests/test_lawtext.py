@@ -26,7 +26,9 @@ BAD = DATA / "lawtext-bad"
 OLD = LawVersion(number="30001", promulgated=dt.date(2025, 12, 30), in_force=dt.date(2026, 7, 1))
 
 
-def provision(pid: str, title: str, article: str, heading: str | None, amended: dt.date | None, version: LawVersion = OLD) -> Provision:
+def provision(
+    pid: str, title: str, article: str, heading: str | None, amended: dt.date | None, version: LawVersion = OLD
+) -> Provision:
     return Provision(
         id=pid,
         statute="Test Act",
@@ -83,7 +85,11 @@ def test_front_matter_articles_and_addenda_are_read() -> None:
         (dt.date(2024, 1, 31), "이 법은 공포 후 1개월이 경과한 날부터 시행한다.", dt.date(2024, 3, 1)),
         (dt.date(2024, 3, 1), "이 법은 공포 후 30일이 경과한 날부터 시행한다.", dt.date(2024, 4, 1)),
         (dt.date(2026, 9, 29), "이 법은 2026년 10월 2일부터 시행한다.", dt.date(2026, 10, 2)),
-        (dt.date(2026, 8, 4), "이 법은 공포한 날부터 시행한다. 다만, 제3조는 2027년 1월 1일부터 시행한다.", dt.date(2026, 8, 4)),
+        (
+            dt.date(2026, 8, 4),
+            "이 법은 공포한 날부터 시행한다. 다만, 제3조는 2027년 1월 1일부터 시행한다.",
+            dt.date(2026, 8, 4),
+        ),
         (dt.date(2026, 8, 4), "이 법은 대통령령으로 정하는 날부터 시행한다.", None),
     ],
 )
@@ -133,7 +139,11 @@ def test_check_reports_unchanged_amended_deleted_renumbered_and_missing_files() 
     missing = {e["provision"]: e for e in report.missing}
     assert set(changed) == {"aaa.t.2"}  # 제1조 and 제6조 are as read, though the statute has a new version
     assert changed["aaa.t.2"]["pinned"]["amended"] == "2025-12-30"
-    assert changed["aaa.t.2"]["current"] == {**changed["aaa.t.2"]["current"], "amended": "2026-08-04", "version": "30002"}
+    assert changed["aaa.t.2"]["current"] == {
+        **changed["aaa.t.2"]["current"],
+        "amended": "2026-08-04",
+        "version": "30002",
+    }
     assert "amendment tag now 2026-08-04" in changed["aaa.t.2"]["reason"]
     assert set(missing) == {"aaa.t.3", "aaa.t.4"}
     assert "deleted" in missing["aaa.t.3"]["reason"]
@@ -190,14 +200,19 @@ def _project_with(tmp_path: Path, country: Country) -> Path:
     aaa = root / "data" / "countries" / "AAA.yaml"
     original = Country.model_validate(__import__("yaml").safe_load(aaa.read_text(encoding="utf-8")))
     merged = original.model_copy(
-        update={"sources": [*original.sources, *country.sources], "provisions": [*original.provisions, *country.provisions]}
+        update={
+            "sources": [*original.sources, *country.sources],
+            "provisions": [*original.provisions, *country.provisions],
+        }
     )
     aaa.write_text("# test\n" + dump_yaml(merged.model_dump(mode="python", exclude_none=True)), encoding="utf-8")
     return root
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assessment", "--root", str(root), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assessment", "--root", str(root), *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_check_json_shape_and_exit_codes(tmp_path: Path) -> None:
@@ -215,7 +230,12 @@ def test_cli_check_json_shape_and_exit_codes(tmp_path: Path) -> None:
 
 
 def test_cli_check_exits_0_when_nothing_changed_and_pin_writes_hashes(tmp_path: Path) -> None:
-    same = Country(**{**pinned_country().model_dump(), "provisions": [p for p in pinned_country().provisions if p.id in {"aaa.t.1", "aaa.t.6"}]})
+    same = Country(
+        **{
+            **pinned_country().model_dump(),
+            "provisions": [p for p in pinned_country().provisions if p.id in {"aaa.t.1", "aaa.t.6"}],
+        }
+    )
     root = _project_with(tmp_path, same)
     checked = run_cli(root, "lawtext", "check", "AAA", "--texts", str(TEXTS))
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -17,11 +17,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_lawtext import _project_with, run_cli
 
 from assessment.lawtext import check_country, find_statute_file, parse_statute, pin_country
 from assessment.models import Country, ElementAssessment, Finding, LawVersion, Lifecycle, Provision, Source, StatuteText
-
-from test_lawtext import _project_with, run_cli
 
 MINI = Path(__file__).parent / "data" / "mini"
 V1 = LawVersion(number="30001", promulgated=dt.date(2025, 12, 30), in_force=dt.date(2026, 7, 1))
@@ -30,12 +29,15 @@ D1 = LawVersion(number="40001", promulgated=dt.date(2026, 1, 5), in_force=dt.dat
 ACT_V1 = {
     "제1조": "##### 제1조 (목적)\n\n이 법은 시험을 위한 가상의 규정을 둔다.",
     "제2조": "##### 제2조 (보전요청)\n\n**①** 검사는 정보를 보관하는 자에게 보전을 요청할 수 있다. <신설 2025.12.30>",
-    "제3조": "##### 제3조 (정의)\n\n이 법에서 \"정보\"란 전자적 기록을 말한다. <신설 2025.12.30>",
+    "제3조": '##### 제3조 (정의)\n\n이 법에서 "정보"란 전자적 기록을 말한다. <신설 2025.12.30>',
     "제4조": "##### 제4조 (비밀유지)\n\n요청을 받은 자는 그 사실을 누설하여서는 아니 된다. <신설 2025.12.30>",
 }
 ACT_V2 = {
     **ACT_V1,
-    "제2조": "##### 제2조 (보전요청)\n\n**①** 검사 또는 사법경찰관은 정보를 보관하는 자에게 90일 동안 보전을 요청할 수 있다. <개정 2026.8.4>",
+    "제2조": (
+        "##### 제2조 (보전요청)\n\n**①** 검사 또는 사법경찰관은 정보를 보관하는 자에게 90일 동안 보전을 요청할 수 있다. "
+        "<개정 2026.8.4>"
+    ),
     "제3조": "##### 제3조\n\n삭제 <2026.8.4>",
     "제4조": "##### 제4조 (비밀유지)\n\n요청을 받은 자는 그 사실을 누구에게도 누설하여서는 아니 된다. <신설 2025.12.30>",
 }
@@ -52,8 +54,18 @@ ACT_ADDENDA = [
 ]
 
 
-def statute(title: str, number: str, promulgated: str, in_force: str, articles: dict[str, str], addenda: list[tuple[str, str, str]]) -> str:
-    front = f"---\n제목: {title}\n법령구분: 법률\n공포일자: {promulgated}\n공포번호: '{number}'\n시행일자: {in_force}\n상태: 시행\n첨부파일: []\n---\n\n# {title}\n\n"
+def statute(
+    title: str,
+    number: str,
+    promulgated: str,
+    in_force: str,
+    articles: dict[str, str],
+    addenda: list[tuple[str, str, str]],
+) -> str:
+    front = (
+        f"---\n제목: {title}\n법령구분: 법률\n공포일자: {promulgated}\n공포번호: '{number}'\n시행일자: {in_force}\n"
+        f"상태: 시행\n첨부파일: []\n---\n\n# {title}\n\n"
+    )
     body = "\n\n".join(articles.values())
     tail = "\n\n## 부칙\n\n" + "\n\n".join(f"부칙 <제{n}호,{d}>\n\n{rule}" for n, d, rule in addenda)
     return front + body + tail + "\n"
@@ -62,7 +74,16 @@ def statute(title: str, number: str, promulgated: str, in_force: str, articles: 
 def git(cwd: Path, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0")
-    ident = ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
+    ident = [
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.org",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "init.defaultBranch=main",
+    ]
     done = subprocess.run(["git", *ident, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -81,7 +102,18 @@ def commit_v1(repo: Path) -> None:
     repo.mkdir(parents=True, exist_ok=True)
     git(repo, "init", "-q")
     write(repo, ACT, statute("시험법", "30001", "2025-12-30", "2026-07-01", ACT_V1, ACT_ADDENDA[:1]))
-    write(repo, DECREE, statute("시험법 시행령", "40001", "2026-01-05", "2026-01-05", DECREE_V1, [("40001", "2026.1.5", "이 영은 공포한 날부터 시행한다.")]))
+    write(
+        repo,
+        DECREE,
+        statute(
+            "시험법 시행령",
+            "40001",
+            "2026-01-05",
+            "2026-01-05",
+            DECREE_V1,
+            [("40001", "2026.1.5", "이 영은 공포한 날부터 시행한다.")],
+        ),
+    )
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "시험법 30001, 시행령 40001")
 
@@ -90,16 +122,31 @@ def commit_v2_v3(repo: Path) -> None:
     write(repo, ACT, statute("시험법", "30002", "2026-08-04", "2026-08-04", ACT_V2, ACT_ADDENDA[:2]))
     git(repo, "commit", "-q", "-am", "시험법 30002")
     write(repo, ACT, statute("시험법", "30003", "2026-10-01", "2026-10-01", ACT_V3, ACT_ADDENDA))
-    decree_addenda = [("40001", "2026.1.5", "이 영은 공포한 날부터 시행한다."), ("40002", "2026.10.1", "이 영은 공포한 날부터 시행한다.")]
+    decree_addenda = [
+        ("40001", "2026.1.5", "이 영은 공포한 날부터 시행한다."),
+        ("40002", "2026.10.1", "이 영은 공포한 날부터 시행한다."),
+    ]
     write(repo, DECREE, statute("시험법 시행령", "40002", "2026-10-01", "2026-10-01", DECREE_V2, decree_addenda))
     git(repo, "commit", "-q", "-am", "시험법 30003, 시행령 40002")
 
 
-def provision(pid: str, title: str, article: str, heading: str | None, amended: dt.date | None, version: LawVersion = V1,
-              kind: str | None = None) -> Provision:
+def provision(
+    pid: str,
+    title: str,
+    article: str,
+    heading: str | None,
+    amended: dt.date | None,
+    version: LawVersion = V1,
+    kind: str | None = None,
+) -> Provision:
     return Provision(
-        id=pid, statute="Test Act", article=article, summary=f"Invented provision {pid}.", lifecycle=Lifecycle(in_force=dt.date(2020, 1, 1)),
-        source="lawgo", verified=True,
+        id=pid,
+        statute="Test Act",
+        article=article,
+        summary=f"Invented provision {pid}.",
+        lifecycle=Lifecycle(in_force=dt.date(2020, 1, 1)),
+        source="lawgo",
+        verified=True,
         text=StatuteText(title=title, kind=kind, article=article, heading=heading, version=version, amended=amended),  # type: ignore[arg-type]
     )
 
@@ -107,18 +154,27 @@ def provision(pid: str, title: str, article: str, heading: str | None, amended: 
 def read_country() -> Country:
     """Testland as read in version 30001 of 시험법 and 40001 of its decree."""
     return Country(
-        iso3="AAA", name="Testland", researched=dt.date(2026, 1, 10),
+        iso3="AAA",
+        name="Testland",
+        researched=dt.date(2026, 1, 10),
         sources=[Source(id="lawgo", title="Test Act", url="https://www.law.go.kr/법령/시험법", kind="official")],
         provisions=[
             provision("aaa.t.1", "시험법", "제1조", "목적", None),  # unchanged
             provision("aaa.t.2", "시험법", "제2조", "보전요청", dt.date(2025, 12, 30)),  # tagged amendment
             provision("aaa.t.3", "시험법", "제3조", "정의", dt.date(2025, 12, 30)),  # deleted
-            provision("aaa.t.4", "시험법", "제4조", "비밀유지", dt.date(2025, 12, 30)),  # reworded, no new tag (hash pinned below)
+            provision(
+                "aaa.t.4", "시험법", "제4조", "비밀유지", dt.date(2025, 12, 30)
+            ),  # reworded, no new tag (hash pinned below)
             provision("aaa.d.1", "시험법 시행령", "제1조", "목적", None, D1, kind="decree"),  # decree, unchanged
-            provision("aaa.d.2", "시험법 시행령", "제2조", "보전기간", None, D1),  # decree (kind read from the title), tagged
+            provision(
+                "aaa.d.2", "시험법 시행령", "제2조", "보전기간", None, D1
+            ),  # decree (kind read from the title), tagged
         ],
         assessments=[
-            ElementAssessment(element="tst1.art1.e1", findings=[Finding(provision="aaa.t.2", extent="full"), Finding(provision="aaa.d.2", extent="partial")]),
+            ElementAssessment(
+                element="tst1.art1.e1",
+                findings=[Finding(provision="aaa.t.2", extent="full"), Finding(provision="aaa.d.2", extent="partial")],
+            ),
             ElementAssessment(element="tst1.art1.e2", findings=[Finding(provision="aaa.t.2", extent="partial")]),
         ],
     )
@@ -158,8 +214,14 @@ def test_check_gives_before_after_and_a_word_diff_for_each_change(texts: tuple[P
     assert "검사는 정보를" in amended["before"] and "검사 또는 사법경찰관은" in amended["after"]
     assert {"op": "insert", "text": "90일 동안"} in amended["diff"]
     assert any(op["op"] == "delete" and "<신설 2025.12.30>" in op["text"] for op in amended["diff"])
-    assert amended["promulgated"] == "2026-08-04" and amended["pinned"]["version"] == "30001" and amended["current"]["version"] == "30003"
-    assert amended["elements"] == ["tst1.art1.e1", "tst1.art1.e2"] and amended["summary"] == "Invented provision aaa.t.2."
+    assert (
+        amended["promulgated"] == "2026-08-04"
+        and amended["pinned"]["version"] == "30001"
+        and amended["current"]["version"] == "30003"
+    )
+    assert (
+        amended["elements"] == ["tst1.art1.e1", "tst1.art1.e2"] and amended["summary"] == "Invented provision aaa.t.2."
+    )
     assert amended["pinned_commit"] == git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
 
     reworded = changed["aaa.t.4"]  # no new tag: caught by the hash pinned in 30001
@@ -196,14 +258,18 @@ def test_an_untagged_rewording_is_caught_from_the_history_even_without_a_hash(te
     assert "aaa.t.1" not in changed and "aaa.d.1" not in changed
 
 
-def test_without_history_before_and_after_are_null_and_the_check_works_as_before(texts: tuple[Path, Country], tmp_path: Path) -> None:
+def test_without_history_before_and_after_are_null_and_the_check_works_as_before(
+    texts: tuple[Path, Country], tmp_path: Path
+) -> None:
     repo, country = texts
     plain = tmp_path / "plain"
     shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git"))
     report = check_country(country, plain)
     assert not report.history
     assert {e["provision"] for e in report.changed} == {"aaa.t.2", "aaa.t.4", "aaa.d.2"}  # the hash still catches 제4조
-    assert all(e["before"] is None and e["after"] is None and e["diff"] is None for e in report.changed + report.missing)
+    assert all(
+        e["before"] is None and e["after"] is None and e["diff"] is None for e in report.changed + report.missing
+    )
     unhashed = check_country(read_country(), plain)
     assert "aaa.t.4" not in {e["provision"] for e in unhashed.changed}  # no hash, no history: invisible, as before
 
@@ -211,7 +277,12 @@ def test_without_history_before_and_after_are_null_and_the_check_works_as_before
 def test_since_reports_only_changes_promulgated_after_the_day(texts: tuple[Path, Country]) -> None:
     repo, country = texts
     everything = check_country(country, repo, since=dt.date(2026, 8, 3))
-    assert {e["provision"] for e in everything.changed + everything.missing} == {"aaa.t.2", "aaa.t.3", "aaa.t.4", "aaa.d.2"}
+    assert {e["provision"] for e in everything.changed + everything.missing} == {
+        "aaa.t.2",
+        "aaa.t.3",
+        "aaa.t.4",
+        "aaa.d.2",
+    }
     later = check_country(country, repo, since=dt.date(2026, 8, 4))
     assert {e["provision"] for e in later.changed + later.missing} == {"aaa.d.2"}
     assert later.to_json()["since"] == "2026-08-04"
@@ -230,11 +301,17 @@ def test_cli_check_json_since_and_exit_codes(texts: tuple[Path, Country], tmp_pa
     assert run_cli(root, "lawtext", "check", "AAA", "--texts", str(repo), "--since", "2026-02-30").returncode == 2
     text = run_cli(root, "lawtext", "check", "AAA", "--texts", str(repo))
     assert "{+90일 동안+}" in text.stdout
-    (repo / ACT).write_text("---\n제목: 시험법\n공포일자: 2026-02-30\n공포번호: '30004'\n시행일자: 2026-03-01\n---\n", encoding="utf-8")
+    (repo / ACT).write_text(
+        "---\n제목: 시험법\n공포일자: 2026-02-30\n공포번호: '30004'\n시행일자: 2026-03-01\n---\n", encoding="utf-8"
+    )
     broken = run_cli(root, "lawtext", "check", "AAA", "--texts", str(repo), "--json")
     assert broken.returncode == 3, broken.stdout + broken.stderr
     errors = json.loads(broken.stdout)["errors"]
-    assert errors[0]["file"].endswith("kr/시험법/법률.md") and errors[0]["line"] == 3 and "2026-02-30" in errors[0]["reason"]
+    assert (
+        errors[0]["file"].endswith("kr/시험법/법률.md")
+        and errors[0]["line"] == 3
+        and "2026-02-30" in errors[0]["reason"]
+    )
     assert {e["provision"] for e in json.loads(broken.stdout)["changed"]} == {"aaa.d.2"}  # the decree was still read
 
 
@@ -270,7 +347,9 @@ def test_update_refuses_a_dirty_checkout_and_changes_nothing(checkout: tuple[Pat
     (texts / ACT).write_text((texts / ACT).read_text(encoding="utf-8").replace("검사는", "누구든지"), encoding="utf-8")
     result = run_cli(MINI, "lawtext", "update", "--texts", str(texts))
     assert result.returncode == 2
-    assert "local changes" in result.stderr and "kr/시험법/법률.md" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "local changes" in result.stderr and "kr/시험법/법률.md" in result.stderr and "Traceback" not in result.stderr
+    )
     assert git(texts, "rev-parse", "HEAD") == head and "누구든지" in (texts / ACT).read_text(encoding="utf-8")
 
 
@@ -281,7 +360,9 @@ def test_update_refuses_a_folder_that_is_not_a_git_checkout(tmp_path: Path) -> N
     assert result.returncode == 2 and "not a git checkout" in result.stderr
 
 
-def test_update_refuses_a_folder_inside_another_checkout_local_commits_and_a_lost_upstream(checkout: tuple[Path, Path]) -> None:
+def test_update_refuses_a_folder_inside_another_checkout_local_commits_and_a_lost_upstream(
+    checkout: tuple[Path, Path],
+) -> None:
     upstream, texts = checkout
     inside = run_cli(MINI, "lawtext", "update", "--texts", str(texts / "kr" / "시험법"))
     assert inside.returncode == 2 and "inside the git checkout" in inside.stderr
@@ -301,7 +382,17 @@ def test_a_presidential_decree_without_a_parent_act_is_found_in_its_own_folder(t
     """Issue 21: the working procedures of CPA Art. 215-2(9) stand in a decree of its own (대통령령.md), and a
     provision read in it is watched like any other."""
     title = "검사와 사법경찰관의 상호협력과 일반적 수사준칙에 관한 규정"
-    write(tmp_path, f"kr/{title}/대통령령.md", statute(title, "36704", "2026.9.30", "2026-10-02",
-                                                   {"제42조의2": "##### 제42조의2 (보전요청)\n\n사법경찰관은 보전요청을 신청한다."}, []))
+    write(
+        tmp_path,
+        f"kr/{title}/대통령령.md",
+        statute(
+            title,
+            "36704",
+            "2026.9.30",
+            "2026-10-02",
+            {"제42조의2": "##### 제42조의2 (보전요청)\n\n사법경찰관은 보전요청을 신청한다."},
+            [],
+        ),
+    )
     assert find_statute_file(tmp_path, title) == tmp_path / "kr" / title / "대통령령.md"
     assert find_statute_file(tmp_path, title, "decree") is None  # a decree of an Act is still only its 시행령.md

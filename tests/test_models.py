@@ -23,7 +23,11 @@ def _models_in(annotation: object) -> list[type[BaseModel]]:
 def every_model() -> list[type[BaseModel]]:
     """Every model defined in assessment.models, and every model nested in their fields (wherever it is defined)."""
     todo = [*SCHEMAS.values()]
-    todo += [c for c in vars(models).values() if inspect.isclass(c) and issubclass(c, BaseModel) and c.__module__ == models.__name__]
+    todo += [
+        c
+        for c in vars(models).values()
+        if inspect.isclass(c) and issubclass(c, BaseModel) and c.__module__ == models.__name__
+    ]
     seen: dict[type[BaseModel], None] = {}
     while todo:
         model = todo.pop()
@@ -43,9 +47,12 @@ def test_every_field_of_every_model_has_a_description() -> None:
     undescribed = [f"{model}.{name}" for model, name, info in fields if not (info.description or "").strip()]
     assert undescribed == [], f"fields without Field(description=...): {undescribed}"
     # one plain sentence: starts like one, ends like one
-    ragged = [f"{model}.{name}: {info.description}" for model, name, info in fields
-              if not (info.description[0].isupper() or info.description.startswith("full "))  # a code first
-              or not info.description.endswith((".", ")"))]
+    ragged = [
+        f"{model}.{name}: {info.description}"
+        for model, name, info in fields
+        if not (info.description[0].isupper() or info.description.startswith("full "))  # a code first
+        or not info.description.endswith((".", ")"))
+    ]
     assert ragged == []
 
 

@@ -11,7 +11,15 @@ import pytest
 
 from assessment.catalog import Catalog
 from assessment.models import Country, LegalSystem
-from assessment.precedents import Precedent, PrecedentProvision, gap_elements, legal_distance, precedents, precedents_json, rank
+from assessment.precedents import (
+    Precedent,
+    PrecedentProvision,
+    gap_elements,
+    legal_distance,
+    precedents,
+    precedents_json,
+    rank,
+)
 from assessment.scoring import Engine
 
 TODAY = dt.date(2026, 12, 6)
@@ -45,11 +53,21 @@ def _oracle_better(a: Precedent, b: Precedent, mine: LegalSystem | None) -> int:
 
 def _random_precedent(rng: random.Random, code: str) -> Precedent:
     provisions = tuple(
-        PrecedentProvision(f"{code.lower()}.p{i}", "Act", str(i), f"Act, Art. {i}", "s",
-                           rng.choice([None, dt.date(1990, 1, 1) + dt.timedelta(days=rng.randint(0, 12000))]), None, rng.random() < 0.5)
+        PrecedentProvision(
+            f"{code.lower()}.p{i}",
+            "Act",
+            str(i),
+            f"Act, Art. {i}",
+            "s",
+            rng.choice([None, dt.date(1990, 1, 1) + dt.timedelta(days=rng.randint(0, 12000))]),
+            None,
+            rng.random() < 0.5,
+        )
         for i in range(rng.randint(1, 3))
     )
-    return Precedent(code, code, rng.choice(["in_place", "partial"]), rng.random() < 0.5, rng.choice(FAMILIES), provisions)
+    return Precedent(
+        code, code, rng.choice(["in_place", "partial"]), rng.random() < 0.5, rng.choice(FAMILIES), provisions
+    )
 
 
 def test_the_ranking_agrees_with_an_oracle_written_rule_by_rule() -> None:
@@ -68,17 +86,42 @@ def test_legal_distance() -> None:
     assert legal_distance(None, LegalSystem.civil) == 2
 
 
-def _country(mini: Country, iso3: str, family: str | None, extent: str, in_force: str, verified: bool, dates_verified: bool = True) -> Country:
+def _country(
+    mini: Country,
+    iso3: str,
+    family: str | None,
+    extent: str,
+    in_force: str,
+    verified: bool,
+    dates_verified: bool = True,
+) -> Country:
     """A synthetic Party meeting tst1.art3.e1 with one provision in force from `in_force`."""
     data = {
-        "iso3": iso3, "name": f"Land {iso3}", "researched": "2026-01-01",
+        "iso3": iso3,
+        "name": f"Land {iso3}",
+        "researched": "2026-01-01",
         "sources": [{"id": "gazette", "title": "Gazette", "url": "https://example.org/g", "kind": "primary"}],
-        "provisions": [{
-            "id": f"{iso3.lower()}.cpa.1", "statute": f"Procedure Act of {iso3}", "article": "1", "summary": f"{iso3} preserves data.",
-            "source": "gazette", "verified": True,
-            "lifecycle": {"in_force": in_force, "dates_verified": dates_verified, "enacted_by": f"Act 1 of {in_force[:4]}"},
-        }],
-        "assessments": [{"element": "tst1.art3.e1", "findings": [{"provision": f"{iso3.lower()}.cpa.1", "extent": extent, "verified": verified}]}],
+        "provisions": [
+            {
+                "id": f"{iso3.lower()}.cpa.1",
+                "statute": f"Procedure Act of {iso3}",
+                "article": "1",
+                "summary": f"{iso3} preserves data.",
+                "source": "gazette",
+                "verified": True,
+                "lifecycle": {
+                    "in_force": in_force,
+                    "dates_verified": dates_verified,
+                    "enacted_by": f"Act 1 of {in_force[:4]}",
+                },
+            }
+        ],
+        "assessments": [
+            {
+                "element": "tst1.art3.e1",
+                "findings": [{"provision": f"{iso3.lower()}.cpa.1", "extent": extent, "verified": verified}],
+            }
+        ],
     }
     if family:
         data["legal_system"] = {"family": family, "source": "gazette"}
@@ -106,11 +149,21 @@ def test_precedents_list_parties_whose_law_in_force_meets_the_element_ranked(par
     assert element.status == "in_place"  # AAA's own bill is in force by now
     order = [(p.country, p.status, p.verified) for p in element.precedents]
     # verified in place first (same family before the other), then unverified in place, then partial
-    assert order == [("CCC", "in_place", True), ("BBB", "in_place", True), ("DDD", "in_place", False), ("EEE", "partial", True)]
+    assert order == [
+        ("CCC", "in_place", True),
+        ("BBB", "in_place", True),
+        ("DDD", "in_place", False),
+        ("EEE", "partial", True),
+    ]
     ccc = element.precedents[0]
     assert ccc.legal_system == "civil" and ccc.name == "Land CCC"
     [provision] = ccc.provisions
-    assert (provision.statute, provision.article, provision.in_force, provision.introduced_by) == ("Procedure Act of CCC", "1", dt.date(2005, 1, 1), "Act 1 of 2005")
+    assert (provision.statute, provision.article, provision.in_force, provision.introduced_by) == (
+        "Procedure Act of CCC",
+        "1",
+        dt.date(2005, 1, 1),
+        "Act 1 of 2005",
+    )
     # as of 2015 only the law then in force counts, and AAA's element was still missing
     [then] = precedents(parties, engine, "AAA", "tst1", ["tst1.art3.e1"], dt.date(2015, 1, 1))
     assert then.status == "missing" and [p.country for p in then.precedents] == ["CCC", "BBB"]
@@ -120,7 +173,9 @@ def test_precedents_json_shape_and_gaps_default(parties: Catalog) -> None:
     engine = Engine.from_catalog(parties)
     report = precedents_json(parties, engine, "AAA", "tst1", None, dt.date(2025, 1, 1))
     assert set(report) == {"country", "treaty", "as_of", "elements"}
-    assert [e["id"] for e in report["elements"]] == gap_elements(parties, engine.score_country("AAA", "tst1", dt.date(2025, 1, 1)))
+    assert [e["id"] for e in report["elements"]] == gap_elements(
+        parties, engine.score_country("AAA", "tst1", dt.date(2025, 1, 1))
+    )
     assert report["elements"] and report["elements"][0]["id"] == "tst1.art3.e1"
     first = report["elements"][0]["precedents"][0]
     assert set(first) == {"country", "name", "status", "verified", "legal_system", "provisions"}
@@ -132,7 +187,13 @@ def test_korea_art29_precedents_are_parties_whose_verified_law_meets_it(catalog:
     [element] = precedents(catalog, engine, "KOR", "ets185", ["ets185.art29.e1"], TODAY)
     assert element.status in ("missing", "partial", "unknown")
     for p in element.precedents:
-        status = dict(zip(*(lambda s: (s.elements["id"], s.elements["status"].astype(str)))(engine.score_country(p.country, "ets185", TODAY))))
+        status = dict(
+            zip(
+                *(lambda s: (s.elements["id"], s.elements["status"].astype(str)))(
+                    engine.score_country(p.country, "ets185", TODAY)
+                )
+            )
+        )
         assert status["ets185.art29.e1"] == p.status and p.status in ("in_place", "partial")
         assert p.provisions and all(pr.in_force is None or pr.in_force <= TODAY for pr in p.provisions)
         assert p.verified == engine.score_country(p.country, "ets185", TODAY).element_detail()["ets185.art29.e1"][2]

@@ -9,6 +9,7 @@ import sys
 import uuid
 
 import pytest
+from backends import BACKENDS
 from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
@@ -19,7 +20,6 @@ from assessment.models import Finding
 from assessment.review import RULES, CountryReview, Step
 from assessment.store import SYSTEM, PermissionDenied, Role, Store, User, ValidationFailed
 from assessment.vocab import ReviewState
-from backends import BACKENDS
 
 ELEMENT = "tst1.art3.e1"
 PARTIAL = [Finding(provision="aaa.cc.10", extent="partial")]
@@ -33,7 +33,9 @@ def _copies(store: Store, codes: list[str]) -> None:
 
 def _edit(store: Store, user: User, iso3: str, note: str) -> None:
     current = store.assessment(iso3, ELEMENT)
-    store.save_assessment(user, iso3, ELEMENT, findings=PARTIAL, judgment=None, note=note, expected_version=current.version)
+    store.save_assessment(
+        user, iso3, ELEMENT, findings=PARTIAL, judgment=None, note=note, expected_version=current.version
+    )
 
 
 def _statements(store: Store) -> list[str]:
@@ -72,7 +74,10 @@ def test_the_queue_puts_what_waits_first_and_says_who_changed_it_last(mini_store
     _edit(mini_store, ed, "BBB", "a draft")
     queue = review.review_queue(mini_store.review_overview())
     assert [(c.iso3, c.state) for c in queue.countries] == [
-        ("CCC", ReviewState.in_review), ("BBB", ReviewState.draft), ("AAA", ReviewState.approved)]
+        ("CCC", ReviewState.in_review),
+        ("BBB", ReviewState.draft),
+        ("AAA", ReviewState.approved),
+    ]
     assert queue.waiting == 1
     for c in queue.countries:  # the one query says what the per-country reads say
         last = mini_store.latest_change(c.iso3)
@@ -96,9 +101,13 @@ def _in_state(store: Store, state: ReviewState) -> None:
 
 @pytest.mark.parametrize("step", list(Step))
 @pytest.mark.parametrize("state", list(ReviewState))
-def test_the_store_takes_a_step_only_from_the_state_its_rule_starts_from(mini_store: Store, step: Step, state: ReviewState) -> None:
+def test_the_store_takes_a_step_only_from_the_state_its_rule_starts_from(
+    mini_store: Store, step: Step, state: ReviewState
+) -> None:
     mini_store.add_user(SYSTEM, "ed", Role.editor, "password-long-1", ["AAA"])
-    rev = mini_store.add_user(SYSTEM, "rev", Role.reviewer, "password-long-1")  # never edits: the four-eyes rule lets them approve
+    rev = mini_store.add_user(
+        SYSTEM, "rev", Role.reviewer, "password-long-1"
+    )  # never edits: the four-eyes rule lets them approve
     _in_state(mini_store, state)
     if RULES[step].start != state:
         with pytest.raises(ValidationFailed, match="this step needs it to be"):
@@ -108,7 +117,9 @@ def test_the_store_takes_a_step_only_from_the_state_its_rule_starts_from(mini_st
     mini_store.take_step(rev, step, "aaa", comment="checked")
     assert mini_store.review_state("AAA") == RULES[step].end
     assert [(e.field, e.old, e.new) for e in mini_store.history("AAA", "country")][-2:] == [
-        ("review_state", state.value, RULES[step].end.value), ("review_comment", None, "checked")]
+        ("review_state", state.value, RULES[step].end.value),
+        ("review_comment", None, "checked"),
+    ]
 
 
 def test_the_four_eyes_rule_refuses_an_approval_of_ones_own_edit(mini_store: Store) -> None:
@@ -117,7 +128,9 @@ def test_the_four_eyes_rule_refuses_an_approval_of_ones_own_edit(mini_store: Sto
     _edit(mini_store, rev, "AAA", "the reviewer's own edit")
     _in_state(mini_store, ReviewState.in_review)
     assert review.four_eyes_refusal(rev, Step.approve, "AAA", edited_since_approval=True) is not None
-    assert review.four_eyes_refusal(rev, Step.send_back, "AAA", edited_since_approval=True) is None  # only approving needs a second person
+    assert (
+        review.four_eyes_refusal(rev, Step.send_back, "AAA", edited_since_approval=True) is None
+    )  # only approving needs a second person
     with pytest.raises(PermissionDenied, match="another reviewer must approve"):
         mini_store.approve(rev, "AAA")
     mini_store.send_back(rev, "AAA")  # sending back is not approving their own work
@@ -146,21 +159,30 @@ def test_the_law_change_list_is_none_without_statutes_and_lists_each_element() -
     assert review.law_to_review({"KOR": {}, "JPN": {}}) == []  # watched, and nothing changed
     changed = LawChange("kor.cpa.215-2", "형사소송법 제215조의2", dt.date(2027, 1, 5), "amended", missing=False)
     rows = review.law_to_review({"KOR": {"ets185.art16.e1": [changed], "ets185.art16.e2": [changed]}, "JPN": {}})
-    assert rows == [review.LawToReview("KOR", "ets185.art16.e1", "형사소송법 제215조의2", dt.date(2027, 1, 5), "amended"),
-                    review.LawToReview("KOR", "ets185.art16.e2", "형사소송법 제215조의2", dt.date(2027, 1, 5), "amended")]
+    assert rows == [
+        review.LawToReview("KOR", "ets185.art16.e1", "형사소송법 제215조의2", dt.date(2027, 1, 5), "amended"),
+        review.LawToReview("KOR", "ets185.art16.e2", "형사소송법 제215조의2", dt.date(2027, 1, 5), "amended"),
+    ]
 
 
 def test_the_rules_import_nothing_of_the_store_so_either_may_be_imported_first() -> None:
     """The store imports assessment.review's rules; were review to import the store back, importing review first
     would fail half-way."""
     for first, second in (("assessment.review", "assessment.store"), ("assessment.store", "assessment.review")):
-        done = subprocess.run([sys.executable, "-c", f"import {first}, {second}"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {first}, {second}"], cwd=PROJECT_ROOT, capture_output=True, text=True
+        )
         assert done.returncode == 0, done.stderr
 
 
 def test_a_queue_entry_is_built_from_the_stores_row() -> None:
     at = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
-    queue = review.review_queue([CountryReview("BBB", ReviewState.approved, at, "ann", at), CountryReview("AAA", ReviewState.approved, None, None, None)])
+    queue = review.review_queue(
+        [
+            CountryReview("BBB", ReviewState.approved, at, "ann", at),
+            CountryReview("AAA", ReviewState.approved, None, None, None),
+        ]
+    )
     assert [c.iso3 for c in queue.countries] == ["AAA", "BBB"] and queue.waiting == 0
 
 
@@ -185,17 +207,31 @@ def test_the_review_page_offers_each_user_their_steps_and_takes_them() -> None:
     assert ed is not None
     element = "ets185.art2.e1"
     current = store.assessment("DEU", element)
-    store.save_assessment(ed, "DEU", element, findings=current.findings, judgment=current.judgment, note=f"note {uuid.uuid4().hex[:6]}",
-                          expected_version=current.version)
+    store.save_assessment(
+        ed,
+        "DEU",
+        element,
+        findings=current.findings,
+        judgment=current.judgment,
+        note=f"note {uuid.uuid4().hex[:6]}",
+        expected_version=current.version,
+    )
     at = _review_page(editor, "DEU")
     assert not at.exception and [b.label for b in at.button] == ["Submit for review"]
     at = at.button[0].click().run()
-    assert any("DEU was submitted for review." in s.value for s in at.success) and store.review_state("DEU") == "in_review"
+    assert (
+        any("DEU was submitted for review." in s.value for s in at.success) and store.review_state("DEU") == "in_review"
+    )
     assert not at.button and any(i.value == "Waiting for a reviewer." for i in at.info)
     at = _review_page(reviewer, "DEU")
     assert [b.label for b in at.button] == ["Approve and publish", "Send back to draft"]
     at = next(b for b in at.button if b.label == "Send back to draft").click().run()
-    assert any("a comment is needed to send it back" in e.value for e in at.error) and store.review_state("DEU") == "in_review"
+    assert (
+        any("a comment is needed to send it back" in e.value for e in at.error)
+        and store.review_state("DEU") == "in_review"
+    )
     at = next(b for b in at.button if b.label == "Approve and publish").click().run()
-    assert any(s.value.startswith("Approved: aides now see DEU as it stands") for s in at.success), [s.value for s in at.success]
+    assert any(s.value.startswith("Approved: aides now see DEU as it stands") for s in at.success), [
+        s.value for s in at.success
+    ]
     assert store.review_state("DEU") == "approved"

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import BACKENDS
 
 from assessment.catalog import load_catalog
 from assessment.models import Finding
 from assessment.store import SYSTEM, PermissionDenied, Role, StaleVersion, Store, ValidationFailed
 from assessment.store import base as store_module
-from backends import BACKENDS
 
 MINI = Path(__file__).parent / "data" / "mini"
 ELEMENT = "tst1.art3.e1"  # edited by the reviewer 'rev'
@@ -37,7 +37,9 @@ def _in_review(store: Store, note: str) -> None:
     ed = store.user("ed")
     assert ed is not None
     base = store.assessment("AAA", OTHER)
-    store.save_assessment(ed, "AAA", OTHER, findings=base.findings, judgment=base.judgment, note=note, expected_version=base.version)
+    store.save_assessment(
+        ed, "AAA", OTHER, findings=base.findings, judgment=base.judgment, note=note, expected_version=base.version
+    )
     store.submit_for_review(ed, "AAA")
 
 
@@ -49,7 +51,9 @@ def _reviewer_edits(store: Store, note: str) -> None:
     rev = store.user("rev")
     assert rev is not None
     current = store.assessment("AAA", ELEMENT)
-    store.save_assessment(rev, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=note, expected_version=current.version)
+    store.save_assessment(
+        rev, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=note, expected_version=current.version
+    )
 
 
 # --------------------------------------------------------------------------------- the processes' parts
@@ -120,7 +124,9 @@ def _outcomes(out: Any, n: int) -> dict[str, str | None]:
 
 
 @BACKENDS
-def test_an_edit_that_read_its_clock_before_an_approval_still_needs_another_reviewer(mini_store: Store, database_url: str) -> None:
+def test_an_edit_that_read_its_clock_before_an_approval_still_needs_another_reviewer(
+    mini_store: Store, database_url: str
+) -> None:
     """Three processes: the reviewer's edit reads its clock, another reviewer approves, the edit is written
     (after the approval, so it is an unreviewed draft), the editor submits, the reviewer approves their own
     edit. Its time is older than the approval's; its place in the audit log is not."""
@@ -129,7 +135,10 @@ def test_an_edit_that_read_its_clock_before_an_approval_still_needs_another_revi
     clock_read, approved, edited = SPAWN.Event(), SPAWN.Event(), SPAWN.Event()
     out = SPAWN.Queue()
     processes = [
-        SPAWN.Process(target=_edit_held_after_reading_the_clock, args=(database_url, "the reviewer's own edit", clock_read, approved, out)),
+        SPAWN.Process(
+            target=_edit_held_after_reading_the_clock,
+            args=(database_url, "the reviewer's own edit", clock_read, approved, out),
+        ),
         SPAWN.Process(target=_approve, args=(database_url, "rev2", clock_read, approved, out)),
         SPAWN.Process(target=_submit_then_approve_own, args=(database_url, edited, out)),
     ]
@@ -143,7 +152,9 @@ def test_an_edit_that_read_its_clock_before_an_approval_still_needs_another_revi
     print(outcomes)
     assert [p.exitcode for p in processes] == [0, 0, 0]
     assert outcomes["approve by rev2"] is None and outcomes["edit"] is None and outcomes["submit"] is None
-    assert outcomes["own approval"] is not None and "another reviewer must approve" in outcomes["own approval"], outcomes
+    assert outcomes["own approval"] is not None and "another reviewer must approve" in outcomes["own approval"], (
+        outcomes
+    )
     assert mini_store.review_state("AAA") == "in_review"
     assert _published_note(mini_store, ELEMENT) != "the reviewer's own edit"  # still unpublished
     rev2 = mini_store.user("rev2")
@@ -209,11 +220,21 @@ def _round_worker(url: str, role: str, rounds: int, barrier: Any, out: Any) -> N
             if role == "approve":
                 store.approve(user, "AAA")
             elif role == "edit":
-                store.save_assessment(user, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=f"edit {n}", expected_version=current)
+                store.save_assessment(
+                    user, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=f"edit {n}", expected_version=current
+                )
             else:
                 for i in range(10):
                     version = store.assessment("BBB", ELEMENT).version
-                    store.save_assessment(user, "BBB", ELEMENT, findings=PARTIAL, judgment=None, note=f"other {n}.{i}", expected_version=version)
+                    store.save_assessment(
+                        user,
+                        "BBB",
+                        ELEMENT,
+                        findings=PARTIAL,
+                        judgment=None,
+                        note=f"other {n}.{i}",
+                        expected_version=version,
+                    )
         except (ValidationFailed, StaleVersion, PermissionDenied):
             done = False
         out.put((n, role, done))
@@ -221,7 +242,9 @@ def _round_worker(url: str, role: str, rounds: int, barrier: Any, out: Any) -> N
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_three_processes_racing_never_let_a_reviewer_approve_their_own_edit(mini_store: Store, database_url: str) -> None:
+def test_three_processes_racing_never_let_a_reviewer_approve_their_own_edit(
+    mini_store: Store, database_url: str
+) -> None:
     """The probe's setting, free-running: each round a reviewer's edit, another reviewer's approval and a third
     writer (on another country) race from three processes; then the editor submits and the reviewer tries to
     approve. The reviewer may only when their edit was published by the other's approval (the published
@@ -235,7 +258,10 @@ def test_three_processes_racing_never_let_a_reviewer_approve_their_own_edit(mini
     assert rev is not None and ed is not None
     barrier = SPAWN.Barrier(4)
     out = SPAWN.Queue()
-    processes = [SPAWN.Process(target=_round_worker, args=(database_url, role, rounds, barrier, out)) for role in ("edit", "approve", "other")]
+    processes = [
+        SPAWN.Process(target=_round_worker, args=(database_url, role, rounds, barrier, out))
+        for role in ("edit", "approve", "other")
+    ]
     for p in processes:
         p.start()
     mine: str | None = None  # the reviewer's latest saved note

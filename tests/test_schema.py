@@ -14,7 +14,9 @@ def test_committed_schemas_match_the_models() -> None:
     for name, model in SCHEMAS.items():
         path = SCHEMA_DIR / name
         assert path.exists(), f"{path} missing: run python -m assessment schema --write"
-        assert path.read_text(encoding="utf-8") == render(model), f"{name} drifted: run python -m assessment schema --write"
+        assert path.read_text(encoding="utf-8") == render(model), (
+            f"{name} drifted: run python -m assessment schema --write"
+        )
 
 
 def test_schema_forbids_unknown_fields_and_lists_statuses() -> None:

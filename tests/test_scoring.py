@@ -110,7 +110,9 @@ def test_obligation_status_when_all_reserved() -> None:
     from assessment.records import ElementRecord, EvidenceRecords
 
     treaties = list(load_catalog(MINI).treaties.values())
-    records = EvidenceRecords(countries=["BBB"], elements=[ElementRecord("BBB", "tst1.art4.1b.e1", Status.reserved, ())])
+    records = EvidenceRecords(
+        countries=["BBB"], elements=[ElementRecord("BBB", "tst1.art4.1b.e1", Status.reserved, ())]
+    )
     r = Engine.from_records(treaties, records).score_country("BBB", "tst1", IN_FORCE)
     obligations = r.obligations.set_index("id")
     assert obligations.loc["tst1.art4.1b", "status"] == "reserved"
@@ -141,7 +143,10 @@ def _assert_same(engine: Engine, treaties, records, when: dt.date, with_bills: b
     for treaty in engine.structure.treaty_obligations:
         for row in ours.obligations(treaty).itertuples():
             expected = oracle[(row.country, treaty)].obligations[row.obligation]
-            assert (row.status, bool(row.critical)) == (expected.status, expected.critical), (row.country, row.obligation)
+            assert (row.status, bool(row.critical)) == (expected.status, expected.critical), (
+                row.country,
+                row.obligation,
+            )
             if expected.score is None:
                 assert np.isnan(row.score)
             else:
@@ -165,7 +170,9 @@ def test_agrees_with_reference_on_random_data(catalog: Catalog, with_bills: bool
 
 @pytest.mark.parametrize("with_bills", [False, True])
 @pytest.mark.parametrize("when", [dt.date(2025, 8, 21), dt.date(2026, 11, 23)])
-def test_agrees_with_reference_on_shipped_data(catalog: Catalog, engine: Engine, with_bills: bool, when: dt.date) -> None:
+def test_agrees_with_reference_on_shipped_data(
+    catalog: Catalog, engine: Engine, with_bills: bool, when: dt.date
+) -> None:
     treaties = list(catalog.treaties.values())
     assert _assert_same(engine, treaties, records_from_catalog(catalog), when, with_bills) > 0
 

@@ -38,13 +38,30 @@ class Client:
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
         self.app = app
 
-    def request(self, method: str, path: str, *, json_body: object = None, content: bytes | None = None,
-                headers: dict[str, str] | None = None) -> Answer:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: object = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
         body = content if content is not None else (b"" if json_body is None else json.dumps(json_body).encode())
         headers = {"host": "testserver", **({"content-type": "application/json"} if body else {}), **(headers or {})}
-        scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-                 "scheme": "http", "http_version": "1.1", "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
-                 "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "scheme": "http",
+            "http_version": "1.1",
+            "server": ("testserver", 80),
+            "client": ("127.0.0.1", 50000),
+            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        }
         incoming = [{"type": "http.request", "body": body, "more_body": False}]
         sent: list[dict] = []
 
@@ -97,7 +114,9 @@ def test_every_response_carries_a_content_security_policy_that_no_other_site_may
     for inline in re.findall(r"<script>(.*?)</script>", shell, flags=re.DOTALL):
         assert sha256(inline) in scripts  # Streamlit's page shell still runs
     assert sha256("window.print()") in scripts  # the Brief's print button
-    assert response.headers["x-content-type-options"] == "nosniff" and response.headers["referrer-policy"] == "same-origin"
+    assert (
+        response.headers["x-content-type-options"] == "nosniff" and response.headers["referrer-policy"] == "same-origin"
+    )
 
 
 def test_the_session_cookie_is_set_by_the_server_http_only(client: Client, token: str) -> None:
@@ -113,7 +132,9 @@ def test_the_session_cookie_is_set_by_the_server_http_only(client: Client, token
 
 
 def test_sign_out_clears_the_cookie(client: Client) -> None:
-    response = client.request("DELETE", serve.SESSION_ROUTE, json_body={"token": None, "https": False}, headers=SAME_ORIGIN)
+    response = client.request(
+        "DELETE", serve.SESSION_ROUTE, json_body={"token": None, "https": False}, headers=SAME_ORIGIN
+    )
     assert response.status_code == 204
     cookie = response.headers["set-cookie"].lower()
     assert cookie.startswith(f'{_auth.COOKIE}="";') and "max-age=0" in cookie and "httponly" in cookie
@@ -124,17 +145,25 @@ def test_no_cookie_for_a_session_that_does_not_exist(client: Client) -> None:
     assert response.status_code == 403 and "set-cookie" not in response.headers
 
 
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
-                                     {"Origin": "http://elsewhere.example"}, {}])
-def test_another_site_can_neither_sign_a_browser_in_nor_out(client: Client, token: str, headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Origin": "http://elsewhere.example"}, {}],
+)
+def test_another_site_can_neither_sign_a_browser_in_nor_out(
+    client: Client, token: str, headers: dict[str, str]
+) -> None:
     for method, body in (("POST", {"token": token, "https": False}), ("DELETE", {"token": None})):
         response = client.request(method, serve.SESSION_ROUTE, json_body=body, headers=headers)
         assert response.status_code == 403 and "set-cookie" not in response.headers
 
 
-@pytest.mark.parametrize("body", [b"not json", b'{"https": true}', b'{"token": 5}', b'{"token": ""}', b"{" + b" " * 5000 + b"}"])
+@pytest.mark.parametrize(
+    "body", [b"not json", b'{"https": true}', b'{"token": 5}', b'{"token": ""}', b"{" + b" " * 5000 + b"}"]
+)
 def test_a_malformed_request_is_refused(client: Client, body: bytes) -> None:
-    response = client.request("POST", serve.SESSION_ROUTE, content=body, headers={**SAME_ORIGIN, "Content-Type": "application/json"})
+    response = client.request(
+        "POST", serve.SESSION_ROUTE, content=body, headers={**SAME_ORIGIN, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and "set-cookie" not in response.headers
 
 

@@ -7,11 +7,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from backends import BACKENDS
 
 import assessment.store.users as store_module
 from assessment.store import SYSTEM, Role, SignInBusy, SignInLocked, Store
 from assessment.store.auth import client_address
-from backends import BACKENDS
 
 
 class CountingChecks:
@@ -37,7 +37,9 @@ class CountingChecks:
 
 
 @BACKENDS
-def test_thirty_parallel_wrong_passwords_get_at_most_five_checks(mini_store: Store, mini_catalog, database_url, monkeypatch) -> None:
+def test_thirty_parallel_wrong_passwords_get_at_most_five_checks(
+    mini_store: Store, mini_catalog, database_url, monkeypatch
+) -> None:
     """The lockout is decided and recorded before any check, in one transaction: parallel guesses for one name
     see each other. Three stores on one database stand for three app instances."""
     checks = CountingChecks(store_module.check_password)
@@ -49,7 +51,11 @@ def test_thirty_parallel_wrong_passwords_get_at_most_five_checks(mini_store: Sto
 
     def guess(i: int) -> str:
         try:
-            return "none" if stores[i % 3].authenticate("ed", f"wrong-password-{i}", client=f"10.1.0.{i}") is None else "user"
+            return (
+                "none"
+                if stores[i % 3].authenticate("ed", f"wrong-password-{i}", client=f"10.1.0.{i}") is None
+                else "user"
+            )
         except SignInLocked:
             return "locked"
 
@@ -66,7 +72,9 @@ def test_thirty_parallel_wrong_passwords_get_at_most_five_checks(mini_store: Sto
 
 
 @BACKENDS
-def test_a_shared_client_address_slows_down_but_never_locks_out_a_correct_password(mini_store: Store, monkeypatch) -> None:
+def test_a_shared_client_address_slows_down_but_never_locks_out_a_correct_password(
+    mini_store: Store, monkeypatch
+) -> None:
     """Behind a reverse proxy every person has the proxy's address: failures with made-up names from it must not
     lock out someone who then types the right password."""
     slept: list[float] = []
@@ -80,7 +88,9 @@ def test_a_shared_client_address_slows_down_but_never_locks_out_a_correct_passwo
 
 
 @BACKENDS
-def test_beyond_the_bounded_checks_the_answer_is_try_again_and_nothing_is_counted(mini_store: Store, monkeypatch) -> None:
+def test_beyond_the_bounded_checks_the_answer_is_try_again_and_nothing_is_counted(
+    mini_store: Store, monkeypatch
+) -> None:
     places = threading.BoundedSemaphore(1)
     monkeypatch.setattr(store_module, "SIGN_IN_CHECKS", places)
     mini_store.add_user(SYSTEM, "ed", Role.editor, "password-long-1", ["AAA"])

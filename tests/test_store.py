@@ -8,12 +8,12 @@ import threading
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from backends import BACKENDS
 from sqlalchemy import func, select, text
 
 from assessment.models import Finding, Judgment
 from assessment.store import SYSTEM, PermissionDenied, Role, StaleVersion, Store, User, ValidationFailed
 from assessment.store import schema as t
-from backends import BACKENDS
 
 ELEMENT = "tst1.art3.e1"
 PARTIAL = [Finding(provision="aaa.cc.10", extent="partial")]
@@ -41,7 +41,9 @@ def test_save_bumps_version_and_audits_in_one_go(mini_store: Store) -> None:
     ed = editor(mini_store)
     before = mini_store.assessment("AAA", ELEMENT)
     assert before.version == 1
-    after = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="read the code", expected_version=1)
+    after = mini_store.save_assessment(
+        ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="read the code", expected_version=1
+    )
     assert (after.version, after.updated_by, after.note) == (2, "ed", "read the code")
     history = mini_store.history("AAA", ELEMENT)
     assert [(h.field, h.user, h.source) for h in history] == [("findings", "ed", "browser"), ("note", "ed", "browser")]
@@ -55,7 +57,15 @@ def test_stale_version_is_refused_and_nothing_written(mini_store: Store) -> None
     mini_store.save_assessment(other, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=None, expected_version=1)
     n = audit_count(mini_store)
     with pytest.raises(StaleVersion) as info:
-        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[], judgment=Judgment(status="unknown", reason="unsure"), note=None, expected_version=1)
+        mini_store.save_assessment(
+            ed,
+            "AAA",
+            ELEMENT,
+            findings=[],
+            judgment=Judgment(status="unknown", reason="unsure"),
+            note=None,
+            expected_version=1,
+        )
     assert "changed by ann" in str(info.value) and "nothing was written" in str(info.value)
     assert info.value.current == 2
     assert audit_count(mini_store) == n
@@ -65,10 +75,14 @@ def test_stale_version_is_refused_and_nothing_written(mini_store: Store) -> None
 @BACKENDS
 def test_first_save_of_an_unassessed_element(mini_store: Store) -> None:
     ed = editor(mini_store)
-    record = mini_store.save_assessment(ed, "AAA", "tst1.art4.1b.e1", findings=PARTIAL, judgment=None, note=None, expected_version=0)
+    record = mini_store.save_assessment(
+        ed, "AAA", "tst1.art4.1b.e1", findings=PARTIAL, judgment=None, note=None, expected_version=0
+    )
     assert record.version == 1
     with pytest.raises(StaleVersion):
-        mini_store.save_assessment(ed, "AAA", "tst1.art4.1b.e1", findings=PARTIAL, judgment=None, note="x", expected_version=0)
+        mini_store.save_assessment(
+            ed, "AAA", "tst1.art4.1b.e1", findings=PARTIAL, judgment=None, note="x", expected_version=0
+        )
 
 
 @BACKENDS
@@ -76,10 +90,26 @@ def test_invalid_edit_is_refused_with_plain_messages(mini_store: Store) -> None:
     ed = editor(mini_store)
     n = audit_count(mini_store)
     with pytest.raises(ValidationFailed) as info:
-        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[Finding(provision="aaa.none", extent="full")], judgment=None, note=None, expected_version=1)
+        mini_store.save_assessment(
+            ed,
+            "AAA",
+            ELEMENT,
+            findings=[Finding(provision="aaa.none", extent="full")],
+            judgment=None,
+            note=None,
+            expected_version=1,
+        )
     assert "provision 'aaa.none' is not defined" in info.value.messages[0]
     with pytest.raises(ValidationFailed, match="not a reservation or declaration the treaty allows"):
-        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[], judgment=Judgment(status="reserved", hook="tst1.res.9", reason="r", source="gazette"), note=None, expected_version=1)
+        mini_store.save_assessment(
+            ed,
+            "AAA",
+            ELEMENT,
+            findings=[],
+            judgment=Judgment(status="reserved", hook="tst1.res.9", reason="r", source="gazette"),
+            note=None,
+            expected_version=1,
+        )
     with pytest.raises(ValidationFailed, match="needs findings or a judgment"):
         mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[], judgment=None, note=None, expected_version=1)
     assert audit_count(mini_store) == n and mini_store.assessment("AAA", ELEMENT).version == 1
@@ -93,7 +123,9 @@ def test_roles_are_enforced_in_the_store(mini_store: Store) -> None:
     n = audit_count(mini_store)
     for user in (viewer, other):
         with pytest.raises(PermissionDenied, match="may not edit AAA"):
-            mini_store.save_assessment(user, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=None, expected_version=1)
+            mini_store.save_assessment(
+                user, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=None, expected_version=1
+            )
     with pytest.raises(PermissionDenied, match="read only the approved"):
         mini_store.working_countries(viewer)
     with pytest.raises(PermissionDenied, match="may not manage users"):
@@ -154,7 +186,11 @@ def test_audit_log_is_append_only_in_the_database(mini_store: Store) -> None:
         conn.execute(text("DELETE FROM audit"))
     if mini_store.engine.dialect.name == "postgresql":  # TRUNCATE fires no row trigger: a statement trigger refuses it
         before = audit_count(mini_store)
-        for statement in ("TRUNCATE audit", "TRUNCATE TABLE audit RESTART IDENTITY CASCADE", "TRUNCATE sessions, audit"):
+        for statement in (
+            "TRUNCATE audit",
+            "TRUNCATE TABLE audit RESTART IDENTITY CASCADE",
+            "TRUNCATE sessions, audit",
+        ):
             with pytest.raises(Exception, match="append-only"), mini_store.writer.begin() as conn:
                 conn.execute(text(statement))
         assert audit_count(mini_store) == before > 0
@@ -169,7 +205,9 @@ def test_two_writers_on_one_element_one_wins_nothing_lost(mini_store: Store) -> 
     def write(user: User) -> None:
         barrier.wait()
         try:
-            mini_store.save_assessment(user, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=f"by {user.name}", expected_version=1)
+            mini_store.save_assessment(
+                user, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=f"by {user.name}", expected_version=1
+            )
             outcomes.append("saved")
         except StaleVersion:
             outcomes.append("stale")
@@ -200,7 +238,15 @@ def test_concurrent_writers_lose_no_update(mini_store: Store) -> None:
                 while True:
                     current = mini_store.assessment("AAA", element)
                     try:
-                        mini_store.save_assessment(user, "AAA", element, findings=PARTIAL, judgment=None, note=f"{user.name}-{n}", expected_version=current.version)
+                        mini_store.save_assessment(
+                            user,
+                            "AAA",
+                            element,
+                            findings=PARTIAL,
+                            judgment=None,
+                            note=f"{user.name}-{n}",
+                            expected_version=current.version,
+                        )
                         break
                     except StaleVersion:
                         continue
@@ -249,19 +295,24 @@ def test_migrations_match_the_table_definitions(mini_store: Store) -> None:
 
 def test_provision_lifecycle_edit_updates_every_element_that_cites_it(mini_store: Store, mini_catalog) -> None:
     """One edit of a bill's lifecycle (it came into force) changes the status of every element citing it."""
-    from assessment.scoring import Engine
     import dataclasses
+
+    from assessment.scoring import Engine
 
     ed = editor(mini_store)
     record = next(p for p in mini_store.provisions("AAA") if p.provision.id == "aaa.cpa.bill")
     when = dt.date(2026, 1, 15)
+
     def status_of(element: str) -> str:
         cat = dataclasses.replace(mini_catalog, countries=mini_store.working_countries(SYSTEM))
         r = Engine.from_catalog(cat).score_country("AAA", "tst1", when)
         return dict(zip(r.elements["id"], r.elements["status"].astype(str)))[element]
+
     assert status_of("tst1.art3.e1") == "missing"
     lifecycle = record.provision.lifecycle.model_copy(update={"in_force": dt.date(2026, 1, 1)})
-    mini_store.save_provision(ed, "AAA", record.provision.model_copy(update={"lifecycle": lifecycle}), expected_version=record.version)
+    mini_store.save_provision(
+        ed, "AAA", record.provision.model_copy(update={"lifecycle": lifecycle}), expected_version=record.version
+    )
     assert status_of("tst1.art3.e1") == "in_place" and status_of("tst1.art3.e2") == "partial"
 
 
@@ -270,7 +321,9 @@ def test_batch_save_is_all_or_nothing(mini_store: Store) -> None:
     from assessment.store import AssessmentChange
 
     ed, other = editor(mini_store), editor(mini_store, name="ann")
-    mini_store.save_assessment(other, "AAA", "tst1.art3.e2", findings=PARTIAL, judgment=None, note="ann was here", expected_version=1)
+    mini_store.save_assessment(
+        other, "AAA", "tst1.art3.e2", findings=PARTIAL, judgment=None, note="ann was here", expected_version=1
+    )
     n = audit_count(mini_store)
     batch = [
         AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "fresh", 1),
@@ -280,7 +333,9 @@ def test_batch_save_is_all_or_nothing(mini_store: Store) -> None:
         mini_store.save_assessments(ed, batch, source="excel")
     assert audit_count(mini_store) == n
     assert mini_store.assessment("AAA", ELEMENT).version == 1  # the valid row was rolled back too
-    ok = mini_store.save_assessments(ed, [batch[0], AssessmentChange("AAA", "tst1.art3.e2", tuple(PARTIAL), None, "merged", 2)], source="excel")
+    ok = mini_store.save_assessments(
+        ed, [batch[0], AssessmentChange("AAA", "tst1.art3.e2", tuple(PARTIAL), None, "merged", 2)], source="excel"
+    )
     assert [r.version for r in ok] == [2, 3]
     assert {h.source for h in mini_store.history("AAA", ELEMENT)} == {"excel"}
 
@@ -328,7 +383,9 @@ def test_sign_in_slows_down_after_a_failure(mini_store: Store, monkeypatch: pyte
 
 
 @BACKENDS
-def test_an_unknown_name_costs_a_password_check_like_a_known_one(mini_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_name_costs_a_password_check_like_a_known_one(
+    mini_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No timing oracle on names: an unknown name is verified against a dummy hash, one real argon2 check."""
     import assessment.store.auth as auth
     import assessment.store.users as store_module
@@ -383,10 +440,16 @@ def test_text_no_database_can_store_is_refused_alike(mini_store: Store) -> None:
     ed = editor(mini_store)
     for bad in ("before\x00after", "lone \ud800 surrogate"):
         with pytest.raises(ValidationFailed, match="cannot be stored|unable to parse raw data as a unicode string"):
-            mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=bad, expected_version=1)
+            mini_store.save_assessment(
+                ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note=bad, expected_version=1
+            )
     with pytest.raises(ValidationFailed, match="32,767"):
-        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="n" * 32_768, expected_version=1)
-    saved = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="n" * 32_767, expected_version=1)
+        mini_store.save_assessment(
+            ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="n" * 32_768, expected_version=1
+        )
+    saved = mini_store.save_assessment(
+        ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="n" * 32_767, expected_version=1
+    )
     assert mini_store.assessment("AAA", ELEMENT).note == saved.note
 
 
@@ -395,13 +458,17 @@ def test_a_reviewer_may_not_approve_their_own_edits(mini_store: Store) -> None:
     ed = editor(mini_store)
     rev = mini_store.add_user(SYSTEM, "rev", Role.reviewer, "password-long-1")
     rev2 = mini_store.add_user(SYSTEM, "rev2", Role.reviewer, "password-long-1")
-    mini_store.save_assessment(rev, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="by the reviewer", expected_version=1)
+    mini_store.save_assessment(
+        rev, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="by the reviewer", expected_version=1
+    )
     mini_store.submit_for_review(ed, "AAA")
     with pytest.raises(PermissionDenied, match="another reviewer must approve"):
         mini_store.approve(rev, "AAA")
     assert mini_store.review_state("AAA") == "in_review"
     mini_store.approve(rev2, "AAA")
-    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="by the editor", expected_version=2)
+    mini_store.save_assessment(
+        ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="by the editor", expected_version=2
+    )
     mini_store.submit_for_review(ed, "AAA")
     mini_store.approve(rev, "AAA")  # their own edit was approved by someone else before
 
@@ -420,7 +487,9 @@ def test_newer_shipped_research_replaces_a_country_nobody_edited(mini_catalog, d
     assert store.published_countries()["AAA"].summary == "Re-read in the consolidated text."
     assert store.refresh_untouched([newer]) == []  # nothing more to do once it is current
     # Once staff have edited it, their work wins over a newer release.
-    store.save_assessment(editor(store), "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="staff", expected_version=1)
+    store.save_assessment(
+        editor(store), "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="staff", expected_version=1
+    )
     store.engine.dispose()
     newest = dataclasses.replace(mini_catalog, countries={"AAA": aaa.model_copy(update={"summary": "Release 3."})})
     store = Store.open(newest, database_url)
@@ -433,7 +502,9 @@ def test_a_save_that_changes_nothing_writes_no_version(mini_store: Store) -> Non
     ed = editor(mini_store)
     current = mini_store.assessment("AAA", ELEMENT)
     n, data_version = audit_count(mini_store), mini_store.data_version()
-    same = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=current.findings, judgment=current.judgment, note=current.note, expected_version=1)
+    same = mini_store.save_assessment(
+        ed, "AAA", ELEMENT, findings=current.findings, judgment=current.judgment, note=current.note, expected_version=1
+    )
     assert not same.changed and same.version == 1 and same.updated_by == "seed"
     assert audit_count(mini_store) == n and mini_store.data_version() == data_version
     assert mini_store.review_state("AAA") == "approved"  # nothing changed: the country stays approved
@@ -443,17 +514,28 @@ def test_a_save_that_changes_nothing_writes_no_version(mini_store: Store) -> Non
 
 
 @BACKENDS
-def test_a_provision_another_process_added_can_be_cited_at_once(mini_store: Store, mini_catalog, database_url: str) -> None:
+def test_a_provision_another_process_added_can_be_cited_at_once(
+    mini_store: Store, mini_catalog, database_url: str
+) -> None:
     """A save is checked against the copy of the country the last save kept; when that copy refuses a reference
     (here: a provision another app process added since), the country is read again before the save is refused."""
     ed = editor(mini_store)
-    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1)  # keeps a copy
+    mini_store.save_assessment(
+        ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1
+    )  # keeps a copy
     other = Store.open(mini_catalog, database_url)
     added = other.provisions("AAA")[0].provision.model_copy(update={"id": "aaa.cc.11", "article": "11"})
     other.save_provision(ed, "AAA", added, expected_version=0)
     other.engine.dispose()
-    saved = mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[Finding(provision="aaa.cc.11", extent="full")], judgment=None, note=None,
-                                       expected_version=2)
+    saved = mini_store.save_assessment(
+        ed,
+        "AAA",
+        ELEMENT,
+        findings=[Finding(provision="aaa.cc.11", extent="full")],
+        judgment=None,
+        note=None,
+        expected_version=2,
+    )
     assert saved.version == 3 and mini_store.assessment("AAA", ELEMENT).findings[0].provision == "aaa.cc.11"
 
 
@@ -463,13 +545,22 @@ def test_a_save_checked_against_an_outdated_copy_is_checked_again_under_the_lock
     the app deletes one; the SQL stands for any change the copy missed): the lock sees the new key, checks the
     edit again against the rows, refuses it, and nothing is written."""
     ed = editor(mini_store)
-    mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1)  # keeps a copy
+    mini_store.save_assessment(
+        ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="first", expected_version=1
+    )  # keeps a copy
     with mini_store.engine.begin() as conn:
         conn.execute(text("DELETE FROM provisions WHERE iso3 = 'AAA' AND id = 'aaa.cpa.30'"))
     n, data_version = audit_count(mini_store), mini_store.data_version()
     with pytest.raises(ValidationFailed, match="'aaa.cpa.30' is not defined"):
-        mini_store.save_assessment(ed, "AAA", ELEMENT, findings=[Finding(provision="aaa.cpa.30", extent="partial")], judgment=None, note=None,
-                                   expected_version=2)
+        mini_store.save_assessment(
+            ed,
+            "AAA",
+            ELEMENT,
+            findings=[Finding(provision="aaa.cpa.30", extent="partial")],
+            judgment=None,
+            note=None,
+            expected_version=2,
+        )
     assert mini_store.assessment("AAA", ELEMENT).version == 2
     assert audit_count(mini_store) == n and mini_store.data_version() == data_version
 
@@ -488,11 +579,20 @@ def test_a_batch_records_audit_draft_and_counter_in_order(mini_store: Store) -> 
     ]
     mini_store.save_assessments(ed, batch, source="excel")
     rows = [(h.record, h.field, h.old, h.new) for h in mini_store.history("AAA")][n:]
-    assert [r[:2] for r in rows] == [(ELEMENT, "findings"), (ELEMENT, "note"), ("tst1.art4.1b.e1", "findings"), ("country", "review_state")]
+    assert [r[:2] for r in rows] == [
+        (ELEMENT, "findings"),
+        (ELEMENT, "note"),
+        ("tst1.art4.1b.e1", "findings"),
+        ("country", "review_state"),
+    ]
     assert rows[-1][2:] == ("approved", "draft") and mini_store.review_state("AAA") == "draft"
     assert mini_store.data_version() == data_version + 1
-    mini_store.save_assessments(ed, [AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "two", 2)], source="excel")  # a draft already
-    assert [(h.field, h.new) for h in mini_store.history("AAA")][n + 4:] == [("note", "two")] and mini_store.data_version() == data_version + 2
+    mini_store.save_assessments(
+        ed, [AssessmentChange("AAA", ELEMENT, tuple(PARTIAL), None, "two", 2)], source="excel"
+    )  # a draft already
+    assert [(h.field, h.new) for h in mini_store.history("AAA")][n + 4 :] == [
+        ("note", "two")
+    ] and mini_store.data_version() == data_version + 2
 
 
 @BACKENDS
@@ -503,9 +603,25 @@ def test_a_first_save_that_meets_a_row_written_meanwhile_is_stale(mini_store: St
     at = dt.datetime.now(dt.UTC)
     element = "tst1.art4.1b.e1"
     with mini_store._write() as conn:
-        conn.execute(t.assessments.insert().values(iso3="AAA", element=element, position=99, findings="[]", note="theirs", version=1, updated_by="ann", updated_at=at))
+        conn.execute(
+            t.assessments.insert().values(
+                iso3="AAA",
+                element=element,
+                position=99,
+                findings="[]",
+                note="theirs",
+                version=1,
+                updated_by="ann",
+                updated_at=at,
+            )
+        )
         with pytest.raises(StaleVersion, match="changed by ann"):
-            mini_store._insert_assessment(conn, "AAA", element, {"findings": "[]", "judgment": None, "note": "mine", "updated_by": "ed", "updated_at": at})
+            mini_store._insert_assessment(
+                conn,
+                "AAA",
+                element,
+                {"findings": "[]", "judgment": None, "note": "mine", "updated_by": "ed", "updated_at": at},
+            )
     assert mini_store.assessment("AAA", element).note == "theirs"
 
 
@@ -546,7 +662,9 @@ def test_saved_assessments_are_read_again_after_any_write(mini_store: Store, min
     the next read."""
     ed = editor(mini_store)
     first = mini_store.saved_assessments(["AAA"])
-    assert mini_store.saved_assessments(["aaa"])[("AAA", ELEMENT)] is first[("AAA", ELEMENT)]  # nothing changed: the cached record
+    assert (
+        mini_store.saved_assessments(["aaa"])[("AAA", ELEMENT)] is first[("AAA", ELEMENT)]
+    )  # nothing changed: the cached record
     assert first[("AAA", ELEMENT)].version == 1
 
     mini_store.save_assessment(ed, "AAA", ELEMENT, findings=PARTIAL, judgment=None, note="mine", expected_version=1)
@@ -559,7 +677,9 @@ def test_saved_assessments_are_read_again_after_any_write(mini_store: Store, min
     theirs = mini_store.saved_assessments(["AAA"])[("AAA", ELEMENT)]
     assert (theirs.version, theirs.note) == (3, "theirs")
 
-    entry = [h for h in mini_store.history("AAA", ELEMENT) if h.field == "note"][-1]  # "mine" -> "theirs": restores "mine"
+    entry = [h for h in mini_store.history("AAA", ELEMENT) if h.field == "note"][
+        -1
+    ]  # "mine" -> "theirs": restores "mine"
     mini_store.restore(ed, entry.id, expected_version=3)
     restored = mini_store.saved_assessments(["AAA"])[("AAA", ELEMENT)]
     assert (restored.version, restored.note) == (4, "mine")

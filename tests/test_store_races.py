@@ -8,11 +8,11 @@ import threading
 import time
 from collections import Counter
 
+from backends import BACKENDS
 from sqlalchemy import event
 
 from assessment.models import Finding
 from assessment.store import SYSTEM, AssessmentChange, Role, StaleVersion, Store, ValidationFailed
-from backends import BACKENDS
 
 ELEMENT = "tst1.art3.e1"
 PARTIAL = [Finding(provision="aaa.cc.10", extent="partial")]
@@ -28,7 +28,9 @@ def _slow_down(store: Store, thread_prefix: str, sql_start: str, seconds: float,
     @event.listens_for(store.engine, "after_cursor_execute")
     def _pause(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
         sql = " ".join(statement.upper().split())
-        if threading.current_thread().name.startswith(thread_prefix) and (sql_start in sql if anywhere else sql.startswith(sql_start)):
+        if threading.current_thread().name.startswith(thread_prefix) and (
+            sql_start in sql if anywhere else sql.startswith(sql_start)
+        ):
             paused.append(threading.current_thread().name)
             time.sleep(seconds)
 
@@ -66,7 +68,15 @@ def approve_save_race(store: Store, rounds: int) -> Counter:
         if store.review_state("AAA") != "in_review":
             if store.review_state("AAA") == "approved":
                 base = store.assessment("AAA", "tst1.art2.e1")
-                store.save_assessment(ed, "AAA", "tst1.art2.e1", findings=base.findings, judgment=base.judgment, note=f"prep {n}", expected_version=base.version)
+                store.save_assessment(
+                    ed,
+                    "AAA",
+                    "tst1.art2.e1",
+                    findings=base.findings,
+                    judgment=base.judgment,
+                    note=f"prep {n}",
+                    expected_version=base.version,
+                )
             store.submit_for_review(ed, "AAA")
         current = store.assessment("AAA", ELEMENT)
         seen = len(store.history("AAA", "country"))
@@ -96,7 +106,7 @@ def approve_save_race(store: Store, rounds: int) -> Counter:
             anomaly = state != "approved"
         elif saved:  # the save came first and made it a draft, so the approval was refused
             anomaly = state != "draft" or published_note == note
-        transitions = [(h.old, h.new) for h in store.history("AAA", "country")[seen - 1:] if h.field == "review_state"]
+        transitions = [(h.old, h.new) for h in store.history("AAA", "country")[seen - 1 :] if h.field == "review_state"]
         for (_, before), (old, _) in zip(transitions, transitions[1:]):
             anomaly |= old != before  # each transition starts from the state the previous one left
         counts["anomalies"] += anomaly

@@ -3,8 +3,9 @@ single sign-on's match of an identity to a user (issue 23: users have one home).
 
 from __future__ import annotations
 
-from assessment.store import SYSTEM, Role, Store
 from backends import BACKENDS
+
+from assessment.store import SYSTEM, Role, Store
 
 
 @BACKENDS

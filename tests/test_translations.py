@@ -56,7 +56,9 @@ def test_korean_citation_from_the_pinned_text_beside_the_english(local: Content)
     assert local.citation("KOR", overlay).startswith("전기통신사업법 제83조")
 
 
-@pytest.mark.parametrize("article, paragraph, label", [("215-2", None, "제215조의2"), ("218", "1", "제218조 제1항"), ("x", None, None)])
+@pytest.mark.parametrize(
+    "article, paragraph, label", [("215-2", None, "제215조의2"), ("218", "1", "제218조 제1항"), ("x", None, None)]
+)
 def test_korean_article_labels(article, paragraph, label) -> None:
     assert korean_article(article, paragraph) == label
 
@@ -69,7 +71,10 @@ def test_unknown_keys_are_reported_as_file_line_field(root: Path, tmp_path: Path
     with pytest.raises(CatalogInvalid) as exc:
         load_catalog(bad)
     shown = [str(p) for p in exc.value.problems]
-    assert any("checklists/translations/ets185.ko.yaml:" in s and "elements" in s and "unknown element ets185.art16.e99" in s for s in shown), shown
+    assert any(
+        "checklists/translations/ets185.ko.yaml:" in s and "elements" in s and "unknown element ets185.art16.e99" in s
+        for s in shown
+    ), shown
 
 
 def test_korean_brief_is_korean_and_english_stays_english(root: Path) -> None:
@@ -79,4 +84,6 @@ def test_korean_brief_is_korean_and_english_stays_english(root: Path) -> None:
     text = " ".join(f"{h} {line.lead} {line.text}" for h, lines in brief_sections(ko) for line in lines)
     assert ko.name == "대한민국" and "부다페스트 협약" in text and "2025년 12월 12일" in text and "형사소송법" in text
     en = country_brief(catalog, engine, "KOR", "ets185", dt.date(2025, 12, 12), "en")
-    assert en.name == "Republic of Korea" and "[영문]" not in " ".join(line.text for _, lines in brief_sections(en) for line in lines)
+    assert en.name == "Republic of Korea" and "[영문]" not in " ".join(
+        line.text for _, lines in brief_sections(en) for line in lines
+    )

@@ -7,27 +7,31 @@ import threading
 import time
 
 import pytest
+from backends import BACKENDS
 from sqlalchemy import event
 
 from assessment.store import SYSTEM, Role, Store, ValidationFailed
 from assessment.store.auth import MIN_PASSWORD, hash_password, name_key, visible_length
-from backends import BACKENDS
 
 GOOD = "password-long-1"
 
 
-@pytest.mark.parametrize("password", [
-    "\u200b" * 12,  # zero-width spaces
-    "\x00" * 12,  # NUL
-    "\x00" * 40,
-    "\u200b" * 11 + "a",
-    "abcdefghijk" + "\u200d\u2060\ufeff\u00ad\u202e",  # 11 that show, then joiner, word joiner, BOM, soft hyphen, RLO
-    "\u3164" * 12,  # Hangul filler: a letter that shows nothing
-    "\ufe0f" * 12,  # variation selectors
-    "\u2800" * 12,  # the blank braille cell
-    "short\t\n\r\x07\x1b\x7f\x85\u2028\u2029",  # controls and line separators
-    "\ue000" * 12,  # private use
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "\u200b" * 12,  # zero-width spaces
+        "\x00" * 12,  # NUL
+        "\x00" * 40,
+        "\u200b" * 11 + "a",
+        "abcdefghijk"
+        + "\u200d\u2060\ufeff\u00ad\u202e",  # 11 that show, then joiner, word joiner, BOM, soft hyphen, RLO
+        "\u3164" * 12,  # Hangul filler: a letter that shows nothing
+        "\ufe0f" * 12,  # variation selectors
+        "\u2800" * 12,  # the blank braille cell
+        "short\t\n\r\x07\x1b\x7f\x85\u2028\u2029",  # controls and line separators
+        "\ue000" * 12,  # private use
+    ],
+)
 def test_invisible_and_control_characters_do_not_count_towards_a_password(mini_store: Store, password: str) -> None:
     assert len(password) >= MIN_PASSWORD and visible_length(password) < MIN_PASSWORD
     with pytest.raises(ValueError, match="at least 12 characters; invisible and control characters do not count"):
@@ -39,12 +43,15 @@ def test_invisible_and_control_characters_do_not_count_towards_a_password(mini_s
     assert mini_store.authenticate("admin3", GOOD) is not None  # the old password still holds
 
 
-@pytest.mark.parametrize(("password", "counted"), [
-    ("correct horse\u200b", 13),  # an invisible character is allowed; it just does not count
-    ("e\u0301" * 12, 12),  # a letter and its accent typed apart are one character, as they show
-    ("비밀번호는열두글자이상입니다", 14),
-    ("a" + " " * 11, 12),  # blanks show as blanks: they count (a password of blanks only is refused)
-])
+@pytest.mark.parametrize(
+    ("password", "counted"),
+    [
+        ("correct horse\u200b", 13),  # an invisible character is allowed; it just does not count
+        ("e\u0301" * 12, 12),  # a letter and its accent typed apart are one character, as they show
+        ("비밀번호는열두글자이상입니다", 14),
+        ("a" + " " * 11, 12),  # blanks show as blanks: they count (a password of blanks only is refused)
+    ],
+)
 def test_passwords_with_enough_characters_that_show_are_accepted(password: str, counted: int) -> None:
     assert visible_length(password) == counted
     assert hash_password(password).startswith("$argon2")
@@ -55,7 +62,9 @@ def test_an_accent_typed_apart_does_not_make_a_short_password_long() -> None:
         hash_password("e\u0301" * 6)  # 12 code points, 6 characters
 
 
-@pytest.mark.parametrize("name", ["ｓｙｓｔｅｍ", "ＳＹＳＴＥＭ", "ſystem", "SEED", "ｓｅｅｄ", "Nobody", "ｎｏｂｏｄｙ"])
+@pytest.mark.parametrize(
+    "name", ["ｓｙｓｔｅｍ", "ＳＹＳＴＥＭ", "ſystem", "SEED", "ｓｅｅｄ", "Nobody", "ｎｏｂｏｄｙ"]
+)
 def test_look_alikes_of_reserved_names_are_refused(mini_store: Store, name: str) -> None:
     with pytest.raises(ValidationFailed, match="reserved for the system's own audit entries"):
         mini_store.add_user(SYSTEM, name, Role.admin, GOOD)
@@ -72,8 +81,15 @@ def test_names_with_invisible_characters_are_refused(mini_store: Store, name: st
 def test_look_alikes_of_existing_names_are_refused(mini_store: Store) -> None:
     mini_store.add_user(SYSTEM, "admin1", Role.admin, GOOD)
     mini_store.add_user(SYSTEM, "Straße", Role.editor, GOOD)
-    for look_alike, existing in [("Admin1", "admin1"), ("ADMIN1", "admin1"), ("ａｄｍｉｎ１", "admin1"), ("admin¹", "admin1"),
-                                 ("ＡＤＭＩＮ1", "admin1"), ("STRASSE", "Straße"), ("strasse", "Straße")]:
+    for look_alike, existing in [
+        ("Admin1", "admin1"),
+        ("ADMIN1", "admin1"),
+        ("ａｄｍｉｎ１", "admin1"),
+        ("admin¹", "admin1"),
+        ("ＡＤＭＩＮ1", "admin1"),
+        ("STRASSE", "Straße"),
+        ("strasse", "Straße"),
+    ]:
         with pytest.raises(ValidationFailed, match=f"a user named '{existing}' exists already"):
             mini_store.add_user(SYSTEM, look_alike, Role.admin, GOOD)
         assert mini_store.user(look_alike) is None

@@ -14,16 +14,15 @@ import sys
 import openpyxl
 import pytest
 
-from assessment import scoring, vocab
+from assessment import scoring, scoring_reference, vocab
 from assessment.brief import brief_sections, country_brief
 from assessment.catalog import PROJECT_ROOT, Catalog
 from assessment.charts import chapter_bars
-from assessment.grids import status_grid
 from assessment.excel import export_workbook
 from assessment.excel.export import element_formula_text
+from assessment.grids import status_grid
 from assessment.records import records_from_catalog
 from assessment.scoring import Engine
-from assessment import scoring_reference
 from assessment.service import Workspace
 from assessment.vocab import SERIES_COLOUR, STATUS_POINTS, STATUS_STYLE, Series, Status, Style
 
@@ -44,7 +43,9 @@ def _cells(wb: openpyxl.Workbook, sheet: str) -> list[str]:
     return [str(v) for row in wb[sheet].iter_rows(values_only=True) for v in row if v is not None]
 
 
-def test_a_changed_status_label_shows_on_every_surface(catalog: Catalog, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_status_label_shows_on_every_surface(
+    catalog: Catalog, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = STATUS_STYLE[Status.missing]
     monkeypatch.setitem(STATUS_STYLE, Status.missing, Style("Not in the law", old.symbol, old.colour, old.ink))
     badge = f"{old.symbol} Not in the law"
@@ -54,26 +55,36 @@ def test_a_changed_status_label_shows_on_every_surface(catalog: Catalog, engine:
     # the Compare grid: Korea's Art. 16 cell
     from assessment.charts import obligation_meta
 
-    grid = status_grid(engine.score_all(KOREA_THEN).obligations("ets185"), obligation_meta(catalog.treaty("ets185")), {})
+    grid = status_grid(
+        engine.score_all(KOREA_THEN).obligations("ets185"), obligation_meta(catalog.treaty("ets185")), {}
+    )
     assert grid.table.loc[grid.obligations.index("ets185.art16"), "KOR"] == badge
     # Excel: the README legend and the badges of the Gaps sheet
     wb = _workbook(catalog, engine)
     assert badge in _cells(wb, "README") and badge in _cells(wb, "Gaps")
     assert old.badge not in _cells(wb, "Gaps")
     # brief: the plain-words status of the Art. 16 gap
-    text = " ".join(line.text for _, lines in brief_sections(country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN)) for line in lines)
+    text = " ".join(
+        line.text
+        for _, lines in brief_sections(country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN))
+        for line in lines
+    )
     assert "Not in the law." in text
     # page: the Country page's element table (AppTest runs the page in this process)
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"iso": "KOR", "treaty": "ets185", "as_of": KOREA_THEN.isoformat(), "obligation": "ets185.art16"})
+    at.query_params.update(
+        {"iso": "KOR", "treaty": "ets185", "as_of": KOREA_THEN.isoformat(), "obligation": "ets185.art16"}
+    )
     at.switch_page("app_pages/country.py").run()
     assert not at.exception
     assert badge in list(at.dataframe[0].value["status"])
 
 
-def test_a_changed_status_weight_changes_every_score(catalog: Catalog, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_status_weight_changes_every_score(
+    catalog: Catalog, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = engine.score_country("KOR", "ets185", KOREA_THEN).score
     monkeypatch.setitem(STATUS_POINTS, Status.partial, 0.25)
     after = engine.score_country("KOR", "ets185", KOREA_THEN)
@@ -100,7 +111,9 @@ def test_scoring_docstring_states_the_points_the_scorer_uses() -> None:
     stated = re.search(r"\*\*Element score\.\*\* (.+?)\. not_applicable", doc)
     assert stated, "the scoring docstring lost its 'Element score' bullet"
     points = dict((name, float(value)) for name, value in re.findall(r"(\w+) ([0-9.]+)", stated.group(1)))
-    assert points == {s.value: STATUS_POINTS[s] for s in (Status.in_place, Status.partial, Status.missing, Status.unknown)}
+    assert points == {
+        s.value: STATUS_POINTS[s] for s in (Status.in_place, Status.partial, Status.missing, Status.unknown)
+    }
     readme = element_formula_text()
     for status in (Status.in_place, Status.partial, Status.missing, Status.unknown):
         assert f"{status.value.replace('_', ' ')} ({vocab.points_text(status)}" in readme
@@ -112,12 +125,18 @@ def test_with_bills_has_one_colour_on_every_surface(catalog: Catalog, engine: En
     score = engine.score_country("KOR", "ets185", KOREA_THEN)
     bills = engine.score_country("KOR", "ets185", KOREA_THEN, with_bills=True)
     fig = chapter_bars(score.chapters, bills.chapters, score.chapters, as_of=KOREA_THEN)
-    assert [t.marker.color for t in fig.data] == [SERIES_COLOUR[s] for s in (Series.now, Series.today, Series.with_bills)]
+    assert [t.marker.color for t in fig.data] == [
+        SERIES_COLOUR[s] for s in (Series.now, Series.today, Series.with_bills)
+    ]
     out = io.BytesIO()
     export_workbook(_published(catalog, engine), ["KOR"], "ets185", KOREA_THEN, out)
     import zipfile
 
-    chart = next(zipfile.ZipFile(out).read(n).decode() for n in zipfile.ZipFile(out).namelist() if n.startswith("xl/charts/chart"))
+    chart = next(
+        zipfile.ZipFile(out).read(n).decode()
+        for n in zipfile.ZipFile(out).namelist()
+        if n.startswith("xl/charts/chart")
+    )
     fills = re.findall(r'<a:srgbClr val="([0-9A-F]{6})"', chart)
     assert fills[:2] == [SERIES_COLOUR[Series.now][1:], SERIES_COLOUR[Series.with_bills][1:]]
 
@@ -133,7 +152,9 @@ def _module_graph() -> dict[str, set[str]]:
     `from . import x` and `from .x import y` point at the submodule x; `from pkg import Name` at pkg itself."""
     import ast
 
-    files = [p for d in ("assessment", "app_pages") for p in (PROJECT_ROOT / d).rglob("*.py") if "migrations" not in p.parts]
+    files = [
+        p for d in ("assessment", "app_pages") for p in (PROJECT_ROOT / d).rglob("*.py") if "migrations" not in p.parts
+    ]
     modules = {}
     for p in files:
         parts = p.relative_to(PROJECT_ROOT).with_suffix("").parts
@@ -167,7 +188,7 @@ def test_no_import_cycle_in_assessment_or_app_pages() -> None:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                pytest.fail("import cycle: " + " -> ".join([*path[path.index(nxt):], nxt]))
+                pytest.fail("import cycle: " + " -> ".join([*path[path.index(nxt) :], nxt]))
             if nxt not in state:
                 visit(nxt)
         path.pop()
@@ -193,8 +214,16 @@ def test_times_are_shown_in_the_display_zone_with_its_name(monkeypatch) -> None:
     assert local_time(at).endswith("KST")  # a bad setting falls back, never crashes a page
 
 
-@pytest.mark.parametrize(("article", "ko"), [("24(7)", "제24조제7항"), ("18(1)(a)", "제18조제1항가목"), ("27(9)(e)", "제27조제9항마목"),
-                                            ("16", "제16조"), ("1(d)", "제1조라목")])
+@pytest.mark.parametrize(
+    ("article", "ko"),
+    [
+        ("24(7)", "제24조제7항"),
+        ("18(1)(a)", "제18조제1항가목"),
+        ("27(9)(e)", "제27조제9항마목"),
+        ("16", "제16조"),
+        ("1(d)", "제1조라목"),
+    ],
+)
 def test_korean_citation_style_for_treaty_articles(article: str, ko: str) -> None:
     from assessment.vocab import article_label
 

@@ -26,10 +26,14 @@ def test_nesting_up_to_the_limit_is_read(tmp_path: Path) -> None:
     assert read_document(path).data["a"] == eval(nest(MAX_DEPTH - 1))  # noqa: S307 - our own literal of brackets
 
 
-@pytest.mark.parametrize("text", [
-    "a: 1\nb: " + nest(MAX_DEPTH) + "\n",  # flow lists
-    "a: 1\nb:\n  " + "- " * MAX_DEPTH + "x\n",  # block lists, compact on one line
-], ids=["flow", "block"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: " + nest(MAX_DEPTH) + "\n",  # flow lists
+        "a: 1\nb:\n  " + "- " * MAX_DEPTH + "x\n",  # block lists, compact on one line
+    ],
+    ids=["flow", "block"],
+)
 def test_nesting_past_the_limit_is_a_located_error(tmp_path: Path, text: str) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text(text, encoding="utf-8")
@@ -45,10 +49,17 @@ def test_a_country_file_nested_200000_deep_fails_validate_with_file_and_line(min
     country = mini_root / COUNTRY
     country.write_text(country.read_text(encoding="utf-8") + f"deep: {nest(200_000)}\n", encoding="utf-8")
     line = country.read_text(encoding="utf-8").count("\n")
-    result = subprocess.run([sys.executable, "-m", "assessment", "--root", str(mini_root), "validate"], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "assessment", "--root", str(mini_root), "validate"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
-    assert f"{COUNTRY}:{line}: (document): lists and mappings nested more than {MAX_DEPTH} levels deep" in result.stderr, result.stderr
+    assert (
+        f"{COUNTRY}:{line}: (document): lists and mappings nested more than {MAX_DEPTH} levels deep" in result.stderr
+    ), result.stderr
     assert "Traceback" not in result.stderr
     with pytest.raises(CatalogInvalid) as caught:  # and in process, now that it is safe
         load_catalog(mini_root)

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import yaml
+from test_lawtext import TEXTS, _project_with, pinned_country, run_cli
 
 from assessment.yamlwrite import dump_round_trip, load_round_trip, merge, rewrite, write_atomic
-from test_lawtext import TEXTS, _project_with, pinned_country, run_cli
 
 #: Run in a child process: every text file opened for writing writes half of what it is given, says so in a
 #: marker file, and then hangs, so the parent can kill it mid-write (kill -9: no clean-up runs).
-SLOW_WRITER = textwrap.dedent('''
+SLOW_WRITER = textwrap.dedent("""
     import io, sys, time, runpy
     real_open = io.open
     class Slow:
@@ -37,12 +37,16 @@ SLOW_WRITER = textwrap.dedent('''
     io.open = slow_open
     sys.argv = ["assessment", *sys.argv[2:]]
     runpy.run_module("assessment", run_name="__main__")
-''')
+""")
 
 
 def kill_mid_write(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> None:
     marker = tmp_path / "halfway.marker"
-    child = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(marker), *args], cwd=Path(__file__).parents[1], env={**os.environ, **(env or {})})
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITER, str(marker), *args],
+        cwd=Path(__file__).parents[1],
+        env={**os.environ, **(env or {})},
+    )
     deadline = time.monotonic() + 60
     while not marker.exists():
         assert child.poll() is None, "the writer ended before it wrote anything"
@@ -66,12 +70,16 @@ def test_a_dump_killed_mid_write_leaves_the_old_file_whole(tmp_path: Path) -> No
     out.write_text("# kept\niso3: AAA\n", encoding="utf-8")
     before = out.read_bytes()
     database = {"ASSESSMENT_DATABASE_URL": f"sqlite:///{tmp_path / 'dump.sqlite'}"}
-    kill_mid_write(tmp_path, "--root", str(Path(__file__).parent / "data" / "mini"), "dump", "AAA", "--out", str(out), env=database)
+    kill_mid_write(
+        tmp_path, "--root", str(Path(__file__).parent / "data" / "mini"), "dump", "AAA", "--out", str(out), env=database
+    )
     assert out.read_bytes() == before
 
 
 def test_pin_keeps_comments_order_and_quoting_and_writes_no_aliases(tmp_path: Path) -> None:
-    same = pinned_country().model_copy(update={"provisions": [p for p in pinned_country().provisions if p.id in {"aaa.t.1", "aaa.t.6"}]})
+    same = pinned_country().model_copy(
+        update={"provisions": [p for p in pinned_country().provisions if p.id in {"aaa.t.1", "aaa.t.6"}]}
+    )
     root = _project_with(tmp_path, same)
     target = root / "data" / "countries" / "AAA.yaml"
     lines = target.read_text(encoding="utf-8").splitlines()
@@ -97,7 +105,8 @@ def test_pin_keeps_comments_order_and_quoting_and_writes_no_aliases(tmp_path: Pa
 
 
 def test_merge_keeps_what_did_not_change_and_takes_what_did() -> None:
-    document = load_round_trip(textwrap.dedent('''\
+    document = load_round_trip(
+        textwrap.dedent("""\
         # header
         name: "Quoted"   # why quoted
         items:
@@ -106,12 +115,23 @@ def test_merge_keeps_what_did_not_change_and_takes_what_did() -> None:
         - id: b
           note: same  # kept
         gone: 1
-        '''))
-    merged = merge(document, {"name": "Quoted", "items": [{"id": "b", "note": "same"}, {"id": "a", "note": "new"}, {"id": "c", "note": "added"}]})
+        """)
+    )
+    merged = merge(
+        document,
+        {
+            "name": "Quoted",
+            "items": [{"id": "b", "note": "same"}, {"id": "a", "note": "new"}, {"id": "c", "note": "added"}],
+        },
+    )
     text = dump_round_trip(merged)
     assert '"Quoted"   # why quoted' in text and "note: same  # kept" in text and "# header" in text
     assert "gone" not in text
-    assert yaml.safe_load(text)["items"] == [{"id": "b", "note": "same"}, {"id": "a", "note": "new"}, {"id": "c", "note": "added"}]
+    assert yaml.safe_load(text)["items"] == [
+        {"id": "b", "note": "same"},
+        {"id": "a", "note": "new"},
+        {"id": "c", "note": "added"},
+    ]
 
 
 def test_write_atomic_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:

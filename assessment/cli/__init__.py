@@ -14,6 +14,15 @@ from .exits import EXIT_DENIED, EXIT_INVALID, EXIT_OK, EXIT_STALE, EXIT_USAGE
 from .parser import build_parser
 
 __all__ = [
-    "EXIT_DENIED", "EXIT_INVALID", "EXIT_OK", "EXIT_STALE", "EXIT_USAGE", "build_parser", "country_yaml", "finding_json", "main",
-    "store_and_user", "treaty_json",
+    "EXIT_DENIED",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_STALE",
+    "EXIT_USAGE",
+    "build_parser",
+    "country_yaml",
+    "finding_json",
+    "main",
+    "store_and_user",
+    "treaty_json",
 ]

@@ -55,7 +55,10 @@ def _print_treaty(treaty: Treaty) -> None:
         print(f"  Art. {a.number} {a.title}")
         for o in a.obligations:
             hooks = ", ".join(h.id for h in o.hooks)
-            print(f"    {o.id} [{o.kind.value}] {len(o.elements)} element(s)" + (f"; may reserve/declare: {hooks}" if hooks else ""))
+            print(
+                f"    {o.id} [{o.kind.value}] {len(o.elements)} element(s)"
+                + (f"; may reserve/declare: {hooks}" if hooks else "")
+            )
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -133,11 +136,16 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         from ..positions import positions_json
 
-        report = {**result.to_json(), "positions": positions_json(ws.catalog, ws.engine, result.country, result.treaty, result.as_of)}
+        report = {
+            **result.to_json(),
+            "positions": positions_json(ws.catalog, ws.engine, result.country, result.treaty, result.as_of),
+        }
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
     label = " (with bills)" if result.with_bills else ""
-    print(f"{result.country} / {result.treaty} as of {result.as_of}{label}: score {_pct(result.score)}, coverage {_pct(result.coverage)}")
+    print(
+        f"{result.country} / {result.treaty} as of {result.as_of}{label}: score {_pct(result.score)}, coverage {_pct(result.coverage)}"
+    )
     for _, row in result.chapters.iterrows():
         print(f"  Ch. {row['number']} {row['title']}: {_pct(row['score'])}")
     gaps = result.gap_bills()
@@ -153,14 +161,19 @@ def _cmd_precedents(args: argparse.Namespace) -> int:
     ws = service.load_workspace(args.root, user=None if args.published else SYSTEM)
     cat = ws.catalog
     if args.country.upper() not in cat.countries or args.treaty not in cat.treaties:
-        print(f"unknown country {args.country!r} or treaty {args.treaty!r}; countries: {', '.join(sorted(cat.countries))}; "
-              f"treaties: {', '.join(sorted(cat.treaties))}", file=sys.stderr)
+        print(
+            f"unknown country {args.country!r} or treaty {args.treaty!r}; countries: {', '.join(sorted(cat.countries))}; "
+            f"treaties: {', '.join(sorted(cat.treaties))}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     unknown = [e for e in args.element or [] if not e.startswith(args.treaty + ".") or e not in cat.elements]
     if unknown:
         print(f"not an element of {args.treaty}: {', '.join(unknown)}", file=sys.stderr)
         return EXIT_USAGE
-    report = precedents_json(cat, ws.engine, args.country, args.treaty, args.element, args.as_of or dt.date.today(), args.lang)
+    report = precedents_json(
+        cat, ws.engine, args.country, args.treaty, args.element, args.as_of or dt.date.today(), args.lang
+    )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -169,7 +182,9 @@ def _cmd_precedents(args: argparse.Namespace) -> int:
         print(f"{e['id']} ({e['status']}): {len(e['precedents'])} precedent(s)")
         for p in e["precedents"]:
             mark = "verified" if p["verified"] else "unverified"
-            print(f"  {p['name']} ({p['country']}, {p['status']}, {mark}, {p['legal_system'] or 'legal system not recorded'})")
+            print(
+                f"  {p['name']} ({p['country']}, {p['status']}, {mark}, {p['legal_system'] or 'legal system not recorded'})"
+            )
             for pr in p["provisions"]:
                 since = f", {label_text(Vocabulary.stage, 'in_force')} since {pr['in_force']}" if pr["in_force"] else ""
                 by = f" by {pr['introduced_by']}" if pr["introduced_by"] else ""
@@ -213,7 +228,10 @@ def _cmd_finding(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(f"{data['country']} {data['element']}: {data['status']} (version {data['version']}, by {data['updated_by']} at {data['updated_at']})")
+        print(
+            f"{data['country']} {data['element']}: {data['status']} (version {data['version']}, by "
+            f"{data['updated_by']} at {data['updated_at']})"
+        )
         for p in data["provisions"]:
             print(f"  finding: {p}")
         if data["judgment"]:
@@ -243,7 +261,9 @@ def _cmd_set(args: argparse.Namespace) -> int:
             print(f"--provision {spec}: the extent after ':' must be full or partial", file=sys.stderr)
             return EXIT_USAGE
         old = findings.get(pid)
-        findings[pid] = Finding(provision=pid, extent=extent, note=old.note if old else None, source=old.source if old else None)
+        findings[pid] = Finding(
+            provision=pid, extent=extent, note=old.note if old else None, source=old.source if old else None
+        )
     judgment = current.judgment
     note = current.note if args.note is None else args.note
     if args.status == "none":
@@ -255,21 +275,44 @@ def _cmd_set(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         source = args.source or (judgment.source if judgment else None)
         try:
-            judgment = Judgment(status=args.status, reason=reason, source=source, hook=args.hook if args.status == JudgmentStatus.reserved else None)
+            judgment = Judgment(
+                status=args.status,
+                reason=reason,
+                source=source,
+                hook=args.hook if args.status == JudgmentStatus.reserved else None,
+            )
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return EXIT_USAGE
     try:
-        st.save_assessment(user, args.country, args.element, findings=list(findings.values()), judgment=judgment, note=note, expected_version=args.version, source=AuditSource.cli)
+        st.save_assessment(
+            user,
+            args.country,
+            args.element,
+            findings=list(findings.values()),
+            judgment=judgment,
+            note=note,
+            expected_version=args.version,
+            source=AuditSource.cli,
+        )
     except WRITE_REFUSALS as exc:
         return report_refused_write(exc)
     data = finding_json(args.root, st, args.country, args.element)
-    print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else f"saved: {data['element']} is now version {data['version']} ({data['status']})")
+    print(
+        json.dumps(data, ensure_ascii=False, indent=2)
+        if args.json
+        else f"saved: {data['element']} is now version {data['version']} ({data['status']})"
+    )
     return EXIT_OK
 
 
 def _user_line(user: User) -> str:
-    return f"{user.name} ({user.role}" + (f", may edit {', '.join(sorted(user.countries))}" if user.countries else "") + (", disabled" if user.disabled else "") + ")"
+    return (
+        f"{user.name} ({user.role}"
+        + (f", may edit {', '.join(sorted(user.countries))}" if user.countries else "")
+        + (", disabled" if user.disabled else "")
+        + ")"
+    )
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
@@ -277,7 +320,15 @@ def _cmd_user(args: argparse.Namespace) -> int:
     if args.user_command == "list":
         users = st.users(SYSTEM)
         if args.json:
-            print(json.dumps([{"name": u.name, "role": u.role.value, "countries": sorted(u.countries), "disabled": u.disabled} for u in users], ensure_ascii=False))
+            print(
+                json.dumps(
+                    [
+                        {"name": u.name, "role": u.role.value, "countries": sorted(u.countries), "disabled": u.disabled}
+                        for u in users
+                    ],
+                    ensure_ascii=False,
+                )
+            )
         else:
             for u in users:
                 print(_user_line(u))
@@ -290,7 +341,10 @@ def _cmd_user(args: argparse.Namespace) -> int:
         elif args.user_command == "set":
             countries = None if args.countries is None else args.countries.split(",")
             user = st.update_user(SYSTEM, args.name, role=args.role, countries=countries, password=args.password)
-            print(f"changed {_user_line(user)}" + ("; password reset, their sessions ended" if args.password is not None else ""))
+            print(
+                f"changed {_user_line(user)}"
+                + ("; password reset, their sessions ended" if args.password is not None else "")
+            )
         else:
             user = st.set_disabled(SYSTEM, args.name, args.user_command == "disable")
             print(f"{args.user_command}d {_user_line(user)}" + ("; their sessions ended" if user.disabled else ""))
@@ -321,7 +375,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
         return EXIT_STALE
     state = st.review_state(args.country)
     if args.json:
-        print(json.dumps({"country": args.country.upper(), "review_state": state, "previous_state": before, "user": user.name}))
+        print(
+            json.dumps(
+                {"country": args.country.upper(), "review_state": state, "previous_state": before, "user": user.name}
+            )
+        )
     else:
         print(f"{args.country.upper()}: {before} -> {state}")
     return EXIT_OK
@@ -332,11 +390,15 @@ def _cmd_dump(args: argparse.Namespace) -> int:
     countries = st.working_countries(SYSTEM)
     country = countries.get(args.country.upper())
     if country is None:
-        print(f"no country {args.country.upper()} in the database; known: {', '.join(sorted(countries))}", file=sys.stderr)
+        print(
+            f"no country {args.country.upper()} in the database; known: {', '.join(sorted(countries))}", file=sys.stderr
+        )
         return EXIT_USAGE
     if args.out:  # into an existing file: its comments, key order and quoting stay; never half-written
         data = country.model_dump(mode="python", exclude_none=True)
-        rewrite(args.out, lambda document: data if document is None else merge(document, data), header=_dump_header(country))
+        rewrite(
+            args.out, lambda document: data if document is None else merge(document, data), header=_dump_header(country)
+        )
         print(f"wrote {args.out}")
     else:
         sys.stdout.write(country_yaml(country))
@@ -392,6 +454,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 STORE_COMMANDS = {
-    "score": _cmd_score, "precedents": _cmd_precedents, "finding": _cmd_finding, "set": _cmd_set, "user": _cmd_user, "dump": _cmd_dump,
-    "export": _cmd_export, "import": _cmd_import, "review": _cmd_review, "brief": _cmd_brief,
+    "score": _cmd_score,
+    "precedents": _cmd_precedents,
+    "finding": _cmd_finding,
+    "set": _cmd_set,
+    "user": _cmd_user,
+    "dump": _cmd_dump,
+    "export": _cmd_export,
+    "import": _cmd_import,
+    "review": _cmd_review,
+    "brief": _cmd_brief,
 }

@@ -16,7 +16,11 @@ def store_and_user(args: argparse.Namespace, name: str | None) -> tuple[Store, U
         return st, None
     user = st.user(name)
     if user is None:
-        raise KeyError(f"no user named {name!r}; add one with: python -m assessment user add {name} --role editor --countries ISO3")
+        raise KeyError(
+            f"no user named {name!r}; add one with: python -m assessment user add {name} --role editor --countries ISO3"
+        )
     if user.disabled:
-        raise PermissionDenied(f"{user.name} is disabled; an admin can enable the account with: python -m assessment user enable {user.name}")
+        raise PermissionDenied(
+            f"{user.name} is disabled; an admin can enable the account with: python -m assessment user enable {user.name}"
+        )
     return st, user

@@ -25,7 +25,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     ws = service.load_workspace(args.root, user=SYSTEM)
     as_of = args.as_of or dt.date.today()
     try:
-        export_workbook(ws, args.countries, args.treaty, as_of, Path(args.out), store=service.store(args.root), lang=args.lang)
+        export_workbook(
+            ws, args.countries, args.treaty, as_of, Path(args.out), store=service.store(args.root), lang=args.lang
+        )
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return EXIT_USAGE
@@ -77,8 +79,11 @@ def _report(plan: ImportPlan, args: argparse.Namespace, applied: bool) -> None:
             print(f"    {name}: {_show(old)} -> {_show(new)}", file=out)
     for k in plan.conflicts:
         db = k.database
-        print(f"CONFLICT {k.country} {k.element} (row {k.row}): your row is based on version {k.workbook['version']}; "
-              f"{db['updated_by']} saved version {db['version']} at {db['updated_at']}", file=out)
+        print(
+            f"CONFLICT {k.country} {k.element} (row {k.row}): your row is based on version {k.workbook['version']}; "
+            f"{db['updated_by']} saved version {db['version']} at {db['updated_at']}",
+            file=out,
+        )
         width = max(len(f) for f in k.workbook if f != "version")
         print(f"    {'':<{width}}  {'workbook':<40}  database", file=out)
         for name in k.workbook:

@@ -17,7 +17,9 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assessment", description="Accession Readiness: treaty checklists, country assessments, scores.")
+    parser = argparse.ArgumentParser(
+        prog="python -m assessment", description="Accession Readiness: treaty checklists, country assessments, scores."
+    )
     parser.add_argument("--root", help="project folder holding checklists/ and data/ (default: this project)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -34,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("country", help="ISO 3166-1 alpha-3 code, e.g. KOR")
     p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
     p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
-    p.add_argument("--with-bills", action="store_true", help="count bills and passed-but-not-in-force law as if in force")
+    p.add_argument(
+        "--with-bills", action="store_true", help="count bills and passed-but-not-in-force law as if in force"
+    )
     p.add_argument("--published", action="store_true", help="score the approved state instead of the working drafts")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -57,9 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("set", help="change one element's assessment (versioned; exit 3 if stale, 4 if not permitted)")
     p.add_argument("country")
     p.add_argument("element")
-    p.add_argument("--status", choices=[*(s.value for s in JudgmentStatus), "none"], help="explicit judgment; 'none' removes it")
-    p.add_argument("--provision", action="append", default=[], metavar="ID[:full|partial]", help="add or change a finding (repeatable)")
-    p.add_argument("--remove-provision", action="append", default=[], metavar="ID", help="remove a finding (repeatable)")
+    p.add_argument(
+        "--status", choices=[*(s.value for s in JudgmentStatus), "none"], help="explicit judgment; 'none' removes it"
+    )
+    p.add_argument(
+        "--provision",
+        action="append",
+        default=[],
+        metavar="ID[:full|partial]",
+        help="add or change a finding (repeatable)",
+    )
+    p.add_argument(
+        "--remove-provision", action="append", default=[], metavar="ID", help="remove a finding (repeatable)"
+    )
     p.add_argument("--note", help="note; with --status, also the judgment's reason")
     p.add_argument("--source", help="source id for the judgment")
     p.add_argument("--hook", help="reservation or declaration id, with --status reserved")
@@ -73,8 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=[r.value for r in Role])
     q.add_argument("--countries", default="", help="ISO3 codes an editor may edit, comma-separated")
-    q.add_argument("--password", help="password (at least 12 characters, not all blanks); read from standard input when absent")
-    q = user_sub.add_parser("set", help="change a user's role, countries or password (a new password ends their sessions)")
+    q.add_argument(
+        "--password", help="password (at least 12 characters, not all blanks); read from standard input when absent"
+    )
+    q = user_sub.add_parser(
+        "set", help="change a user's role, countries or password (a new password ends their sessions)"
+    )
     q.add_argument("name")
     q.add_argument("--role", choices=[r.value for r in Role])
     q.add_argument("--countries", help="ISO3 codes an editor may edit, comma-separated (empty: none)")
@@ -87,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help='print [{"name", "role", "countries", "disabled"}]')
 
     p = sub.add_parser("review", help="move a country through review (exit 3 if its state moved, 4 if not permitted)")
-    p.add_argument("action", choices=["submit", "approve", "return"], help="submit a draft, approve or return one in review")
+    p.add_argument(
+        "action", choices=["submit", "approve", "return"], help="submit a draft, approve or return one in review"
+    )
     p.add_argument("country")
     p.add_argument("--user", required=True, help="who takes the step (the CLI trusts this name; see README)")
     p.add_argument("--comment", help="why, recorded in the audit log with the step")
@@ -102,7 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--treaty", required=True, help="treaty id, e.g. ets185")
     p.add_argument("--out", required=True, help="workbook to write, e.g. report.xlsx")
     p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
-    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the workbook (sheet names, headers, README, drop-downs)")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the workbook (sheet names, headers, README, drop-downs)",
+    )
 
     p = sub.add_parser("brief", help="write the readiness brief of one country as PDF or Word (.pdf or .docx)")
     p.add_argument("country", help="ISO 3166-1 alpha-3 code, e.g. KOR")
@@ -110,11 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the brief")
     p.add_argument("--published", action="store_true", help="brief on the approved state instead of the working drafts")
-    p.add_argument("--out", required=True, help="file to write: brief.pdf or brief.docx (the suffix chooses the format)")
+    p.add_argument(
+        "--out", required=True, help="file to write: brief.pdf or brief.docx (the suffix chooses the format)"
+    )
 
-    p = sub.add_parser("import", help="show the changes an edited workbook makes; save them with --apply (all or nothing)")
+    p = sub.add_parser(
+        "import", help="show the changes an edited workbook makes; save them with --apply (all or nothing)"
+    )
     p.add_argument("workbook", help="an edited workbook from 'export'")
-    p.add_argument("--apply", action="store_true", help="save the changes (needs --user); nothing is saved if any row is refused")
+    p.add_argument(
+        "--apply", action="store_true", help="save the changes (needs --user); nothing is saved if any row is refused"
+    )
     p.add_argument("--user", help="who makes the changes (required with --apply)")
     p.add_argument("--json", action="store_true", help='print {"changes", "conflicts", "errors"} as JSON')
 

@@ -9,4 +9,13 @@ call these four names.
 from .export import export_workbook
 from .importer import CellError, Conflict, ImportPlan, PlannedChange, PlanRefused, apply_plan, read_workbook
 
-__all__ = ["CellError", "Conflict", "ImportPlan", "PlanRefused", "PlannedChange", "apply_plan", "export_workbook", "read_workbook"]
+__all__ = [
+    "CellError",
+    "Conflict",
+    "ImportPlan",
+    "PlanRefused",
+    "PlannedChange",
+    "apply_plan",
+    "export_workbook",
+    "read_workbook",
+]

@@ -46,7 +46,9 @@ class Unreadable(Exception):
 class Marks:
     """The cells of a sheet whose value calamine gives is not what a person typed."""
 
-    formulas: set[tuple[int, int]]  # (row, column), zero-based, of cells holding a formula (calamine gives its cached value)
+    formulas: set[
+        tuple[int, int]
+    ]  # (row, column), zero-based, of cells holding a formula (calamine gives its cached value)
     unplaced_formulas: int  # formulas whose cell has no reference (not written by Excel, XlsxWriter or openpyxl)
     errors: dict[tuple[int, int], str]  # cells of type error (calamine gives ""), with the error as written (#N/A)
     unplaced_errors: int  # error cells without a reference
@@ -54,7 +56,9 @@ class Marks:
 
 @dataclass
 class Sheet:
-    rows: list[list[Any]]  # values from A1, one list per row (blank rows included); empty cells are "" (as calamine gives them)
+    rows: list[
+        list[Any]
+    ]  # values from A1, one list per row (blank rows included); empty cells are "" (as calamine gives them)
     marks: Marks
 
     @property
@@ -110,7 +114,11 @@ class Book:
             lt = xml.rfind(b"<", lo, m.start())
             if lt >= 0 and _PREFIX.fullmatch(xml, lt + 1, m.start()):
                 formulas.append(lt)
-        errors = [m.start() for m in _ERROR_TYPE.finditer(xml, lo, hi)] if xml.find(b'"e"', lo, hi) >= 0 or xml.find(b"'e'", lo, hi) >= 0 else []
+        errors = (
+            [m.start() for m in _ERROR_TYPE.finditer(xml, lo, hi)]
+            if xml.find(b'"e"', lo, hi) >= 0 or xml.find(b"'e'", lo, hi) >= 0
+            else []
+        )
         if not formulas and not errors:
             return Marks(set(), 0, {}, 0)
         if xml.find(b"<!", lo + 1, hi) >= 0 or xml.find(b"<?", lo, hi) >= 0:
@@ -146,11 +154,19 @@ class Book:
         from defusedxml.ElementTree import fromstring
 
         workbook = fromstring(self._zip.read("xl/workbook.xml"))
-        rid = next((el.get(_NAMESPACE_R) for el in workbook.iter() if el.tag.endswith("}sheet") and el.get("name") == name), None)
+        rid = next(
+            (el.get(_NAMESPACE_R) for el in workbook.iter() if el.tag.endswith("}sheet") and el.get("name") == name),
+            None,
+        )
         rels = fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
         target = next((el.get("Target") for el in rels.iter() if el.get("Id") == rid), None)
         if not target:
-            raise UploadRefused(Msg("the workbook lists the sheet '{name}' but not where it is stored; save it again as .xlsx", name=name))
+            raise UploadRefused(
+                Msg(
+                    "the workbook lists the sheet '{name}' but not where it is stored; save it again as .xlsx",
+                    name=name,
+                )
+            )
         return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 

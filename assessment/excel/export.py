@@ -31,9 +31,9 @@ from ..translations import Content
 from ..vocab import SERIES_COLOUR, STATUS_POINTS, STATUS_STYLE, Series, Status, local_time, points_text, status_badge
 from . import layout as L
 from .content import DATE, INT, LINK, PCT, WRAP, CarryBasis, Link, Report, Table, build_report
+from .remedies import positions_table, precedents_table
 from .safety import FORMULA_TRIGGERS, looks_like_formula
 from .snapshot import from_countries, gc_paused
-from .remedies import positions_table, precedents_table
 
 WORKBOOK_OPTIONS = {
     "constant_memory": False,
@@ -47,8 +47,16 @@ LINE_HEIGHT = 15.0  # points per line of 11-point text
 HEADER_FILL, EDIT_HEADER_FILL, EDIT_FILL, BORDER = "#1F3864", "#7F4F00", "#FFF6D5", "#BFBFBF"
 
 
-def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of: dt.date, out: Path | str | IO[bytes], *,
-                    store: Store | None = None, lang: str = "en") -> None:
+def export_workbook(
+    workspace: Any,
+    countries: Sequence[str],
+    treaty: str,
+    as_of: dt.date,
+    out: Path | str | IO[bytes],
+    *,
+    store: Store | None = None,
+    lang: str = "en",
+) -> None:
     """Write the gap report of `countries` against `treaty` on `as_of` to a path or a binary stream.
 
     Staff (a "working" workspace, with the `store` it was read from) get an importable workbook: the editable
@@ -71,8 +79,16 @@ def export_workbook(workspace: Any, countries: Sequence[str], treaty: str, as_of
             saved = store.saved_assessments(c.iso3 for c in chosen)
         else:
             saved = from_countries(chosen)
-        report = build_report(treaty_model, chosen, saved, as_of, importable, CarryBasis.of(catalog, treaty_model), lang=lang,
-                              content=Content(catalog, lang))
+        report = build_report(
+            treaty_model,
+            chosen,
+            saved,
+            as_of,
+            importable,
+            CarryBasis.of(catalog, treaty_model),
+            lang=lang,
+            content=Content(catalog, lang),
+        )
         codes = [c.iso3 for c in chosen]
         report.precedents = precedents_table(catalog, workspace.engine, codes, treaty, as_of, lang)
         report.positions = positions_table(catalog, workspace.engine, codes, treaty, as_of, lang)
@@ -106,21 +122,38 @@ class _Styles:
         self.label = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
         self.para = wb.add_format({"text_wrap": True, "valign": "top"})
         self.status_fill = {
-            s: wb.add_format({"bg_color": STATUS_STYLE[s].colour, "font_color": STATUS_STYLE[s].ink, "border": 1, "border_color": BORDER})
+            s: wb.add_format(
+                {
+                    "bg_color": STATUS_STYLE[s].colour,
+                    "font_color": STATUS_STYLE[s].ink,
+                    "border": 1,
+                    "border_color": BORDER,
+                }
+            )
             for s in Status
         }
         grid = {"border": 1, "border_color": BORDER}
         self.grid = wb.add_format(grid)
         self.edit_fill = wb.add_format({"bg_color": EDIT_FILL, **grid})
-        self.status_cf = {s: wb.add_format({"bg_color": STATUS_STYLE[s].colour, "font_color": STATUS_STYLE[s].ink, **grid}) for s in Status}
+        self.status_cf = {
+            s: wb.add_format({"bg_color": STATUS_STYLE[s].colour, "font_color": STATUS_STYLE[s].ink, **grid})
+            for s in Status
+        }
 
     def header(self, editable: bool) -> Any:
         key = ("header", editable)
         if key not in self._cache:
-            self._cache[key] = self.wb.add_format({
-                "bold": True, "font_color": "#FFFFFF", "bg_color": EDIT_HEADER_FILL if editable else HEADER_FILL,
-                "text_wrap": True, "valign": "top", "border": 1, "border_color": BORDER,
-            })
+            self._cache[key] = self.wb.add_format(
+                {
+                    "bold": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": EDIT_HEADER_FILL if editable else HEADER_FILL,
+                    "text_wrap": True,
+                    "valign": "top",
+                    "border": 1,
+                    "border_color": BORDER,
+                }
+            )
         return self._cache[key]
 
     def cell(self, kind: str, editable: bool = False, quote: bool = False) -> Any:
@@ -154,7 +187,15 @@ def _write(report: Report, target: str | IO[bytes]) -> None:
     _readme(wb, styles, report, exported)
     _summary(wb, styles, report)
     if report.comparison is not None:
-        _table_sheet(wb, styles, report, L.sheet(L.COMPARISON, lang), report.comparison, freeze=(1, 2), badges=(4, 3 + len(report.results)))
+        _table_sheet(
+            wb,
+            styles,
+            report,
+            L.sheet(L.COMPARISON, lang),
+            report.comparison,
+            freeze=(1, 2),
+            badges=(4, 3 + len(report.results)),
+        )
     _table_sheet(wb, styles, report, L.sheet(L.GAPS, lang), report.gaps, freeze=(1, 0), badges=(5, 5))
     _assessment(wb, styles, report)
     _table_sheet(wb, styles, report, L.sheet(L.PROVISIONS, lang), report.provisions, freeze=(1, 2))
@@ -171,7 +212,9 @@ def _write(report: Report, target: str | IO[bytes]) -> None:
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _put(ws: Worksheet, styles: _Styles, r: int, c: int, value: Any, kind: str, editable: bool, links: list[int]) -> None:
+def _put(
+    ws: Worksheet, styles: _Styles, r: int, c: int, value: Any, kind: str, editable: bool, links: list[int]
+) -> None:
     """One cell of any value: text always as a string (never a formula or an automatic link), numbers and dates typed."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return
@@ -246,30 +289,61 @@ def _print_setup(ws: Worksheet, report: Report, repeat_header: bool = True) -> N
     if repeat_header:
         ws.repeat_rows(0)
     t = gettext(report.lang)
-    title = t("{treaty}: gap report as of {date}").format(treaty=report.treaty_short, date=report.as_of.isoformat()).replace("&", "&&")
+    title = (
+        t("{treaty}: gap report as of {date}")
+        .format(treaty=report.treaty_short, date=report.as_of.isoformat())
+        .replace("&", "&&")
+    )
     ws.set_footer("&L" + title + "&C&A&R" + t("Page {page} of {pages}").format(page="&P", pages="&N"))
 
 
-def _status_colours(ws: Worksheet, styles: _Styles, first_row: int, first_col: int, n_rows: int, last_col: int, badges: bool = False,
-                    lang: str = "en") -> None:
+def _status_colours(
+    ws: Worksheet,
+    styles: _Styles,
+    first_row: int,
+    first_col: int,
+    n_rows: int,
+    last_col: int,
+    badges: bool = False,
+    lang: str = "en",
+) -> None:
     """Status colours by conditional formatting; the text says the status too, so colour is never the only cue."""
     if n_rows == 0:
         return
     for s in Status:
         text = status_badge(s, lang) if badges else L.status_text(s.value, lang)
-        ws.conditional_format(first_row, first_col, first_row + n_rows - 1, last_col, {
-            "type": "cell", "criteria": "==", "value": f'"{text}"', "format": styles.status_cf[s],
-        })
+        ws.conditional_format(
+            first_row,
+            first_col,
+            first_row + n_rows - 1,
+            last_col,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": f'"{text}"',
+                "format": styles.status_cf[s],
+            },
+        )
 
 
 def _grid(ws: Worksheet, styles: _Styles, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
     """Thin borders over a whole table, empty cells included, as one conditional format (added after the
     others, so it has the lowest priority): no per-cell cost, and printed by every spreadsheet program."""
     if last_row >= first_row:
-        ws.conditional_format(first_row, first_col, last_row, last_col, {"type": "formula", "criteria": "TRUE", "format": styles.grid})
+        ws.conditional_format(
+            first_row, first_col, last_row, last_col, {"type": "formula", "criteria": "TRUE", "format": styles.grid}
+        )
 
 
-def _table_sheet(wb: Workbook, styles: _Styles, report: Report, name: str, table: Table, freeze: tuple[int, int], badges: tuple[int, int] | None = None) -> Worksheet:
+def _table_sheet(
+    wb: Workbook,
+    styles: _Styles,
+    report: Report,
+    name: str,
+    table: Table,
+    freeze: tuple[int, int],
+    badges: tuple[int, int] | None = None,
+) -> Worksheet:
     """A sheet holding one table: widths, frozen header, filter, status colours on the `badges` columns, grid, print setup."""
     ws = wb.add_worksheet(name)
     for c, col in enumerate(table.columns):
@@ -297,7 +371,13 @@ def element_formula_text(lang: str = "en") -> str:
         "Each checkable element of an obligation is in place ({in_place} {unit}), partial ({partial}), "
         "missing ({missing}) or unknown ({unknown}: not assessed, or not established by the research). "
         "Not applicable and reserved elements, and options the treaty offers, are left out."
-    ).format(in_place=p[Status.in_place], unit=unit, partial=p[Status.partial], missing=p[Status.missing], unknown=p[Status.unknown])
+    ).format(
+        in_place=p[Status.in_place],
+        unit=unit,
+        partial=p[Status.partial],
+        missing=p[Status.missing],
+        unknown=p[Status.unknown],
+    )
 
 
 def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime) -> None:
@@ -311,64 +391,155 @@ def _readme(wb: Workbook, styles: _Styles, report: Report, exported: dt.datetime
     names = ", ".join(f"{r[1]} ({r[0]})" for r in report.headline.rows)
     sheet = lambda name: L.sheet(name, lang)  # noqa: E731
     rows: list[tuple[str, str, Any]] = [
-        ("title", t("Accession readiness gap report: {treaty} ({series})").format(treaty=report.treaty_short, series=tr.series), None),
+        (
+            "title",
+            t("Accession readiness gap report: {treaty} ({series})").format(
+                treaty=report.treaty_short, series=tr.series
+            ),
+            None,
+        ),
         ("pair", t("Countries"), names),
-        ("pair", t("As of"), t("{date}: scores count only law in force on this date").format(date=report.as_of.isoformat())),
+        (
+            "pair",
+            t("As of"),
+            t("{date}: scores count only law in force on this date").format(date=report.as_of.isoformat()),
+        ),
         ("pair", t("Exported"), local_time(exported)),
-        ("pair", t("State"), (
-            t("Working drafts: you may edit the Assessment sheet and import the workbook again.")
-            if report.importable else t("Approved assessments: a read-only copy; it cannot be imported.")
-        )),
+        (
+            "pair",
+            t("State"),
+            (
+                t("Working drafts: you may edit the Assessment sheet and import the workbook again.")
+                if report.importable
+                else t("Approved assessments: a read-only copy; it cannot be imported.")
+            ),
+        ),
         ("pair", t("Treaty"), f"{report.treaty_title} ({tr.source_url})"),
         ("gap", "", None),
         ("head", t("What this is"), None),
-        ("pair", "", t(
-            "How ready each country's law is to meet the treaty, obligation by obligation, and what is still missing. "
-            "Each status rests on national provisions (Provisions sheet) and public sources (Sources sheet). Facts that were "
-            "not read in a primary source are marked unverified."
-        )),
+        (
+            "pair",
+            "",
+            t(
+                "How ready each country's law is to meet the treaty, obligation by obligation, and what is still missing. "
+                "Each status rests on national provisions (Provisions sheet) and public sources (Sources sheet). Facts that were "
+                "not read in a primary source are marked unverified."
+            ),
+        ),
         ("gap", "", None),
         ("head", t("How scores are computed"), None),
         ("pair", t("Element"), element_formula_text(lang)),
-        ("pair", t("Status from law"), t(
-            "A provision counts when it is in force on the as-of date. A full finding gives in place, a partial "
-            "one partial; findings that cite only bills or laws not yet in force give missing. An explicit judgment overrides the findings."
-        )),
-        ("pair", t("Obligation and up"), t(
-            "An obligation's score is the weighted mean of its elements; articles, chapters and the treaty "
-            "are weighted means of the level below."
-        )),
-        ("pair", t("With bills"), t("The same score counting bills and passed laws as if in force: a projection shown beside the score, never inside it.")),
+        (
+            "pair",
+            t("Status from law"),
+            t(
+                "A provision counts when it is in force on the as-of date. A full finding gives in place, a partial "
+                "one partial; findings that cite only bills or laws not yet in force give missing. An explicit "
+                "judgment overrides the findings."
+            ),
+        ),
+        (
+            "pair",
+            t("Obligation and up"),
+            t(
+                "An obligation's score is the weighted mean of its elements; articles, chapters and the treaty "
+                "are weighted means of the level below."
+            ),
+        ),
+        (
+            "pair",
+            t("With bills"),
+            t(
+                "The same score counting bills and passed laws as if in force: a projection shown beside the score, never inside it."
+            ),
+        ),
         ("pair", t("Coverage"), t("The share of scored elements that have been assessed (status not unknown).")),
-        ("pair", t("Critical gap"), t("A mandatory obligation that is missing, or one of whose core elements is missing. Reserved elements are never gaps.")),
+        (
+            "pair",
+            t("Critical gap"),
+            t(
+                "A mandatory obligation that is missing, or one of whose core elements is missing. Reserved elements are never gaps."
+            ),
+        ),
         ("gap", "", None),
         ("head", t("Legend"), None),
         *[("legend", L.status_text(s.value, lang), s) for s in Status],
         ("gap", "", None),
         ("head", t("Sheets"), None),
         ("pair", sheet(L.SUMMARY), t("Scores now and with bills, per chapter, the critical gaps and a chart.")),
-        *([("pair", sheet(L.COMPARISON), t("Obligation status side by side for every country in this report."))] if report.comparison is not None else []),
-        ("pair", sheet(L.GAPS), t("Every missing, partial or unassessed element: what exists, what is missing, the bills and their stage, the source.")),
-        ("pair", sheet(L.ASSESSMENT), t("Every element with its id and version. The brown-headed columns with pale yellow cells are editable.")),
+        *(
+            [("pair", sheet(L.COMPARISON), t("Obligation status side by side for every country in this report."))]
+            if report.comparison is not None
+            else []
+        ),
+        (
+            "pair",
+            sheet(L.GAPS),
+            t(
+                "Every missing, partial or unassessed element: what exists, what is missing, the bills and their stage, the source."
+            ),
+        ),
+        (
+            "pair",
+            sheet(L.ASSESSMENT),
+            t("Every element with its id and version. The brown-headed columns with pale yellow cells are editable."),
+        ),
         ("pair", sheet(L.PROVISIONS), t("National provisions with their lifecycle dates.")),
-        ("pair", sheet(L.BILLS), t("Provisions not in force on the as-of date: bills at every stage, and lapsed ones.")),
+        (
+            "pair",
+            sheet(L.BILLS),
+            t("Provisions not in force on the as-of date: bills at every stage, and lapsed ones."),
+        ),
         ("pair", sheet(L.SOURCES), t("Every source cited, with its link.")),
-        *([("pair", sheet(L.PRECEDENTS), t("For each element of a critical gap, the Parties whose law in force meets it: the provision, "
-                                             "since when, by which act, and whether it was verified (외국 입법례)."))] if report.precedents is not None else []),
-        *([("pair", sheet(L.POSITIONS), t("Statements by others on the country's readiness, each set beside this assessment on its "
-                                            "date and on the report's date."))] if report.positions is not None else []),
+        *(
+            [
+                (
+                    "pair",
+                    sheet(L.PRECEDENTS),
+                    t(
+                        "For each element of a critical gap, the Parties whose law in force meets it: the provision, "
+                        "since when, by which act, and whether it was verified (외국 입법례)."
+                    ),
+                )
+            ]
+            if report.precedents is not None
+            else []
+        ),
+        *(
+            [
+                (
+                    "pair",
+                    sheet(L.POSITIONS),
+                    t(
+                        "Statements by others on the country's readiness, each set beside this assessment on its "
+                        "date and on the report's date."
+                    ),
+                )
+            ]
+            if report.positions is not None
+            else []
+        ),
         ("gap", "", None),
         ("head", t("Editing the Assessment sheet"), None),
         *[("pair", L.header(c, lang), L.column_help(c, lang)) for c in L.ASSESSMENT_COLUMNS if c.editable],
-        ("pair", t("Locked columns"), t(
-            "Id, country and version are checked on import; the other locked columns are computed and never read. "
-            "The sheet is protected without a password: you can unprotect it deliberately, but the import still checks every value."
-        )),
-        ("pair", t("Bringing it back"), t(
-            "Upload the workbook on the Import page, or run: python -m assessment import report.xlsx (shows the "
-            "changes), then add --apply --user NAME to save them. Nothing is saved if any row is invalid or was changed by someone else "
-            "since you exported it."
-        )),
+        (
+            "pair",
+            t("Locked columns"),
+            t(
+                "Id, country and version are checked on import; the other locked columns are computed and never read. "
+                "The sheet is protected without a password: you can unprotect it deliberately, but the import still checks every value."
+            ),
+        ),
+        (
+            "pair",
+            t("Bringing it back"),
+            t(
+                "Upload the workbook on the Import page, or run: python -m assessment import report.xlsx (shows the "
+                "changes), then add --apply --user NAME to save them. Nothing is saved if any row is invalid or was "
+                "changed by someone else "
+                "since you exported it."
+            ),
+        ),
     ]
     for r, (kind, a, b) in enumerate(rows):
         if kind == "title":
@@ -402,21 +573,58 @@ def _summary(wb: Workbook, styles: _Styles, report: Report) -> None:
             width[c] = max(width.get(c, 0), col.width)
     for c, w in width.items():
         ws.set_column(c, c, w if c == 1 else min(w, 24))  # B holds names and titles; the rest are narrow
-    ws.write_string(0, 0, t("Readiness summary: {treaty}, as of {date}").format(treaty=report.treaty_short, date=report.as_of.isoformat()), styles.title)
+    ws.write_string(
+        0,
+        0,
+        t("Readiness summary: {treaty}, as of {date}").format(
+            treaty=report.treaty_short, date=report.as_of.isoformat()
+        ),
+        styles.title,
+    )
     ws.set_row(0, 24)
-    ws.write_string(1, 0, t("Scores count only law in force; 'with bills' counts bills and passed laws as if in force."))
+    ws.write_string(
+        1, 0, t("Scores count only law in force; 'with bills' counts bills and passed laws as if in force.")
+    )
     top = 3
     ws.write_string(top, 0, t("Countries"), styles.subtitle)
     head_top = top + 1
     top = _write_table(ws, styles, report.headline, head_top) + 1
     for c in (2, 3, 4):
-        ws.conditional_format(head_top + 1, c, head_top + len(report.headline.rows), c, {"type": "data_bar", "bar_color": SERIES_COLOUR[Series.now], "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
+        ws.conditional_format(
+            head_top + 1,
+            c,
+            head_top + len(report.headline.rows),
+            c,
+            {
+                "type": "data_bar",
+                "bar_color": SERIES_COLOUR[Series.now],
+                "bar_solid": True,
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": 1,
+            },
+        )
     ws.write_string(top, 0, t("Chapters"), styles.subtitle)
     chap_top = top + 1
     top = _write_table(ws, styles, report.chapters, chap_top) + 1
     n_cols = len(report.chapters.columns)
     if n_cols > 2 and report.chapters.rows:
-        ws.conditional_format(chap_top + 1, 2, chap_top + len(report.chapters.rows), n_cols - 1, {"type": "data_bar", "bar_color": SERIES_COLOUR[Series.now], "bar_solid": True, "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1})
+        ws.conditional_format(
+            chap_top + 1,
+            2,
+            chap_top + len(report.chapters.rows),
+            n_cols - 1,
+            {
+                "type": "data_bar",
+                "bar_color": SERIES_COLOUR[Series.now],
+                "bar_solid": True,
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": 1,
+            },
+        )
     ws.write_string(top, 0, t("Critical gaps ({n})").format(n=len(report.critical.rows)), styles.subtitle)
     crit_top = top + 1
     _write_table(ws, styles, report.critical, crit_top)
@@ -446,9 +654,19 @@ def _summary_chart(wb: Workbook, ws: Worksheet, report: Report, head_top: int, c
     else:
         return
     for name, c, colour in series:
-        chart.add_series({"name": name, "categories": cats, "values": [sheet, first + 1, c, first + n, c], "fill": {"color": colour}, "gap": 60})
+        chart.add_series(
+            {
+                "name": name,
+                "categories": cats,
+                "values": [sheet, first + 1, c, first + n, c],
+                "fill": {"color": colour},
+                "gap": 60,
+            }
+        )
     chart.set_title({"name": title, "name_font": {"size": 12}})
-    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis(
+        {"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    )
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": max(300, 60 + 34 * n)})
@@ -475,32 +693,72 @@ def _assessment(wb: Workbook, styles: _Styles, report: Report) -> None:
     _status_colours(ws, styles, 1, idx["status_with_bills"], n, idx["status_with_bills"], lang=lang)
     _grid(ws, styles, 1, 0, n, len(L.ASSESSMENT_COLUMNS) - 1)
     if n:
-        ws.data_validation(1, idx["status"], n, idx["status"], {
-            "validate": "list", "source": list(L.status_choices(lang)), "error_type": "stop",
-            "error_title": t("Status"), "error_message": t("Choose a status from the list."),
-            "input_title": t("Status"), "input_message": t("{in_place} / {partial} / {findings}: the findings decide. "
-            "{missing}, {not_applicable}, {reserved}, {unknown}: a judgment; give its reason (and source).").format(
-                findings=L.status_text(L.FROM_FINDINGS, lang), **{s.value: L.status_text(s.value, lang) for s in Status}),
-        })
+        ws.data_validation(
+            1,
+            idx["status"],
+            n,
+            idx["status"],
+            {
+                "validate": "list",
+                "source": list(L.status_choices(lang)),
+                "error_type": "stop",
+                "error_title": t("Status"),
+                "error_message": t("Choose a status from the list."),
+                "input_title": t("Status"),
+                "input_message": t(
+                    "{in_place} / {partial} / {findings}: the findings decide. "
+                    "{missing}, {not_applicable}, {reserved}, {unknown}: a judgment; give its reason (and source)."
+                ).format(
+                    findings=L.status_text(L.FROM_FINDINGS, lang),
+                    **{s.value: L.status_text(s.value, lang) for s in Status},
+                ),
+            },
+        )
         if report.hook_ids:
-            ws.data_validation(1, idx["hook"], n, idx["hook"], {
-                "validate": "list", "source": f"=Lists!$D$2:$D${len(report.hook_ids) + 1}", "ignore_blank": True,
-                "input_title": t("Reservation / declaration"),
-                "input_message": t("Only with status '{reserved}'.").format(reserved=L.status_text(Status.reserved.value, lang)),
-            })
+            ws.data_validation(
+                1,
+                idx["hook"],
+                n,
+                idx["hook"],
+                {
+                    "validate": "list",
+                    "source": f"=Lists!$D$2:$D${len(report.hook_ids) + 1}",
+                    "ignore_blank": True,
+                    "input_title": t("Reservation / declaration"),
+                    "input_message": t("Only with status '{reserved}'.").format(
+                        reserved=L.status_text(Status.reserved.value, lang)
+                    ),
+                },
+            )
         for i, iso3 in enumerate(report.source_ids):
             ids = report.source_ids[iso3]
             first, last = report.assessment_rows.get(iso3, (0, -1))
             if ids and last >= first:
                 col = xl_col_to_name(4 + i)
-                ws.data_validation(first + 1, idx["judgment_source"], last + 1, idx["judgment_source"], {
-                    "validate": "list", "source": f"=Lists!${col}$2:${col}${len(ids) + 1}", "ignore_blank": True,
-                    "input_title": t("Judgment source"), "input_message": t("A source id of {country} (Sources sheet).").format(country=iso3),
-                })
-    ws.protect("", {
-        "autofilter": True, "sort": True, "format_columns": True, "format_rows": True,
-        "select_locked_cells": True, "select_unlocked_cells": True,
-    })
+                ws.data_validation(
+                    first + 1,
+                    idx["judgment_source"],
+                    last + 1,
+                    idx["judgment_source"],
+                    {
+                        "validate": "list",
+                        "source": f"=Lists!${col}$2:${col}${len(ids) + 1}",
+                        "ignore_blank": True,
+                        "input_title": t("Judgment source"),
+                        "input_message": t("A source id of {country} (Sources sheet).").format(country=iso3),
+                    },
+                )
+    ws.protect(
+        "",
+        {
+            "autofilter": True,
+            "sort": True,
+            "format_columns": True,
+            "format_rows": True,
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+        },
+    )
     _print_setup(ws, report)
 
 
@@ -516,7 +774,9 @@ def _lists(wb: Workbook, report: Report, exported: dt.datetime) -> None:
         ("exported", exported.isoformat(timespec="seconds")),
         ("lang", report.lang),
     ]
-    columns: list[tuple[str, list[str]]] = [("hooks", report.hook_ids)] + [(iso3, ids) for iso3, ids in report.source_ids.items()]
+    columns: list[tuple[str, list[str]]] = [("hooks", report.hook_ids)] + [
+        (iso3, ids) for iso3, ids in report.source_ids.items()
+    ]
     height = max([len(meta)] + [len(v) + 1 for _, v in columns])
     for r in range(height):
         if r < len(meta):

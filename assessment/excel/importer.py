@@ -36,7 +36,19 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import ValidationError
 
 from ..i18n import LANGUAGES, Msg, gettext, say
-from ..models import MAX_ID, MAX_TEXT, Country, ElementAssessment, Extent, Finding, Judgment, Status, Treaty, cell_length, too_long_for_a_cell
+from ..models import (
+    MAX_ID,
+    MAX_TEXT,
+    Country,
+    ElementAssessment,
+    Extent,
+    Finding,
+    Judgment,
+    Status,
+    Treaty,
+    cell_length,
+    too_long_for_a_cell,
+)
 from ..scoring import STATUSES
 from ..store import AssessmentChange, AssessmentRecord, Store, StoredAssessment, User
 from ..validators import Doc, TreatyIndex, check_country
@@ -53,8 +65,16 @@ MAX_ERRORS = 200
 #: Blank or stray rows tolerated below the last row the layout can hold, before the sheet is cut short.
 SPARE_ROWS = 1_000
 FIELD_COLUMN = {  # model field -> Assessment column, to place a validation message on the cell a person typed
-    "findings": "findings", "provision": "findings", "extent": "findings", "reason": "judgment_reason",
-    "source": "judgment_source", "hook": "hook", "note": "note", "status": "status", "judgment": "status", "element": "element",
+    "findings": "findings",
+    "provision": "findings",
+    "extent": "findings",
+    "reason": "judgment_reason",
+    "source": "judgment_source",
+    "hook": "hook",
+    "note": "note",
+    "status": "status",
+    "judgment": "status",
+    "element": "element",
 }
 
 
@@ -87,7 +107,10 @@ class PlannedChange:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "country": self.country, "element": self.element, "row": self.row, "expected_version": self.expected_version,
+            "country": self.country,
+            "element": self.element,
+            "row": self.row,
+            "expected_version": self.expected_version,
             "fields": {k: {"old": old, "new": new} for k, (old, new) in self.fields.items()},
         }
 
@@ -101,7 +124,13 @@ class Conflict:
     database: dict[str, Any]  # version, who saved it and when, and the values saved
 
     def to_json(self) -> dict[str, Any]:
-        return {"country": self.country, "element": self.element, "row": self.row, "workbook": self.workbook, "database": self.database}
+        return {
+            "country": self.country,
+            "element": self.element,
+            "row": self.row,
+            "workbook": self.workbook,
+            "database": self.database,
+        }
 
 
 @dataclass
@@ -132,10 +161,16 @@ class PlanRefused(Exception):
     def __init__(self, plan: ImportPlan):
         self.plan = plan
         if plan.errors and plan.conflicts:
-            said = Msg("the workbook has {problems} problem(s) and {conflicts} conflict(s) with newer saves; nothing was written",
-                       problems=len(plan.errors), conflicts=len(plan.conflicts))
+            said = Msg(
+                "the workbook has {problems} problem(s) and {conflicts} conflict(s) with newer saves; nothing was written",
+                problems=len(plan.errors),
+                conflicts=len(plan.conflicts),
+            )
         elif plan.conflicts:
-            said = Msg("the workbook has {conflicts} conflict(s) with newer saves; nothing was written", conflicts=len(plan.conflicts))
+            said = Msg(
+                "the workbook has {conflicts} conflict(s) with newer saves; nothing was written",
+                conflicts=len(plan.conflicts),
+            )
         else:
             said = Msg("the workbook has {problems} problem(s); nothing was written", problems=len(plan.errors))
         super().__init__(said)
@@ -162,7 +197,9 @@ def _read_bytes(source: Path | str | bytes | IO[bytes]) -> tuple[bytes, str | No
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise UploadRefused(f"the file is {path.stat().st_size / 2**20:.1f} MiB; workbooks above {MAX_FILE_BYTES // 2**20} MiB are refused")
+            raise UploadRefused(
+                f"the file is {path.stat().st_size / 2**20:.1f} MiB; workbooks above {MAX_FILE_BYTES // 2**20} MiB are refused"
+            )
         return path.read_bytes(), path.name
     data = source.read(MAX_FILE_BYTES + 1)
     return data, getattr(source, "name", None)
@@ -258,7 +295,9 @@ class _Row:
     source: str | None
     hook: str | None
     note: str | None
-    long_findings: str | None = None  # a Findings cell as long as a cell holds, read against the saved findings (`_compare`)
+    long_findings: str | None = (
+        None  # a Findings cell as long as a cell holds, read against the saved findings (`_compare`)
+    )
 
 
 @dataclass
@@ -314,7 +353,9 @@ class _Reader:
 
     def _language(self) -> None:
         """Read the workbook's language from the hidden Lists sheet (English when it does not say)."""
-        self.lists = [row + [None, None] for row in self.wb.values(L.LISTS, max_rows=12)]  # its key/value rows, read once
+        self.lists = [
+            row + [None, None] for row in self.wb.values(L.LISTS, max_rows=12)
+        ]  # its key/value rows, read once
         for key, value, *_ in self.lists:
             if key == "lang" and _text(value) in LANGUAGES:
                 self.lang = str(_text(value))
@@ -326,12 +367,27 @@ class _Reader:
     def plan(self) -> ImportPlan:
         names = self.wb.sheetnames
         if L.LISTS not in names:
-            self.errors.append(CellError(L.LISTS, "", "the workbook has no hidden 'Lists' sheet: it was not exported by Accession Readiness, or that sheet was deleted; export a new workbook"))
+            self.errors.append(
+                CellError(
+                    L.LISTS,
+                    "",
+                    "the workbook has no hidden 'Lists' sheet: it was not exported by Accession Readiness, or that "
+                    "sheet was deleted; export a new workbook",
+                )
+            )
             return self.plan_
         self._language()
         t = self.t
         if self.sheet not in names:
-            self.errors.append(CellError(self.sheet, "", t("the workbook has no '{sheet}' sheet; export a new workbook and edit that sheet").format(sheet=self.sheet)))
+            self.errors.append(
+                CellError(
+                    self.sheet,
+                    "",
+                    t("the workbook has no '{sheet}' sheet; export a new workbook and edit that sheet").format(
+                        sheet=self.sheet
+                    ),
+                )
+            )
         if self.errors:
             return self.plan_
         treaty = self._meta()
@@ -352,18 +408,42 @@ class _Reader:
         if not self._headers():
             return self.plan_
         if self.cells.marks.unplaced_formulas:
-            self.errors.append(CellError(self.sheet, "", self.t("{n} cell(s) hold a formula without a cell reference; formulas are not accepted: "
-                                                                "type the values themselves and save the workbook again").format(n=self.cells.marks.unplaced_formulas)))
+            self.errors.append(
+                CellError(
+                    self.sheet,
+                    "",
+                    self.t(
+                        "{n} cell(s) hold a formula without a cell reference; formulas are not accepted: "
+                        "type the values themselves and save the workbook again"
+                    ).format(n=self.cells.marks.unplaced_formulas),
+                )
+            )
         if self.cells.marks.unplaced_errors:
-            self.errors.append(CellError(self.sheet, "", self.t("{n} cell(s) hold an error value (such as #N/A) without a cell reference; type the values "
-                                                                "themselves and save the workbook again").format(n=self.cells.marks.unplaced_errors)))
+            self.errors.append(
+                CellError(
+                    self.sheet,
+                    "",
+                    self.t(
+                        "{n} cell(s) hold an error value (such as #N/A) without a cell reference; type the values "
+                        "themselves and save the workbook again"
+                    ).format(n=self.cells.marks.unplaced_errors),
+                )
+            )
         rows = self._rows(treaty)
         self._compare(rows, treaty)
         self.errors.sort(key=_position)
         if len(self.errors) > MAX_ERRORS:
             more = len(self.errors) - MAX_ERRORS
             del self.errors[MAX_ERRORS:]
-            self.errors.append(CellError("", "", self.t("... and {n} more problem(s) not listed; fix these and import the file again to see the rest").format(n=f"{more:,}")))
+            self.errors.append(
+                CellError(
+                    "",
+                    "",
+                    self.t(
+                        "... and {n} more problem(s) not listed; fix these and import the file again to see the rest"
+                    ).format(n=f"{more:,}"),
+                )
+            )
         return self.plan_
 
     def _meta(self) -> Treaty | None:
@@ -373,19 +453,51 @@ class _Reader:
                 meta[key] = _text(value) or ""
         t = self.t
         if meta.get("format") != L.FORMAT_MARKER:
-            self.errors.append(CellError(L.LISTS, "B1", t("this is not a workbook exported by Accession Readiness (or its hidden 'Lists' sheet was changed); export a new one")))
+            self.errors.append(
+                CellError(
+                    L.LISTS,
+                    "B1",
+                    t(
+                        "this is not a workbook exported by Accession Readiness (or its hidden 'Lists' sheet was changed); export a new one"
+                    ),
+                )
+            )
             return None
         if meta.get("state") != "working":
-            self.errors.append(CellError(L.LISTS, "B4", t("this workbook is a read-only copy of the approved assessments and cannot be imported; staff can export an editable one")))
+            self.errors.append(
+                CellError(
+                    L.LISTS,
+                    "B4",
+                    t(
+                        "this workbook is a read-only copy of the approved assessments and cannot be imported; "
+                        "staff can export an editable one"
+                    ),
+                )
+            )
             return None
         treaty = self.catalog.treaties.get(meta.get("treaty", ""))
         if treaty is None:
-            self.errors.append(CellError(L.LISTS, "B2", t("unknown treaty {treaty}; known: {known}").format(
-                treaty=repr(meta.get("treaty")), known=", ".join(sorted(self.catalog.treaties)))))
+            self.errors.append(
+                CellError(
+                    L.LISTS,
+                    "B2",
+                    t("unknown treaty {treaty}; known: {known}").format(
+                        treaty=repr(meta.get("treaty")), known=", ".join(sorted(self.catalog.treaties))
+                    ),
+                )
+            )
         try:
             self.plan_.as_of = dt.date.fromisoformat(meta.get("as_of", ""))
         except ValueError:
-            self.errors.append(CellError(L.LISTS, "B3", t("the as-of date {value} is not a date in the form YYYY-MM-DD").format(value=repr(meta.get("as_of")))))
+            self.errors.append(
+                CellError(
+                    L.LISTS,
+                    "B3",
+                    t("the as-of date {value} is not a date in the form YYYY-MM-DD").format(
+                        value=repr(meta.get("as_of"))
+                    ),
+                )
+            )
             return None
         if treaty is not None:
             self.plan_.treaty = treaty.id
@@ -405,7 +517,9 @@ class _Reader:
         for iso3 in codes:
             for element in elements:
                 db = saved.get((iso3, element))
-                findings[(iso3, element)] = [(f["provision"], f["extent"]) for f in db.findings] if db is not None else []
+                findings[(iso3, element)] = (
+                    [(f["provision"], f["extent"]) for f in db.findings] if db is not None else []
+                )
         carry = CarryBasis.of(self.catalog, treaty)
         countries = [self.catalog.countries[c] for c in codes]
         return _Ahead(codes, saved, carry, findings, _derived(treaty, countries, saved, findings, as_of, carry))
@@ -420,8 +534,15 @@ class _Reader:
             if text != expected:
                 ok = False
                 shown = f"'{text}'" if text else self.t("nothing")
-                self.errors.append(CellError(self.sheet, _cell(0, i), self.t(
-                    "expected the column '{column}' here, found {found}; columns may not be moved, added or removed").format(column=expected, found=shown)))
+                self.errors.append(
+                    CellError(
+                        self.sheet,
+                        _cell(0, i),
+                        self.t(
+                            "expected the column '{column}' here, found {found}; columns may not be moved, added or removed"
+                        ).format(column=expected, found=shown),
+                    )
+                )
         return ok
 
     # ---------------------------------------------------------------------------------------------- rows
@@ -445,19 +566,35 @@ class _Reader:
         formulas, error_cells = self.cells.marks.formulas, self.cells.marks.errors
         marked = bool(formulas or error_cells)
         free_texts, half_a_cell = (COL["findings"], COL["judgment_reason"], COL["note"]), MAX_TEXT // 2
-        c_element, c_country, c_version, c_status, c_findings = COL["element"], COL["country"], COL["version"], COL["status"], COL["findings"]
+        c_element, c_country, c_version, c_status, c_findings = (
+            COL["element"],
+            COL["country"],
+            COL["version"],
+            COL["status"],
+            COL["findings"],
+        )
         c_reason, c_source, c_hook, c_note = COL["judgment_reason"], COL["judgment_source"], COL["hook"], COL["note"]
         status_choices = frozenset(L.STATUS_CHOICES)
         for r, row in enumerate(self.cells.rows[1:], start=2):
             if r > last_row:
-                self.errors.append(CellError(self.sheet, "", t("the sheet goes on past row {last}; a workbook of {treaty} holds at most {capacity} "
-                                             "rows (one per element and country), so the rest was not read; delete the extra rows").format(
-                                                 last=f"{last_row:,}", treaty=treaty.id, capacity=f"{capacity:,}")))
+                self.errors.append(
+                    CellError(
+                        self.sheet,
+                        "",
+                        t(
+                            "the sheet goes on past row {last}; a workbook of {treaty} holds at most {capacity} "
+                            "rows (one per element and country), so the rest was not read; delete the extra rows"
+                        ).format(last=f"{last_row:,}", treaty=treaty.id, capacity=f"{capacity:,}"),
+                    )
+                )
                 break
             values = row[:width] if len(row) >= width else row + [None] * (width - len(row))
             first = values[0]  # an element id: the row is not blank (most rows)
-            if (first is None or first.__class__ is str and not first.strip()) and all(v is None or (isinstance(v, str) and not v.strip()) for v in values) \
-                    and not (marked and any((r - 1, i) in formulas or (r - 1, i) in error_cells for i in range(width))):
+            if (
+                (first is None or first.__class__ is str and not first.strip())
+                and all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+                and not (marked and any((r - 1, i) in formulas or (r - 1, i) in error_cells for i in range(width)))
+            ):
                 continue
             self.plan_.rows += 1
             before = len(self.errors)
@@ -470,56 +607,123 @@ class _Reader:
             element = _blank(text[c_element]) or ""
             country = (_blank(text[c_country]) or "").upper()
             if element not in elements:
-                self.error(r, "element", t("unknown element {element} (not an element of {treaty})").format(element=repr(element), treaty=treaty.id)
-                           if element else t("the element id is empty"))
+                self.error(
+                    r,
+                    "element",
+                    t("unknown element {element} (not an element of {treaty})").format(
+                        element=repr(element), treaty=treaty.id
+                    )
+                    if element
+                    else t("the element id is empty"),
+                )
             if country not in countries:
-                self.error(r, "country", t("unknown country {country}").format(country=repr(country)) if country else t("the country is empty"))
+                self.error(
+                    r,
+                    "country",
+                    t("unknown country {country}").format(country=repr(country))
+                    if country
+                    else t("the country is empty"),
+                )
             version = self._version(r, values[c_version])
             typed_status = _blank(text[c_status]) or ""
             status = L.status_code(typed_status, status_codes) or ""  # a status word of either language -> its code
             if status not in status_choices:
-                self.error(r, "status", t("status '{status}' is not one of {choices}").format(status=typed_status, choices=choices)
-                           if typed_status else t("the status is empty; choose one of {choices}").format(choices=choices))
+                self.error(
+                    r,
+                    "status",
+                    t("status '{status}' is not one of {choices}").format(status=typed_status, choices=choices)
+                    if typed_status
+                    else t("the status is empty; choose one of {choices}").format(choices=choices),
+                )
             findings_cell, long_findings = text[c_findings], None
             if country not in countries:
                 findings = []
-            elif findings_cell is not None and len(findings_cell) > half_a_cell and cell_length(findings_cell) >= MAX_TEXT - 1:
+            elif (
+                findings_cell is not None
+                and len(findings_cell) > half_a_cell
+                and cell_length(findings_cell) >= MAX_TEXT - 1
+            ):
                 findings, long_findings = [], findings_cell  # perhaps saved findings the export could only write cut
             else:
                 findings = self._findings(r, _blank(findings_cell), provision_ids[country], country)
             reason = _blank(text[c_reason])
             source = _blank(text[c_source])
             if source is not None and country in countries and source not in source_ids[country]:
-                self.error(r, "judgment_source", t("{source} is not a source id of {country} (see the Sources sheet)").format(source=repr(source), country=country))
+                self.error(
+                    r,
+                    "judgment_source",
+                    t("{source} is not a source id of {country} (see the Sources sheet)").format(
+                        source=repr(source), country=country
+                    ),
+                )
             hook = _blank(text[c_hook])
             if hook is not None:
                 if hook not in hooks:
-                    self.error(r, "hook", t("{hook} is not a reservation or declaration of {treaty}").format(hook=repr(hook), treaty=treaty.id))
+                    self.error(
+                        r,
+                        "hook",
+                        t("{hook} is not a reservation or declaration of {treaty}").format(
+                            hook=repr(hook), treaty=treaty.id
+                        ),
+                    )
                 elif element in elements and element not in hooks[hook].elements:
-                    self.error(r, "hook", t("{hook} does not allow reserving {element}").format(hook=hook, element=element))
-            note = text[c_note] or None  # kept as typed, a note of blanks or line breaks too (as the Edit page keeps it)
+                    self.error(
+                        r, "hook", t("{hook} does not allow reserving {element}").format(hook=hook, element=element)
+                    )
+            note = (
+                text[c_note] or None
+            )  # kept as typed, a note of blanks or line breaks too (as the Edit page keeps it)
             key = (country, element)
             if key in seen and element and country:
-                self.error(r, "element", t("{element} of {country} appears twice (also in row {row}); keep one row").format(element=element, country=country, row=seen[key]))
+                self.error(
+                    r,
+                    "element",
+                    t("{element} of {country} appears twice (also in row {row}); keep one row").format(
+                        element=element, country=country, row=seen[key]
+                    ),
+                )
             seen.setdefault(key, r)
             if len(self.errors) == before and version is not None and findings is not None:
-                out.append(_Row(r, element, country, version, status, findings, reason, source, hook, note, long_findings))
+                out.append(
+                    _Row(r, element, country, version, status, findings, reason, source, hook, note, long_findings)
+                )
         return out
 
     def _cells_read_as_typed(self, r: int, values: list[Any], marked: bool, long: list[int]) -> bool:
         """False, after saying why with the cell, when a cell of the row holds something other than what was typed:
         a formula (calamine gives its cached value), an error (calamine gives an empty cell: taken as typed, it
         would clear the value) or, among the columns `long`, a text longer than a cell holds (refused, never cut)."""
-        before, t, not_read = len(self.errors), self.t, COL["element_text"]  # shown, never read: nothing there changes anything
+        before, t, not_read = (
+            len(self.errors),
+            self.t,
+            COL["element_text"],
+        )  # shown, never read: nothing there changes anything
         formulas, error_cells = self.cells.marks.formulas, self.cells.marks.errors
         for i in range(len(values)) if marked else ():
             if i == not_read:
                 continue
             if (r - 1, i) in formulas:
-                self.errors.append(CellError(self.sheet, _cell(r - 1, i), t("contains a formula; formulas are not accepted here: type the value itself (start it with an apostrophe to keep a leading '=')")))
+                self.errors.append(
+                    CellError(
+                        self.sheet,
+                        _cell(r - 1, i),
+                        t(
+                            "contains a formula; formulas are not accepted here: type the value itself (start it "
+                            "with an apostrophe to keep a leading '=')"
+                        ),
+                    )
+                )
             elif (r - 1, i) in error_cells:
-                self.errors.append(CellError(self.sheet, _cell(r - 1, i), t("holds the error value {error}, not a value; type the value itself, or clear the cell "
-                                                                            "to leave it empty").format(error=error_cells[(r - 1, i)])))
+                self.errors.append(
+                    CellError(
+                        self.sheet,
+                        _cell(r - 1, i),
+                        t(
+                            "holds the error value {error}, not a value; type the value itself, or clear the cell "
+                            "to leave it empty"
+                        ).format(error=error_cells[(r - 1, i)]),
+                    )
+                )
         for i in long:
             if (problem := too_long_for_a_cell(values[i])) is not None:
                 self.errors.append(CellError(self.sheet, _cell(r - 1, i), say(problem, self.lang)))
@@ -533,7 +737,11 @@ class _Reader:
             return int(value)
         if isinstance(value, str) and value.strip().isdigit():
             return int(value.strip())
-        self.error(r, "version", self.t("the version {value!r} is not a whole number; it must stay as exported").format(value=_text(value)))
+        self.error(
+            r,
+            "version",
+            self.t("the version {value!r} is not a whole number; it must stay as exported").format(value=_text(value)),
+        )
         return None
 
     def _findings(self, r: int, cell: str | None, known: set[str], country: str) -> list[tuple[str, str]] | None:
@@ -551,8 +759,13 @@ class _Reader:
                 self.error(r, "findings", t("'{part}': the extent after ':' must be full or partial").format(part=part))
                 ok = False
             elif pid not in known:
-                self.error(r, "findings", t("{provision!r} is not a provision of {country} (ids are in the Provisions sheet)").format(
-                    provision=pid, country=country or t("this country")))
+                self.error(
+                    r,
+                    "findings",
+                    t("{provision!r} is not a provision of {country} (ids are in the Provisions sheet)").format(
+                        provision=pid, country=country or t("this country")
+                    ),
+                )
                 ok = False
             elif out and any(p == pid for p, _ in out):
                 self.error(r, "findings", t("{provision} is listed twice").format(provision=pid))
@@ -578,11 +791,17 @@ class _Reader:
         # what each row's findings give; statuses carried over the crosswalks read the saved basis elements
         carry = ahead.carry if ahead is not None else CarryBasis.of(self.catalog, treaty)
         # (the keys of `rows` are distinct: a second row of the same element and country is an error, left out)
-        matched = ahead is not None and len(rows) == len(ahead.findings) and all(ahead.findings.get((r.country, r.element)) == r.findings for r in rows)
+        matched = (
+            ahead is not None
+            and len(rows) == len(ahead.findings)
+            and all(ahead.findings.get((r.country, r.element)) == r.findings for r in rows)
+        )
         if matched:
             derived = ahead.derived  # the same function of the same records, computed while the sheet was parsed
         else:
-            derived = _derived(treaty, countries, saved, {(r.country, r.element): r.findings for r in rows}, as_of, carry)
+            derived = _derived(
+                treaty, countries, saved, {(r.country, r.element): r.findings for r in rows}, as_of, carry
+            )
         pending: list[tuple[_Row, StoredAssessment, list[dict], dict | None]] = []
         for row in rows:
             key = (row.country, row.element)
@@ -595,8 +814,14 @@ class _Reader:
             findings = db.findings if matched else _merge_findings(row.findings, db.findings)
             if findings == db.findings and judgment == db.judgment and row.note == db.note:
                 if row.version > (db.version or 0):
-                    self.error(row.row, "version", self.t("version {version} is newer than the database's ({saved}): this workbook was not exported "
-                                                          "from this database").format(version=row.version, saved=db.version))
+                    self.error(
+                        row.row,
+                        "version",
+                        self.t(
+                            "version {version} is newer than the database's ({saved}): this workbook was not exported "
+                            "from this database"
+                        ).format(version=row.version, saved=db.version),
+                    )
                 continue
             pending.append((row, db, findings, judgment))
         if not pending:
@@ -608,16 +833,31 @@ class _Reader:
             new_status = judgment["status"] if judgment else derived[key]
             db_version = db.version or 0
             if row.version < db_version:
-                self.plan_.conflicts.append(Conflict(
-                    row.country, row.element, row.row,
-                    {"version": row.version, "status": row.status, **_values(findings, judgment, row.note)},
-                    {"version": db_version, "updated_by": db.updated_by, "updated_at": db.updated_at.isoformat() if db.updated_at else None,
-                     "status": current[key], **_values(db.findings, db.judgment, db.note)},
-                ))
+                self.plan_.conflicts.append(
+                    Conflict(
+                        row.country,
+                        row.element,
+                        row.row,
+                        {"version": row.version, "status": row.status, **_values(findings, judgment, row.note)},
+                        {
+                            "version": db_version,
+                            "updated_by": db.updated_by,
+                            "updated_at": db.updated_at.isoformat() if db.updated_at else None,
+                            "status": current[key],
+                            **_values(db.findings, db.judgment, db.note),
+                        },
+                    )
+                )
                 continue
             if row.version > db_version:
-                self.error(row.row, "version", self.t("version {version} is newer than the database's ({saved}): this workbook was not exported "
-                                                      "from this database").format(version=row.version, saved=db_version))
+                self.error(
+                    row.row,
+                    "version",
+                    self.t(
+                        "version {version} is newer than the database's ({saved}): this workbook was not exported "
+                        "from this database"
+                    ).format(version=row.version, saved=db_version),
+                )
                 continue
             model = self._model(row, findings, judgment)
             if model is None:
@@ -626,13 +866,23 @@ class _Reader:
             old, new = _values(db.findings, db.judgment, db.note), _values(findings, judgment, row.note)
             fields = {"status": (current[key], new_status)} if current[key] != new_status else {}
             fields.update({k: (old[k], new[k]) for k in old if old[k] != new[k]})
-            self.plan_.changes.append(PlannedChange(
-                row.country, row.element, row.row, db_version, fields,
-                AssessmentChange(row.country, row.element, tuple(model.findings), model.judgment, model.note, db_version),
-            ))
+            self.plan_.changes.append(
+                PlannedChange(
+                    row.country,
+                    row.element,
+                    row.row,
+                    db_version,
+                    fields,
+                    AssessmentChange(
+                        row.country, row.element, tuple(model.findings), model.judgment, model.note, db_version
+                    ),
+                )
+            )
         self._cross_checks(changed)
 
-    def _findings_longer_than_a_cell(self, rows: list[_Row], saved: Mapping[tuple[str, str], StoredAssessment]) -> list[_Row]:
+    def _findings_longer_than_a_cell(
+        self, rows: list[_Row], saved: Mapping[tuple[str, str], StoredAssessment]
+    ) -> list[_Row]:
         """The rows, with those whose saved findings are longer than a cell holds settled first: the export could
         only write them cut, so a cell holding exactly that cut keeps them as saved, and anything else there is
         refused (it may be a cut list, and saving it would drop the rest). A long cell of other findings is read
@@ -650,10 +900,15 @@ class _Reader:
             if long is not None and row.long_findings is not None and row.long_findings == fit_cell(long[0]):
                 row.findings = long[1]
             elif long is not None:
-                self.error(row.row, "findings", self.t(
-                    "the saved findings of this element take {count} characters as Excel counts them, more than the {limit} a cell holds, so the "
-                    "workbook shows them cut; leave this cell as exported and change these findings on the Edit page").format(
-                        count=f"{cell_length(long[0]):,}", limit=f"{MAX_TEXT:,}"))
+                self.error(
+                    row.row,
+                    "findings",
+                    self.t(
+                        "the saved findings of this element take {count} characters as Excel counts them, more than "
+                        "the {limit} a cell holds, so the "
+                        "workbook shows them cut; leave this cell as exported and change these findings on the Edit page"
+                    ).format(count=f"{cell_length(long[0]):,}", limit=f"{MAX_TEXT:,}"),
+                )
                 continue
             elif row.long_findings is not None:
                 known = {p.id for p in self.catalog.countries[row.country].provisions}
@@ -670,28 +925,59 @@ class _Reader:
         t, word = self.t, (lambda code: L.status_text(code, self.lang))  # noqa: E731 - the status as the workbook writes it
         if s in L.FINDINGS_CHOICES:
             if s != L.FROM_FINDINGS and s != derived:
-                self.error(row.row, "status", t("status {status} does not follow from the findings on {date} (they give {derived}); "
-                           "change the findings in column {column}, or choose '{from_findings}'").format(
-                               status=word(s), date=self.plan_.as_of, derived=word(derived), column=get_column_letter(COL["findings"] + 1),
-                               from_findings=word(L.FROM_FINDINGS)))
+                self.error(
+                    row.row,
+                    "status",
+                    t(
+                        "status {status} does not follow from the findings on {date} (they give {derived}); "
+                        "change the findings in column {column}, or choose '{from_findings}'"
+                    ).format(
+                        status=word(s),
+                        date=self.plan_.as_of,
+                        derived=word(derived),
+                        column=get_column_letter(COL["findings"] + 1),
+                        from_findings=word(L.FROM_FINDINGS),
+                    ),
+                )
                 return False
             return None
         if row.reason is None:
             if s == derived and row.hook is None:
                 return None  # the row shows what the findings already give, as exported
-            self.error(row.row, "judgment_reason", t("status '{status}' overrides what the findings give ({derived}) and needs a reason here").format(
-                status=word(s), derived=word(derived)))
+            self.error(
+                row.row,
+                "judgment_reason",
+                t("status '{status}' overrides what the findings give ({derived}) and needs a reason here").format(
+                    status=word(s), derived=word(derived)
+                ),
+            )
             return False
         ok = True
         if s == Status.reserved and row.hook is None:
-            self.error(row.row, "hook", t("status '{status}' needs the reservation or declaration it rests on").format(status=word(s)))
+            self.error(
+                row.row,
+                "hook",
+                t("status '{status}' needs the reservation or declaration it rests on").format(status=word(s)),
+            )
             ok = False
         if s != Status.reserved and row.hook is not None:
-            self.error(row.row, "hook", t("only status '{reserved}' names a reservation or declaration; clear this cell or choose {reserved} (status is '{status}')").format(
-                reserved=word(Status.reserved), status=word(s)))
+            self.error(
+                row.row,
+                "hook",
+                t(
+                    "only status '{reserved}' names a reservation or declaration; clear this cell or choose "
+                    "{reserved} (status is '{status}')"
+                ).format(reserved=word(Status.reserved), status=word(s)),
+            )
             ok = False
         if s != Status.unknown and row.source is None:
-            self.error(row.row, "judgment_source", t("status '{status}' is a legal claim and needs a source id here (see the Sources sheet)").format(status=word(s)))
+            self.error(
+                row.row,
+                "judgment_source",
+                t("status '{status}' is a legal claim and needs a source id here (see the Sources sheet)").format(
+                    status=word(s)
+                ),
+            )
             ok = False
         if not ok:
             return False
@@ -720,7 +1006,13 @@ class _Reader:
                 if judgment is not None and not e["loc"]:
                     column = "hook"
                 error = (e.get("ctx") or {}).get("error")
-                self.error(row.row, column, say(error, self.lang) if isinstance(error, ValueError) else str(e["msg"]).removeprefix("Value error, "))
+                self.error(
+                    row.row,
+                    column,
+                    say(error, self.lang)
+                    if isinstance(error, ValueError)
+                    else str(e["msg"]).removeprefix("Value error, "),
+                )
             return None
 
     def _cross_checks(self, changed: dict[str, list[tuple[_Row, ElementAssessment]]]) -> None:
@@ -732,7 +1024,9 @@ class _Reader:
             for issue in check_country(doc, index, from_file=False):
                 if len(issue.loc) >= 2 and issue.loc[0] == "assessments" and isinstance(issue.loc[1], int):
                     row = items[issue.loc[1]][0]
-                    column = next((FIELD_COLUMN[str(p)] for p in reversed(issue.loc[2:]) if str(p) in FIELD_COLUMN), "status")
+                    column = next(
+                        (FIELD_COLUMN[str(p)] for p in reversed(issue.loc[2:]) if str(p) in FIELD_COLUMN), "status"
+                    )
                     self.error(row.row, column, say(issue.reason, self.lang))
                 # problems outside the rows (a country's own provisions) were there before the import; the store
                 # refuses them at apply time with its own message
@@ -775,8 +1069,12 @@ class _Evidence(NamedTuple):
 
 
 def _derived(
-    treaty: Treaty, countries: list[Country], saved: dict[tuple[str, str], StoredAssessment],
-    findings: dict[tuple[str, str], list[tuple[str, str]]], as_of: dt.date, carry: CarryBasis,
+    treaty: Treaty,
+    countries: list[Country],
+    saved: dict[tuple[str, str], StoredAssessment],
+    findings: dict[tuple[str, str], list[tuple[str, str]]],
+    as_of: dt.date,
+    carry: CarryBasis,
 ) -> dict[tuple[str, str], str]:
     """What the rows' findings give on `as_of` (their judgments aside); statuses carried over the crosswalks read
     the saved basis elements."""
@@ -785,7 +1083,10 @@ def _derived(
 
 
 def _element_statuses(
-    treaty: Treaty, countries: list[Country], assessments: Mapping[tuple[str, str], StoredAssessment | _Evidence], as_of: dt.date,
+    treaty: Treaty,
+    countries: list[Country],
+    assessments: Mapping[tuple[str, str], StoredAssessment | _Evidence],
+    as_of: dt.date,
     carry: CarryBasis | None = None,
 ) -> dict[tuple[str, str], str]:
     """(country, element) -> status on `as_of`, from the one scorer (element statuses of every country at once)."""

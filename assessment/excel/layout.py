@@ -13,15 +13,35 @@ from ..models import JudgmentStatus, Status
 FORMAT_MARKER = "accession-readiness assessment workbook 1"
 
 README, SUMMARY, GAPS, ASSESSMENT, PROVISIONS, BILLS, SOURCES, COMPARISON, LISTS = (
-    "README", "Summary", "Gaps", "Assessment", "Provisions", "Bills", "Sources", "Comparison", "Lists",
+    "README",
+    "Summary",
+    "Gaps",
+    "Assessment",
+    "Provisions",
+    "Bills",
+    "Sources",
+    "Comparison",
+    "Lists",
 )
 PRECEDENTS, POSITIONS = "Precedents", "Other views"
 
 #: Status column choice meaning "no judgment: the findings decide".
 FROM_FINDINGS = "(from findings)"
 #: What the Status drop-down offers, in this order.
-STATUS_CHOICES: tuple[str, ...] = (FROM_FINDINGS, *(s.value for s in (
-    Status.in_place, Status.partial, Status.missing, Status.unknown, Status.not_applicable, Status.reserved)))
+STATUS_CHOICES: tuple[str, ...] = (
+    FROM_FINDINGS,
+    *(
+        s.value
+        for s in (
+            Status.in_place,
+            Status.partial,
+            Status.missing,
+            Status.unknown,
+            Status.not_applicable,
+            Status.reserved,
+        )
+    ),
+)
 #: Choices that keep the findings-derived status (no judgment).
 FINDINGS_CHOICES = frozenset({FROM_FINDINGS, Status.in_place.value, Status.partial.value})
 #: Choices that set an explicit judgment.
@@ -42,13 +62,61 @@ class Column:
 ASSESSMENT_COLUMNS: tuple[Column, ...] = (
     Column("element", N_("Element id"), 20, help=N_("Stable id of the treaty element (locked; the import checks it).")),
     Column("country", N_("Country"), 8, help=N_("ISO 3166 alpha-3 code (locked; the import checks it).")),
-    Column("version", N_("Version"), 8, help=N_("Version of the saved assessment you exported (locked). If someone saved a newer version since, the import shows both side by side and writes nothing.")),
-    Column("status", N_("Status"), 16, editable=True, help=N_("Drop-down. in_place, partial or (from findings): the findings decide. missing, not_applicable, reserved or unknown: an explicit judgment that overrides the findings (needs a reason, and a source unless unknown).")),
+    Column(
+        "version",
+        N_("Version"),
+        8,
+        help=N_(
+            "Version of the saved assessment you exported (locked). If someone saved a newer version since, the "
+            "import shows both side by side and writes nothing."
+        ),
+    ),
+    Column(
+        "status",
+        N_("Status"),
+        16,
+        editable=True,
+        help=N_(
+            "Drop-down. in_place, partial or (from findings): the findings decide. missing, not_applicable, "
+            "reserved or unknown: an explicit judgment that overrides the findings (needs a reason, and a source "
+            "unless unknown)."
+        ),
+    ),
     Column("element_text", N_("Element"), 46, help=N_("What national law must provide, in our own words.")),
-    Column("findings", N_("Findings"), 30, editable=True, help=N_("Provisions that satisfy the element: 'id:full' or 'id:partial', separated by ';' (ids from the Provisions sheet).")),
-    Column("judgment_reason", N_("Judgment reason"), 36, editable=True, help=N_("Why the judgment in Status holds. Needed for missing, not_applicable, reserved and unknown.")),
-    Column("judgment_source", N_("Judgment source"), 18, editable=True, help=N_("Drop-down of this country's source ids (Sources sheet). Needed for missing, not_applicable and reserved.")),
-    Column("hook", N_("Reservation / declaration"), 18, editable=True, help=N_("Drop-down. Only with status reserved: the reservation or declaration the treaty allows for this element.")),
+    Column(
+        "findings",
+        N_("Findings"),
+        30,
+        editable=True,
+        help=N_(
+            "Provisions that satisfy the element: 'id:full' or 'id:partial', separated by ';' (ids from the Provisions sheet)."
+        ),
+    ),
+    Column(
+        "judgment_reason",
+        N_("Judgment reason"),
+        36,
+        editable=True,
+        help=N_("Why the judgment in Status holds. Needed for missing, not_applicable, reserved and unknown."),
+    ),
+    Column(
+        "judgment_source",
+        N_("Judgment source"),
+        18,
+        editable=True,
+        help=N_(
+            "Drop-down of this country's source ids (Sources sheet). Needed for missing, not_applicable and reserved."
+        ),
+    ),
+    Column(
+        "hook",
+        N_("Reservation / declaration"),
+        18,
+        editable=True,
+        help=N_(
+            "Drop-down. Only with status reserved: the reservation or declaration the treaty allows for this element."
+        ),
+    ),
     Column("note", N_("Note"), 30, editable=True, help=N_("Free text kept with the assessment.")),
     Column("article", N_("Article"), 9),
     Column("obligation", N_("Obligation"), 26),
@@ -63,7 +131,6 @@ ASSESSMENT_INDEX = {c.key: i for i, c in enumerate(ASSESSMENT_COLUMNS)}
 ASSESSMENT_READ_COLUMNS = ASSESSMENT_INDEX["note"] + 1
 
 
-
 # ----------------------------------------------------------------------------------------------- languages
 # A workbook is written in one language (Lists!B7 says which). Sheet names, headers, help texts and the status
 # drop-down are in that language; the hidden Lists sheet and the ids stay as they are, so an import can read
@@ -73,9 +140,16 @@ from ..i18n import LANGUAGES, gettext  # noqa: E402 - the language half of the l
 from ..vocab import Vocabulary, label, status_label  # noqa: E402
 
 SHEET_NAMES = {
-    README: N_("README"), SUMMARY: N_("Summary"), GAPS: N_("Gaps"), ASSESSMENT: N_("Assessment"),
-    PROVISIONS: N_("Provisions"), BILLS: N_("Bills"), SOURCES: N_("Sources"), COMPARISON: N_("Comparison"),
-    PRECEDENTS: N_("Precedents"), POSITIONS: N_("Other views"),
+    README: N_("README"),
+    SUMMARY: N_("Summary"),
+    GAPS: N_("Gaps"),
+    ASSESSMENT: N_("Assessment"),
+    PROVISIONS: N_("Provisions"),
+    BILLS: N_("Bills"),
+    SOURCES: N_("Sources"),
+    COMPARISON: N_("Comparison"),
+    PRECEDENTS: N_("Precedents"),
+    POSITIONS: N_("Other views"),
 }
 N_("(from findings)")
 

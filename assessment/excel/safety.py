@@ -67,33 +67,70 @@ class UploadRefused(Exception):
 def check_upload(data: bytes, name: str | None = None) -> None:
     """Refuse files that are not plain .xlsx workbooks or that could exhaust memory when unpacked."""
     if name and name.lower().endswith((".xlsm", ".xltm", ".xlam")):
-        raise UploadRefused(Msg("{name} is a macro-enabled workbook; save it as an Excel Workbook (.xlsx) and try again", name=name))
+        raise UploadRefused(
+            Msg("{name} is a macro-enabled workbook; save it as an Excel Workbook (.xlsx) and try again", name=name)
+        )
     if len(data) > MAX_FILE_BYTES:
-        raise UploadRefused(Msg("the file is {size_mib} MiB; workbooks above {limit_mib} MiB are refused", size_mib=f"{len(data) / 2**20:.1f}", limit_mib=MAX_FILE_BYTES // 2**20))
+        raise UploadRefused(
+            Msg(
+                "the file is {size_mib} MiB; workbooks above {limit_mib} MiB are refused",
+                size_mib=f"{len(data) / 2**20:.1f}",
+                limit_mib=MAX_FILE_BYTES // 2**20,
+            )
+        )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UploadRefused(Msg("the file is an old-style .xls workbook or is password-protected; save it as an unprotected Excel Workbook (.xlsx)"))
+        raise UploadRefused(
+            Msg(
+                "the file is an old-style .xls workbook or is password-protected; save it as an unprotected Excel Workbook (.xlsx)"
+            )
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise UploadRefused(Msg("the file is not an Excel workbook (.xlsx): it is not a zip archive, or it is damaged")) from None
+        raise UploadRefused(
+            Msg("the file is not an Excel workbook (.xlsx): it is not a zip archive, or it is damaged")
+        ) from None
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ENTRIES:
-            raise UploadRefused(Msg("the workbook holds {parts} parts; more than {limit} is refused as suspicious", parts=len(entries), limit=MAX_ENTRIES))
+            raise UploadRefused(
+                Msg(
+                    "the workbook holds {parts} parts; more than {limit} is refused as suspicious",
+                    parts=len(entries),
+                    limit=MAX_ENTRIES,
+                )
+            )
         total = 0
         for entry in entries:
             lower = entry.filename.lower()
             if lower.endswith("vbaproject.bin") or "/activex/" in lower:
-                raise UploadRefused(Msg("the workbook carries macros or ActiveX controls ({part}); save it as an Excel Workbook (.xlsx) without macros", part=entry.filename))
+                raise UploadRefused(
+                    Msg(
+                        "the workbook carries macros or ActiveX controls ({part}); save it as an Excel Workbook (.xlsx) without macros",
+                        part=entry.filename,
+                    )
+                )
             if entry.flag_bits & 0x1:
                 raise UploadRefused(Msg("the workbook is encrypted; save it without a password"))
             total += entry.file_size
             if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-                raise UploadRefused(Msg(
-                    "{part} unpacks to {size_mib} MiB from {packed_kib} KiB; a compression ratio this high is refused as a possible zip bomb",
-                    part=entry.filename, size_mib=f"{entry.file_size / 2**20:.0f}", packed_kib=f"{entry.compress_size / 2**10:.0f}"))
+                raise UploadRefused(
+                    Msg(
+                        "{part} unpacks to {size_mib} MiB from {packed_kib} KiB; a compression ratio this high is "
+                        "refused as a possible zip bomb",
+                        part=entry.filename,
+                        size_mib=f"{entry.file_size / 2**20:.0f}",
+                        packed_kib=f"{entry.compress_size / 2**10:.0f}",
+                    )
+                )
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise UploadRefused(Msg("the workbook unpacks to {size_mib} MiB; more than {limit_mib} MiB is refused", size_mib=f"{total / 2**20:.0f}", limit_mib=MAX_UNCOMPRESSED_BYTES // 2**20))
+            raise UploadRefused(
+                Msg(
+                    "the workbook unpacks to {size_mib} MiB; more than {limit_mib} MiB is refused",
+                    size_mib=f"{total / 2**20:.0f}",
+                    limit_mib=MAX_UNCOMPRESSED_BYTES // 2**20,
+                )
+            )
         names = {e.filename for e in entries}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise UploadRefused(Msg("the file is a zip archive but not an Excel workbook (.xlsx)"))
@@ -105,7 +142,10 @@ class UnsafeXml(UploadRefused):
     """A part declares a DTD (entity declarations): refused before any parser sees it."""
 
 
-UNSAFE_XML = Msg("the workbook contains XML constructs (entity declarations) that are refused for safety; save it again as .xlsx from a spreadsheet program")
+UNSAFE_XML = Msg(
+    "the workbook contains XML constructs (entity declarations) that are refused for safety; save it again as .xlsx "
+    "from a spreadsheet program"
+)
 _XML_PARTS = (".xml", ".rels", ".vml")
 
 
@@ -142,13 +182,13 @@ def _prolog_declares_dtd(part: IO[bytes], named_xml: bool = True) -> bool:
         pos = buffer.find(marker, start)
         while pos < 0 and not eof:
             if len(buffer) > start + len(marker):  # keep the opening and a terminator that may be split
-                buffer = buffer[:start] + buffer[len(buffer) - len(marker) + 1:]
+                buffer = buffer[:start] + buffer[len(buffer) - len(marker) + 1 :]
             chunk = part.read(64 * 1024)
             eof, buffer = not chunk, buffer + chunk
             pos = buffer.find(marker, start)
         if pos < 0:
             return False  # unterminated: the reader refuses the damaged part
-        buffer = buffer[pos + len(marker):]
+        buffer = buffer[pos + len(marker) :]
 
 
 _TYPE_ATTRIBUTE = re.compile(rb"""\bType\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -166,9 +206,13 @@ def _relationship_types(xml: bytes) -> set[str]:
         value = raw.decode("utf-8", "replace")
         if "&" in value:
             try:
-                value = _CHAR_REF.sub(lambda c: chr(int(c.group(1)[1:], 16) if c.group(1)[0] == "x" else int(c.group(1))), value)
+                value = _CHAR_REF.sub(
+                    lambda c: chr(int(c.group(1)[1:], 16) if c.group(1)[0] == "x" else int(c.group(1))), value
+                )
             except (ValueError, OverflowError):
-                raise UploadRefused(Msg("the workbook's relationships hold a character that does not exist; save it again as .xlsx")) from None
+                raise UploadRefused(
+                    Msg("the workbook's relationships hold a character that does not exist; save it again as .xlsx")
+                ) from None
             for ref, ch in _NAMED_REFS.items():
                 value = value.replace(ref, ch)
             value = value.replace("&amp;", "&")
@@ -182,11 +226,28 @@ _ACTIVE_MARKERS = ("macroenabled", "vbaproject", "activex", "vbadata", "macroshe
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 #: Office documents that may carry macros, by name (Excel stores an embedded one under its own extension)
-MACRO_ENABLED_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb", ".docm", ".dotm", ".pptm", ".potm", ".ppsm", ".ppam", ".sldm")
+MACRO_ENABLED_SUFFIXES = (
+    ".xlsm",
+    ".xltm",
+    ".xlam",
+    ".xlsb",
+    ".docm",
+    ".dotm",
+    ".pptm",
+    ".potm",
+    ".ppsm",
+    ".ppam",
+    ".sldm",
+)
 MAX_NESTING = 3  # a document embedded in a document embedded in the workbook is as deep as we look (and accept)
 
 
-def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], inside: tuple[str, ...] = (), budget: list[int] | None = None) -> None:
+def _refuse_active_content(
+    archive: zipfile.ZipFile,
+    entries: list[zipfile.ZipInfo],
+    inside: tuple[str, ...] = (),
+    budget: list[int] | None = None,
+) -> None:
     """Refuse macros whatever the part is called: by declared content type, by relationship type, by name and by
     content (a VBA project is an OLE compound file; an .xlsx has none). An embedded document that is itself a
     package (a Word file in xl/embeddings/, whatever it is called) is opened and checked the same way, so a
@@ -209,38 +270,84 @@ def _refuse_active_content(archive: zipfile.ZipFile, entries: list[zipfile.ZipIn
     for value in attributes("[Content_Types].xml", "ContentType"):
         if any(m in value.lower() for m in _ACTIVE_MARKERS):
             if inside:
-                raise UploadRefused(Msg("the workbook embeds a macro-enabled document ({part} declares {declared}); "
-                                        "remove it, or embed it without macros, and save the workbook as .xlsx",
-                                        part=where("[Content_Types].xml"), declared=value))
-            raise UploadRefused(Msg("the workbook is macro-enabled (.xlsm): it declares {declared}; save it as an Excel Workbook (.xlsx) without macros", declared=value))
+                raise UploadRefused(
+                    Msg(
+                        "the workbook embeds a macro-enabled document ({part} declares {declared}); "
+                        "remove it, or embed it without macros, and save the workbook as .xlsx",
+                        part=where("[Content_Types].xml"),
+                        declared=value,
+                    )
+                )
+            raise UploadRefused(
+                Msg(
+                    "the workbook is macro-enabled (.xlsm): it declares {declared}; save it as an Excel Workbook (.xlsx) without macros",
+                    declared=value,
+                )
+            )
     for entry in entries:
         lower = entry.filename.lower()
         if inside and (lower.endswith("vbaproject.bin") or "/activex/" in lower):
-            raise UploadRefused(Msg("the workbook embeds a document that carries macros or ActiveX controls ({part}); remove it and save the workbook as .xlsx", part=where(entry.filename)))
+            raise UploadRefused(
+                Msg(
+                    "the workbook embeds a document that carries macros or ActiveX controls ({part}); remove it and "
+                    "save the workbook as .xlsx",
+                    part=where(entry.filename),
+                )
+            )
         if lower.endswith(MACRO_ENABLED_SUFFIXES):
-            raise UploadRefused(Msg("the workbook embeds a macro-enabled document ({part}); remove it, or embed it without macros, and save the workbook as .xlsx", part=where(entry.filename)))
+            raise UploadRefused(
+                Msg(
+                    "the workbook embeds a macro-enabled document ({part}); remove it, or embed it without macros, "
+                    "and save the workbook as .xlsx",
+                    part=where(entry.filename),
+                )
+            )
         if lower.endswith(".rels"):
             for value in _relationship_types(archive.read(entry.filename)):
                 if any(m in value.lower() for m in _ACTIVE_MARKERS):
-                    raise UploadRefused(Msg("the workbook links macros or ActiveX controls ({part}); save it as an Excel Workbook (.xlsx) without macros", part=where(entry.filename)))
+                    raise UploadRefused(
+                        Msg(
+                            "the workbook links macros or ActiveX controls ({part}); save it as an Excel Workbook (.xlsx) without macros",
+                            part=where(entry.filename),
+                        )
+                    )
         elif not entry.is_dir():
             with archive.open(entry) as part:
                 head = part.read(8)
             if head == _OLE_MAGIC:
-                raise UploadRefused(Msg("the workbook carries an embedded program or object ({part}); save it as an Excel Workbook (.xlsx) without macros", part=where(entry.filename)))
+                raise UploadRefused(
+                    Msg(
+                        "the workbook carries an embedded program or object ({part}); save it as an Excel Workbook (.xlsx) without macros",
+                        part=where(entry.filename),
+                    )
+                )
             if head.startswith(_ZIP_MAGIC):
                 _refuse_embedded_package(archive, entry, inside, budget)
 
 
-def _refuse_embedded_package(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, inside: tuple[str, ...], budget: list[int]) -> None:
+def _refuse_embedded_package(
+    archive: zipfile.ZipFile, entry: zipfile.ZipInfo, inside: tuple[str, ...], budget: list[int]
+) -> None:
     """Look into a part that is a zip archive (an embedded Office document, whatever its name says) under the same
     limits as the workbook itself: size, parts, compression ratio, encryption, DTDs, and then macros."""
     name = " in ".join((entry.filename, *reversed(inside)))
     if len(inside) + 1 > MAX_NESTING:
-        raise UploadRefused(Msg("the workbook embeds documents nested more than {limit} deep ({name}); remove them and save the workbook as .xlsx", limit=MAX_NESTING, name=name))
+        raise UploadRefused(
+            Msg(
+                "the workbook embeds documents nested more than {limit} deep ({name}); remove them and save the workbook as .xlsx",
+                limit=MAX_NESTING,
+                name=name,
+            )
+        )
     if entry.file_size > MAX_FILE_BYTES:
-        raise UploadRefused(Msg("the workbook embeds a document of {size_mib} MiB ({name}); embedded documents above {limit_mib} MiB are refused",
-                                size_mib=f"{entry.file_size / 2**20:.0f}", name=name, limit_mib=MAX_FILE_BYTES // 2**20))
+        raise UploadRefused(
+            Msg(
+                "the workbook embeds a document of {size_mib} MiB ({name}); embedded documents above {limit_mib} MiB are refused",
+                size_mib=f"{entry.file_size / 2**20:.0f}",
+                name=name,
+                limit_mib=MAX_FILE_BYTES // 2**20,
+            )
+        )
     try:
         nested = zipfile.ZipFile(io.BytesIO(archive.read(entry)))
     except zipfile.BadZipFile:
@@ -248,12 +355,32 @@ def _refuse_embedded_package(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, i
     with nested:
         entries = nested.infolist()
         if len(entries) > MAX_ENTRIES:
-            raise UploadRefused(Msg("the workbook embeds a document of {parts} parts ({name}); more than {limit} is refused as suspicious", parts=len(entries), name=name, limit=MAX_ENTRIES))
+            raise UploadRefused(
+                Msg(
+                    "the workbook embeds a document of {parts} parts ({name}); more than {limit} is refused as suspicious",
+                    parts=len(entries),
+                    name=name,
+                    limit=MAX_ENTRIES,
+                )
+            )
         for part in entries:
             if part.flag_bits & 0x1:
-                raise UploadRefused(Msg("the workbook embeds an encrypted document ({name}), which cannot be checked for macros; remove it and save the workbook as .xlsx", name=name))
+                raise UploadRefused(
+                    Msg(
+                        "the workbook embeds an encrypted document ({name}), which cannot be checked for macros; "
+                        "remove it and save the workbook as .xlsx",
+                        name=name,
+                    )
+                )
             budget[0] -= part.file_size
-            if budget[0] < 0 or (part.file_size > RATIO_FLOOR_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1)):
-                raise UploadRefused(Msg("the workbook embeds a document that unpacks to too much ({name}); it is refused as a possible zip bomb", name=name))
+            if budget[0] < 0 or (
+                part.file_size > RATIO_FLOOR_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+            ):
+                raise UploadRefused(
+                    Msg(
+                        "the workbook embeds a document that unpacks to too much ({name}); it is refused as a possible zip bomb",
+                        name=name,
+                    )
+                )
         _refuse_dtds(nested, entries)
         _refuse_active_content(nested, entries, (*inside, entry.filename), budget)

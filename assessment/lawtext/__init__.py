@@ -10,7 +10,7 @@ is a git checkout, the text an article had in the pinned version is read from it
 from .check import LawCheck, check_country, pin_country
 from .diff import word_diff
 from .parse import ArticleText, LawTextError, StatuteFile, find_statute_file, parse_statute
-from .update import UpdateRefused, Updated, update_checkout
+from .update import Updated, UpdateRefused, update_checkout
 
 __all__ = [
     "ArticleText",

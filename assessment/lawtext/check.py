@@ -65,11 +65,21 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _state(text: StatuteText) -> dict:
-    return {"version": text.version.number, "amended": _iso(text.amended), "heading": text.heading, "sha256": text.sha256}
+    return {
+        "version": text.version.number,
+        "amended": _iso(text.amended),
+        "heading": text.heading,
+        "sha256": text.sha256,
+    }
 
 
 def _current(statute: StatuteFile, article: ArticleText) -> dict:
-    return {"version": statute.version.number, "amended": _iso(article.amended), "heading": article.heading, "sha256": article.sha256}
+    return {
+        "version": statute.version.number,
+        "amended": _iso(article.amended),
+        "heading": article.heading,
+        "sha256": article.sha256,
+    }
 
 
 class _Texts:
@@ -94,7 +104,9 @@ class _Texts:
             except LawTextError as exc:
                 self._parsed[key] = exc
             except OSError as exc:  # e.g. a folder we may not enter
-                self._parsed[key] = LawTextError(exc.filename or self.folder, None, f"cannot be read: {exc.strerror or exc}")
+                self._parsed[key] = LawTextError(
+                    exc.filename or self.folder, None, f"cannot be read: {exc.strerror or exc}"
+                )
         return self._parsed[key]
 
     def prefetch(self, country: Country) -> None:
@@ -132,12 +144,20 @@ class _Outcome:
 
 def _moved_hint(statute: StatuteFile, heading: str | None) -> str:
     moved = statute.article_headed(heading)
-    return Msg("; an article headed '{heading}' is now {article} (renumbered?)", heading=heading, article=moved.label) if moved else ""
+    return (
+        Msg("; an article headed '{heading}' is now {article} (renumbered?)", heading=heading, article=moved.label)
+        if moved
+        else ""
+    )
 
 
 #: The kinds of statute as a version names them ("the version of Act No. 21241"): the word in English, the
 #: kind's name in other languages (법률, 대통령령, 시행규칙).
-_LAW_WORD = {"act": Msg.word("Act", N_("Act")), "decree": Msg.word("Decree", N_("Decree")), "rule": Msg.word("Rule", N_("Rule"))}
+_LAW_WORD = {
+    "act": Msg.word("Act", N_("Act")),
+    "decree": Msg.word("Decree", N_("Decree")),
+    "rule": Msg.word("Rule", N_("Rule")),
+}
 
 
 def _joined(parts: list[Msg]) -> Msg:
@@ -152,33 +172,77 @@ def _compare(text: StatuteText, statute: StatuteFile, pinned: Pinned | None) -> 
     """What changed in the article since it was read, or None when it is as pinned."""
     article = statute.articles.get(text.article)
     law = _LAW_WORD[statute_kind(text.title, text.kind)]
-    version = Msg("the version of {law} No. {number} ({date})", law=law, number=statute.version.number, date=statute.version.promulgated)
+    version = Msg(
+        "the version of {law} No. {number} ({date})",
+        law=law,
+        number=statute.version.number,
+        date=statute.version.promulgated,
+    )
     if article is None:
-        return _Outcome("missing", Msg("{article} is not in {version}{hint}", article=text.article, version=version,
-                                       hint=_moved_hint(statute, text.heading)), None, False)
+        return _Outcome(
+            "missing",
+            Msg(
+                "{article} is not in {version}{hint}",
+                article=text.article,
+                version=version,
+                hint=_moved_hint(statute, text.heading),
+            ),
+            None,
+            False,
+        )
     if article.deleted:
         when = article.amended.isoformat() if article.amended else Msg("a date not tagged")
-        return _Outcome("missing", Msg("{article} was deleted (삭제) on {when}", article=text.article, when=when), article, article.amended is not None)
+        return _Outcome(
+            "missing",
+            Msg("{article} was deleted (삭제) on {when}", article=text.article, when=when),
+            article,
+            article.amended is not None,
+        )
     reasons: list[Msg] = []
     tagged = article.amended != text.amended
     if tagged:
-        reasons.append(Msg("amendment tag now {now}, pinned {pinned}", now=_iso(article.amended) or Msg("none"), pinned=_iso(text.amended) or Msg("none")))
+        reasons.append(
+            Msg(
+                "amendment tag now {now}, pinned {pinned}",
+                now=_iso(article.amended) or Msg("none"),
+                pinned=_iso(text.amended) or Msg("none"),
+            )
+        )
     if text.heading and article.heading != text.heading:
-        reasons.append(Msg("heading now '{now}', pinned '{pinned}'{hint}", now=article.heading, pinned=text.heading, hint=_moved_hint(statute, text.heading)))
+        reasons.append(
+            Msg(
+                "heading now '{now}', pinned '{pinned}'{hint}",
+                now=article.heading,
+                pinned=text.heading,
+                hint=_moved_hint(statute, text.heading),
+            )
+        )
     if text.sha256 and article.sha256 != text.sha256:
         reasons.append(Msg("wording differs from the pinned text"))
     elif not text.sha256 and pinned is not None:
         was = pinned.statute.articles.get(text.article)
         if was is not None and was.sha256 != article.sha256:
-            reasons.append(Msg("wording differs from the pinned version's text (commit {commit})", commit=pinned.commit[:10]))
+            reasons.append(
+                Msg("wording differs from the pinned version's text (commit {commit})", commit=pinned.commit[:10])
+            )
     if reasons:
-        return _Outcome("changed", Msg("{reasons} (read in {version})", reasons=_joined(reasons), version=version), article,
-                        tagged and article.amended is not None)
+        return _Outcome(
+            "changed",
+            Msg("{reasons} (read in {version})", reasons=_joined(reasons), version=version),
+            article,
+            tagged and article.amended is not None,
+        )
     return None
 
 
 def _entry(p: Provision, text: StatuteText, reason: str) -> dict:
-    return {"provision": p.id, "statute": text.title, "article": text.article, "kind": statute_kind(text.title, text.kind), "reason": reason}
+    return {
+        "provision": p.id,
+        "statute": text.title,
+        "article": text.article,
+        "kind": statute_kind(text.title, text.kind),
+        "reason": reason,
+    }
 
 
 def _elements_citing(country: Country) -> dict[str, list[str]]:
@@ -217,14 +281,20 @@ def _change(p: Provision, outcome: _Outcome, statute: StatuteFile, texts: _Texts
         "after": after,
         "diff": word_diff(before, after),
         "pinned_commit": pinned.commit if pinned is not None else None,
-        "changed_in": None if introduced is None else {
-            "commit": introduced[0], "version": introduced[1].number, "promulgated": _iso(introduced[1].promulgated),
+        "changed_in": None
+        if introduced is None
+        else {
+            "commit": introduced[0],
+            "version": introduced[1].number,
+            "promulgated": _iso(introduced[1].promulgated),
         },
         "elements": elements,
     }
 
 
-def check_country(country: Country, folder: Path | str, *, since: dt.date | None = None, history: bool = True) -> LawCheck:
+def check_country(
+    country: Country, folder: Path | str, *, since: dt.date | None = None, history: bool = True
+) -> LawCheck:
     """Check every provision of `country` that carries a pinned text against the statutes in `folder`; with
     `since`, list only the changes promulgated after that day. `history=False` ignores a git history."""
     texts = _Texts(Path(folder), history)
@@ -250,7 +320,9 @@ def check_country(country: Country, folder: Path | str, *, since: dt.date | None
             if outcome is None:
                 continue
             entry = _change(p, outcome, statute, texts, citing.get(p.id, []))
-            if not promulgated_after(dt.date.fromisoformat(entry["promulgated"]) if entry["promulgated"] else None, since):
+            if not promulgated_after(
+                dt.date.fromisoformat(entry["promulgated"]) if entry["promulgated"] else None, since
+            ):
                 continue
             (report.changed if outcome.kind == "changed" else report.missing).append(entry)
     finally:
@@ -267,7 +339,13 @@ class PinResult:
     not_found: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"country": self.country.iso3, "pinned": self.pinned, "refused": self.refused, "errors": self.errors, "not_found": self.not_found}
+        return {
+            "country": self.country.iso3,
+            "pinned": self.pinned,
+            "refused": self.refused,
+            "errors": self.errors,
+            "not_found": self.not_found,
+        }
 
 
 def pin_country(country: Country, folder: Path | str) -> PinResult:
@@ -286,7 +364,9 @@ def pin_country(country: Country, folder: Path | str) -> PinResult:
             if p.text is None or statute is None or isinstance(statute, LawTextError):
                 if p.text is not None and statute is None:
                     kind = statute_kind(p.text.title, p.text.kind)
-                    result.not_found.append(_entry(p, p.text, f"no {FILE_OF_KIND[kind]} for {p.text.title} in {folder}"))
+                    result.not_found.append(
+                        _entry(p, p.text, f"no {FILE_OF_KIND[kind]} for {p.text.title} in {folder}")
+                    )
                 if isinstance(statute, LawTextError) and statute.to_json() not in result.errors:
                     result.errors.append(statute.to_json())
                 provisions.append(p)
@@ -331,5 +411,11 @@ def reviewed_text(p: Provision, folder: Path | str) -> StatuteText | None:
     if found is None or found[1] is None or p.text is None:
         return None
     statute, article = found
-    return p.text.model_copy(update={"version": statute.version, "amended": article.amended, "heading": article.heading or p.text.heading,
-                                     "sha256": article.sha256})
+    return p.text.model_copy(
+        update={
+            "version": statute.version,
+            "amended": article.amended,
+            "heading": article.heading or p.text.heading,
+            "sha256": article.sha256,
+        }
+    )

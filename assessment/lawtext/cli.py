@@ -40,7 +40,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lawtext", help="compare pinned provisions with consolidated statute texts; pin their hashes")
     lt = p.add_subparsers(dest="lawtext_command", required=True)
     for name, text in (
-        ("check", "report provisions whose article changed, was deleted or is absent (exit 1 when any, 3 when a file is unreadable)"),
+        (
+            "check",
+            "report provisions whose article changed, was deleted or is absent (exit 1 when any, 3 when a file is unreadable)",
+        ),
         ("pin", "record a SHA-256 of each pinned article's normalised text in data/countries/<ISO3>.yaml"),
     ):
         q = lt.add_parser(name, help=text)
@@ -48,7 +51,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--texts", help=f"folder holding kr/<statute title>/법률.md (default: ${ENV})")
         q.add_argument("--json", action="store_true", help="print JSON")
         if name == "check":
-            q.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="report only changes promulgated after this day")
+            q.add_argument(
+                "--since", type=_day, metavar="YYYY-MM-DD", help="report only changes promulgated after this day"
+            )
     u = lt.add_parser("update", help="git pull --ff-only the texts folder (a git checkout); exit 2 when it cannot")
     u.add_argument("--texts", help=f"the checkout of the statute texts (default: ${ENV})")
     u.add_argument("--json", action="store_true", help="print JSON")
@@ -63,7 +68,10 @@ def texts_folder(given: str | None) -> Path | None:
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     folder = texts_folder(args.texts)
     if folder is None:
-        print(f"no folder of statute texts: give --texts DIR or set {ENV} (got {args.texts or os.environ.get(ENV)!r})", file=sys.stderr)
+        print(
+            f"no folder of statute texts: give --texts DIR or set {ENV} (got {args.texts or os.environ.get(ENV)!r})",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if args.lawtext_command == "update":
         return _update(args, folder)
@@ -156,11 +164,16 @@ def _pin(args: argparse.Namespace, catalog: Catalog, country: Country, folder: P
 def _nothing_to_compare(folder: Path, country: Country, not_found: int) -> int:
     """Say why nothing could be compared (bad usage, exit 2): no provision pinned, or no file of its statutes."""
     if not_found == 0:
-        print(f"no provision of {country.iso3} carries a pinned text record (provisions[].text): nothing to compare", file=sys.stderr)
+        print(
+            f"no provision of {country.iso3} carries a pinned text record (provisions[].text): nothing to compare",
+            file=sys.stderr,
+        )
     else:
-        print(f"{folder} holds none of the statute files {country.iso3} cites ({not_found} provision(s); layout: kr/<title>/법률.md, "
-              "시행령.md, 시행규칙.md)",
-              file=sys.stderr)
+        print(
+            f"{folder} holds none of the statute files {country.iso3} cites ({not_found} provision(s); layout: kr/<title>/법률.md, "
+            "시행령.md, 시행규칙.md)",
+            file=sys.stderr,
+        )
     return EXIT_USAGE
 
 

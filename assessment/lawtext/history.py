@@ -18,8 +18,17 @@ from .parse import MAX_FILE_BYTES, LawTextError, StatuteFile, parse_statute_byte
 
 GIT_TIMEOUT = 120  # seconds for one read-only git command
 #: Variables that would point git at another repository or index than the folder's own.
-_REDIRECTING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-                "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM")
+_REDIRECTING = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+)
 
 
 def git_env() -> dict[str, str]:
@@ -30,8 +39,15 @@ def git_env() -> dict[str, str]:
 
 def git(folder: Path, *args: str, timeout: float = GIT_TIMEOUT) -> subprocess.CompletedProcess[str]:
     """Run git in `folder`; FileNotFoundError when git is not installed."""
-    return subprocess.run(["git", "-C", str(folder), "-c", "core.quotepath=off", *args], capture_output=True, encoding="utf-8",
-                          errors="replace", env=git_env(), timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        ["git", "-C", str(folder), "-c", "core.quotepath=off", *args],
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        env=git_env(),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def checkout_of(folder: Path) -> tuple[Path | None, str]:
@@ -140,8 +156,13 @@ class History:
             return None
         if self._process is None:
             try:
-                self._process = subprocess.Popen(["git", "-C", str(self.top), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
+                self._process = subprocess.Popen(
+                    ["git", "-C", str(self.top), "cat-file", "--batch"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=git_env(),
+                )
             except OSError:
                 self.top = None
                 return None

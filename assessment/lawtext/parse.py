@@ -40,14 +40,21 @@ _TITLE_SUFFIX = {"decree": "시행령", "rule": "시행규칙"}
 # Every pattern below is unambiguous (no two quantifiers can share characters), so a match costs linear time
 # even on a hostile line; the article heading is split by hand after its label (see _heading).
 _ARTICLE_LABEL = re.compile(r"#####\s*(?P<label>제\d+조(?:의\d+)*)")
-_ADDENDUM = re.compile(r"#*\s*부\s*칙\s*<\s*제\s*(?P<number>\d+)\s*호\s*,\s*(?P<date>\d{4}\s*\.\s*\d{1,2}\s*\.\s*\d{1,2})\s*\.?\s*>")
+_ADDENDUM = re.compile(
+    r"#*\s*부\s*칙\s*<\s*제\s*(?P<number>\d+)\s*호\s*,\s*(?P<date>\d{4}\s*\.\s*\d{1,2}\s*\.\s*\d{1,2})\s*\.?\s*>"
+)
 _TAG = re.compile(r"<[^<>]*>|\[[^\[\]]*\]")
 _DOTTED_DATE = re.compile(r"(\d{4})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})")
 _KOREAN_DATE = re.compile(r"(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일")
 _AFTER = re.compile(r"공포\s*후\s*(\d+)\s*(개월|년|일)이\s*경과한\s*날")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"\d{1,10}")
-_REQUIRED = {"제목": "title", "공포일자": "promulgation date", "공포번호": "promulgation number", "시행일자": "in-force date"}
+_REQUIRED = {
+    "제목": "title",
+    "공포일자": "promulgation date",
+    "공포번호": "promulgation number",
+    "시행일자": "in-force date",
+}
 _LONGEST_PERIOD = {"일": 36_600, "개월": 1_200, "년": 100}  # a commencement further off than a century is a typo
 
 
@@ -70,9 +77,9 @@ def _heading(line: str) -> tuple[str, str | None, str] | None:
     m = _ARTICLE_LABEL.match(line)
     if m is None:
         return None
-    tail, heading = line[m.end():].strip(), None
+    tail, heading = line[m.end() :].strip(), None
     if tail.startswith("(") and (close := tail.rfind(")")) > 0:
-        heading, tail = tail[1:close].strip() or None, tail[close + 1:].strip()
+        heading, tail = tail[1:close].strip() or None, tail[close + 1 :].strip()
     return m.group("label"), heading, tail
 
 
@@ -235,7 +242,9 @@ class _FrontMatterBuilder:
                 raise LawTextError(self.path, line, "front matter: anchors and aliases (& and *) are not allowed")
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(self.stack) >= MAX_FRONT_MATTER_DEPTH:
-                    raise LawTextError(self.path, line, f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep")
+                    raise LawTextError(
+                        self.path, line, f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep"
+                    )
                 node: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
                 self._place(node, line)
                 self.stack.append([node, None, {}])
@@ -258,7 +267,9 @@ class _FrontMatterBuilder:
             if not isinstance(value, str) or not value:
                 raise LawTextError(self.path, line, "front matter: a key must be plain text")
             if value in seen:
-                raise LawTextError(self.path, line, f"front matter: {value} appears twice (first at line {seen[value]})")
+                raise LawTextError(
+                    self.path, line, f"front matter: {value} appears twice (first at line {seen[value]})"
+                )
             seen[value] = line
             if len(self.stack) == 1:
                 self.key_lines[value] = line
@@ -291,7 +302,9 @@ def _front_matter(path: Path | str, lines: list[str]) -> tuple[dict, int]:
         raise LawTextError(path, 1, "front matter is not closed by a '---' line")
     text = "\n".join(lines[1:end])
     if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-        raise LawTextError(path, 2, f"front matter is longer than {MAX_FRONT_MATTER_BYTES // 1000} kB; a statute's is a few lines")
+        raise LawTextError(
+            path, 2, f"front matter is longer than {MAX_FRONT_MATTER_BYTES // 1000} kB; a statute's is a few lines"
+        )
     _check_flow_depth(path, text, 2)
     builder = _FrontMatterBuilder(path, 2)
     try:
@@ -299,7 +312,9 @@ def _front_matter(path: Path | str, lines: list[str]) -> tuple[dict, int]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise LawTextError(path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+        raise LawTextError(
+            path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}"
+        ) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -309,11 +324,17 @@ def _front_matter(path: Path | str, lines: list[str]) -> tuple[dict, int]:
         if meta.get(key) in (None, ""):
             raise LawTextError(path, 1, f"front matter: {key} ({what}) is missing")
         if not isinstance(meta[key], str):
-            raise LawTextError(path, at.get(key, 1), f"front matter: {key} ({what}) must be a single value, not a list or mapping")
+            raise LawTextError(
+                path, at.get(key, 1), f"front matter: {key} ({what}) must be a single value, not a list or mapping"
+            )
     meta["제목"] = meta["제목"].strip()
     number = meta["공포번호"].strip()
     if not _NUMBER.fullmatch(number):
-        raise LawTextError(path, at.get("공포번호", 1), f"front matter: 공포번호 must be a number of at most 10 digits, not {_shown(number)}")
+        raise LawTextError(
+            path,
+            at.get("공포번호", 1),
+            f"front matter: 공포번호 must be a number of at most 10 digits, not {_shown(number)}",
+        )
     meta["공포번호"] = number
     for key in ("공포일자", "시행일자"):
         value = meta[key].strip()
@@ -322,7 +343,9 @@ def _front_matter(path: Path | str, lines: list[str]) -> tuple[dict, int]:
                 raise ValueError
             meta[key] = dt.date.fromisoformat(value)
         except ValueError:
-            raise LawTextError(path, at.get(key, 1), f"front matter: {key} is not a date that exists (YYYY-MM-DD): {_shown(value)}") from None
+            raise LawTextError(
+                path, at.get(key, 1), f"front matter: {key} is not a date that exists (YYYY-MM-DD): {_shown(value)}"
+            ) from None
     if not isinstance(meta.get("출처"), str):
         meta["출처"] = None
     return meta, end
@@ -375,7 +398,14 @@ def parse_statute_bytes(path: Path | str, raw: bytes) -> StatuteFile:
         return _parse(Path(path), raw)
     except LawTextError:
         raise
-    except (ValueError, ArithmeticError, RecursionError, MemoryError, LookupError, TypeError) as exc:  # never a traceback
+    except (
+        ValueError,
+        ArithmeticError,
+        RecursionError,
+        MemoryError,
+        LookupError,
+        TypeError,
+    ) as exc:  # never a traceback
         raise LawTextError(path, None, f"cannot be read: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
@@ -472,7 +502,9 @@ def _folder_names(title: str, kind: str) -> list[str]:
 
 def _plain_name(title: str) -> bool:
     return not (
-        any(c in title for c in "/\\") or title.strip() in {".", ".."} or any(ord(c) < 32 or ord(c) == 127 for c in title)
+        any(c in title for c in "/\\")
+        or title.strip() in {".", ".."}
+        or any(ord(c) < 32 or ord(c) == 127 for c in title)
     )
 
 
@@ -485,7 +517,11 @@ def find_statute_file(texts: Path, title: str, kind: str | None = None) -> Path 
     """
     kind = statute_kind(title, kind)
     if not _plain_name(title):
-        raise LawTextError(texts, None, f"statute title {_shown(title)} is not a plain folder name ('/', '\\', '..' or a control character): refused")
+        raise LawTextError(
+            texts,
+            None,
+            f"statute title {_shown(title)} is not a plain folder name ('/', '\\', '..' or a control character): refused",
+        )
     root = texts.resolve()
     for name in _folder_names(title, kind):
         for candidate in (folder / name / file for file in FILES_OF_KIND[kind] for folder in (texts / "kr", texts)):

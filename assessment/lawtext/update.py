@@ -25,7 +25,13 @@ class Updated:
     files: list[str] = field(default_factory=list)  # paths the pull changed
 
     def to_json(self) -> dict:
-        return {"texts": str(self.folder), "before": self.before, "after": self.after, "updated": self.before != self.after, "files": self.files}
+        return {
+            "texts": str(self.folder),
+            "before": self.before,
+            "after": self.after,
+            "updated": self.before != self.after,
+            "files": self.files,
+        }
 
 
 def _last_lines(text: str, n: int = 3) -> str:
@@ -51,8 +57,10 @@ def update_checkout(folder: Path) -> Updated:
             raise UpdateRefused(f"{top} has no upstream branch to pull from: {_last_lines(upstream.stderr)}")
         ahead = git(top, "rev-list", "--count", "@{upstream}..HEAD")
         if ahead.returncode == 0 and ahead.stdout.strip() not in ("", "0"):
-            raise UpdateRefused(f"{top} has {ahead.stdout.strip()} local commit(s) not on {upstream.stdout.strip()}; "
-                                "the watch reads only the published texts")
+            raise UpdateRefused(
+                f"{top} has {ahead.stdout.strip()} local commit(s) not on {upstream.stdout.strip()}; "
+                "the watch reads only the published texts"
+            )
         before = git(top, "rev-parse", "HEAD").stdout.strip()
         pulled = git(top, "pull", "--ff-only", "--quiet", timeout=PULL_TIMEOUT)
         if pulled.returncode != 0:

@@ -26,9 +26,18 @@ class LawChange:
         """What the Edit page says above the element (a Msg: the page says it in the reader's language)."""
         when = self.changed_on.isoformat() if self.changed_on else Msg("an unknown date")
         if self.missing:
-            return Msg("The law was deleted or moved on {when} ({citation}): review this assessment. {reason}",
-                       when=when, citation=self.citation, reason=self.reason)
-        return Msg("The law changed on {when} ({citation}): review this assessment. {reason}", when=when, citation=self.citation, reason=self.reason)
+            return Msg(
+                "The law was deleted or moved on {when} ({citation}): review this assessment. {reason}",
+                when=when,
+                citation=self.citation,
+                reason=self.reason,
+            )
+        return Msg(
+            "The law changed on {when} ({citation}): review this assessment. {reason}",
+            when=when,
+            citation=self.citation,
+            reason=self.reason,
+        )
 
 
 def law_changes(country: Country, folder: Path) -> dict[str, LawChange]:
@@ -39,7 +48,9 @@ def law_changes(country: Country, folder: Path) -> dict[str, LawChange]:
         for entry in entries:
             current = entry.get("current") or {}
             changed_on = dt.date.fromisoformat(current["amended"]) if current.get("amended") else None
-            out[entry["provision"]] = LawChange(entry["provision"], f"{entry['statute']} {entry['article']}", changed_on, entry["reason"], missing)
+            out[entry["provision"]] = LawChange(
+                entry["provision"], f"{entry['statute']} {entry['article']}", changed_on, entry["reason"], missing
+            )
     return out
 
 

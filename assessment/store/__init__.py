@@ -11,6 +11,22 @@ from .store import Store
 from .users import SignInBusy, SignInLocked
 
 __all__ = [
-    "SEED_WRITER", "SYSTEM", "AssessmentChange", "AssessmentRecord", "AuditEntry", "PermissionDenied", "ProvisionRecord", "Role", "SignInBusy", "SignInLocked", "StaleVersion",
-    "Store", "StoredAssessment", "User", "ValidationFailed", "database_url", "make_engine", "migrate",
+    "SEED_WRITER",
+    "SYSTEM",
+    "AssessmentChange",
+    "AssessmentRecord",
+    "AuditEntry",
+    "PermissionDenied",
+    "ProvisionRecord",
+    "Role",
+    "SignInBusy",
+    "SignInLocked",
+    "StaleVersion",
+    "Store",
+    "StoredAssessment",
+    "User",
+    "ValidationFailed",
+    "database_url",
+    "make_engine",
+    "migrate",
 ]

@@ -86,7 +86,11 @@ class SaveStatements:
         #: writes only at the expected version, and only when findings, judgment or note differ
         self.update_assessment = (
             update(tables.assessments)
-            .where(*here, a.version == bindparam("expected"), or_(*(a[f].is_distinct_from(new[f]) for f in ASSESSMENT_FIELDS)))
+            .where(
+                *here,
+                a.version == bindparam("expected"),
+                or_(*(a[f].is_distinct_from(new[f]) for f in ASSESSMENT_FIELDS)),
+            )
             .values(version=a.version + 1, **new)
         )
         if postgresql:
@@ -111,7 +115,16 @@ class AssessmentStore(CountryStore):
     def latest_change(self, iso3: str) -> AuditEntry | None:
         """The newest audit entry of a country (who changed it last, and when)."""
         with self.engine.connect() as conn:
-            r = conn.execute(select(tables.audit).where(tables.audit.c.iso3 == iso3.upper()).order_by(tables.audit.c.id.desc()).limit(1)).mappings().one_or_none()
+            r = (
+                conn.execute(
+                    select(tables.audit)
+                    .where(tables.audit.c.iso3 == iso3.upper())
+                    .order_by(tables.audit.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .one_or_none()
+            )
         return None if r is None else AuditEntry.from_row(r)
 
     def assessment(self, iso3: str, element: str) -> AssessmentRecord:
@@ -120,17 +133,27 @@ class AssessmentStore(CountryStore):
             raise KeyError(Msg("unknown element {element}", element=element))
         with self.engine.connect() as conn:
             a = tables.assessments.c
-            row = conn.execute(select(tables.assessments).where(a.iso3 == iso3, a.element == element)).mappings().one_or_none()
-            known = conn.execute(select(tables.countries.c.iso3).where(tables.countries.c.iso3 == iso3)).scalar_one_or_none()
+            row = (
+                conn.execute(select(tables.assessments).where(a.iso3 == iso3, a.element == element))
+                .mappings()
+                .one_or_none()
+            )
+            known = conn.execute(
+                select(tables.countries.c.iso3).where(tables.countries.c.iso3 == iso3)
+            ).scalar_one_or_none()
         if known is None:
             raise KeyError(Msg("no country {iso} in the database", iso=iso3))
         if row is None:
             return AssessmentRecord(iso3, element, (), None, None, 0, None, None)
         return AssessmentRecord(
-            iso3, element,
+            iso3,
+            element,
             tuple(Finding.model_validate(f) for f in json.loads(row["findings"])),
             Judgment.model_validate_json(row["judgment"]) if row["judgment"] else None,
-            row["note"], row["version"], row["updated_by"], _utc(row["updated_at"]),
+            row["note"],
+            row["version"],
+            row["updated_by"],
+            _utc(row["updated_at"]),
         )
 
     def saved_assessments(self, countries: Iterable[str]) -> dict[tuple[str, str], StoredAssessment]:
@@ -153,15 +176,31 @@ class AssessmentStore(CountryStore):
             counters = dict(conn.execute(select(c.name, c.value).where(c.name.in_([DATA_VERSION, *names]))).all())
             keys = {code: (counters.get(DATA_VERSION, 0), counters.get(name, 0)) for name, code in names.items()}
             with self._saved_lock:
-                cached = {code: self._saved[code][1] for code in codes if code in self._saved and self._saved[code][0] == keys[code]}
+                cached = {
+                    code: self._saved[code][1]
+                    for code in codes
+                    if code in self._saved and self._saved[code][0] == keys[code]
+                }
             stale = [code for code in codes if code not in cached]
-            rows = conn.execute(
-                select(a.iso3, a.element, a.findings, a.judgment, a.note, a.version, a.updated_by, a.updated_at).where(a.iso3.in_(stale))
-            ).all() if stale else []
+            rows = (
+                conn.execute(
+                    select(
+                        a.iso3, a.element, a.findings, a.judgment, a.note, a.version, a.updated_by, a.updated_at
+                    ).where(a.iso3.in_(stale))
+                ).all()
+                if stale
+                else []
+            )
         fresh: dict[str, dict[tuple[str, str], StoredAssessment]] = {code: {} for code in stale}
         for iso3, element, findings, judgment, note, version, updated_by, updated_at in rows:
             fresh[iso3][(iso3, element)] = StoredAssessment(
-                iso3, element, json.loads(findings), json.loads(judgment) if judgment else None, note or None, version, updated_by,
+                iso3,
+                element,
+                json.loads(findings),
+                json.loads(judgment) if judgment else None,
+                note or None,
+                version,
+                updated_by,
                 None if updated_at is None else _utc(updated_at),
             )
         with self._saved_lock:
@@ -187,7 +226,14 @@ class AssessmentStore(CountryStore):
             if since <= e.at <= until and e.source != AuditSource.seed:
                 key = (e.record, e.field)
                 if key not in out:
-                    out[key] = {"record": e.record, "field": e.field, "before": e.old, "after": e.new, "changes": 0, "users": []}
+                    out[key] = {
+                        "record": e.record,
+                        "field": e.field,
+                        "before": e.old,
+                        "after": e.new,
+                        "changes": 0,
+                        "users": [],
+                    }
                 out[key]["after"] = e.new
                 out[key]["at"] = e.at
                 out[key]["changes"] += 1
@@ -213,7 +259,9 @@ class AssessmentStore(CountryStore):
         change = AssessmentChange(iso3, element, tuple(findings), judgment, note, expected_version)
         return self.save_assessments(user, [change], source=source)[0]
 
-    def save_assessments(self, user: User, changes: Sequence[AssessmentChange], *, source: str = AuditSource.browser) -> list[AssessmentRecord]:
+    def save_assessments(
+        self, user: User, changes: Sequence[AssessmentChange], *, source: str = AuditSource.browser
+    ) -> list[AssessmentRecord]:
         """Save several assessments all or nothing (an imported workbook): every change is validated first, then
         applied in one transaction; one stale version refuses the whole batch and nothing is written."""
         prepared: list[tuple[str, ElementAssessment, int]] = []
@@ -222,9 +270,17 @@ class AssessmentStore(CountryStore):
             iso3 = change.iso3.upper()
             user.require_edit(iso3)
             try:
-                new = ElementAssessment(element=change.element, findings=list(change.findings), judgment=change.judgment, note=change.note or None)
+                new = ElementAssessment(
+                    element=change.element,
+                    findings=list(change.findings),
+                    judgment=change.judgment,
+                    note=change.note or None,
+                )
             except ValidationError as exc:
-                problems += [Msg("{iso} {element}: {problem}", iso=iso3, element=change.element, problem=m) for m in validation_messages(exc, whole="assessment")]
+                problems += [
+                    Msg("{iso} {element}: {problem}", iso=iso3, element=change.element, problem=m)
+                    for m in validation_messages(exc, whole="assessment")
+                ]
                 continue
             prepared.append((iso3, new, change.expected_version))
         # Validate before taking the write lock (WAL readers do not block writers), against the checked copy of
@@ -270,38 +326,83 @@ class AssessmentStore(CountryStore):
                 self._record_changes(conn, user, rows, changed, states, source, at)
         return records
 
-    def _write_assessment(self, conn: Connection, user: User, iso3: str, new: ElementAssessment, expected_version: int, source: str,
-                          at: dt.datetime) -> tuple[AssessmentRecord, list[dict[str, Any]]]:
+    def _write_assessment(
+        self,
+        conn: Connection,
+        user: User,
+        iso3: str,
+        new: ElementAssessment,
+        expected_version: int,
+        source: str,
+        at: dt.datetime,
+    ) -> tuple[AssessmentRecord, list[dict[str, Any]]]:
         """Write one element (the caller holds its country's row lock); returns the record and its audit rows."""
         element = new.element
-        values = {"findings": _findings_json(new.findings), "judgment": _judgment_json(new.judgment), "note": new.note, "updated_by": user.name, "updated_at": at}
+        values = {
+            "findings": _findings_json(new.findings),
+            "judgment": _judgment_json(new.judgment),
+            "note": new.note,
+            "updated_by": user.name,
+            "updated_at": at,
+        }
         old, written = self._update_assessment(conn, iso3, element, values, expected_version)
-        if old is None and expected_version == 0 and (values["findings"], values["judgment"], values["note"]) == ("[]", None, None):
-            return AssessmentRecord(iso3, element, (), None, None, 0, None, None, changed=False), []  # nothing typed: nothing to save
-        if old is not None and not written and old["version"] == expected_version and all(old[f] == values[f] for f in ASSESSMENT_FIELDS):
+        if (
+            old is None
+            and expected_version == 0
+            and (values["findings"], values["judgment"], values["note"]) == ("[]", None, None)
+        ):
+            return AssessmentRecord(
+                iso3, element, (), None, None, 0, None, None, changed=False
+            ), []  # nothing typed: nothing to save
+        if (
+            old is not None
+            and not written
+            and old["version"] == expected_version
+            and all(old[f] == values[f] for f in ASSESSMENT_FIELDS)
+        ):
             # A save that changes nothing writes no version: colleagues would get false "saved after you opened it" warnings.
-            return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, old["version"], old["updated_by"],
-                                    _utc(old["updated_at"]), changed=False), []
+            return AssessmentRecord(
+                iso3,
+                element,
+                tuple(new.findings),
+                new.judgment,
+                new.note,
+                old["version"],
+                old["updated_by"],
+                _utc(old["updated_at"]),
+                changed=False,
+            ), []
         if old is None:
             if expected_version != 0:
                 raise StaleVersion(f"{iso3} {element}", expected_version, 0, "nobody", at)
             self._insert_assessment(conn, iso3, element, values)
             before: dict[str, Any] = {"findings": "[]", "judgment": None, "note": None}
         elif not written:
-            raise StaleVersion(f"{iso3} {element}", expected_version, old["version"], old["updated_by"], _utc(old["updated_at"]))
+            raise StaleVersion(
+                f"{iso3} {element}", expected_version, old["version"], old["updated_by"], _utc(old["updated_at"])
+            )
         else:
             before = dict(old)
         rows = self._audit_rows(user, iso3, element, [(f, before[f], values[f]) for f in ASSESSMENT_FIELDS], source, at)
         version = 1 if old is None else expected_version + 1
-        return AssessmentRecord(iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at), rows
+        return AssessmentRecord(
+            iso3, element, tuple(new.findings), new.judgment, new.note, version, user.name, at
+        ), rows
 
-    def _update_assessment(self, conn: Connection, iso3: str, element: str, values: dict[str, Any], expected_version: int) -> tuple[Any, bool]:
+    def _update_assessment(
+        self, conn: Connection, iso3: str, element: str, values: dict[str, Any], expected_version: int
+    ) -> tuple[Any, bool]:
         """(the element's row as it was, or None; whether it was updated to `values`). The conditional UPDATE
         writes only at `expected_version` and only when findings, judgment or note differ, so a stale or
         unchanged save writes nothing. PostgreSQL: one statement, the row as it was read by a CTE beside the
         UPDATE (the same snapshot; under the country's row lock no other save writes the row); else a read,
         then the UPDATE if the read says it applies."""
-        params = {"at_iso3": iso3, "at_element": element, "expected": expected_version, **{f"new_{k}": v for k, v in values.items()}}
+        params = {
+            "at_iso3": iso3,
+            "at_element": element,
+            "expected": expected_version,
+            **{f"new_{k}": v for k, v in values.items()},
+        }
         if self._postgresql:
             row = conn.execute(self._save_sql.old_and_update, params).mappings().one_or_none()
             return row, row is not None and row["written"] is not None
@@ -315,17 +416,28 @@ class AssessmentStore(CountryStore):
         after all (a writer that took no country lock), nothing is written and StaleVersion names its author."""
         a = tables.assessments.c
         position = select(func.coalesce(func.max(a.position), -1) + 1).where(a.iso3 == iso3).scalar_subquery()
-        stmt = self._upsert(tables.assessments).values(iso3=iso3, element=element, position=position, version=1, **values)
-        if conn.execute(stmt.on_conflict_do_nothing(index_elements=[a.iso3, a.element]).returning(a.version)).first() is None:
-            current = conn.execute(select(tables.assessments).where(a.iso3 == iso3, a.element == element)).mappings().one()
-            raise StaleVersion(f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"]))
+        stmt = self._upsert(tables.assessments).values(
+            iso3=iso3, element=element, position=position, version=1, **values
+        )
+        if (
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=[a.iso3, a.element]).returning(a.version)).first()
+            is None
+        ):
+            current = (
+                conn.execute(select(tables.assessments).where(a.iso3 == iso3, a.element == element)).mappings().one()
+            )
+            raise StaleVersion(
+                f"{iso3} {element}", 0, current["version"], current["updated_by"], _utc(current["updated_at"])
+            )
 
     def restore(self, user: User, entry_id: int, *, expected_version: int) -> AssessmentRecord:
         """Put back the value a field had before audit entry `entry_id`, as a new audited save."""
         with self.engine.connect() as conn:
             row = conn.execute(select(tables.audit).where(tables.audit.c.id == entry_id)).mappings().one_or_none()
         if row is None or row["field"] not in ("findings", "judgment", "note"):
-            raise KeyError(Msg("audit entry {entry} is not a change of an element's findings, judgment or note", entry=entry_id))
+            raise KeyError(
+                Msg("audit entry {entry} is not a change of an element's findings, judgment or note", entry=entry_id)
+            )
         current = self.assessment(row["iso3"], row["record"])
         value = row["old"]
         findings, judgment, note = current.findings, current.judgment, current.note
@@ -335,4 +447,13 @@ class AssessmentStore(CountryStore):
             judgment = Judgment.model_validate_json(value) if value else None
         else:
             note = value
-        return self.save_assessment(user, row["iso3"], row["record"], findings=findings, judgment=judgment, note=note, expected_version=expected_version, source=AuditSource.restore)
+        return self.save_assessment(
+            user,
+            row["iso3"],
+            row["record"],
+            findings=findings,
+            judgment=judgment,
+            note=note,
+            expected_version=expected_version,
+            source=AuditSource.restore,
+        )

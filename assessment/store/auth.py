@@ -51,17 +51,27 @@ class User:
     def require_edit(self, iso3: str) -> None:
         self.require_active()
         if not self.can_edit(iso3):
-            raise PermissionDenied(Msg("{name} ({role}) may not edit {iso}", name=self.name, role=role_word(self.role), iso=iso3.upper()))
+            raise PermissionDenied(
+                Msg("{name} ({role}) may not edit {iso}", name=self.name, role=role_word(self.role), iso=iso3.upper())
+            )
 
     def require_review(self) -> None:
         self.require_active()
         if not self.can_review():
-            raise PermissionDenied(Msg("{name} ({role}) may not approve or return assessments for review", name=self.name, role=role_word(self.role)))
+            raise PermissionDenied(
+                Msg(
+                    "{name} ({role}) may not approve or return assessments for review",
+                    name=self.name,
+                    role=role_word(self.role),
+                )
+            )
 
     def require_admin(self) -> None:
         self.require_active()
         if not self.can_manage_users():
-            raise PermissionDenied(Msg("{name} ({role}) may not manage users", name=self.name, role=role_word(self.role)))
+            raise PermissionDenied(
+                Msg("{name} ({role}) may not manage users", name=self.name, role=role_word(self.role))
+            )
 
 
 #: The store's own identity for seeding and migrations; never a signed-in person.
@@ -76,7 +86,9 @@ MIN_PASSWORD = 12
 
 #: Characters that show nothing although they are not controls (Unicode's Default_Ignorable_Code_Point outside
 #: the C categories: fillers, variation selectors, the combining grapheme joiner), and the blank braille cell.
-_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
+)
 
 
 def is_invisible(ch: str) -> bool:
@@ -111,7 +123,9 @@ def check_new_name(name: str) -> str:
     if not name:
         raise ValueError(Msg("a user needs a name"))
     if len(name) > MAX_NAME:
-        raise ValueError(Msg("a user name has at most {limit} characters (this one has {n})", limit=MAX_NAME, n=len(name)))
+        raise ValueError(
+            Msg("a user name has at most {limit} characters (this one has {n})", limit=MAX_NAME, n=len(name))
+        )
     if any(is_invisible(ch) for ch in name):
         raise ValueError(Msg("a user name may not contain invisible or control characters"))
     if name_key(name) in RESERVED_NAMES:
@@ -125,8 +139,13 @@ def hash_password(password: str) -> str:
     counted = visible_length(password)
     if counted < MIN_PASSWORD:
         if counted < len(unicodedata.normalize("NFC", password)):
-            raise ValueError(Msg("a password needs at least {n} characters; invisible and control characters do not count (this one has {counted})",
-                                 n=MIN_PASSWORD, counted=counted))
+            raise ValueError(
+                Msg(
+                    "a password needs at least {n} characters; invisible and control characters do not count (this one has {counted})",
+                    n=MIN_PASSWORD,
+                    counted=counted,
+                )
+            )
         raise ValueError(Msg("a password needs at least {n} characters", n=MIN_PASSWORD))
     if not password.strip():
         raise ValueError(Msg("a password may not be only blanks"))

@@ -37,10 +37,24 @@ class StaleVersion(Exception):
     """The record changed since the caller read it; nothing was written."""
 
     def __init__(self, what: str, seen: int, current: int, updated_by: str, updated_at: dt.datetime):
-        self.what, self.seen, self.current, self.updated_by, self.updated_at = what, seen, current, updated_by, updated_at
-        super().__init__(Msg(
-            "{what} was changed by {user} at {at} (now version {current}, your edit was based on "
-            "version {seen}); nothing was written", what=what, user=updated_by, at=local_time(updated_at, seconds=True), current=current, seen=seen))
+        self.what, self.seen, self.current, self.updated_by, self.updated_at = (
+            what,
+            seen,
+            current,
+            updated_by,
+            updated_at,
+        )
+        super().__init__(
+            Msg(
+                "{what} was changed by {user} at {at} (now version {current}, your edit was based on "
+                "version {seen}); nothing was written",
+                what=what,
+                user=updated_by,
+                at=local_time(updated_at, seconds=True),
+                current=current,
+                seen=seen,
+            )
+        )
 
 
 class ValidationFailed(Exception):
@@ -75,10 +89,19 @@ class AuditEntry:
 
     @classmethod
     def from_row(cls, r: Any) -> AuditEntry:
-        return cls(r["id"], _utc(r["at"]), r["user_name"], r["iso3"], r["record"], r["field"], r["old"], r["new"], r["source"])
+        return cls(
+            r["id"], _utc(r["at"]), r["user_name"], r["iso3"], r["record"], r["field"], r["old"], r["new"], r["source"]
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {"at": self.at.isoformat(), "user": self.user, "field": self.field, "old": self.old, "new": self.new, "source": self.source}
+        return {
+            "at": self.at.isoformat(),
+            "user": self.user,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+            "source": self.source,
+        }
 
 
 class Locked(NamedTuple):
@@ -113,10 +136,16 @@ class WriteStatements:
 
     def __init__(self, postgresql: bool):
         c = tables.countries.c
-        disabled = select(tables.users.c.disabled).where(tables.users.c.name == bindparam("user_name")).scalar_subquery()
+        disabled = (
+            select(tables.users.c.disabled).where(tables.users.c.name == bindparam("user_name")).scalar_subquery()
+        )
         #: countries.iso3, review_state, whether the user is disabled, the check key; locked in ISO order
         # (PostgreSQL: an array, not IN with a list, which SQLAlchemy renders anew on every execution)
-        codes = c.iso3 == func.any(bindparam("codes", type_=ARRAY(String))) if postgresql else c.iso3.in_(bindparam("codes", expanding=True))
+        codes = (
+            c.iso3 == func.any(bindparam("codes", type_=ARRAY(String)))
+            if postgresql
+            else c.iso3.in_(bindparam("codes", expanding=True))
+        )
         self.lock = (
             select(c.iso3, c.review_state, disabled, *_check_key(c.iso3))
             .where(codes)
@@ -124,16 +153,34 @@ class WriteStatements:
             .with_for_update(of=tables.countries)
         )
         upsert = pg_insert if postgresql else sqlite_insert
-        self.bump = upsert(tables.counters).values(name=bindparam("counter"), value=1).on_conflict_do_update(
-            index_elements=[tables.counters.c.name], set_={"value": tables.counters.c.value + 1})
-        self.draft = update(tables.countries).where(c.iso3.in_(bindparam("drafts", expanding=True))).values(review_state=ReviewState.draft.value)
+        self.bump = (
+            upsert(tables.counters)
+            .values(name=bindparam("counter"), value=1)
+            .on_conflict_do_update(index_elements=[tables.counters.c.name], set_={"value": tables.counters.c.value + 1})
+        )
+        self.draft = (
+            update(tables.countries)
+            .where(c.iso3.in_(bindparam("drafts", expanding=True)))
+            .values(review_state=ReviewState.draft.value)
+        )
         self.audit = insert(tables.audit)
         if postgresql:
-            rows = func.unnest(*(bindparam(f"audit_{k}", type_=ARRAY(tables.audit.c[k].type)) for k in AUDIT_COLUMNS)).table_valued(
-                *AUDIT_COLUMNS, with_ordinality="n").render_derived(name="audit_rows")
-            bump = pg_insert(tables.counters).from_select(["name", "value"], select(func.unnest(bindparam("names", type_=ARRAY(String))), literal(1)))
-            bump = bump.on_conflict_do_update(index_elements=[tables.counters.c.name], set_={"value": tables.counters.c.value + 1})
-            draft = update(tables.countries).where(c.iso3 == func.any(bindparam("drafts", type_=ARRAY(String)))).values(review_state=ReviewState.draft.value)
+            rows = (
+                func.unnest(*(bindparam(f"audit_{k}", type_=ARRAY(tables.audit.c[k].type)) for k in AUDIT_COLUMNS))
+                .table_valued(*AUDIT_COLUMNS, with_ordinality="n")
+                .render_derived(name="audit_rows")
+            )
+            bump = pg_insert(tables.counters).from_select(
+                ["name", "value"], select(func.unnest(bindparam("names", type_=ARRAY(String))), literal(1))
+            )
+            bump = bump.on_conflict_do_update(
+                index_elements=[tables.counters.c.name], set_={"value": tables.counters.c.value + 1}
+            )
+            draft = (
+                update(tables.countries)
+                .where(c.iso3 == func.any(bindparam("drafts", type_=ARRAY(String))))
+                .values(review_state=ReviewState.draft.value)
+            )
             #: audit rows (in order), draft marks and counter bumps of a write in one statement: the two others
             #: are data-modifying CTEs of the audit INSERT; each writes its own table and none reads another's
             self.record_changes = (
@@ -187,7 +234,9 @@ class StoreBase:
     def data_version(self) -> int:
         with self.engine.connect() as conn:
             counter = tables.counters.c.name
-            query = select(func.coalesce(func.sum(tables.counters.c.value), 0)).where((counter == DATA_VERSION) | counter.like(f"{DATA_VERSION}:%"))
+            query = select(func.coalesce(func.sum(tables.counters.c.value), 0)).where(
+                (counter == DATA_VERSION) | counter.like(f"{DATA_VERSION}:%")
+            )
             return int(conn.execute(query).scalar_one())
 
     def country_codes(self) -> list[str]:
@@ -197,28 +246,62 @@ class StoreBase:
     # ------------------------------------------------------------------------------------------ audit
 
     @staticmethod
-    def _audit_rows(user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> list[dict[str, Any]]:
+    def _audit_rows(
+        user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime
+    ) -> list[dict[str, Any]]:
         if source not in tuple(AuditSource):
             raise ValueError(f"unknown source {source!r}")
         return [
-            {"at": at, "user_name": user.name, "iso3": iso3, "record": record, "field": f, "old": old, "new": new, "source": source}
+            {
+                "at": at,
+                "user_name": user.name,
+                "iso3": iso3,
+                "record": record,
+                "field": f,
+                "old": old,
+                "new": new,
+                "source": source,
+            }
             for f, old, new in changes
             if old != new
         ]
 
-    def _audit(self, conn: Connection, user: User, iso3: str, record: str, changes: list[tuple[str, Any, Any]], source: str, at: dt.datetime) -> None:
+    def _audit(
+        self,
+        conn: Connection,
+        user: User,
+        iso3: str,
+        record: str,
+        changes: list[tuple[str, Any, Any]],
+        source: str,
+        at: dt.datetime,
+    ) -> None:
         rows = self._audit_rows(user, iso3, record, changes, source, at)
         if rows:
             conn.execute(self._sql.audit, rows)
 
-    def _record_changes(self, conn: Connection, user: User, rows: list[dict[str, Any]], changed: Iterable[str], states: dict[str, str], source: str,
-                        at: dt.datetime) -> None:
+    def _record_changes(
+        self,
+        conn: Connection,
+        user: User,
+        rows: list[dict[str, Any]],
+        changed: Iterable[str],
+        states: dict[str, str],
+        source: str,
+        at: dt.datetime,
+    ) -> None:
         """What every write of `changed` countries carries besides its rows: the audit `rows`, the review state
         set back to draft (audited too) where `states` (read under the row lock) is not draft, and the bump of
         their write counters. On PostgreSQL one statement (`WriteStatements.record_changes`); else one each."""
         changed = sorted(set(changed))
         drafts = [c for c in changed if states.get(c) not in (None, ReviewState.draft)]
-        rows = rows + [r for c in drafts for r in self._audit_rows(user, c, "country", [("review_state", states[c], ReviewState.draft.value)], source, at)]
+        rows = rows + [
+            r
+            for c in drafts
+            for r in self._audit_rows(
+                user, c, "country", [("review_state", states[c], ReviewState.draft.value)], source, at
+            )
+        ]
         if self._postgresql:
             params = {f"audit_{k}": [r[k] for r in rows] for k in AUDIT_COLUMNS}
             conn.execute(self._sql.record_changes, {**params, "names": self._counter_names(changed), "drafts": drafts})

@@ -26,7 +26,9 @@ class ReviewSteps(StoreBase):
 
     def review_state(self, iso3: str) -> str:
         with self.engine.connect() as conn:
-            state = conn.execute(select(tables.countries.c.review_state).where(tables.countries.c.iso3 == iso3.upper())).scalar_one_or_none()
+            state = conn.execute(
+                select(tables.countries.c.review_state).where(tables.countries.c.iso3 == iso3.upper())
+            ).scalar_one_or_none()
         if state is None:
             raise KeyError(Msg("no country {iso} in the database", iso=iso3.upper()))
         return state
@@ -53,13 +55,21 @@ class ReviewSteps(StoreBase):
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [
-            CountryReview(iso3, ReviewState(state), None if at is None else _utc(at), by, None if approved is None else _utc(approved))
+            CountryReview(
+                iso3,
+                ReviewState(state),
+                None if at is None else _utc(at),
+                by,
+                None if approved is None else _utc(approved),
+            )
             for iso3, state, at, by, approved in rows
         ]
 
     # ------------------------------------------------------------------------------------------------ steps
 
-    def submit_for_review(self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
+    def submit_for_review(
+        self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None
+    ) -> None:
         self.take_step(user, Step.submit, iso3, source, comment)
 
     def approve(self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
@@ -68,7 +78,9 @@ class ReviewSteps(StoreBase):
     def send_back(self, user: User, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
         self.take_step(user, Step.send_back, iso3, source, comment)
 
-    def take_step(self, user: User, step: Step, iso3: str, source: str = AuditSource.browser, comment: str | None = None) -> None:
+    def take_step(
+        self, user: User, step: Step, iso3: str, source: str = AuditSource.browser, comment: str | None = None
+    ) -> None:
         """Move the country by `step`: PermissionDenied when the user may not take it (the four-eyes rule too),
         ValidationFailed when the country is no longer in the state the step starts from, KeyError when there is
         no such country. Nothing is written then."""
@@ -87,13 +99,24 @@ class ReviewSteps(StoreBase):
                 refused = four_eyes_refusal(user, step, iso3, self._edited_since_approval(conn, user, iso3))
                 if refused is not None:
                     raise PermissionDenied(refused)
-            conn.execute(update(tables.countries).where(tables.countries.c.iso3 == iso3).values(review_state=rule.end.value, updated_by=user.name, updated_at=at))
+            conn.execute(
+                update(tables.countries)
+                .where(tables.countries.c.iso3 == iso3)
+                .values(review_state=rule.end.value, updated_by=user.name, updated_at=at)
+            )
             self._audit(conn, user, iso3, "country", [("review_state", lock.state, rule.end.value)], source, at)
             if comment:
                 self._audit(conn, user, iso3, "country", [("review_comment", None, comment)], source, at)
             if rule.end == ReviewState.approved:  # publish exactly what was approved, in the same transaction
                 country = _load_working(conn, iso3)[iso3]
-                conn.execute(insert(tables.snapshots).values(iso3=iso3, document=country.model_dump_json(exclude_none=True), approved_by=user.name, approved_at=at))
+                conn.execute(
+                    insert(tables.snapshots).values(
+                        iso3=iso3,
+                        document=country.model_dump_json(exclude_none=True),
+                        approved_by=user.name,
+                        approved_at=at,
+                    )
+                )
             self._bump(conn, [iso3])
 
     def _edited_since_approval(self, conn: Connection, user: User, iso3: str) -> bool:
@@ -106,8 +129,14 @@ class ReviewSteps(StoreBase):
         slow, would look older than the approval it followed."""
         a = tables.audit.c
         approved = (a.field == "review_state") & (a.new == ReviewState.approved.value)
-        last = conn.execute(select(func.max(a.id)).where(a.iso3 == iso3, approved | (a.field == "seed"))).scalar_one_or_none()
-        q = select(func.count()).select_from(tables.audit).where(a.iso3 == iso3, a.user_name == user.name, a.record != "country")
+        last = conn.execute(
+            select(func.max(a.id)).where(a.iso3 == iso3, approved | (a.field == "seed"))
+        ).scalar_one_or_none()
+        q = (
+            select(func.count())
+            .select_from(tables.audit)
+            .where(a.iso3 == iso3, a.user_name == user.name, a.record != "country")
+        )
         if last is not None:
             q = q.where(a.id > last)
         return bool(conn.execute(q).scalar_one())

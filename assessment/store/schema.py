@@ -15,7 +15,9 @@ users = Table(
     Column("countries", Text, nullable=False, default=""),  # comma-separated ISO3 codes an editor may edit; "" = none
     Column("password_hash", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("disabled", Boolean, nullable=False, default=False),  # a disabled user keeps the name, loses every session and write
+    Column(
+        "disabled", Boolean, nullable=False, default=False
+    ),  # a disabled user keeps the name, loses every session and write
 )
 
 sessions = Table(

@@ -50,7 +50,9 @@ class SignInBusy(Exception):
 
 
 def _user_of(row: Any) -> User:
-    return User(row["name"], Role(row["role"]), frozenset(c for c in row["countries"].split(",") if c), bool(row["disabled"]))
+    return User(
+        row["name"], Role(row["role"]), frozenset(c for c in row["countries"].split(",") if c), bool(row["disabled"])
+    )
 
 
 class UserStore(StoreBase):
@@ -70,14 +72,24 @@ class UserStore(StoreBase):
         key = name_key(name)
         with self._write() as conn:
             self._require_active(conn, actor)
-            if self._postgresql:  # one adder of users at a time across instances; SQLite's BEGIN IMMEDIATE already is one
+            if (
+                self._postgresql
+            ):  # one adder of users at a time across instances; SQLite's BEGIN IMMEDIATE already is one
                 conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('add-user'))"))
             same = next((n for n in conn.execute(select(tables.users.c.name)).scalars() if name_key(n) == key), None)
             if same is not None:
                 raise ValidationFailed([Msg("a user named {name!r} exists already", name=same)])
             try:
                 with conn.begin_nested():
-                    conn.execute(insert(tables.users).values(name=name, role=role.value, countries=",".join(codes), password_hash=password_hash, created_at=base.now()))
+                    conn.execute(
+                        insert(tables.users).values(
+                            name=name,
+                            role=role.value,
+                            countries=",".join(codes),
+                            password_hash=password_hash,
+                            created_at=base.now(),
+                        )
+                    )
             except IntegrityError:
                 raise ValidationFailed([Msg("a user named {name!r} exists already", name=name)]) from None
         return User(name, role, frozenset(codes))
@@ -89,18 +101,37 @@ class UserStore(StoreBase):
         unknown = [c for c in codes if c not in known_codes]
         if unknown:
             known = ", ".join(self.country_codes())
-            raise ValidationFailed([Msg("{codes}: not the ISO 3166-1 alpha-3 code of a country in the database (known: {known}); separate codes with "
-                                        "commas", codes=", ".join(repr(c) for c in unknown), known=known)])
+            raise ValidationFailed(
+                [
+                    Msg(
+                        "{codes}: not the ISO 3166-1 alpha-3 code of a country in the database (known: {known}); separate codes with "
+                        "commas",
+                        codes=", ".join(repr(c) for c in unknown),
+                        known=known,
+                    )
+                ]
+            )
         return codes
 
     def _user_row(self, conn: Connection, name: str) -> Any:
-        row = conn.execute(select(tables.users).where(tables.users.c.name == normalise_name(name))).mappings().one_or_none()
+        row = (
+            conn.execute(select(tables.users).where(tables.users.c.name == normalise_name(name)))
+            .mappings()
+            .one_or_none()
+        )
         if row is None:
             raise KeyError(Msg("no user named {name!r}", name=normalise_name(name)))
         return row
 
-    def update_user(self, actor: User, name: str, *, role: Role | str | None = None, countries: Iterable[str] | None = None,
-                    password: str | None = None) -> User:
+    def update_user(
+        self,
+        actor: User,
+        name: str,
+        *,
+        role: Role | str | None = None,
+        countries: Iterable[str] | None = None,
+        password: str | None = None,
+    ) -> User:
         """Change a user's role, countries or password (None leaves it). A new password ends their sessions."""
         actor.require_admin()
         values: dict[str, Any] = {}
@@ -130,7 +161,9 @@ class UserStore(StoreBase):
             self._require_active(conn, actor)
             row = self._user_row(conn, name)
             if disabled and row["name"] == actor.name:
-                raise ValidationFailed([Msg("{name} may not disable their own account; ask another admin", name=actor.name)])
+                raise ValidationFailed(
+                    [Msg("{name} may not disable their own account; ask another admin", name=actor.name)]
+                )
             conn.execute(update(tables.users).where(tables.users.c.name == row["name"]).values(disabled=disabled))
             if disabled:
                 conn.execute(delete(tables.sessions).where(tables.sessions.c.user_name == row["name"]))
@@ -167,7 +200,12 @@ class UserStore(StoreBase):
         a = tables.sign_in_attempts
         last_ok = conn.execute(select(func.max(a.c.at)).where(column == value, a.c.ok.is_(True))).scalar_one_or_none()
         since = max(at - SIGN_IN_WINDOW, _utc(last_ok)) if last_ok is not None else at - SIGN_IN_WINDOW
-        return [_utc(x) for x in conn.execute(select(a.c.at).where(column == value, a.c.ok.is_(False), a.c.at >= since).order_by(a.c.at)).scalars()]
+        return [
+            _utc(x)
+            for x in conn.execute(
+                select(a.c.at).where(column == value, a.c.ok.is_(False), a.c.at >= since).order_by(a.c.at)
+            ).scalars()
+        ]
 
     def _admit_sign_in(self, name: str, client: str) -> tuple[int, int]:
         """Decide and record in one transaction, before any password is checked: the attempt is written as a
@@ -182,7 +220,9 @@ class UserStore(StoreBase):
             at = base.now()
             by_name = self._recent_failures(conn, a.c.user_name, name, at)
             by_client = self._recent_failures(conn, a.c.client, client, at)
-            attempt = conn.execute(insert(a).values(at=at, user_name=name, client=client, ok=False).returning(a.c.id)).scalar_one()
+            attempt = conn.execute(
+                insert(a).values(at=at, user_name=name, client=client, ok=False).returning(a.c.id)
+            ).scalar_one()
         if len(by_name) >= SIGN_IN_LOCK_AFTER:
             raise SignInLocked(by_name[-SIGN_IN_LOCK_AFTER] + SIGN_IN_WINDOW)
         return attempt, max(len(by_name), len(by_client) // SIGN_IN_CLIENT_FACTOR)
@@ -204,7 +244,9 @@ class UserStore(StoreBase):
             raise SignInBusy()
         try:
             with self.engine.connect() as conn:
-                stored = conn.execute(select(tables.users.c.password_hash).where(tables.users.c.name == name)).scalar_one_or_none()
+                stored = conn.execute(
+                    select(tables.users.c.password_hash).where(tables.users.c.name == name)
+                ).scalar_one_or_none()
             ok = check_password(stored, password)
         finally:
             SIGN_IN_CHECKS.release()
@@ -220,7 +262,9 @@ class UserStore(StoreBase):
         """(when, client, succeeded) of every sign-in attempt under this name: the audit of sign-ins."""
         a = tables.sign_in_attempts
         with self.engine.connect() as conn:
-            rows = conn.execute(select(a.c.at, a.c.client, a.c.ok).where(a.c.user_name == normalise_name(name)).order_by(a.c.id)).all()
+            rows = conn.execute(
+                select(a.c.at, a.c.client, a.c.ok).where(a.c.user_name == normalise_name(name)).order_by(a.c.id)
+            ).all()
         return [(_utc(at), client, ok) for at, client, ok in rows]
 
     # ------------------------------------------------------------------------------------------------ sessions
@@ -229,7 +273,11 @@ class UserStore(StoreBase):
         user.require_active()
         token = secrets.token_urlsafe(32)
         with self._write() as conn:
-            conn.execute(insert(tables.sessions).values(token=token, user_name=user.name, expires_at=base.now() + dt.timedelta(hours=hours)))
+            conn.execute(
+                insert(tables.sessions).values(
+                    token=token, user_name=user.name, expires_at=base.now() + dt.timedelta(hours=hours)
+                )
+            )
         return token
 
     def session_user(self, token: str | None) -> User | None:

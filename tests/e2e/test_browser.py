@@ -48,17 +48,23 @@ def _main_text(page) -> str:
 
 def test_overview_draws_country_shapes_from_the_local_topology(page, base: str, catalog: Catalog) -> None:
     page.goto(f"{base}/")
-    page.wait_for_function("() => document.querySelectorAll('.geolayer path.choroplethlocation').length > 50", timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.geolayer path.choroplethlocation').length > 50", timeout=WAIT_MS
+    )
     shapes = page.locator(".geolayer path.choroplethlocation").count()
     assert shapes >= 0.8 * len(catalog.registers["ets185"].entries)
     assert f"{base}/app/static/topojson/world_110m.json" in SEEN
     page.screenshot(path="/tmp/e2e-overview.png", full_page=True)
 
 
-def test_korea_deep_link_shows_the_preservation_gap_and_its_bill(page, base: str, catalog: Catalog, engine: Engine) -> None:
+def test_korea_deep_link_shows_the_preservation_gap_and_its_bill(
+    page, base: str, catalog: Catalog, engine: Engine
+) -> None:
     page.goto(f"{base}/country?iso=KOR&treaty=ets185&as_of={KOREA_THEN.isoformat()}")
     page.get_by_text(f"Critical gaps on {KOREA_THEN:%d %b %Y}").wait_for(timeout=WAIT_MS)
-    art16 = next(g for g in country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN).gaps if g.obligation == "ets185.art16")
+    art16 = next(
+        g for g in country_brief(catalog, engine, "KOR", "ets185", KOREA_THEN).gaps if g.obligation == "ets185.art16"
+    )
     card = page.locator("[data-testid='stExpander']").filter(has_text=f"Art. {art16.article} {art16.title}").first
     line = card.locator("summary").inner_text()  # at a glance: the gap and the stage of the bill that would close it
     assert art16.bills and art16.bills[0].stage_text in line
@@ -74,7 +80,9 @@ def test_korea_deep_link_shows_the_preservation_gap_and_its_bill(page, base: str
     page.screenshot(path="/tmp/e2e-korea.png", full_page=True)
 
 
-def test_a_gap_cards_precedents_link_to_the_party_that_provides_it(page, base: str, catalog: Catalog, engine: Engine) -> None:
+def test_a_gap_cards_precedents_link_to_the_party_that_provides_it(
+    page, base: str, catalog: Catalog, engine: Engine
+) -> None:
     """Issue 20: a drafter opens Art. 29's gap card, reads how Parties provide it, and follows one to its page."""
     today = dt.date.today()
     brief = country_brief(catalog, engine, "KOR", "ets185", today)
@@ -93,7 +101,9 @@ def test_a_gap_cards_precedents_link_to_the_party_that_provides_it(page, base: s
     page.wait_for_url(f"**/country?*iso={parties[0].country}*", timeout=WAIT_MS)
     query = parse_qs(urlparse(page.url).query)
     assert query["iso"] == [parties[0].country] and query["obligation"] == ["ets185.art29"]
-    page.get_by_text("Expedited preservation of stored computer data (mutual assistance)").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Expedited preservation of stored computer data (mutual assistance)").first.wait_for(
+        timeout=WAIT_MS
+    )
     page.screenshot(path="/tmp/e2e-precedent.png", full_page=True)
 
 
@@ -105,9 +115,12 @@ def test_clicking_a_grid_cell_opens_that_country_obligation(page, base: str) -> 
     canvas.wait_for(timeout=WAIT_MS)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
     row = page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] td')].find(c => c.innerText === 'Art. 16')?.id""", timeout=WAIT_MS,
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] td')].find(c => c.innerText === 'Art. 16')?.id""",
+        timeout=WAIT_MS,
     ).json_value()
-    headers = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"] th')].map(c => c.innerText)""")
+    headers = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] th')].map(c => c.innerText)"""
+    )
     column = headers.index("Republic of Korea") - 2  # after the article and obligation columns
     box = canvas.bounding_box()
     row_px = 35  # Streamlit's header and row height
@@ -143,7 +156,9 @@ def test_brief_opens_and_downloads_as_pdf(page, base: str) -> None:
 def test_koreas_un_page_marks_statuses_carried_over_from_ets185(page, base: str) -> None:
     page.goto(f"{base}/country?iso=KOR&treaty=uncc2024&obligation=uncc2024.art7")
     page.get_by_text("carried over from the Budapest Convention", exact=False).first.wait_for(timeout=WAIT_MS)
-    card = page.locator("[data-testid='stExpander']").filter(has_text="Art. 42").first  # a gap carried over from Art. 29
+    card = (
+        page.locator("[data-testid='stExpander']").filter(has_text="Art. 42").first
+    )  # a gap carried over from Art. 29
     card.locator("summary").click()
     card.get_by_text("carried over from ETS 185 Art. 29", exact=False).first.wait_for(timeout=WAIT_MS)
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Readiness today").first

@@ -81,12 +81,18 @@ def test_a_typed_date_applies_on_enter_and_on_tab(page, base: str, engine: Engin
     assert page.get_by_role("textbox", name="As of").input_value() == target.isoformat()
 
 
-@pytest.mark.parametrize(("path", "shown", "applied"), [
-    ("/?treaty=ets185", "Ranking of assessed countries", "Scores count law in force on 1 Jun 2010"),
-    ("/compare?treaty=ets185", "Compare countries, obligation by obligation", None),
-    ("/brief?iso=KOR&treaty=ets185", "Where it stands", "Readiness brief as of 1 Jun 2010"),
-], ids=["overview", "compare", "brief"])
-def test_every_page_with_the_date_applies_it_on_enter(page, base: str, path: str, shown: str, applied: str | None) -> None:
+@pytest.mark.parametrize(
+    ("path", "shown", "applied"),
+    [
+        ("/?treaty=ets185", "Ranking of assessed countries", "Scores count law in force on 1 Jun 2010"),
+        ("/compare?treaty=ets185", "Compare countries, obligation by obligation", None),
+        ("/brief?iso=KOR&treaty=ets185", "Where it stands", "Readiness brief as of 1 Jun 2010"),
+    ],
+    ids=["overview", "compare", "brief"],
+)
+def test_every_page_with_the_date_applies_it_on_enter(
+    page, base: str, path: str, shown: str, applied: str | None
+) -> None:
     _open(page, f"{base}{path}&as_of={THEN.isoformat()}", shown)
     _type_date(page, "2010-06-01", "Enter")
     page.wait_for_url("**as_of=2010-06-01**", timeout=APPLY_MS)

@@ -12,10 +12,10 @@ import openpyxl
 from assessment import service
 from assessment.excel import export_workbook
 from assessment.store import SYSTEM
-from tests.e2e.test_browser import _left_the_machine
 from tests.e2e.staff import WAIT_MS, sign_in
 from tests.e2e.staff import add_user as editor
 from tests.e2e.staff import new_page as _new_page
+from tests.e2e.test_browser import _left_the_machine
 
 SEEN: list[str] = []
 ELEMENT = "ets185.art16.e8"
@@ -61,7 +61,9 @@ def test_upload_an_edited_workbook_and_save_the_change(browser, base: str, tmp_p
     # the preview names the field as the workbook's column does and never shows a bare 'None'
     cells = page.wait_for_function(
         """() => { const c = [...document.querySelectorAll('[data-testid="stDataFrame"] td')].map(x => x.innerText);
-                   return c.includes('Note') ? c : null; }""", timeout=WAIT_MS).json_value()
+                   return c.includes('Note') ? c : null; }""",
+        timeout=WAIT_MS,
+    ).json_value()
     assert "None" not in cells and note in cells
     page.get_by_role("button", name="Save these 1 change(s)").click()
     page.get_by_text("Saved 1 change(s)").wait_for(timeout=WAIT_MS)
@@ -77,7 +79,9 @@ def test_upload_an_edited_workbook_and_save_the_change(browser, base: str, tmp_p
     # Issue 22: a file refused as a whole is refused in the language of the page that uploaded it
     page.goto(page.url.split("?")[0] + "?lang=ko")
     page.locator("input[type='file']").set_input_files(str(macro))
-    page.get_by_text("매크로 사용 통합 문서입니다").wait_for(state="attached", timeout=WAIT_MS)  # a cell of the problems grid
+    page.get_by_text("매크로 사용 통합 문서입니다").wait_for(
+        state="attached", timeout=WAIT_MS
+    )  # a cell of the problems grid
     assert not page.get_by_text("is a macro-enabled workbook").count()
     page.context.close()
 

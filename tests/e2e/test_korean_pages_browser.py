@@ -43,7 +43,8 @@ EDITED = "ets185.art16.e8"  # the element the admin edits first, so History, Rev
 ALLOWED = {
     "Language",  # the language switch's label reads "Language · 언어" on purpose, so a reader of either finds it
     "Accession Readiness",  # the product's own name, as the content translations' disclaimer names the project
-    "Excel", "Word",  # programs, named as their makers name them ("미비사항 보고서 내려받기(Excel)", "Word 내려받기")
+    "Excel",
+    "Word",  # programs, named as their makers name them ("미비사항 보고서 내려받기(Excel)", "Word 내려받기")
 }
 
 #: TEMPORARY. Leaks that come from files this change leaves to others: (page, or "*" for every page; a text of the
@@ -55,7 +56,10 @@ KNOWN_LEAKS: dict[tuple[str, str], str] = {
     # tests/test_app_pages.py:314 refuses (only constant markup may be raw HTML): a change for whoever owns that test.
     ("Import", "Upload"): "Streamlit's st.file_uploader (app_pages/upload.py:26): its button",
     ("Import", "20MB per file"): "Streamlit's st.file_uploader (app_pages/upload.py:26): its size line",
-    ("Import", "add icon"): "Streamlit's st.file_uploader (app_pages/upload.py:26): its add-a-file button's hidden text",
+    (
+        "Import",
+        "add icon",
+    ): "Streamlit's st.file_uploader (app_pages/upload.py:26): its add-a-file button's hidden text",
 }
 
 
@@ -117,12 +121,18 @@ def glosses() -> set[str]:
     capitals ('유럽평의회 Octopus 페이지', 'Rule 5'). An untranslated English sentence is neither, so it is still caught."""
     word, name = rf"[{LATIN}][{LATIN}0-9'’.&/-]*", rf"[A-Z][{LATIN}0-9'’.&/-]*"
     found: set[str] = set()
-    files = [*(PROJECT_ROOT / "checklists" / "translations").glob("*.ko.yaml"), *(PROJECT_ROOT / "data" / "translations").glob("*.ko.yaml")]
+    files = [
+        *(PROJECT_ROOT / "checklists" / "translations").glob("*.ko.yaml"),
+        *(PROJECT_ROOT / "data" / "translations").glob("*.ko.yaml"),
+    ]
     for path in files:
         for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
             for inside in re.findall(r"[(（]([^()（）]*)", text):
                 found |= {m.group() for m in re.finditer(rf"{word}(?:[ \t]+[{LATIN}0-9][{LATIN}0-9'’.&/-]*)*", inside)}
-            found |= {m.group() for m in re.finditer(rf"(?<![{LATIN}]){name}(?:[ \t]+(?:{name}|[0-9]+|of|and|for|the))*", text)}
+            found |= {
+                m.group()
+                for m in re.finditer(rf"(?<![{LATIN}]){name}(?:[ \t]+(?:{name}|[0-9]+|of|and|for|the))*", text)
+            }
     return found
 
 
@@ -137,7 +147,12 @@ def data_phrases(names: Iterable[str]) -> re.Pattern[str]:
         for p in country.provisions:
             found |= {*_parts(p.statute), *_parts(p.citation), p.id}
             if p.bill is not None:
-                found |= {*_parts(p.bill.title or ""), *_parts(p.bill.sponsor or ""), p.bill.chamber or "", p.bill.number or ""}
+                found |= {
+                    *_parts(p.bill.title or ""),
+                    *_parts(p.bill.sponsor or ""),
+                    p.bill.chamber or "",
+                    p.bill.number or "",
+                }
             if p.text is not None:
                 found |= {p.text.title, p.text.article}
         for position in country.positions:
@@ -149,7 +164,9 @@ def data_phrases(names: Iterable[str]) -> re.Pattern[str]:
             found |= {*_parts(s.title), s.url, *(_parts(s.publisher) if s.publisher else ())}
     for treaty in catalog.treaties.values():
         found |= {*_parts(treaty.title), treaty.series, treaty.source_url}  # the official title, as the treaty has it
-    phrases = sorted({" ".join(f.split()) for f in found if len(f.strip()) >= 3 and re.search("[A-Za-z]", f)}, key=len, reverse=True)
+    phrases = sorted(
+        {" ".join(f.split()) for f in found if len(f.strip()) >= 3 and re.search("[A-Za-z]", f)}, key=len, reverse=True
+    )
     # any run of blanks in a phrase matches any run on the page (a note may wrap onto a new line in a grid cell)
     return re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")(?!\w)")
 
@@ -175,11 +192,14 @@ def leaks_in(text: str, data: re.Pattern[str]) -> list[tuple[str, str]]:
     """(phrase, the line it is in) for every English word or run left in `text` once data, codes and allowed names
     are out."""
     found: list[tuple[str, str]] = []
+
     def out(m: re.Match[str]) -> str:  # keeps the line breaks, so each line still faces the line it came from
         return " ◇ " + "\n" * m.group().count("\n")
 
     text = _normalise(text)
-    for original, line in zip(text.splitlines(), CODES.sub(out, data.sub(out, LINKS.sub(out, text))).splitlines(), strict=True):
+    for original, line in zip(
+        text.splitlines(), CODES.sub(out, data.sub(out, LINKS.sub(out, text))).splitlines(), strict=True
+    ):
         spans = [m.span() for m in RUN.finditer(line)]
         spans += [m.span() for m in SINGLE.finditer(line) if not any(a <= m.start() < b for a, b in spans)]
         for a, b in sorted(spans):
@@ -247,7 +267,9 @@ class Screens:
         """(page, phrase, the line it is in). Each page's text is also written to /tmp, to read after a failure."""
         out: set[tuple[str, str, str]] = set()
         for name, texts in self.text.items():
-            Path(f"/tmp/e2e-korean-{re.sub('[^a-z]+', '-', name.lower()).strip('-')}.txt").write_text("\n\n".join(texts), encoding="utf-8")
+            Path(f"/tmp/e2e-korean-{re.sub('[^a-z]+', '-', name.lower()).strip('-')}.txt").write_text(
+                "\n\n".join(texts), encoding="utf-8"
+            )
             for text in texts:
                 out |= {(name, phrase, line) for phrase, line in leaks_in(text, data)}
         return out
@@ -300,8 +322,15 @@ def test_every_page_in_korean_shows_no_english_outside_data(browser, base: str, 
     admin = add_user("admin", ())
     # Something to show on History, Review and Import: a saved note on an element (KOR becomes a draft), in review.
     record = store.assessment("KOR", EDITED)
-    store.save_assessment(store.user(admin), "KOR", EDITED, findings=record.findings, judgment=record.judgment,
-                          note=f"한국어 화면 시험 메모 {dt.datetime.now():%H%M%S}", expected_version=record.version)
+    store.save_assessment(
+        store.user(admin),
+        "KOR",
+        EDITED,
+        findings=record.findings,
+        judgment=record.judgment,
+        note=f"한국어 화면 시험 메모 {dt.datetime.now():%H%M%S}",
+        expected_version=record.version,
+    )
     if store.review_state("KOR") == "draft":
         store.submit_for_review(store.user(admin), "KOR")
     screens = Screens()
@@ -332,7 +361,13 @@ def test_every_page_in_korean_shows_no_english_outside_data(browser, base: str, 
     settle(page, "조항")
     screens.read(page, "Edit")
     visit(page, screens, base, "Edit", "edit?iso=KOR&treaty=ets185&obligation=ets185.art16", "평가 편집")
-    expand(page, screens, "Edit", page.locator("[data-testid='stExpander']").filter(has_text="법령 변경됨").first, grid=True)  # as after Law watch
+    expand(
+        page,
+        screens,
+        "Edit",
+        page.locator("[data-testid='stExpander']").filter(has_text="법령 변경됨").first,
+        grid=True,
+    )  # as after Law watch
     visit(page, screens, base, "History", f"history?iso=KOR&element={EDITED}", "변경 이력")
     page.get_by_role("tab").nth(1).click()  # changes between two dates
     settle(page, "변경 이력")
@@ -347,9 +382,14 @@ def test_every_page_in_korean_shows_no_english_outside_data(browser, base: str, 
     page.context.close()
 
     leaks = screens.leaks(data_phrases([admin, SYSTEM.name, PASSWORD]))
-    new = {(name, phrase): line for name, phrase, line in sorted(leaks) if not any(is_known(key, name, line) for key in KNOWN_LEAKS)}
+    new = {
+        (name, phrase): line
+        for name, phrase, line in sorted(leaks)
+        if not any(is_known(key, name, line) for key in KNOWN_LEAKS)
+    }
     gone = sorted(key for key in KNOWN_LEAKS if not any(is_known(key, name, line) for name, _, line in leaks))
     assert not new, "English on Korean pages:\n" + "\n".join(
-        f"- {name}: {phrase!r} in …{line[max(0, line.find(phrase) - 50):line.find(phrase) + len(phrase) + 50]}…"
-        for (name, phrase), line in new.items())
+        f"- {name}: {phrase!r} in …{line[max(0, line.find(phrase) - 50) : line.find(phrase) + len(phrase) + 50]}…"
+        for (name, phrase), line in new.items()
+    )
     assert not gone, f"no longer on the pages, so take them out of KNOWN_LEAKS: {gone}"

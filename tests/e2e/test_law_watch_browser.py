@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from staff import WAIT_MS, add_user, new_page, sign_in
 
 from assessment import service
 from bench.harness import streamlit_server
-from staff import WAIT_MS, add_user, new_page, sign_in
 
 LAW = "kor.cpa.215-2"
 
@@ -39,10 +39,14 @@ def test_a_reviewer_reads_the_change_and_records_that_the_assessment_holds(brows
     sign_in(page, base, reviewer)
     page.get_by_role("link", name="Law watch").click()
     page.get_by_text("rest on law that changed").first.wait_for(timeout=WAIT_MS)
-    page.get_by_text("브라우저 시험용 문장").first.wait_for(timeout=WAIT_MS)  # the article as it reads now (drawn as the run streams)
+    page.get_by_text("브라우저 시험용 문장").first.wait_for(
+        timeout=WAIT_MS
+    )  # the article as it reads now (drawn as the run streams)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
     # the first 'still holds' button after Art. 215-2's text now: the one of its entry
-    page.locator("xpath=//*[contains(text(), '브라우저 시험용 문장')]/following::button[contains(., 'still holds')][1]").click()
+    page.locator(
+        "xpath=//*[contains(text(), '브라우저 시험용 문장')]/following::button[contains(., 'still holds')][1]"
+    ).click()
     page.get_by_text("re-pinned to today's text").wait_for(timeout=WAIT_MS)
     saved = next(r for r in service.store().provisions("KOR") if r.provision.id == LAW).provision.text
     assert saved.version.number == "99998" and saved.sha256

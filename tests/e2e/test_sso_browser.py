@@ -61,7 +61,9 @@ def test_single_sign_on_maps_the_email_and_survives_reload_and_deep_link(browser
     seen: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     context.on("request", lambda r: seen.append(r.url))
-    context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")), lambda route: route.abort())
+    context.route(
+        lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")), lambda route: route.abort()
+    )
     page = context.new_page()
 
     page.goto(f"{base}/edit?iso=KOR&treaty=ets185")  # a shared link to Edit, signed out

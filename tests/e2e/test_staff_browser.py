@@ -109,7 +109,9 @@ def test_no_op_save_draft_mark_review_diff_and_send_back(browser, base: str) -> 
     page.get_by_role("button", name="Send back to draft").click()
     page.get_by_text("was sent back to draft with your comment").wait_for(timeout=WAIT_MS)
     assert store.review_state("KOR") == "draft"
-    assert any(e.field == "review_comment" and e.new == "Cite the article, please" for e in store.history("KOR", "country"))
+    assert any(
+        e.field == "review_comment" and e.new == "Cite the article, please" for e in store.history("KOR", "country")
+    )
     page.context.close()
 
 
@@ -196,8 +198,15 @@ def test_their_judgment_change_leaves_my_element_open_with_the_comparison(browse
     box = open_element(page)
     current = store.assessment("KOR", ELEMENT)
     source = service.catalog().country("KOR").sources[0].id
-    store.save_assessment(store.user(other), "KOR", ELEMENT, findings=current.findings, note=current.note, expected_version=current.version,
-                          judgment=Judgment(status="missing", reason="Their reading differs.", source=source))
+    store.save_assessment(
+        store.user(other),
+        "KOR",
+        ELEMENT,
+        findings=current.findings,
+        note=current.note,
+        expected_version=current.version,
+        judgment=Judgment(status="missing", reason="Their reading differs.", source=source),
+    )
     page.get_by_role("tab", name="Provisions and bills").click()  # anything that reruns the page
     page.get_by_label("Change a provision or bill (e.g. record that it came into force)").click()
     page.get_by_role("option").nth(1).click()

@@ -23,7 +23,10 @@ def test_a_save_in_one_instance_is_seen_and_guarded_in_the_other(database_url: s
         a, b = new_page(browser), new_page(browser)
         sign_in(a, one, first)
         sign_in(b, two, second)
-        box_a, box_b = open_element(a, LABEL, via_menu=True), open_element(b, LABEL, via_menu=True)  # both read the same version, each through its own server
+        box_a, box_b = (
+            open_element(a, LABEL, via_menu=True),
+            open_element(b, LABEL, via_menu=True),
+        )  # both read the same version, each through its own server
 
         note = f"saved through instance one {uuid.uuid4().hex[:6]}"
         box_a.get_by_label("Note").fill(note)
@@ -36,7 +39,10 @@ def test_a_save_in_one_instance_is_seen_and_guarded_in_the_other(database_url: s
         box_b.get_by_role("button", name="Save").click()
         b.get_by_text("saved this element at").first.wait_for(timeout=WAIT_MS)  # refused: stale across instances
         assert store.assessment("KOR", ELEMENT).note == note
-        assert b.locator("[data-testid='stExpander']").filter(has_text=LABEL).first.get_by_label("Note").input_value() == mine
+        assert (
+            b.locator("[data-testid='stExpander']").filter(has_text=LABEL).first.get_by_label("Note").input_value()
+            == mine
+        )
 
         b.get_by_role("link", name="Overview").click()  # leave and come back: instance two reads the saved value
         b.get_by_role("link", name="Country").wait_for(timeout=WAIT_MS)
