@@ -116,13 +116,47 @@ def _introduced_by(p: Provision) -> str | None:
     return None
 
 
-def _provisions(content: Content, country: Country, element: str, as_of: dt.date) -> tuple[PrecedentProvision, ...]:
+class Reader:
+    """What precedents read, kept for one treaty and date: each country's element statuses (read off the scorer
+    once per country and element, however many countries ask) and the provisions it cites for an element. A
+    workbook of many countries shares one, so its Precedents sheet costs one read per country, not one per pair."""
+
+    def __init__(self, catalog: Catalog, engine: Engine, treaty: str, as_of: dt.date, content: Content):
+        self.catalog, self.engine, self.treaty, self.as_of, self.content = catalog, engine, treaty, as_of, content
+        self._facts: dict[str, dict[str, tuple[str, bool]]] = {}
+        self._provisions: dict[tuple[str, str], tuple[PrecedentProvision, ...]] = {}
+        self._indexed: dict[str, tuple[dict, dict, dict]] = {}
+
+    def facts(self, iso3: str, element_ids: list[str]) -> dict[str, tuple[str, bool]]:
+        """element id -> (status, verified) of `iso3`, reading only the elements not read before."""
+        known = self._facts.setdefault(iso3, {})
+        missing = [e for e in dict.fromkeys(element_ids) if e not in known]
+        if missing:
+            known.update(_element_facts(self.engine, iso3, self.treaty, missing, self.as_of))
+        return known
+
+    def provisions(self, country: Country, element: str) -> tuple[PrecedentProvision, ...]:
+        key = (country.iso3, element)
+        if key not in self._provisions:
+            if country.iso3 not in self._indexed:
+                self._indexed[country.iso3] = (
+                    {a.element: a for a in country.assessments},
+                    {p.id: p for p in country.provisions},
+                    {s.id: s for s in country.sources},
+                )
+            self._provisions[key] = _provisions(
+                self.content, country, element, self.as_of, *self._indexed[country.iso3]
+            )
+        return self._provisions[key]
+
+
+def _provisions(
+    content: Content, country: Country, element: str, as_of: dt.date, assessments: dict, by_id: dict, sources: dict
+) -> tuple[PrecedentProvision, ...]:
     """The provisions in force on `as_of` that the country's findings cite for the element, full ones first."""
-    assessment = next((a for a in country.assessments if a.element == element), None)
+    assessment = assessments.get(element)
     if assessment is None:
         return ()
-    by_id = {p.id: p for p in country.provisions}
-    sources = {s.id: s for s in country.sources}
     out: dict[str, tuple[bool, PrecedentProvision]] = {}
     for f in assessment.findings:
         p = by_id.get(f.provision)
@@ -177,12 +211,15 @@ def precedents(
     lang: str = "en",
     *,
     limit: int | None = None,
+    reader: Reader | None = None,
 ) -> list[ElementPrecedents]:
-    """For each element, the other countries whose law meets it on `as_of`, ranked; at most `limit` each."""
+    """For each element, the other countries whose law meets it on `as_of`, ranked; at most `limit` each.
+    `reader` (for this treaty, date and language) lets several calls share what they read."""
     iso3 = iso3.upper()
-    content = Content(catalog, lang)
+    reader = reader or Reader(catalog, engine, treaty, as_of, Content(catalog, lang))
+    content = reader.content
     others = sorted(c for c in catalog.countries if c != iso3)
-    facts = {c: _element_facts(engine, c, treaty, element_ids, as_of) for c in [iso3, *others]}
+    facts = {c: reader.facts(c, element_ids) for c in [iso3, *others]}
     mine = _family(catalog.countries[iso3])
     out = []
     for eid in element_ids:
@@ -192,7 +229,7 @@ def precedents(
             if status not in MEETING:
                 continue
             country = catalog.countries[other]
-            provisions = _provisions(content, country, eid, as_of)
+            provisions = reader.provisions(country, eid)
             if not provisions:  # met through a carried-over status or a judgment: nothing to show a drafter
                 continue
             family = _family(country)

@@ -201,3 +201,19 @@ def test_korea_art29_precedents_are_parties_whose_verified_law_meets_it(catalog:
     assert len(verified) >= 2, "fewer than two Parties with verified law for Art. 29(1)"
     statuses = [p.status for p in element.precedents]
     assert statuses == sorted(statuses, key=["in_place", "partial"].index)
+
+
+def test_a_workbook_reads_each_countrys_statuses_once_however_many_countries_it_holds(
+    catalog: Catalog, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Precedents sheet read every other country's statuses again for each country in the workbook: 200
+    synthetic countries did not finish in 40 minutes. One shared Reader reads each country once."""
+    import assessment.precedents as module
+    from assessment.excel.remedies import precedents_table
+
+    reads: list[str] = []
+    real = module._element_facts
+    monkeypatch.setattr(module, "_element_facts", lambda e, iso3, *a: reads.append(iso3) or real(e, iso3, *a))
+    table = precedents_table(catalog, engine, sorted(catalog.countries), "ets185", dt.date(2026, 12, 6), "en")
+    assert table.rows, "the shipped countries have gaps that other Parties meet"
+    assert sorted(reads) == sorted(catalog.countries)  # once each, not once per pair

@@ -9,19 +9,29 @@ from collections.abc import Sequence
 from ..catalog import Catalog
 from ..i18n import gettext
 from ..positions import positions
-from ..precedents import gap_elements, precedents
+from ..precedents import Reader, gap_elements, precedents
 from ..scoring import Engine
 from ..translations import Content
 from ..vocab import article_label, claim_label, legal_system_label, status_badge, verified_mark
 from .content import BADGE, DATE, LINK, WRAP, Link, Table, TableColumn
 
+#: Parties shown per gap element on the Precedents sheet, best-ranked first (the brief shows three).
+SHEET_PRECEDENTS = 5
+
 
 def precedents_table(
     catalog: Catalog, engine: Engine, countries: Sequence[str], treaty: str, as_of: dt.date, lang: str
 ) -> Table:
-    """One row per provision of each Party that meets an element of a country's critical gaps, ranked."""
+    """One row per provision of each Party that meets an element of a country's critical gaps, ranked: the
+    SHEET_PRECEDENTS best-ranked Parties per element. Every country's statuses are read once, however many
+    countries the workbook holds (a Reader shared by all of them)."""
     t = gettext(lang)
     content = Content(catalog, lang)
+    reader = Reader(catalog, engine, treaty, as_of, content)
+    gaps = {iso3: gap_elements(catalog, engine.score_country(iso3, treaty, as_of)) for iso3 in countries}
+    wanted = list(dict.fromkeys(e for elements in gaps.values() for e in elements))
+    for iso3 in catalog.countries:
+        reader.facts(iso3, wanted)
     table = Table(
         [
             TableColumn(t("Country"), 8),
@@ -41,8 +51,9 @@ def precedents_table(
         ]
     )
     for iso3 in countries:
-        elements = gap_elements(catalog, engine.score_country(iso3, treaty, as_of))
-        for found in precedents(catalog, engine, iso3, treaty, elements, as_of, lang):
+        for found in precedents(
+            catalog, engine, iso3, treaty, gaps[iso3], as_of, lang, limit=SHEET_PRECEDENTS, reader=reader
+        ):
             obligation = catalog.obligations[catalog.obligation_of_element[found.id]]
             for p in found.precedents:
                 for pr in p.provisions:
