@@ -22,7 +22,7 @@ from assessment.store import (
     User,
     ValidationFailed,
 )
-from assessment.vocab import LIFECYCLE_LABEL, local_time
+from assessment.vocab import DRAFT_MARK, LIFECYCLE_LABEL, Vocabulary, label, local_time
 
 
 def pick(
@@ -214,3 +214,82 @@ def provision_form(
                 provision=saved.provision.id, at=local_time(saved.updated_at, seconds=True), version=saved.version
             )
         )
+
+
+def country_news(desk: editing.CountryDesk, country_name: str) -> None:
+    """Above the Edit page: who changed this country since this browser opened it, and its review state."""
+    lang = _ui.lang()
+    if desk.news is not None:
+        st.info(
+            t(
+                "{user} changed {country} at {at} ({record}). Saved values below are current; your unsaved input is kept."
+            ).format(
+                user=_ui.md(desk.news.user),
+                country=_ui.md(country_name),
+                at=local_time(desk.news.at),
+                record=_ui.md(desk.news.record),
+            )
+        )
+    st.caption(
+        t("Review state: **{state}**. Saving makes the country a draft again until a reviewer approves it.").format(
+            state=label(Vocabulary.review_state, desk.review_state, lang)
+        )
+    )
+
+
+def panel_notes(view: editing.ElementView, panel: editing.ElementPanel) -> None:
+    """Inside an element's panel: its version, the approved version beside a draft, and what the last save did."""
+    lang = _ui.lang()
+    st.caption(_ui.md(editing.version_text(view.record, lang)))
+    if view.draft:
+        st.warning(
+            t("**{mark}.** Approved: {approved}").format(
+                mark=_ui.md(t(DRAFT_MARK).capitalize()), approved=_ui.md(view.draft)
+            )
+        )
+    if panel.saved:
+        st.success(
+            t("Saved at {at} (version {version})").format(
+                at=local_time(panel.saved[0], seconds=True), version=panel.saved[1]
+            ),
+            icon=":material/check:",
+        )
+    if panel.said_unchanged():
+        st.info(t("Nothing changed, so no new version was written."))
+
+
+def provisions_tab(
+    store: Store,
+    user: User,
+    iso: str,
+    today: dt.date,
+    source_ids: list[str],
+    provision_label: dict[str, str],
+    source_label: dict[str, str],
+) -> None:
+    """The Edit page's Provisions and bills tab: the country's provisions today, and a form to change or add one."""
+    records, rows = editing.provision_rows(store, iso, today, _ui.lang())
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": t("Id"),
+            "citation": t("Citation"),
+            "stage today": t("Stage today"),
+            "verified": t("Verified"),
+            "version": t("Version"),
+        },
+    )
+    pick_one = t("— pick one —")  # fixed now: Streamlit (and AppTest) may call a format function outside this run
+    choice = st.selectbox(
+        t("Change a provision or bill (e.g. record that it came into force)"),
+        ["", *[r.provision.id for r in records]],
+        format_func=lambda i: provision_label.get(i, i) if i else pick_one,
+        placeholder=t("Choose an option"),
+    )
+    if choice:
+        record = next(r for r in records if r.provision.id == choice)
+        provision_form(store, user, iso, source_ids, record, f"prov_{iso}_{choice}", source_label)
+    with st.expander(t("Add a provision or bill")):
+        provision_form(store, user, iso, source_ids, None, f"prov_{iso}_new", source_label)

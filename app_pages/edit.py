@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import _auth, _data, _forms, _ui
 from app_pages._ui import t
 from assessment import editing
 from assessment.changes import element_label, provision_titles, source_titles
-from assessment.vocab import DRAFT_MARK, REVIEW_LABEL, ReviewState, article_label, local_time
+from assessment.vocab import DRAFT_MARK, article_label
 
 user = _auth.require_staff()
 ws = _data.workspace()
@@ -24,7 +23,6 @@ store = _data.store()
 today = dt.date.today()
 lang = _ui.lang()
 content = _data.content(ws, lang)
-PICK_ONE = t("— pick one —")  # fixed now: Streamlit (and AppTest) may call a format function outside this run
 
 st.title(t("Edit an assessment"))
 editable = [iso for iso in sorted(catalog.countries) if user.can_edit(iso)]
@@ -44,22 +42,7 @@ country = catalog.countries[iso]
 # Someone else changed this country since this browser opened it: say so (values below are re-read each run).
 desk = editing.open_country(store, iso, user, st.session_state.get(f"_marker_{iso}"))
 st.session_state[f"_marker_{iso}"] = desk.seen
-if desk.news is not None:
-    st.info(
-        t(
-            "{user} changed {country} at {at} ({record}). Saved values below are current; your unsaved input is kept."
-        ).format(
-            user=_ui.md(desk.news.user),
-            country=_ui.md(content.country_name(country)),
-            at=local_time(desk.news.at),
-            record=_ui.md(desk.news.record),
-        )
-    )
-st.caption(
-    t("Review state: **{state}**. Saving makes the country a draft again until a reviewer approves it.").format(
-        state=desk.review_state if lang == "en" else t(REVIEW_LABEL[ReviewState(desk.review_state)])
-    )
-)
+_forms.country_news(desk, content.country_name(country))
 
 law_changed = _data.law_review(ws, iso) or {}  # element -> changes of the law it rests on (ASSESSMENT_LAWTEXT_DIR)
 source_ids = [s.id for s in country.sources]
@@ -88,22 +71,7 @@ def element_form(element_id: str, status_now: str) -> None:
         st.markdown(_ui.md(content.element(element_id)))
         for change in changed:
             st.warning(_ui.says(change.message))
-        st.caption(_ui.md(editing.version_text(view.record, lang)))
-        if view.draft:
-            st.warning(
-                t("**{mark}.** Approved: {approved}").format(
-                    mark=_ui.md(t(DRAFT_MARK).capitalize()), approved=_ui.md(view.draft)
-                )
-            )
-        if panel.saved:
-            st.success(
-                t("Saved at {at} (version {version})").format(
-                    at=local_time(panel.saved[0], seconds=True), version=panel.saved[1]
-                ),
-                icon=":material/check:",
-            )
-        if panel.said_unchanged():
-            st.info(t("Nothing changed, so no new version was written."))
+        _forms.panel_notes(view, panel)
         if view.stale:
             _forms.conflict_panel(view.record, key, panel)
         hooks = [h.id for h in catalog.hooks.values() if element_id in h.elements]
@@ -133,34 +101,4 @@ with elements_tab:
 
 
 with provisions_tab:
-    records, rows = editing.provision_rows(store, iso, today, lang)
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "id": t("Id"),
-            "citation": t("Citation"),
-            "stage today": t("Stage today"),
-            "verified": t("Verified"),
-            "version": t("Version"),
-        },
-    )
-    choice = st.selectbox(
-        t("Change a provision or bill (e.g. record that it came into force)"),
-        ["", *[r.provision.id for r in records]],
-        format_func=lambda i: provision_label.get(i, i) if i else PICK_ONE,
-        placeholder=t("Choose an option"),
-    )
-    if choice:
-        _forms.provision_form(
-            store,
-            user,
-            iso,
-            source_ids,
-            next(r for r in records if r.provision.id == choice),
-            f"prov_{iso}_{choice}",
-            source_label,
-        )
-    with st.expander(t("Add a provision or bill")):
-        _forms.provision_form(store, user, iso, source_ids, None, f"prov_{iso}_new", source_label)
+    _forms.provisions_tab(store, user, iso, today, source_ids, provision_label, source_label)
