@@ -67,6 +67,8 @@ def test_precedents_options(db: str) -> None:
     assert "일본" in {p["name"] for p in korean["elements"][0]["precedents"]}
     text = run(db, "precedents", "KOR", "--treaty", "ets185", "--element", "ets185.art29.e1")
     assert text.returncode == 0 and "ets185.art29.e1" in text.stdout and not text.stdout.startswith("{")
+    assert "Art. 8, in force since" in text.stdout  # a numbered article reads as one
+    assert "Sch. 1 para. 11, in force" in text.stdout and "Art. Sch." not in text.stdout  # a schedule names itself
     assert run(db, "precedents", "KOR", "--treaty", "ets185", "--element", "ets185.art99.e1").returncode == 2
     assert run(db, "precedents", "ZZZ", "--treaty", "ets185").returncode == 2
 

@@ -188,7 +188,10 @@ def _cmd_precedents(args: argparse.Namespace) -> int:
             for pr in p["provisions"]:
                 since = f", {label_text(Vocabulary.stage, 'in_force')} since {pr['in_force']}" if pr["in_force"] else ""
                 by = f" by {pr['introduced_by']}" if pr["introduced_by"] else ""
-                article = f" Art. {pr['article']}" if pr["article"] else ""
+                a = pr["article"] or ""
+                article = (
+                    f" Art. {a}" if a[:1].isdigit() else f" {a}" if a else ""
+                )  # 'Rule 5', 'Sch. 1 para. 11' name themselves
                 print(f"    {pr['statute']}{article}{since}{by}: {pr['summary']}")
     return EXIT_OK
 
