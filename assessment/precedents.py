@@ -293,11 +293,12 @@ def providers(catalog: Catalog, engine: Engine, obligation_id: str, as_of: dt.da
     obligation = catalog.obligations[obligation_id]
     treaty = obligation_id.split(".", 1)[0]
     element_ids = [e.id for e in obligation.elements]
+    reader = Reader(catalog, engine, treaty, as_of, content)
     rows = []
     for iso3 in sorted(catalog.countries):
         if iso3 not in engine.evidence.country_index:
             continue
-        facts = _element_facts(engine, iso3, treaty, element_ids, as_of)
+        facts = reader.facts(iso3, element_ids)
         country = catalog.countries[iso3]
         for eid in element_ids:
             status, verified = facts[eid]
@@ -308,7 +309,7 @@ def providers(catalog: Catalog, engine: Engine, obligation_id: str, as_of: dt.da
                     eid,
                     status,
                     verified,
-                    _provisions(content, country, eid, as_of),
+                    reader.provisions(country, eid),
                 )
             )
     order = {
