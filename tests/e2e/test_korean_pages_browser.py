@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -136,6 +137,31 @@ def glosses() -> set[str]:
     return found
 
 
+def typed_values() -> set[str]:
+    """What staff typed into notes and reasons, as the database's audit log holds it (old and new values): other
+    browser tests in the same run save English notes, and History, Review and Import show them as data."""
+    from sqlalchemy import select
+
+    from assessment.store import schema
+
+    with service.store().engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.audit.c.field, schema.audit.c.old, schema.audit.c.new).where(
+                schema.audit.c.field.in_(("note", "judgment", "findings"))
+            )
+        ).all()
+    typed: set[str] = set()
+    for field, *values in rows:
+        for value in filter(None, values):
+            if field == "note":
+                typed.add(value)
+                continue
+            parsed = json.loads(value)  # a judgment {"reason": ...} or a list of findings [{"note": ...}]
+            for item in parsed if isinstance(parsed, list) else [parsed]:
+                typed |= {item.get("reason") or "", item.get("note") or ""} if isinstance(item, dict) else set()
+    return typed
+
+
 def data_phrases(names: Iterable[str]) -> re.Pattern[str]:
     """Every title, name and citation the catalog holds, staff notes, the translations' glosses and the users'
     names, as whole words, longest first: stripped from the page text before it is checked."""
@@ -159,6 +185,7 @@ def data_phrases(names: Iterable[str]) -> re.Pattern[str]:
             found |= set(_parts(position.by))
         for a in country.assessments:  # notes staff write, shown as written (the Import preview shows their old value)
             found |= {a.note or "", *(f.note or "" for f in a.findings)}
+    found |= typed_values()
     for register in catalog.registers.values():
         for s in register.sources:
             found |= {*_parts(s.title), s.url, *(_parts(s.publisher) if s.publisher else ())}
