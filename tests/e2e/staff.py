@@ -7,13 +7,18 @@ on whatever moved under the pointer (seen in CI as a "lost" save: the click hit 
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from assessment import service
 from assessment.changes import element_label
 from assessment.store import SYSTEM
+from bench.harness import streamlit_server
 
 WAIT_MS = 60_000
 PASSWORD = "password-long-1"
@@ -97,3 +102,20 @@ def open_element(page, label: str | None = None, *, via_menu: bool = False):  # 
     note.wait_for(timeout=WAIT_MS)
     settled(page, box)
     return box
+
+
+@contextmanager
+def app_with_changed_law(provision: str, sentence: str, number: str) -> Iterator[str]:
+    """The app with a statute folder in which `provision`'s article carries a later amendment (No. `number`, its
+    text `sentence`), so Law watch, Review and Edit show a change of the law rather than the watch being off."""
+    law = next(p for p in service.catalog().country("KOR").provisions if p.id == provision)
+    with tempfile.TemporaryDirectory(prefix="changed-law-") as folder:
+        statute = Path(folder) / "kr" / law.text.title
+        statute.mkdir(parents=True)
+        (statute / "법률.md").write_text(
+            f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '{number}'\n시행일자: 2027-01-05\n---\n\n"
+            f"##### {law.text.article} ({law.text.heading})\n\n**①** {sentence} <개정 2027.1.5>\n",
+            encoding="utf-8",
+        )
+        with streamlit_server(env={"ASSESSMENT_LAWTEXT_DIR": folder}) as url:
+            yield url

@@ -21,7 +21,6 @@ import datetime as dt
 import io
 import json
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -34,8 +33,7 @@ from assessment.catalog import PROJECT_ROOT
 from assessment.excel import export_workbook
 from assessment.excel import layout as L
 from assessment.store import SYSTEM
-from bench.harness import streamlit_server
-from tests.e2e.staff import PASSWORD, WAIT_MS, add_user, new_page, sign_in
+from tests.e2e.staff import PASSWORD, WAIT_MS, add_user, app_with_changed_law, new_page, sign_in
 
 LAW = "kor.cpa.215-2"  # the provision whose law the Law watch sees changed (a statute folder written for this module)
 EDITED = "ets185.art16.e8"  # the element the admin edits first, so History, Review and Import have something to show
@@ -71,18 +69,8 @@ KNOWN_LEAKS: dict[tuple[str, str], str] = {
 def base() -> Iterator[str]:
     """The app with a statute folder in which the provision LAW carries a later amendment, so Law watch, Review and
     Edit show a change of the law rather than the notice that the watch is off."""
-    korea = service.catalog().country("KOR")
-    law = next(p for p in korea.provisions if p.id == LAW)
-    with tempfile.TemporaryDirectory(prefix="korean-pages-") as folder:
-        statute = Path(folder) / "kr" / law.text.title
-        statute.mkdir(parents=True)
-        (statute / "법률.md").write_text(
-            f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '99997'\n시행일자: 2027-01-05\n---\n\n"
-            f"##### {law.text.article} ({law.text.heading})\n\n**①** 한국어 화면 시험용 문장. <개정 2027.1.5>\n",
-            encoding="utf-8",
-        )
-        with streamlit_server(env={"ASSESSMENT_LAWTEXT_DIR": folder}) as url:
-            yield url
+    with app_with_changed_law(LAW, "한국어 화면 시험용 문장.", "99997") as url:
+        yield url
 
 
 # ------------------------------------------------------------------------------------------------ what is data
@@ -147,7 +135,7 @@ def typed_values() -> set[str]:
     with service.store().engine.connect() as conn:
         rows = conn.execute(
             select(schema.audit.c.field, schema.audit.c.old, schema.audit.c.new).where(
-                schema.audit.c.field.in_(("note", "judgment", "findings"))
+                schema.audit.c.field.in_(("note", "judgment", "findings", "provision"))
             )
         ).all()
     typed: set[str] = set()
@@ -156,9 +144,12 @@ def typed_values() -> set[str]:
             if field == "note":
                 typed.add(value)
                 continue
-            parsed = json.loads(value)  # a judgment {"reason": ...} or a list of findings [{"note": ...}]
+            # a judgment {"reason": ...}, a list of findings [{"note": ...}] or a provision {"summary": ...} (re-pinned
+            # by the Law watch test)
+            parsed = json.loads(value)
             for item in parsed if isinstance(parsed, list) else [parsed]:
-                typed |= {item.get("reason") or "", item.get("note") or ""} if isinstance(item, dict) else set()
+                if isinstance(item, dict):
+                    typed |= {str(item.get(key) or "") for key in ("reason", "note", "summary")}
     return typed
 
 

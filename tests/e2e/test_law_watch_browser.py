@@ -4,33 +4,20 @@ The server watches a folder written for this test, in which Art. 215-2 carries a
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from staff import WAIT_MS, add_user, new_page, sign_in
+from staff import WAIT_MS, add_user, app_with_changed_law, new_page, sign_in
 
 from assessment import service
-from bench.harness import streamlit_server
 
 LAW = "kor.cpa.215-2"
 
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    korea = service.catalog().country("KOR")
-    law = next(p for p in korea.provisions if p.id == LAW)
-    with tempfile.TemporaryDirectory(prefix="law-watch-") as folder:
-        statute = Path(folder) / "kr" / law.text.title
-        statute.mkdir(parents=True)
-        (statute / "법률.md").write_text(
-            f"---\n제목: {law.text.title}\n공포일자: 2027-01-05\n공포번호: '99998'\n시행일자: 2027-01-05\n---\n\n"
-            f"##### {law.text.article} ({law.text.heading})\n\n**①** 브라우저 시험용 문장. <개정 2027.1.5>\n",
-            encoding="utf-8",
-        )
-        with streamlit_server(env={"ASSESSMENT_LAWTEXT_DIR": folder}) as url:
-            yield url
+    with app_with_changed_law(LAW, "브라우저 시험용 문장.", "99998") as url:
+        yield url
 
 
 def test_a_reviewer_reads_the_change_and_records_that_the_assessment_holds(browser, base: str) -> None:
