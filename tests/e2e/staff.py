@@ -41,6 +41,9 @@ def new_page(browser, seen: list[str] | None = None, **options):  # type: ignore
 
 
 def fill_sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    # A server just started draws its first page only once the catalog is read: under load that took over
+    # Playwright's 30 s default in a local run, so the field gets the tests' own wait.
+    page.get_by_label("User name").wait_for(timeout=WAIT_MS)
     page.get_by_label("User name").fill(name)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()

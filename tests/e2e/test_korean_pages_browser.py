@@ -126,8 +126,9 @@ def glosses() -> set[str]:
 
 
 def typed_values() -> set[str]:
-    """What staff typed into notes and reasons, as the database's audit log holds it (old and new values): other
-    browser tests in the same run save English notes, and History, Review and Import show them as data."""
+    """What staff typed into notes and reasons, as the database's audit log holds it (old and new values), and the
+    names of everyone who saved or has an account: other browser tests in the same run save English notes under
+    their own editors' names, and History, Review and Import show both as data."""
     from sqlalchemy import select
 
     from assessment.store import schema
@@ -138,7 +139,8 @@ def typed_values() -> set[str]:
                 schema.audit.c.field.in_(("note", "judgment", "findings", "provision"))
             )
         ).all()
-    typed: set[str] = set()
+        typed: set[str] = set(conn.execute(select(schema.audit.c.user_name).distinct()).scalars())
+        typed |= set(conn.execute(select(schema.users.c.name)).scalars())
     for field, *values in rows:
         for value in filter(None, values):
             if field == "note":
