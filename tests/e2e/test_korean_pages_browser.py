@@ -164,7 +164,7 @@ def data_phrases(names: Iterable[str]) -> re.Pattern[str]:
         for s in country.sources:
             found |= {*_parts(s.title), s.url, *(_parts(s.publisher) if s.publisher else ())}
         for p in country.provisions:
-            found |= {*_parts(p.statute), *_parts(p.citation), p.id}
+            found |= {*_parts(p.statute), *_parts(p.citation), p.id, *_parts(p.lifecycle.enacted_by or "")}
             if p.bill is not None:
                 found |= {
                     *_parts(p.bill.title or ""),
