@@ -236,24 +236,28 @@ def test_export_then_import_through_the_command_line(tmp_path: Path) -> None:
     assert json.loads(run("finding", "KOR", "ets185.art16.e8", "--json", db=db).stdout)["version"] == after["version"]
 
 
+def _add_editor_ed(db: str) -> None:
+    """The mini catalogue's editor "ed", who may edit AAA, added through the CLI."""
+    added = run(
+        "--root",
+        str(MINI),
+        "user",
+        "add",
+        "ed",
+        "--role",
+        "editor",
+        "--countries",
+        "AAA",
+        "--password",
+        "password-long-1",
+        db=db,
+    )
+    assert added.returncode == 0, added.stderr
+
+
 def test_review_steps_with_exit_codes(mini_db: str) -> None:
     m = ("--root", str(MINI))
-    assert (
-        run(
-            *m,
-            "user",
-            "add",
-            "ed",
-            "--role",
-            "editor",
-            "--countries",
-            "AAA",
-            "--password",
-            "password-long-1",
-            db=mini_db,
-        ).returncode
-        == 0
-    )
+    _add_editor_ed(mini_db)
     stale = run(
         *m, "review", "submit", "AAA", "--user", "ed", db=mini_db
     )  # AAA is approved as seeded: nothing to submit
@@ -266,22 +270,7 @@ def test_review_steps_with_exit_codes(mini_db: str) -> None:
 
 def test_user_set_disable_enable_list_and_refusals(mini_db: str, tmp_path: Path) -> None:
     m = ("--root", str(MINI))
-    assert (
-        run(
-            *m,
-            "user",
-            "add",
-            "ed",
-            "--role",
-            "editor",
-            "--countries",
-            "AAA",
-            "--password",
-            "password-long-1",
-            db=mini_db,
-        ).returncode
-        == 0
-    )
+    _add_editor_ed(mini_db)
     listed = json.loads(run(*m, "user", "list", "--json", db=mini_db).stdout)
     assert listed == [{"name": "ed", "role": "editor", "countries": ["AAA"], "disabled": False}]
 

@@ -117,35 +117,10 @@ def test_save_element_and_provision_through_the_store(mini_store: Store) -> None
     element = next(iter(mini_store.index.elements))
     iso3 = mini_store.country_codes()[0]
     current = mini_store.assessment(iso3, element)
-    saved = editing.save_element(
-        mini_store,
-        SYSTEM,
-        iso3,
-        element,
-        rows=[],
-        status="unknown",
-        reason="not established",
-        hook="",
-        source="",
-        verified=False,
-        note="",
-        expected_version=current.version,
-    )
+    form = dict(rows=[], status="unknown", reason="not established", hook="", source="", verified=False, note="")
+    saved = editing.save_element(mini_store, SYSTEM, iso3, element, **form, expected_version=current.version)
     assert saved.version == current.version + 1 and saved.judgment is not None and saved.note is None and saved.changed
-    again = editing.save_element(
-        mini_store,
-        SYSTEM,
-        iso3,
-        element,
-        rows=[],
-        status="unknown",
-        reason="not established",
-        hook="",
-        source="",
-        verified=False,
-        note="",
-        expected_version=saved.version,
-    )
+    again = editing.save_element(mini_store, SYSTEM, iso3, element, **form, expected_version=saved.version)
     assert not again.changed and again.version == saved.version  # the same form saved twice writes one version
     assert mini_store.history(iso3, element)[-1].source == "browser"
     record = mini_store.provisions(iso3)[0]
